@@ -1,0 +1,355 @@
+//! The one semantics: how a correct process reacts to a broadcast or a receipt.
+//!
+//! The compact checker, the reference actor model, the metrics and the UDP
+//! actors all step processes with [`Machine::broadcast`] and
+//! [`Machine::receive`]; they differ only in how they store a process's local
+//! state (anything implementing [`Local`]) and what they do with the
+//! [`Output`]s (put messages in flight, send datagrams, record deliveries).
+//!
+//! The rules (DESIGN.md section 2):
+//! - a process records, per (type, value), the *set* of distinct senders;
+//! - `send T(v) to all|self` makes the sender count itself as a sender of
+//!   T(v) at once; `to all|others` puts one message to every other process on
+//!   the network;
+//! - a correct process sends each (type, value) at most once and delivers at
+//!   most once, whatever the value;
+//! - after the broadcast and after each receipt, the process applies its rules
+//!   until nothing changes: a rule whose guards hold for a value carries out
+//!   all its effects for that value.
+//!
+//! Only the value of the event can enable a rule: every other change a rule
+//! makes (`sent`, `delivered`) can only disable guards. So settling after an
+//! event on value `v` only looks at `v`, and the step function never needs to
+//! know the value domain.
+
+use crate::ir::{Dest, Effect, Guard, MsgId, ProtocolIr, Quorum};
+
+/// A process id: 0..N; process 0 is the broadcaster.
+pub type ProcId = usize;
+/// A value, as an index into a small domain (the checker uses 0 for the
+/// broadcaster's value and 1 for the other one).
+pub type Value = u8;
+/// A set of processes as a bitset: bit `p` is process `p`. N <= 64.
+pub type ProcSet = u64;
+
+/// The largest N a [`ProcSet`] can hold.
+pub const MAX_PROCESSES: usize = 64;
+
+/// What the rules read and write of a process's local state.
+pub trait Local {
+    /// The distinct processes this one has received T(v) from (itself included
+    /// when it sent T(v) to all or to self).
+    fn senders(&self, msg: MsgId, v: Value) -> ProcSet;
+    /// Records that `from` sent T(v).
+    fn add_sender(&mut self, msg: MsgId, v: Value, from: ProcId);
+    /// Whether this process sent T(v).
+    fn has_sent(&self, msg: MsgId, v: Value) -> bool;
+    /// Whether this process sent T(w) for any value w.
+    fn has_sent_any(&self, msg: MsgId) -> bool;
+    /// Records that this process sent T(v).
+    fn mark_sent(&mut self, msg: MsgId, v: Value);
+    /// The value delivered, if any.
+    fn delivered(&self) -> Option<Value>;
+    /// Records the delivery of `v`.
+    fn set_delivered(&mut self, v: Value);
+}
+
+/// What a step asks the outside world to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Output {
+    /// Send T(v) to `to`. The self-copy, if any, is already recorded; the
+    /// caller sends one network message to each other process when
+    /// `to.includes_others()`.
+    Send {
+        /// The message type.
+        msg: MsgId,
+        /// The value.
+        value: Value,
+        /// The destination.
+        to: Dest,
+    },
+    /// The process delivered `v`.
+    Deliver(Value),
+}
+
+/// A guard with its threshold evaluated at (N, F).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompiledGuard {
+    /// `received T(m) from broadcaster`.
+    FromBroadcaster(MsgId),
+    /// `received T(m) >= k`, with k >= 1.
+    AtLeast(MsgId, u32),
+    /// `not sent T`.
+    NotSent(MsgId),
+}
+
+/// A rule with its thresholds evaluated.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompiledRule {
+    /// The conjuncts.
+    pub guards: Vec<CompiledGuard>,
+    /// The effects, in order.
+    pub effects: Vec<Effect>,
+}
+
+/// Why a protocol cannot be instantiated at (N, F).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstanceError {
+    /// `requires` (or F < N, or F = 0 under `faults: none`) is false.
+    #[error("{name} does not allow N = {n}, F = {f} (requires: {requires})")]
+    NotAllowed {
+        /// Protocol name.
+        name: String,
+        /// N.
+        n: usize,
+        /// F.
+        f: usize,
+        /// The printed `requires`.
+        requires: String,
+    },
+    /// N is larger than a [`ProcSet`] holds.
+    #[error("N = {0} is too large; at most {MAX_PROCESSES} processes are supported")]
+    TooLarge(usize),
+    /// A threshold is undefined at (N, F).
+    #[error("a threshold of {name} is undefined at N = {n}, F = {f}")]
+    Undefined {
+        /// Protocol name.
+        name: String,
+        /// N.
+        n: usize,
+        /// F.
+        f: usize,
+    },
+}
+
+/// A protocol instantiated at (N, F): the step function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Machine {
+    /// Number of processes.
+    pub n: usize,
+    /// Fault bound.
+    pub f: usize,
+    /// Number of message types.
+    pub messages: usize,
+    /// Effects of `on broadcast`.
+    pub broadcast: Vec<Effect>,
+    /// The `when` rules, in order.
+    pub rules: Vec<CompiledRule>,
+}
+
+impl Machine {
+    /// Instantiates `ir` at (N, F), checking that `requires` allows it.
+    pub fn new(ir: &ProtocolIr, n: usize, f: usize) -> Result<Machine, InstanceError> {
+        if n > MAX_PROCESSES {
+            return Err(InstanceError::TooLarge(n));
+        }
+        if !ir.allows(n, f) {
+            let requires: Vec<String> = ir.requires.iter().map(crate::print::cond).collect();
+            return Err(InstanceError::NotAllowed {
+                name: ir.name.clone(),
+                n,
+                f,
+                requires: if requires.is_empty() {
+                    "F < N".into()
+                } else {
+                    requires.join(" and ")
+                },
+            });
+        }
+        Self::new_unchecked(ir, n, f)
+    }
+
+    /// Instantiates `ir` at (N, F) without looking at `requires` (to check a
+    /// protocol outside the range it claims).
+    pub fn new_unchecked(ir: &ProtocolIr, n: usize, f: usize) -> Result<Machine, InstanceError> {
+        if n > MAX_PROCESSES {
+            return Err(InstanceError::TooLarge(n));
+        }
+        let undefined = || InstanceError::Undefined {
+            name: ir.name.clone(),
+            n,
+            f,
+        };
+        let mut rules = Vec::with_capacity(ir.rules.len());
+        for rule in &ir.rules {
+            let mut guards = Vec::with_capacity(rule.guards.len());
+            for g in &rule.guards {
+                guards.push(match g {
+                    Guard::Received {
+                        msg,
+                        quorum: Quorum::FromBroadcaster,
+                    } => CompiledGuard::FromBroadcaster(*msg),
+                    Guard::Received {
+                        msg,
+                        quorum: Quorum::AtLeast(k),
+                    } => {
+                        let k = k.eval(n as i64, f as i64).ok_or_else(undefined)?;
+                        CompiledGuard::AtLeast(*msg, k.clamp(1, u32::MAX as i64) as u32)
+                    }
+                    Guard::NotSent { msg } => CompiledGuard::NotSent(*msg),
+                });
+            }
+            rules.push(CompiledRule {
+                guards,
+                effects: rule.effects.clone(),
+            });
+        }
+        Ok(Machine {
+            n,
+            f,
+            messages: ir.messages.len(),
+            broadcast: ir
+                .broadcast
+                .as_ref()
+                .map(|b| b.effects.clone())
+                .unwrap_or_default(),
+            rules,
+        })
+    }
+
+    /// Process `me` broadcasts `v`: runs `on broadcast`, then settles.
+    pub fn broadcast<L: Local>(&self, me: ProcId, local: &mut L, v: Value, out: &mut Vec<Output>) {
+        for e in &self.broadcast {
+            self.perform(me, local, v, e, out);
+        }
+        self.settle(me, local, v, out);
+    }
+
+    /// Process `me` receives T(v) from `from`: records the sender, then
+    /// settles. A repeated receipt changes nothing.
+    pub fn receive<L: Local>(
+        &self,
+        me: ProcId,
+        local: &mut L,
+        from: ProcId,
+        msg: MsgId,
+        v: Value,
+        out: &mut Vec<Output>,
+    ) {
+        if msg >= self.messages || from >= self.n || local.senders(msg, v) & (1 << from) != 0 {
+            return;
+        }
+        local.add_sender(msg, v, from);
+        self.settle(me, local, v, out);
+    }
+
+    /// Whether all guards of `rule` hold for `v`.
+    pub fn enabled<L: Local>(&self, local: &L, rule: &CompiledRule, v: Value) -> bool {
+        rule.guards.iter().all(|g| match *g {
+            CompiledGuard::FromBroadcaster(t) => local.senders(t, v) & 1 != 0,
+            CompiledGuard::AtLeast(t, k) => local.senders(t, v).count_ones() >= k,
+            CompiledGuard::NotSent(t) => !local.has_sent_any(t),
+        })
+    }
+
+    /// Whether carrying out `rule` for `v` would change anything.
+    pub fn pending<L: Local>(&self, local: &L, rule: &CompiledRule, v: Value) -> bool {
+        rule.effects.iter().any(|e| match *e {
+            Effect::Send { msg, .. } => !local.has_sent(msg, v),
+            Effect::Deliver => local.delivered().is_none(),
+        })
+    }
+
+    /// Applies the rules for `v` until nothing changes.
+    fn settle<L: Local>(&self, me: ProcId, local: &mut L, v: Value, out: &mut Vec<Output>) {
+        loop {
+            let mut changed = false;
+            for rule in &self.rules {
+                if self.enabled(local, rule, v) && self.pending(local, rule, v) {
+                    for e in &rule.effects {
+                        self.perform(me, local, v, e, out);
+                    }
+                    changed = true;
+                }
+            }
+            if !changed {
+                return;
+            }
+        }
+    }
+
+    /// Carries out one effect (a send at most once, a delivery at most once).
+    fn perform<L: Local>(
+        &self,
+        me: ProcId,
+        local: &mut L,
+        v: Value,
+        effect: &Effect,
+        out: &mut Vec<Output>,
+    ) {
+        match *effect {
+            Effect::Send { msg, to } => {
+                if local.has_sent(msg, v) {
+                    return;
+                }
+                local.mark_sent(msg, v);
+                if to.includes_self() {
+                    local.add_sender(msg, v, me);
+                }
+                out.push(Output::Send { msg, value: v, to });
+            }
+            Effect::Deliver => {
+                if local.delivered().is_none() {
+                    local.set_delivered(v);
+                    out.push(Output::Deliver(v));
+                }
+            }
+        }
+    }
+
+    /// The processes a send to `to` from `me` reaches over the network.
+    pub fn recipients(&self, me: ProcId, to: Dest) -> impl Iterator<Item = ProcId> {
+        let others = to.includes_others();
+        (0..self.n).filter(move |&p| others && p != me)
+    }
+}
+
+/// A plain local state for any value domain, used by the reference model and
+/// the actors.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct ProcessState {
+    /// Senders per (type, value), only non-empty entries.
+    pub senders: std::collections::BTreeMap<(MsgId, Value), ProcSet>,
+    /// The (type, value) pairs sent.
+    pub sent: std::collections::BTreeSet<(MsgId, Value)>,
+    /// The value delivered.
+    pub delivered: Option<Value>,
+}
+
+impl Local for ProcessState {
+    fn senders(&self, msg: MsgId, v: Value) -> ProcSet {
+        self.senders.get(&(msg, v)).copied().unwrap_or(0)
+    }
+    fn add_sender(&mut self, msg: MsgId, v: Value, from: ProcId) {
+        *self.senders.entry((msg, v)).or_insert(0) |= 1 << from;
+    }
+    fn has_sent(&self, msg: MsgId, v: Value) -> bool {
+        self.sent.contains(&(msg, v))
+    }
+    fn has_sent_any(&self, msg: MsgId) -> bool {
+        self.sent
+            .range((msg, 0)..=(msg, Value::MAX))
+            .next()
+            .is_some()
+    }
+    fn mark_sent(&mut self, msg: MsgId, v: Value) {
+        self.sent.insert((msg, v));
+    }
+    fn delivered(&self) -> Option<Value> {
+        self.delivered
+    }
+    fn set_delivered(&mut self, v: Value) {
+        self.delivered = Some(v);
+    }
+}

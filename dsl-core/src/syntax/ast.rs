@@ -1,0 +1,128 @@
+//! The syntax tree: what the user wrote, with the spans that errors point at.
+//!
+//! [`super::parse`] builds it, [`super::lower`] turns it into the span-free
+//! [`crate::ir::ProtocolIr`], and [`super::validate`] reads both to report errors
+//! at the user's tokens.
+
+use crate::ir::{CmpOp, Dest, Expr, FaultModel};
+use proc_macro2::{Span, TokenStream};
+use syn::{Ident, Visibility};
+
+/// `/// docs  pub Name { items }`.
+pub struct ProtocolDef {
+    /// Doc comment lines.
+    pub docs: Vec<String>,
+    /// `pub` or nothing.
+    pub vis: Visibility,
+    /// The protocol's name.
+    pub name: Ident,
+    /// Headers and handlers, in source order.
+    pub items: Vec<Item>,
+}
+
+/// One header or handler.
+pub enum Item {
+    /// `faults: none|crash|byzantine;`
+    Faults {
+        /// The `faults` keyword.
+        span: Span,
+        /// The model.
+        model: FaultModel,
+    },
+    /// `requires: cond (and cond)*;`
+    Requires {
+        /// The `requires` keyword.
+        span: Span,
+        /// The conditions.
+        conds: Vec<CondSyn>,
+    },
+    /// `messages: A, B, C;`
+    Messages {
+        /// The `messages` keyword.
+        span: Span,
+        /// The type names.
+        names: Vec<Ident>,
+    },
+    /// `on broadcast(m) { ... }`
+    OnBroadcast {
+        /// The `on` keyword.
+        span: Span,
+        /// The bound value name.
+        value: Ident,
+        /// The block.
+        effects: Vec<EffectSyn>,
+    },
+    /// `when guard (and guard)* { ... }`
+    When {
+        /// The `when` keyword.
+        span: Span,
+        /// The guards.
+        guards: Vec<GuardSyn>,
+        /// The block.
+        effects: Vec<EffectSyn>,
+    },
+}
+
+/// An expression with the tokens it came from.
+pub struct ExprSyn {
+    /// The parsed expression.
+    pub expr: Expr,
+    /// Its tokens, for error spans.
+    pub tokens: TokenStream,
+}
+
+/// `expr op expr`.
+pub struct CondSyn {
+    /// Left-hand side.
+    pub lhs: ExprSyn,
+    /// Comparison.
+    pub op: CmpOp,
+    /// Right-hand side.
+    pub rhs: ExprSyn,
+    /// All the condition's tokens.
+    pub tokens: TokenStream,
+}
+
+/// A guard of a `when`.
+pub enum GuardSyn {
+    /// `received T(m) from broadcaster` or `received T(m) >= expr`.
+    Received {
+        /// The `received` keyword.
+        span: Span,
+        /// The message type.
+        msg: Ident,
+        /// The bound value name.
+        value: Ident,
+        /// `None` for `from broadcaster`, else the threshold.
+        threshold: Option<ExprSyn>,
+    },
+    /// `not sent T`.
+    NotSent {
+        /// The `not` keyword.
+        span: Span,
+        /// The message type.
+        msg: Ident,
+    },
+}
+
+/// A statement of a block.
+pub enum EffectSyn {
+    /// `send T(m) to dest;`
+    Send {
+        /// The `send` keyword.
+        span: Span,
+        /// The message type.
+        msg: Ident,
+        /// The value name.
+        value: Ident,
+        /// The destination.
+        to: Dest,
+    },
+    /// `deliver(m);`
+    Deliver {
+        /// The `deliver` keyword.
+        span: Span,
+        /// The value name.
+        value: Ident,
+    },
+}

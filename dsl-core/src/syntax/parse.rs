@@ -1,0 +1,393 @@
+//! The grammar: `syn::parse::Parse` for every node of the syntax tree.
+//!
+//! ```text
+//! protocol := attrs vis? Ident '{' item* '}'
+//! item     := 'faults' ':' ('none' | 'crash' | 'byzantine') ';'
+//!           | 'requires' ':' cond ('and' cond)* ';'
+//!           | 'messages' ':' Ident (',' Ident)* ';'
+//!           | 'on' 'broadcast' '(' Ident ')' block
+//!           | 'when' guard ('and' guard)* block
+//! guard    := 'received' Ident '(' Ident ')' ('from' 'broadcaster' | '>=' expr)
+//!           | 'not' 'sent' Ident
+//! block    := '{' effect* '}'
+//! effect   := 'send' Ident '(' Ident ')' 'to' ('all' | 'others' | 'self') ';'
+//!           | 'deliver' '(' Ident ')' ';'
+//! expr     := term (('+' | '-') term)*
+//! term     := atom (('*' | '/') atom)*
+//! atom     := integer | 'N' | 'F' | '(' expr ')'
+//! cond     := expr ('>' | '>=' | '==' | '<' | '<=') expr
+//! ```
+
+use super::ast::*;
+use super::kw;
+use crate::ir::{BinOp, CmpOp, Dest, Expr, FaultModel};
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
+use syn::{braced, parenthesized, Attribute, Expr as RustExpr, Ident, Lit, Meta, Token};
+
+impl Parse for ProtocolDef {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let mut docs = Vec::new();
+        for attr in &attrs {
+            docs.push(doc_line(attr)?);
+        }
+        let vis = input.parse()?;
+        let name: Ident = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the protocol's name, as in `pub Bracha { ... }`",
+            )
+        })?;
+        let body;
+        braced!(body in input);
+        let mut items = Vec::new();
+        while !body.is_empty() {
+            items.push(body.parse()?);
+        }
+        if !input.is_empty() {
+            return Err(input.error(
+                "unexpected tokens after the protocol; write one protocol per `protocol!`",
+            ));
+        }
+        Ok(ProtocolDef {
+            docs,
+            vis,
+            name,
+            items,
+        })
+    }
+}
+
+/// The text of a `///` comment (`#[doc = "..."]`); other attributes are errors.
+fn doc_line(attr: &Attribute) -> syn::Result<String> {
+    if let Meta::NameValue(nv) = &attr.meta {
+        if nv.path.is_ident("doc") {
+            if let RustExpr::Lit(lit) = &nv.value {
+                if let Lit::Str(s) = &lit.lit {
+                    return Ok(s.value());
+                }
+            }
+        }
+    }
+    Err(syn::Error::new_spanned(
+        attr,
+        "only doc comments (`/// ...`) are allowed before a protocol",
+    ))
+}
+
+impl Parse for Item {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let look = input.lookahead1();
+        if look.peek(kw::faults) {
+            let span = input.parse::<kw::faults>()?.span;
+            input.parse::<Token![:]>()?;
+            let look = input.lookahead1();
+            let model = if look.peek(kw::none) {
+                input.parse::<kw::none>()?;
+                FaultModel::None
+            } else if look.peek(kw::crash) {
+                input.parse::<kw::crash>()?;
+                FaultModel::Crash
+            } else if look.peek(kw::byzantine) {
+                input.parse::<kw::byzantine>()?;
+                FaultModel::Byzantine
+            } else {
+                return Err(look.error());
+            };
+            input.parse::<Token![;]>()?;
+            Ok(Item::Faults { span, model })
+        } else if look.peek(kw::requires) {
+            let span = input.parse::<kw::requires>()?.span;
+            input.parse::<Token![:]>()?;
+            let mut conds = vec![input.parse::<CondSyn>()?];
+            while input.peek(kw::and) {
+                input.parse::<kw::and>()?;
+                conds.push(input.parse()?);
+            }
+            input.parse::<Token![;]>()?;
+            Ok(Item::Requires { span, conds })
+        } else if look.peek(kw::messages) {
+            let span = input.parse::<kw::messages>()?.span;
+            input.parse::<Token![:]>()?;
+            let mut names = vec![message_name(input)?];
+            while input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+                if input.peek(Token![;]) {
+                    break;
+                }
+                names.push(message_name(input)?);
+            }
+            input.parse::<Token![;]>()?;
+            Ok(Item::Messages { span, names })
+        } else if look.peek(kw::on) {
+            let span = input.parse::<kw::on>()?.span;
+            input.parse::<kw::broadcast>()?;
+            let inner;
+            parenthesized!(inner in input);
+            let value = value_name(&inner)?;
+            let effects = block(input)?;
+            Ok(Item::OnBroadcast {
+                span,
+                value,
+                effects,
+            })
+        } else if look.peek(kw::when) {
+            let span = input.parse::<kw::when>()?.span;
+            let mut guards = vec![input.parse::<GuardSyn>()?];
+            while input.peek(kw::and) {
+                input.parse::<kw::and>()?;
+                guards.push(input.parse()?);
+            }
+            let effects = block(input)?;
+            Ok(Item::When {
+                span,
+                guards,
+                effects,
+            })
+        } else {
+            Err(look.error())
+        }
+    }
+}
+
+/// A message type name: any identifier that is not a keyword of the DSL's
+/// statements (so that a missing `;` reads well).
+fn message_name(input: ParseStream) -> syn::Result<Ident> {
+    input
+        .parse::<Ident>()
+        .map_err(|e| syn::Error::new(e.span(), "expected a message type name"))
+}
+
+/// The `m` of `(m)`.
+fn value_name(inner: ParseStream) -> syn::Result<Ident> {
+    let value: Ident = inner
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), "expected a value name, as in `(m)`"))?;
+    if !inner.is_empty() {
+        return Err(inner.error("expected `)`: a message carries one value name"));
+    }
+    Ok(value)
+}
+
+/// `'{' effect* '}'`.
+fn block(input: ParseStream) -> syn::Result<Vec<EffectSyn>> {
+    let inner;
+    braced!(inner in input);
+    let mut effects = Vec::new();
+    while !inner.is_empty() {
+        effects.push(inner.parse()?);
+    }
+    Ok(effects)
+}
+
+/// `T(m)`: a message type and the value name it carries.
+fn message(input: ParseStream) -> syn::Result<(Ident, Ident)> {
+    let msg = message_name(input)?;
+    let inner;
+    parenthesized!(inner in input);
+    Ok((msg, value_name(&inner)?))
+}
+
+impl Parse for GuardSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let look = input.lookahead1();
+        if look.peek(kw::received) {
+            let span = input.parse::<kw::received>()?.span;
+            let (msg, value) = message(input)?;
+            let look = input.lookahead1();
+            let threshold = if look.peek(kw::from) {
+                input.parse::<kw::from>()?;
+                input.parse::<kw::broadcaster>()?;
+                None
+            } else if look.peek(Token![>=]) {
+                input.parse::<Token![>=]>()?;
+                Some(input.parse()?)
+            } else {
+                return Err(look.error());
+            };
+            Ok(GuardSyn::Received {
+                span,
+                msg,
+                value,
+                threshold,
+            })
+        } else if look.peek(kw::not) {
+            let span = input.parse::<kw::not>()?.span;
+            input.parse::<kw::sent>()?;
+            let msg = message_name(input)?;
+            Ok(GuardSyn::NotSent { span, msg })
+        } else {
+            Err(look.error())
+        }
+    }
+}
+
+impl Parse for EffectSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let look = input.lookahead1();
+        if look.peek(kw::send) {
+            let span = input.parse::<kw::send>()?.span;
+            let (msg, value) = message(input)?;
+            input.parse::<kw::to>()?;
+            let look = input.lookahead1();
+            let to = if look.peek(kw::all) {
+                input.parse::<kw::all>()?;
+                Dest::All
+            } else if look.peek(kw::others) {
+                input.parse::<kw::others>()?;
+                Dest::Others
+            } else if look.peek(Token![self]) {
+                input.parse::<Token![self]>()?;
+                Dest::Myself
+            } else {
+                return Err(look.error());
+            };
+            input.parse::<Token![;]>()?;
+            Ok(EffectSyn::Send {
+                span,
+                msg,
+                value,
+                to,
+            })
+        } else if look.peek(kw::deliver) {
+            let span = input.parse::<kw::deliver>()?.span;
+            let inner;
+            parenthesized!(inner in input);
+            let value = value_name(&inner)?;
+            input.parse::<Token![;]>()?;
+            Ok(EffectSyn::Deliver { span, value })
+        } else {
+            Err(look.error())
+        }
+    }
+}
+
+impl Parse for CondSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let start = input.fork();
+        let lhs: ExprSyn = input.parse()?;
+        let look = input.lookahead1();
+        let op = if look.peek(Token![>=]) {
+            input.parse::<Token![>=]>()?;
+            CmpOp::Ge
+        } else if look.peek(Token![<=]) {
+            input.parse::<Token![<=]>()?;
+            CmpOp::Le
+        } else if look.peek(Token![==]) {
+            input.parse::<Token![==]>()?;
+            CmpOp::Eq
+        } else if look.peek(Token![>]) {
+            input.parse::<Token![>]>()?;
+            CmpOp::Gt
+        } else if look.peek(Token![<]) {
+            input.parse::<Token![<]>()?;
+            CmpOp::Lt
+        } else {
+            return Err(look.error());
+        };
+        let rhs: ExprSyn = input.parse()?;
+        let tokens = tokens_between(&start, input);
+        Ok(CondSyn {
+            lhs,
+            op,
+            rhs,
+            tokens,
+        })
+    }
+}
+
+impl Parse for ExprSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let start = input.fork();
+        let expr = sum(input)?;
+        let tokens = tokens_between(&start, input);
+        Ok(ExprSyn { expr, tokens })
+    }
+}
+
+/// The tokens consumed from `start` up to where `end` now stands.
+fn tokens_between(start: ParseStream, end: ParseStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let end_cursor = end.cursor();
+    let mut cursor = start.cursor();
+    while cursor != end_cursor {
+        match cursor.token_tree() {
+            Some((tt, next)) => {
+                tt.to_tokens(&mut out);
+                cursor = next;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// `term (('+' | '-') term)*`.
+fn sum(input: ParseStream) -> syn::Result<Expr> {
+    let mut lhs = product(input)?;
+    loop {
+        let op = if input.peek(Token![+]) {
+            input.parse::<Token![+]>()?;
+            BinOp::Add
+        } else if input.peek(Token![-]) && !input.peek(Token![->]) {
+            input.parse::<Token![-]>()?;
+            BinOp::Sub
+        } else {
+            return Ok(lhs);
+        };
+        lhs = Expr::bin(op, lhs, product(input)?);
+    }
+}
+
+/// `atom (('*' | '/') atom)*`.
+fn product(input: ParseStream) -> syn::Result<Expr> {
+    let mut lhs = atom(input)?;
+    loop {
+        let op = if input.peek(Token![*]) {
+            input.parse::<Token![*]>()?;
+            BinOp::Mul
+        } else if input.peek(Token![/]) {
+            input.parse::<Token![/]>()?;
+            BinOp::Div
+        } else {
+            return Ok(lhs);
+        };
+        lhs = Expr::bin(op, lhs, atom(input)?);
+    }
+}
+
+/// `integer | 'N' | 'F' | '(' expr ')'`.
+fn atom(input: ParseStream) -> syn::Result<Expr> {
+    let look = input.lookahead1();
+    if look.peek(syn::LitInt) {
+        let lit: syn::LitInt = input.parse()?;
+        if !lit.suffix().is_empty() {
+            return Err(syn::Error::new(
+                lit.span(),
+                "write the integer without a type suffix",
+            ));
+        }
+        let value = lit
+            .base10_parse::<i64>()
+            .map_err(|_| syn::Error::new(lit.span(), "integer too large"))?;
+        Ok(Expr::Int(value))
+    } else if look.peek(kw::N) {
+        input.parse::<kw::N>()?;
+        Ok(Expr::N)
+    } else if look.peek(kw::F) {
+        input.parse::<kw::F>()?;
+        Ok(Expr::F)
+    } else if look.peek(syn::token::Paren) {
+        let inner;
+        parenthesized!(inner in input);
+        let expr = sum(&inner)?;
+        if !inner.is_empty() {
+            return Err(inner.error("expected `)` or an operator (`+`, `-`, `*`, `/`)"));
+        }
+        Ok(expr)
+    } else {
+        Err(look.error())
+    }
+}

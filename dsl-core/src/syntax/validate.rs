@@ -1,0 +1,132 @@
+//! Checks on a lowered protocol, each a named `check_*` function stating its
+//! rule. Errors point at the user's tokens through the syntax tree, which
+//! lists handlers in the same order as the IR.
+
+use super::ast::*;
+use super::errors::Errors;
+use crate::ir::*;
+use std::collections::BTreeSet;
+
+/// The largest N that validation considers when asking whether (N, F) exist.
+pub const MAX_N: usize = 64;
+
+/// Runs every check.
+pub fn validate(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
+    check_deliver(def, ir, errors);
+    let configs: Vec<(usize, usize)> = allowed_configs(ir);
+    check_requires(def, &configs, errors);
+    if !configs.is_empty() {
+        check_thresholds(def, &configs, errors);
+    }
+    check_duplicate_handlers(def, ir, errors);
+}
+
+/// Every (N, F) with N <= [`MAX_N`] that the protocol allows.
+pub fn allowed_configs(ir: &ProtocolIr) -> Vec<(usize, usize)> {
+    (1..=MAX_N)
+        .flat_map(|n| (0..n).map(move |f| (n, f)))
+        .filter(|&(n, f)| ir.allows(n, f))
+        .collect()
+}
+
+/// A protocol must deliver somewhere, or it can never be correct.
+fn check_deliver(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
+    if !ir.delivers() {
+        errors.spanned(
+            &def.name,
+            "no `deliver` anywhere; add `deliver(m);` to a handler",
+        );
+    }
+}
+
+/// `requires` must allow at least one (N, F) (with F = 0 under `faults: none`).
+fn check_requires(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut Errors) {
+    if !configs.is_empty() {
+        return;
+    }
+    let first = def.items.iter().find_map(|i| match i {
+        Item::Requires { conds, .. } => conds.first().map(|c| c.tokens.clone()),
+        _ => None,
+    });
+    let message = format!("no (N, F) with N <= {MAX_N} satisfies `requires`; relax the condition");
+    match first {
+        Some(tokens) => errors.spanned(tokens, message),
+        None => errors.spanned(&def.name, message),
+    }
+}
+
+/// A threshold `>= k` must be defined at every allowed (N, F), and reachable
+/// (k <= N) at one of them at least.
+fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut Errors) {
+    for item in &def.items {
+        let Item::When { guards, .. } = item else {
+            continue;
+        };
+        for guard in guards {
+            let GuardSyn::Received {
+                threshold: Some(t), ..
+            } = guard
+            else {
+                continue;
+            };
+            let undefined = configs
+                .iter()
+                .find(|&&(n, f)| t.expr.eval(n as i64, f as i64).is_none());
+            if let Some((n, f)) = undefined {
+                errors.spanned(
+                    &t.tokens,
+                    format!(
+                        "threshold is undefined at N = {n}, F = {f} (division by zero or overflow)"
+                    ),
+                );
+                continue;
+            }
+            let reachable = configs.iter().any(|&(n, f)| {
+                t.expr
+                    .eval(n as i64, f as i64)
+                    .is_some_and(|k| k <= n as i64)
+            });
+            if !reachable {
+                errors.spanned(
+                    &t.tokens,
+                    "threshold can never be met: it exceeds N for every (N, F) allowed by `requires`",
+                );
+            }
+        }
+    }
+}
+
+/// One `on broadcast`, and no two `when` rules with the same guards.
+fn check_duplicate_handlers(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
+    let mut seen_broadcast = false;
+    let mut seen_rules: Vec<BTreeSet<String>> = Vec::new();
+    let mut rules = ir.rules.iter();
+    for item in &def.items {
+        match item {
+            Item::OnBroadcast { span, .. } => {
+                if seen_broadcast {
+                    errors.at(
+                        *span,
+                        "duplicate `on broadcast` handler; merge its effects into the first one",
+                    );
+                }
+                seen_broadcast = true;
+            }
+            Item::When { span, guards, .. } => {
+                if !guards
+                    .iter()
+                    .any(|g| matches!(g, GuardSyn::Received { .. }))
+                {
+                    continue; // lowering reported it and produced no rule
+                }
+                let Some(rule) = rules.next() else { continue };
+                let key: BTreeSet<String> = rule.guards.iter().map(|g| format!("{g:?}")).collect();
+                if seen_rules.contains(&key) {
+                    errors.at(*span, "duplicate handler: an earlier `when` has the same guards; merge their effects");
+                }
+                seen_rules.push(key);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The Q-learning synthesiser.

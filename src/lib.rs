@@ -1,0 +1,8 @@
+//! distgen: write, model-check, run and synthesise fault-tolerant broadcast
+//! protocols.
+#![deny(missing_docs)]
+
+pub use dsl_core::{ir, print, semantics, source, syntax, Protocol, ProtocolIr};
+pub use dsl_macros::protocol;
+
+pub mod summary;
