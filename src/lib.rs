@@ -2,7 +2,10 @@
 //! protocols.
 #![deny(missing_docs)]
 
-pub use dsl_core::{ir, print, semantics, source, syntax, Protocol, ProtocolIr};
+pub use dsl_core::{
+    actors, checker, ir, metrics, print, promela, random, semantics, source, syntax, Protocol,
+    ProtocolIr,
+};
 pub use dsl_macros::protocol;
 
 pub mod summary;

@@ -1,1 +1,49 @@
-fn main() {}
+//! `distgen`: the command line. Each subcommand lives in `cli/<name>.rs`.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Write, model-check, run and synthesise fault-tolerant broadcast protocols.
+///
+/// Exit status: 0 when everything checked was verified, 1 when a property was
+/// violated (or a run missed deliveries), 2 on bad input or another error.
+#[derive(Parser)]
+#[command(name = "distgen", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Synthesise reliable-broadcast protocols with Q-learning and write them as `.rs` files.
+    Learn(cli::learn::Args),
+    /// Model-check every `protocol!` in a `.rs` file (without compiling it).
+    Check(cli::check::Args),
+    /// Run a protocol as real actors over UDP on 127.0.0.1.
+    Run(cli::run::Args),
+    /// Open stateright's web explorer on one configuration of a protocol.
+    Explore(cli::explore::Args),
+    /// Write a PROMELA model of a protocol for Spin.
+    Promela(cli::promela::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Learn(args) => cli::learn::main(args),
+        Command::Check(args) => cli::check::main(args),
+        Command::Run(args) => cli::run::main(args),
+        Command::Explore(args) => cli::explore::main(args),
+        Command::Promela(args) => cli::promela::main(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

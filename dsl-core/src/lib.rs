@@ -24,8 +24,13 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod actors;
+pub mod checker;
 pub mod ir;
+pub mod metrics;
 pub mod print;
+pub mod promela;
+pub mod random;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
