@@ -49,3 +49,76 @@ impl Default for Limits {
         }
     }
 }
+
+/// A reliable-broadcast property (Bracha; Cachin, Guerraoui and Rodrigues).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Property {
+    /// If the broadcaster is correct, every correct process delivers its value.
+    Validity,
+    /// No two correct processes deliver different values, and if one correct
+    /// process delivers, every correct process delivers.
+    Agreement,
+    /// A correct process delivers at most once and, if the broadcaster is
+    /// correct, only the value it broadcast.
+    Integrity,
+}
+
+impl std::fmt::Display for Property {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Property::Validity => "validity",
+            Property::Agreement => "agreement",
+            Property::Integrity => "integrity",
+        })
+    }
+}
+
+/// A property that failed, with the execution that breaks it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Which property.
+    pub property: Property,
+    /// What exactly went wrong in the last state, in words.
+    pub detail: String,
+    /// The steps from the initial state, each a readable line
+    /// (`p3 (Byzantine) -> p1: Echo(1)`, `p1 delivers 1`).
+    pub trace: Vec<String>,
+}
+
+/// The answer of one run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "lowercase")]
+pub enum Verdict {
+    /// The run was exhaustive and found no violation.
+    Verified,
+    /// A property is violated.
+    Violated(Violation),
+    /// The run stopped at a limit before it was exhaustive.
+    Unknown {
+        /// Which limit.
+        reason: String,
+    },
+}
+
+impl Verdict {
+    /// Whether this is [`Verdict::Verified`].
+    pub fn is_verified(&self) -> bool {
+        matches!(self, Verdict::Verified)
+    }
+}
+
+/// One run's result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// The protocol's name.
+    pub protocol: String,
+    /// The configuration checked.
+    pub config: Config,
+    /// What the checker found.
+    pub verdict: Verdict,
+    /// Distinct states visited.
+    pub states: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
