@@ -43,7 +43,9 @@ impl Scenario {
         match faults {
             FaultModel::None => &[Scenario::FailureFree],
             FaultModel::Crash => &[Scenario::Crashes],
-            FaultModel::Byzantine => &[Scenario::CorrectBroadcaster, Scenario::ByzantineBroadcaster],
+            FaultModel::Byzantine => {
+                &[Scenario::CorrectBroadcaster, Scenario::ByzantineBroadcaster]
+            }
         }
     }
 
@@ -160,4 +162,62 @@ pub struct CheckResult {
     pub states: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
+}
+
+/// The configurations checked by default under `faults` (DESIGN.md section 2),
+/// those that `ir`'s `requires` allows (whatever fault model `ir` claims), smallest first, each with every
+/// scenario of the fault model: none (N = 3, 4), crash (N = 3, F = 1;
+/// N = 5, F = 2), Byzantine (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2).
+pub fn default_configs(ir: &ProtocolIr, faults: FaultModel) -> Vec<Config> {
+    let sizes: &[(usize, usize)] = match faults {
+        FaultModel::None => &[(3, 0), (4, 0)],
+        FaultModel::Crash => &[(3, 1), (5, 2)],
+        FaultModel::Byzantine => &[(4, 1), (5, 1), (7, 2)],
+    };
+    sizes
+        .iter()
+        .filter(|&&(n, f)| f < n && ir.requires.iter().all(|c| c.holds(n as i64, f as i64)))
+        .flat_map(|&(n, f)| {
+            Scenario::of(faults).iter().map(move |&scenario| Config {
+                faults,
+                n,
+                f,
+                scenario,
+            })
+        })
+        .collect()
+}
+
+/// Checks `ir` in one configuration. Placeholder until the models land.
+pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
+    let _ = limits;
+    CheckResult {
+        protocol: ir.name.clone(),
+        config,
+        verdict: Verdict::Unknown {
+            reason: "the checker is not implemented yet".into(),
+        },
+        states: 0,
+        seconds: 0.0,
+    }
+}
+
+/// Checks `ir` in each configuration in turn, stopping after the first
+/// violation if `stop_at_first_violation`.
+pub fn check_all(
+    ir: &ProtocolIr,
+    configs: &[Config],
+    limits: Limits,
+    stop_at_first_violation: bool,
+) -> Vec<CheckResult> {
+    let mut results = Vec::new();
+    for &config in configs {
+        let result = check(ir, config, limits);
+        let violated = matches!(result.verdict, Verdict::Violated(_));
+        results.push(result);
+        if violated && stop_at_first_violation {
+            break;
+        }
+    }
+    results
 }
