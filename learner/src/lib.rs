@@ -1,1 +1,40 @@
-//! The Q-learning synthesiser.
+//! The Q-learning synthesiser of reliable-broadcast protocols, after Vaz,
+//! Matos, Pardal and Correia, *Automatic Generation of Distributed Algorithms
+//! with Generative AI* (DSN 2023; arXiv 2208.00525).
+//!
+//! An agent ([`agent`]) builds a protocol one action at a time in an
+//! environment ([`env`]) whose state is the protocol built so far; named
+//! heuristics ([`heuristics`]) prune actions that make no sense; every action
+//! has a cost and a finished protocol earns a reward ([`rewards`]) when the
+//! oracle ([`oracle`]: the model checker behind a cache keyed by
+//! [`canonical`] form) verifies it. [`train`] runs the episodes, the greedy
+//! optimisation episode and the re-validation; [`emit`] writes the best
+//! protocol as a runnable `.rs` file, a JSON report and the learning curve;
+//! [`checkpoint`] saves and resumes the Q-table. All options are in
+//! [`config`].
+//!
+//! ```no_run
+//! use learner::{config::LearnConfig, oracle::CheckerOracle, train::Learner};
+//! use dsl_core::ir::FaultModel;
+//! use std::sync::atomic::AtomicBool;
+//!
+//! let config = LearnConfig::defaults(FaultModel::None);
+//! let oracle = CheckerOracle::new(config.faults, &config.oracle);
+//! let mut learner = Learner::new(config, oracle).unwrap();
+//! learner.train(&AtomicBool::new(false), &mut |_| {});
+//! let outcome = learner.finish();
+//! learner::emit::write_all(&learner, &outcome, "generated".as_ref()).unwrap();
+//! ```
+#![deny(missing_docs)]
+
+pub mod agent;
+pub mod canonical;
+
+pub mod config;
+pub mod emit;
+
+pub mod env;
+pub mod heuristics;
+pub mod oracle;
+pub mod rewards;
+pub mod train;

@@ -1,0 +1,103 @@
+//! Rewards: a cost for every action and a reward at the end of an episode.
+//!
+//! The defaults are those of the paper's published code (Vaz et al., DSN 2023):
+//! sending to all costs 6, to others 5, to self 2, delivering 1; a threshold of
+//! 1 costs 1, F+1 costs 2, (N+F)/2 costs 3 and N-F costs 4 (the costs of the
+//! other thresholds are in [`crate::config::ThresholdSpec`]); a verified
+//! protocol earns 100 and any other -1. The cheapest verified protocol is the
+//! one with the highest return.
+
+use crate::env::{Action, Draft, Eff};
+use dsl_core::ir::Dest;
+use serde::{Deserialize, Serialize};
+
+/// Reward settings (section `[rewards]` of a config file).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rewards {
+    /// Cost of `send T(m) to all`.
+    pub send_all: f64,
+    /// Cost of `send T(m) to others`.
+    pub send_others: f64,
+    /// Cost of `send T(m) to self`.
+    pub send_self: f64,
+    /// Cost of `deliver(m)`.
+    pub deliver: f64,
+    /// Cost of an `and not sent U` guard.
+    pub not_sent: f64,
+    /// Cost of ending the protocol.
+    pub end: f64,
+    /// Reward when the oracle verifies the protocol in every configuration.
+    pub verified: f64,
+    /// Reward otherwise (also for an episode that cannot end: a dead end).
+    pub failed: f64,
+    /// Extra reward per configuration verified before the first violation
+    /// (0 in the paper: a shaping term of ours, off by default).
+    pub per_config_verified: f64,
+}
+
+impl Default for Rewards {
+    fn default() -> Self {
+        Rewards {
+            send_all: -6.0,
+            send_others: -5.0,
+            send_self: -2.0,
+            deliver: -1.0,
+            not_sent: -1.0,
+            end: 0.0,
+            verified: 100.0,
+            failed: -1.0,
+            per_config_verified: 0.0,
+        }
+    }
+}
+
+impl Rewards {
+    /// The cost of one effect.
+    pub fn effect(&self, e: Eff) -> f64 {
+        match e {
+            Eff::Send { to: Dest::All, .. } => self.send_all,
+            Eff::Send {
+                to: Dest::Others, ..
+            } => self.send_others,
+            Eff::Send {
+                to: Dest::Myself, ..
+            } => self.send_self,
+            Eff::Deliver => self.deliver,
+        }
+    }
+
+    /// The immediate reward of taking `action` in `draft`; `threshold_costs`
+    /// is indexed by a rule's quorum. Adding an effect to an existing rule
+    /// costs the effect only.
+    pub fn action(&self, draft: &Draft, action: &Action, threshold_costs: &[f64]) -> f64 {
+        match action {
+            Action::Broadcast(e) => self.effect(*e),
+            Action::Rule { guard, effect } => {
+                let effect = self.effect(*effect);
+                if draft.rules.iter().any(|r| r.guard == *guard) {
+                    effect
+                } else {
+                    let not_sent = if guard.not_sent.is_some() {
+                        self.not_sent
+                    } else {
+                        0.0
+                    };
+                    threshold_costs[guard.quorum as usize] + not_sent + effect
+                }
+            }
+            Action::End => self.end,
+        }
+    }
+
+    /// The reward at the end of an episode, given how many of `total`
+    /// configurations the oracle verified before the first violation.
+    pub fn terminal(&self, verified: bool, configs_verified: usize) -> f64 {
+        let base = if verified {
+            self.verified
+        } else {
+            self.failed
+        };
+        base + self.per_config_verified * configs_verified as f64
+    }
+}
