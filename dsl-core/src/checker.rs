@@ -5,8 +5,61 @@
 //! This is the interface that the CLI and the learner's oracle use; the models
 //! behind it live in `checker/`.
 
+pub mod faults;
+pub mod model;
+pub mod properties;
+pub mod reference;
+pub mod run;
+pub mod symmetry;
+pub mod trace;
+
 use crate::ir::{FaultModel, ProtocolIr};
+use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
+
+pub(crate) use run::Explained;
+pub use run::{check, check_plain};
+
+/// One step of an execution, in both the compact and the plain model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// `to` receives `msg(value)`, which `from` (correct, or crashed since) sent.
+    Receive {
+        /// Sender.
+        from: u8,
+        /// Receiver.
+        to: u8,
+        /// Message type.
+        msg: u8,
+        /// Value.
+        value: Value,
+    },
+    /// The Byzantine process `from` makes `to` receive `msg(value)`.
+    Inject {
+        /// Byzantine sender.
+        from: u8,
+        /// Receiver.
+        to: u8,
+        /// Message type.
+        msg: u8,
+        /// Value.
+        value: Value,
+    },
+    /// The process crashes (crash-stop).
+    Crash(u8),
+    /// A message from a crashed process is lost.
+    Lose {
+        /// Crashed sender.
+        from: u8,
+        /// Receiver.
+        to: u8,
+        /// Message type.
+        msg: u8,
+        /// Value.
+        value: Value,
+    },
+}
 
 /// Which processes are faulty, and how.
 ///
@@ -76,7 +129,7 @@ pub struct Config {
 /// Limits on one run. A run stopped by a limit answers [`Verdict::Unknown`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
-    /// Largest number of distinct states to visit.
+    /// Largest number of states to generate (stateright counts repeats too).
     pub max_states: usize,
     /// Wall-clock budget in seconds.
     pub timeout_secs: u64,
@@ -125,6 +178,8 @@ pub struct Violation {
     /// The steps from the initial state, each a readable line
     /// (`p3 (Byzantine) -> p1: Echo(1)`, `p1 delivers 1`).
     pub trace: Vec<String>,
+    /// The same execution as actions, to replay it (process ids as in `trace`).
+    pub actions: Vec<Action>,
 }
 
 /// The answer of one run.
@@ -188,20 +243,6 @@ pub fn default_configs(ir: &ProtocolIr, faults: FaultModel) -> Vec<Config> {
         .collect()
 }
 
-/// Checks `ir` in one configuration. Placeholder until the models land.
-pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    let _ = limits;
-    CheckResult {
-        protocol: ir.name.clone(),
-        config,
-        verdict: Verdict::Unknown {
-            reason: "the checker is not implemented yet".into(),
-        },
-        states: 0,
-        seconds: 0.0,
-    }
-}
-
 /// Checks `ir` in each configuration in turn, stopping after the first
 /// violation if `stop_at_first_violation`.
 pub fn check_all(
@@ -221,3 +262,6 @@ pub fn check_all(
     }
     results
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,125 @@
+//! Reliable-broadcast properties (Bracha; Cachin, Guerraoui and Rodrigues),
+//! written once over any model's state through [`Observe`].
+//!
+//! Safety parts are checked in every state; liveness parts at quiescent states
+//! (no message between correct processes in flight), where nothing more can
+//! happen unless a Byzantine process acts, so what has not been delivered there
+//! may never be (`Property::eventually` in stateright 0.31 only looks at
+//! terminal states, which Byzantine injections never leave).
+
+use super::Property;
+use crate::semantics::{ProcId, Value};
+
+/// What the properties read of a global state.
+pub trait Observe {
+    /// Number of processes.
+    fn n(&self) -> usize;
+    /// Whether `p` is correct: not Byzantine and not crashed (yet).
+    fn is_correct(&self, p: ProcId) -> bool;
+    /// What `p` delivered.
+    fn delivered(&self, p: ProcId) -> Option<Value>;
+    /// Whether no message between correct processes is in flight.
+    fn quiescent(&self) -> bool;
+    /// Whether the broadcaster is correct (it broadcast value 0 at the start).
+    fn broadcaster_correct(&self) -> bool;
+}
+
+/// The property names given to stateright, in the order they are checked.
+pub const NAMES: [&str; 4] = [
+    "agreement (consistency)",
+    "integrity",
+    "validity",
+    "agreement (totality)",
+];
+
+/// The property that a stateright property name stands for.
+pub fn property_of(name: &str) -> Property {
+    match name {
+        "integrity" => Property::Integrity,
+        "validity" => Property::Validity,
+        _ => Property::Agreement,
+    }
+}
+
+fn correct(s: &impl Observe) -> impl Iterator<Item = ProcId> + '_ {
+    (0..s.n()).filter(|&p| s.is_correct(p))
+}
+
+/// Safety: no two correct processes deliver different values.
+pub fn consistency(s: &impl Observe) -> Result<(), String> {
+    let mut first: Option<(ProcId, Value)> = None;
+    for p in correct(s) {
+        if let Some(v) = s.delivered(p) {
+            match first {
+                Some((q, w)) if w != v => {
+                    return Err(format!("p{q} delivered {w} but p{p} delivered {v}"))
+                }
+                None => first = Some((p, v)),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Safety: with a correct broadcaster, correct processes deliver only its value
+/// (at most once holds by construction: a process delivers at most once).
+pub fn integrity(s: &impl Observe) -> Result<(), String> {
+    if !s.broadcaster_correct() {
+        return Ok(());
+    }
+    match correct(s).find_map(|p| s.delivered(p).filter(|&v| v != 0).map(|v| (p, v))) {
+        Some((p, v)) => Err(format!(
+            "p{p} delivered {v}, which the correct broadcaster never broadcast"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Liveness at quiescence: with a correct broadcaster, every correct process
+/// delivered its value.
+pub fn validity(s: &impl Observe) -> Result<(), String> {
+    if !s.quiescent() || !s.broadcaster_correct() || !s.is_correct(0) {
+        return Ok(());
+    }
+    match correct(s).find(|&p| s.delivered(p).is_none()) {
+        Some(p) => Err(format!(
+            "nothing is in flight and p{p} never delivered the correct broadcaster's value"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Liveness at quiescence: if a correct process delivered, every correct
+/// process delivered.
+pub fn totality(s: &impl Observe) -> Result<(), String> {
+    if !s.quiescent() {
+        return Ok(());
+    }
+    let delivered = correct(s).find(|&p| s.delivered(p).is_some());
+    let missing = correct(s).find(|&p| s.delivered(p).is_none());
+    match (delivered, missing) {
+        (Some(p), Some(q)) => Err(format!(
+            "nothing is in flight, p{p} delivered {} and p{q} never delivers",
+            s.delivered(p).unwrap_or_default()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The check behind each name of [`NAMES`].
+pub fn by_name(name: &str, s: &impl Observe) -> Result<(), String> {
+    match name {
+        "agreement (consistency)" => consistency(s),
+        "integrity" => integrity(s),
+        "validity" => validity(s),
+        _ => totality(s),
+    }
+}
+
+/// The first property that `s` violates, if any.
+pub fn first_violation(s: &impl Observe) -> Option<(&'static str, String)> {
+    NAMES
+        .iter()
+        .find_map(|&name| by_name(name, s).err().map(|e| (name, e)))
+}

@@ -1,0 +1,255 @@
+//! The plain model: DESIGN.md section 2 read literally, with no reduction.
+//!
+//! Every process keeps a [`ProcessState`], every message in flight is a
+//! `(from, to, type, value)`, every Byzantine process may inject every
+//! (type, value) to every correct process that has not counted it yet, and
+//! nothing is canonicalised. It steps processes with the same
+//! [`Machine`] as the compact model, and is the reference that the compact
+//! model's reductions are tested against (same verdicts).
+
+use super::faults::Faulty;
+use super::model::VALUES;
+use super::properties::{self, Observe};
+use super::{Action, Config};
+use crate::ir::ProtocolIr;
+use crate::semantics::{
+    InstanceError, Local, Machine, Output, ProcId, ProcSet, ProcessState, Value,
+};
+use stateright::{Model, Property};
+use std::collections::BTreeSet;
+
+/// A global state of the plain model.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PlainState {
+    /// Every process's local state (Byzantine ones stay empty).
+    pub procs: Vec<ProcessState>,
+    /// Messages in flight: (from, to, type, value).
+    pub in_flight: BTreeSet<(u8, u8, u8, Value)>,
+    /// Crashed processes.
+    pub crashed: ProcSet,
+}
+
+/// The plain model of one protocol in one configuration.
+#[derive(Clone, Debug)]
+pub struct PlainModel {
+    /// The step function.
+    pub machine: Machine,
+    /// Who is faulty.
+    pub faulty: Faulty,
+    /// Message type names, for traces.
+    pub messages: Vec<String>,
+}
+
+impl PlainModel {
+    /// The model of `ir` in `config`.
+    pub fn new(ir: &ProtocolIr, config: &Config) -> Result<PlainModel, InstanceError> {
+        Ok(PlainModel {
+            machine: Machine::new_unchecked(ir, config.n, config.f)?,
+            faulty: Faulty::of(config),
+            messages: ir.messages.clone(),
+        })
+    }
+
+    /// Whether `p` is correct in `s`.
+    pub fn is_correct(&self, s: &PlainState, p: ProcId) -> bool {
+        !self.faulty.is_byzantine(p) && s.crashed & (1 << p) == 0
+    }
+
+    fn emit(&self, s: &mut PlainState, from: ProcId, out: &[Output]) {
+        for o in out {
+            if let Output::Send { msg, value, to } = *o {
+                for r in self.machine.recipients(from, to) {
+                    if self.is_correct(s, r) {
+                        s.in_flight.insert((from as u8, r as u8, msg as u8, value));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The initial state: the correct broadcaster has run `on broadcast(0)`.
+    pub fn initial(&self) -> PlainState {
+        let n = self.machine.n;
+        let mut s = PlainState {
+            procs: vec![ProcessState::default(); n],
+            in_flight: BTreeSet::new(),
+            crashed: 0,
+        };
+        if self.faulty.broadcaster_correct {
+            let mut out = Vec::new();
+            self.machine.broadcast(0, &mut s.procs[0], 0, &mut out);
+            self.emit(&mut s, 0, &out);
+        }
+        s
+    }
+
+    /// Applies `action`; `None` if it is not enabled. Outputs go to `out`.
+    pub fn apply(&self, s: &mut PlainState, action: Action, out: &mut Vec<Output>) -> Option<()> {
+        match action {
+            Action::Receive {
+                from,
+                to,
+                msg,
+                value,
+            }
+            | Action::Inject {
+                from,
+                to,
+                msg,
+                value,
+            } => {
+                let (f, t) = (from as usize, to as usize);
+                if !self.is_correct(s, t)
+                    || msg as usize >= self.machine.messages
+                    || value as usize >= VALUES
+                {
+                    return None;
+                }
+                if matches!(action, Action::Receive { .. }) {
+                    if !s.in_flight.remove(&(from, to, msg, value)) {
+                        return None;
+                    }
+                } else if !self.faulty.is_byzantine(f)
+                    || s.procs[t].senders(msg as usize, value) & (1 << f) != 0
+                {
+                    return None;
+                }
+                let start = out.len();
+                self.machine
+                    .receive(t, &mut s.procs[t], f, msg as usize, value, out);
+                let outputs = out[start..].to_vec();
+                self.emit(s, t, &outputs);
+            }
+            Action::Crash(p) => {
+                let p = p as usize;
+                if !self.is_correct(s, p) || s.crashed.count_ones() as usize >= self.faulty.crashes
+                {
+                    return None;
+                }
+                s.crashed |= 1 << p;
+                s.in_flight.retain(|m| m.1 as usize != p);
+            }
+            Action::Lose {
+                from,
+                to,
+                msg,
+                value,
+            } => {
+                if s.crashed & (1 << from) == 0 || !s.in_flight.remove(&(from, to, msg, value)) {
+                    return None;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// The enabled actions.
+    pub fn enabled(&self, s: &PlainState, actions: &mut Vec<Action>) {
+        for &(from, to, msg, value) in &s.in_flight {
+            actions.push(Action::Receive {
+                from,
+                to,
+                msg,
+                value,
+            });
+            if s.crashed & (1 << from) != 0 {
+                actions.push(Action::Lose {
+                    from,
+                    to,
+                    msg,
+                    value,
+                });
+            }
+        }
+        let n = self.machine.n;
+        for b in (0..n).filter(|&b| self.faulty.is_byzantine(b)) {
+            for to in (0..n).filter(|&p| self.is_correct(s, p)) {
+                for msg in 0..self.machine.messages {
+                    for value in 0..VALUES as Value {
+                        if s.procs[to].senders(msg, value) & (1 << b) == 0 {
+                            actions.push(Action::Inject {
+                                from: b as u8,
+                                to: to as u8,
+                                msg: msg as u8,
+                                value,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if (s.crashed.count_ones() as usize) < self.faulty.crashes {
+            for p in (0..n).filter(|&p| self.is_correct(s, p)) {
+                actions.push(Action::Crash(p as u8));
+            }
+        }
+    }
+
+    /// A view of `s` for the properties.
+    pub fn observe<'a>(&'a self, s: &'a PlainState) -> PlainView<'a> {
+        PlainView { model: self, s }
+    }
+}
+
+/// A state of the plain model as the properties see it.
+pub struct PlainView<'a> {
+    model: &'a PlainModel,
+    s: &'a PlainState,
+}
+
+impl Observe for PlainView<'_> {
+    fn n(&self) -> usize {
+        self.model.machine.n
+    }
+    fn is_correct(&self, p: ProcId) -> bool {
+        self.model.is_correct(self.s, p)
+    }
+    fn delivered(&self, p: ProcId) -> Option<Value> {
+        self.s.procs[p].delivered
+    }
+    fn quiescent(&self) -> bool {
+        self.s
+            .in_flight
+            .iter()
+            .all(|m| !self.is_correct(m.0 as usize) || !self.is_correct(m.1 as usize))
+    }
+    fn broadcaster_correct(&self) -> bool {
+        self.model.faulty.broadcaster_correct
+    }
+}
+
+impl Model for PlainModel {
+    type State = PlainState;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<PlainState> {
+        vec![self.initial()]
+    }
+
+    fn actions(&self, state: &PlainState, actions: &mut Vec<Action>) {
+        self.enabled(state, actions);
+    }
+
+    fn next_state(&self, last: &PlainState, action: Action) -> Option<PlainState> {
+        let mut s = last.clone();
+        self.apply(&mut s, action, &mut Vec::new())?;
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![
+            Property::always(properties::NAMES[0], |m: &Self, s: &PlainState| {
+                properties::by_name(properties::NAMES[0], &m.observe(s)).is_ok()
+            }),
+            Property::always(properties::NAMES[1], |m: &Self, s: &PlainState| {
+                properties::by_name(properties::NAMES[1], &m.observe(s)).is_ok()
+            }),
+            Property::always(properties::NAMES[2], |m: &Self, s: &PlainState| {
+                properties::by_name(properties::NAMES[2], &m.observe(s)).is_ok()
+            }),
+            Property::always(properties::NAMES[3], |m: &Self, s: &PlainState| {
+                properties::by_name(properties::NAMES[3], &m.observe(s)).is_ok()
+            }),
+        ]
+    }
+}

@@ -1,0 +1,148 @@
+//! Counterexamples as numbered, readable steps.
+//!
+//! The compact model renames processes at every step (symmetry), so its path
+//! is replayed on concrete states first: at each step, the concrete action
+//! whose canonical successor is the path's next state. The trace then names
+//! processes consistently from the first step to the last.
+
+use super::model::{who, CompactModel, State};
+use super::properties::first_violation;
+use super::reference::{PlainModel, PlainState};
+use super::{Action, Explained};
+use crate::ir::Dest;
+use crate::semantics::{Output, ProcId};
+use stateright::Path;
+
+/// What `p` did in reaction to one step, as readable clauses.
+fn reactions(names: &[String], p: ProcId, out: &[Output], lines: &mut Vec<String>) {
+    let mut sends = Vec::new();
+    for o in out {
+        match *o {
+            Output::Send { msg, value, to } => sends.push(format!(
+                "{}({value}) to {}",
+                names[msg],
+                match to {
+                    Dest::All => "all",
+                    Dest::Others => "others",
+                    Dest::Myself => "self",
+                }
+            )),
+            Output::Deliver(v) => {
+                if !sends.is_empty() {
+                    lines.push(format!("p{p} sends {}", sends.join(", ")));
+                    sends.clear();
+                }
+                lines.push(format!("p{p} delivers {v}"));
+            }
+        }
+    }
+    if !sends.is_empty() {
+        lines.push(format!("p{p} sends {}", sends.join(", ")));
+    }
+}
+
+/// The line of one action.
+pub fn describe(faulty: &super::faults::Faulty, names: &[String], action: &Action) -> String {
+    let msg = |m: u8, v: u8| {
+        format!(
+            "{}({v})",
+            names.get(m as usize).map(String::as_str).unwrap_or("?")
+        )
+    };
+    match *action {
+        Action::Receive {
+            from,
+            to,
+            msg: m,
+            value,
+        }
+        | Action::Inject {
+            from,
+            to,
+            msg: m,
+            value,
+        } => {
+            format!(
+                "{} -> p{to}: {}",
+                who(faulty, from as ProcId),
+                msg(m, value)
+            )
+        }
+        Action::Crash(p) => format!("p{p} crashes"),
+        Action::Lose {
+            from,
+            to,
+            msg: m,
+            value,
+        } => format!(
+            "p{from} -> p{to}: {} is lost (p{from} crashed)",
+            msg(m, value)
+        ),
+    }
+}
+
+fn receiver(action: &Action) -> Option<ProcId> {
+    match *action {
+        Action::Receive { to, .. } | Action::Inject { to, .. } => Some(to as ProcId),
+        _ => None,
+    }
+}
+
+/// Explains a path of the compact model.
+pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Explained> {
+    let names = &model.messages;
+    let states = path.clone().into_states();
+    let mut lines = Vec::new();
+    let mut actions = Vec::new();
+    let mut concrete = model.initial();
+    if model.canonical(concrete.clone()) != *states.first()? {
+        return None;
+    }
+    if model.faulty.broadcaster_correct {
+        let mut out = Vec::new();
+        let mut scratch = vec![0u16; model.layout.row()];
+        model
+            .machine
+            .broadcast(0, &mut super::model::Row(&mut scratch), 0, &mut out);
+        lines.push("p0 broadcasts 0".to_string());
+        reactions(names, 0, &out, &mut lines);
+    }
+    for next in states.iter().skip(1) {
+        let mut enabled = Vec::new();
+        model.enabled(&concrete, &mut enabled);
+        let step = enabled.into_iter().find_map(|a| {
+            let mut s = concrete.clone();
+            let mut out = Vec::new();
+            model.apply(&mut s, a, &mut out)?;
+            model.reduce(&mut s);
+            (model.canonical(s.clone()) == *next).then_some((a, s, out))
+        })?;
+        let (action, successor, out) = step;
+        lines.push(describe(&model.faulty, names, &action));
+        if let Some(p) = receiver(&action) {
+            reactions(names, p, &out, &mut lines);
+        }
+        actions.push(action);
+        concrete = successor;
+    }
+    let (_, detail) = first_violation(&model.observe(&concrete))?;
+    Some((lines, actions, detail))
+}
+
+/// Explains a path of the plain model.
+pub fn plain(model: &PlainModel, path: &Path<PlainState, Action>) -> Option<Explained> {
+    let names = &model.messages;
+    let mut s = model.initial();
+    let mut lines = Vec::new();
+    let actions: Vec<Action> = path.clone().into_actions();
+    for action in &actions {
+        let mut out = Vec::new();
+        model.apply(&mut s, *action, &mut out)?;
+        lines.push(describe(&model.faulty, names, action));
+        if let Some(p) = receiver(action) {
+            reactions(&model.messages, p, &out, &mut lines);
+        }
+    }
+    let (_, detail) = first_violation(&model.observe(&s))?;
+    Some((lines, actions, detail))
+}
