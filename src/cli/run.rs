@@ -1,13 +1,202 @@
-//! `distgen run`.
+//! `distgen run`: a protocol as real UDP actors on 127.0.0.1.
 
-use anyhow::{bail, Result};
+use super::input;
+use anyhow::{bail, Context, Result};
+use distgen::actors::{config::default_size, run, RunConfig};
+use distgen::ProtocolIr;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
+
+/// The reference protocols, by file stem, compiled in.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("best_effort", include_str!("../../examples/best_effort.rs")),
+    ("bracha", include_str!("../../examples/bracha.rs")),
+    (
+        "eager_reliable",
+        include_str!("../../examples/eager_reliable.rs"),
+    ),
+    (
+        "hadzilacos_toueg",
+        include_str!("../../examples/hadzilacos_toueg.rs"),
+    ),
+    ("imbs_raynal", include_str!("../../examples/imbs_raynal.rs")),
+    ("paper_fig3", include_str!("../../examples/paper_fig3.rs")),
+];
 
 /// Options of `distgen run`.
+///
+/// Exit status: 0 if every correct process delivered the origin's value of
+/// every instance whose origin is correct, and agreement held for the others;
+/// 1 otherwise; 2 on bad input.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// A `.rs` file containing `protocol! { ... }` invocations.
+    #[arg(required_unless_present = "example", conflicts_with = "example")]
+    pub file: Option<PathBuf>,
+    /// Run a protocol of examples/ by file stem (e.g. `bracha`, or a
+    /// generated one in examples/generated/) instead of a file.
+    #[arg(long, value_name = "NAME")]
+    pub example: Option<String>,
+    /// The protocol to run when the file has several.
+    #[arg(long, value_name = "NAME")]
+    pub protocol: Option<String>,
+    /// Number of processes (default: the smallest N >= 4 the protocol allows).
+    #[arg(long)]
+    pub n: Option<usize>,
+    /// Fault bound (default: 0 under `faults: none`, else 1 if allowed).
+    #[arg(long)]
+    pub f: Option<usize>,
+    /// Process p listens on port P + p; 0 lets the system choose.
+    #[arg(long, value_name = "P", default_value_t = 0)]
+    pub base_port: u16,
+    /// Broadcasts in all, assigned to the `--from` processes in turn.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub broadcasts: usize,
+    /// The processes that broadcast: `all` or ids like `0,3`.
+    #[arg(long, value_name = "IDS", default_value = "0")]
+    pub from: String,
+    /// Processes that crash: ids like `0,2`, each optionally `ID:STEPS`.
+    #[arg(long, value_name = "IDS")]
+    pub crash: Option<String>,
+    /// Network messages a crashing process sends before it stops (0: at
+    /// start; 1: after the first recipient of its first send).
+    #[arg(long, value_name = "STEPS", default_value_t = 1)]
+    pub crash_after: u64,
+    /// Byzantine processes, which equivocate, forge and replay: ids like `3`.
+    #[arg(long, value_name = "IDS")]
+    pub byzantine: Option<String>,
+    /// Stop after this many seconds at the latest.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Distinct values a process keeps per instance (1..=256); more are dropped.
+    #[arg(long, value_name = "K", default_value_t = 8)]
+    pub max_values: usize,
+    /// Print the report as JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// Runs `distgen run`.
-pub fn main(_args: Args) -> Result<ExitCode> {
-    bail!("`distgen run` is not implemented yet")
+pub fn main(args: Args) -> Result<ExitCode> {
+    let protocols = match (&args.file, &args.example) {
+        (Some(path), _) => input::load(path)?,
+        (None, Some(name)) => example(name)?,
+        (None, None) => bail!("give a FILE or --example NAME"),
+    };
+    let ir = input::pick(&protocols, args.protocol.as_deref())?;
+    let config = config(ir, &args)?;
+    let report = run(ir, &config)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(if report.holds() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The protocols of the example `name`: compiled in, or read from the
+/// repository's examples/ or examples/generated/.
+fn example(name: &str) -> Result<Vec<ProtocolIr>> {
+    let stem = name.trim_end_matches(".rs");
+    if let Some((_, src)) = EXAMPLES.iter().find(|(s, _)| *s == stem) {
+        return distgen::source::protocols_in_source(src)
+            .map_err(|errors| anyhow::anyhow!("example {stem} does not parse: {}", errors[0]));
+    }
+    let dirs = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+        PathBuf::from("examples"),
+    ];
+    for dir in &dirs {
+        for path in [
+            dir.join(format!("{stem}.rs")),
+            dir.join("generated").join(format!("{stem}.rs")),
+        ] {
+            if path.is_file() {
+                return input::load(&path);
+            }
+        }
+    }
+    let names: Vec<&str> = EXAMPLES.iter().map(|(s, _)| *s).collect();
+    bail!(
+        "no example `{stem}`; built in: {} (or a file in examples/generated/)",
+        names.join(", ")
+    )
+}
+
+/// Process ids: `all` or a comma-separated list.
+fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
+    if text.trim() == "all" {
+        return Ok((0..n).collect());
+    }
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .with_context(|| format!("--{option}: `{s}` is not a process id"))
+        })
+        .collect()
+}
+
+/// Crashing processes: `ID` (after `default` messages) or `ID:STEPS`.
+fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|item| {
+            let (id, steps) = match item.split_once(':') {
+                Some((id, steps)) => (
+                    id,
+                    steps
+                        .trim()
+                        .parse()
+                        .with_context(|| format!("--crash: `{steps}` is not a number of steps"))?,
+                ),
+                None => (item, default),
+            };
+            let id = id
+                .trim()
+                .parse()
+                .with_context(|| format!("--crash: `{id}` is not a process id"))?;
+            Ok((id, steps))
+        })
+        .collect()
+}
+
+/// The run the options ask for.
+fn config(ir: &ProtocolIr, args: &Args) -> Result<RunConfig> {
+    let (n, f) = match (args.n, args.f) {
+        (Some(n), Some(f)) => (n, f),
+        (n, f) => {
+            let (n, default_f) = default_size(ir, n).with_context(|| match n {
+                Some(n) => format!("{} allows no F at N = {n}", ir.name),
+                None => format!("{} allows no N up to 64", ir.name),
+            })?;
+            (n, f.unwrap_or(default_f))
+        }
+    };
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        bail!("--timeout must be a positive number of seconds");
+    }
+    let mut config = RunConfig::new(n, f);
+    config.base_port = args.base_port;
+    config.broadcasts = args.broadcasts;
+    config.from = ids("from", &args.from, n)?;
+    config.crash = match &args.crash {
+        Some(text) => crashes(text, args.crash_after)?,
+        None => BTreeMap::new(),
+    };
+    config.byzantine = match &args.byzantine {
+        Some(text) => ids("byzantine", text, n)?,
+        None => Vec::new(),
+    };
+    config.timeout = Duration::from_secs_f64(args.timeout);
+    config.limits.max_values = args.max_values;
+    config.validate()?;
+    Ok(config)
 }

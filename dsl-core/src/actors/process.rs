@@ -1,0 +1,670 @@
+//! One process of a protocol as a stateright [`Actor`].
+//!
+//! A correct process keeps, per broadcast instance, a [`ProcessState`] and an
+//! [`Interner`], and steps it with THE step function
+//! ([`Machine::broadcast`], [`Machine::receive`]); nothing about the
+//! protocol's rules is written here. The step function knows one broadcaster,
+//! process 0, so each instance renumbers the processes to put its origin at
+//! 0: process `p` is `(p - origin) mod N` inside instance `(origin, seq)`.
+//!
+//! Faults are part of the actor, so the same actor could be model-checked:
+//! - crash (`crash_after: Some(s)`): after its `s`-th network message the
+//!   process stops for good, also between two recipients of one `send to
+//!   all`, so such a send reaches only some of them;
+//! - Byzantine ([`Behaviour::Byzantine`]): instead of the rules, in every
+//!   instance it hears of (or broadcasts) it equivocates, sending every
+//!   message type with value `v` to half of the others and `v ^ FORGED` to the
+//!   other half, and replays every distinct message it receives to all
+//!   others, under its own name (channels are authenticated).
+
+use super::intern::Interner;
+use super::link::Link;
+use super::wire::{Instance, Packet, Payload};
+use crate::ir::MsgId;
+use crate::semantics::{Machine, Output, ProcId, ProcessState};
+use serde::{Deserialize, Serialize};
+use stateright::actor::{Actor, Id, Out};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A Byzantine process equivocates between `v` and `v ^ FORGED`.
+pub const FORGED: u64 = 1 << 20;
+
+/// How a process behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Behaviour {
+    /// Follows the protocol (until it crashes, if it is set to).
+    Correct,
+    /// Equivocates, forges every message type and replays what it receives.
+    Byzantine,
+}
+
+/// Bounds on what a process keeps, against floods of well-formed messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Limits {
+    /// Distinct values per instance (at most 256); more are dropped.
+    pub max_values: usize,
+    /// Instances per process; messages of more are dropped.
+    pub max_instances: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_values: 8,
+            max_instances: 4096,
+        }
+    }
+}
+
+/// The only timer: retransmit what is not acknowledged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Timer {
+    /// One tick of the link's logical clock.
+    Resend,
+}
+
+/// One process.
+#[derive(Clone, Debug)]
+pub struct ProcessActor {
+    /// The protocol at (N, F).
+    pub machine: Arc<Machine>,
+    /// This process's id (its index in `peers`).
+    pub me: ProcId,
+    /// The address of every process, indexed by process id.
+    pub peers: Arc<[Id]>,
+    /// Correct or Byzantine.
+    pub behaviour: Behaviour,
+    /// Crash after this many network messages (`Some(0)`: at start).
+    pub crash_after: Option<u64>,
+    /// This process's own broadcasts: (sequence number, value), issued at start.
+    pub broadcasts: Vec<(u32, u64)>,
+    /// Bounds on the state.
+    pub limits: Limits,
+    /// Period of the retransmission tick.
+    pub resend_every: Duration,
+}
+
+/// What happened to the datagrams of one process, besides the protocol.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Counters {
+    /// Protocol messages sent (first transmissions; retransmissions apart).
+    pub sent: u64,
+    /// Distinct protocol messages received.
+    pub received: u64,
+    /// Copies of messages already received (retransmissions).
+    pub duplicates: u64,
+    /// Retransmissions.
+    pub retransmits: u64,
+    /// Acknowledgements sent.
+    pub acks_sent: u64,
+    /// Acknowledgements received for pending messages.
+    pub acks_received: u64,
+    /// Well-formed datagrams from an address that is no other process.
+    pub foreign: u64,
+    /// Messages naming a process or message type that does not exist.
+    pub invalid: u64,
+    /// Messages dropped because their instance had too many values.
+    pub values_dropped: u64,
+    /// Messages dropped because there were too many instances.
+    pub instances_dropped: u64,
+}
+
+/// A process's state in one instance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Slot {
+    /// What the step function reads and writes.
+    pub local: ProcessState,
+    /// The instance's wire values, interned.
+    pub values: Interner,
+    /// Network messages this process sent in the instance.
+    pub sent: u64,
+    /// Distinct messages it received in the instance.
+    pub received: u64,
+    /// Byzantine: whether it already equivocated here.
+    pub forged: bool,
+    /// Byzantine: the (type, value) pairs it already replayed.
+    pub replayed: BTreeSet<(MsgId, u64)>,
+}
+
+/// A process's whole state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Node {
+    /// Per instance.
+    pub slots: BTreeMap<Instance, Slot>,
+    /// The reliable link.
+    pub link: Link,
+    /// Datagram counters.
+    pub counters: Counters,
+    /// Deliveries, in order: (instance, value).
+    pub deliveries: Vec<(Instance, u64)>,
+    /// Own broadcasts, in order: (instance, the values sent; two when
+    /// equivocating).
+    pub broadcasts: Vec<(Instance, Vec<u64>)>,
+    /// Network messages sent so far (what `crash_after` counts).
+    pub steps: u64,
+    /// Whether the process crashed.
+    pub crashed: bool,
+}
+
+impl ProcessActor {
+    fn n(&self) -> usize {
+        self.machine.n
+    }
+
+    /// `p`'s id inside an instance of `origin`.
+    fn relative(&self, origin: ProcId, p: ProcId) -> ProcId {
+        (p + self.n() - origin) % self.n()
+    }
+
+    /// The real id of `r` inside an instance of `origin`.
+    fn absolute(&self, origin: ProcId, r: ProcId) -> ProcId {
+        (r + origin) % self.n()
+    }
+
+    /// The slot of `instance`, created if there is room.
+    fn slot<'a>(&self, node: &'a mut Node, instance: Instance) -> Option<&'a mut Slot> {
+        if !node.slots.contains_key(&instance) && node.slots.len() >= self.limits.max_instances {
+            node.counters.instances_dropped += 1;
+            return None;
+        }
+        Some(node.slots.entry(instance).or_default())
+    }
+
+    /// Sends one network message, unless crashed; crashes right after the
+    /// `crash_after`-th.
+    fn send(&self, node: &mut Node, to: ProcId, payload: Payload, o: &mut Out<Self>) {
+        if node.crashed {
+            return;
+        }
+        let packet = node.link.send(to, payload);
+        node.steps += 1;
+        node.counters.sent += 1;
+        if let Some(slot) = node.slots.get_mut(&payload.instance) {
+            slot.sent += 1;
+        }
+        o.send(self.peers[to], packet);
+        if self.crash_after.is_some_and(|s| node.steps >= s) {
+            node.crashed = true;
+        }
+    }
+
+    /// Carries out the step function's outputs for `instance`, in order,
+    /// stopping at a crash.
+    fn emit(&self, node: &mut Node, instance: Instance, outs: &mut Vec<Output>, o: &mut Out<Self>) {
+        let me = self.relative(instance.origin, self.me);
+        let Some(values) = node.slots.get(&instance).map(|s| s.values.clone()) else {
+            return;
+        };
+        for out in outs.drain(..) {
+            if node.crashed {
+                break;
+            }
+            match out {
+                Output::Send { msg, value, to } => {
+                    let Some(value) = values.value(value) else {
+                        continue;
+                    };
+                    for r in self.machine.recipients(me, to) {
+                        let payload = Payload {
+                            instance,
+                            msg,
+                            value,
+                        };
+                        self.send(node, self.absolute(instance.origin, r), payload, o);
+                    }
+                }
+                Output::Deliver(v) => {
+                    if let Some(value) = values.value(v) {
+                        node.deliveries.push((instance, value));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A correct process broadcasts `value` in `instance`.
+    fn broadcast(&self, node: &mut Node, instance: Instance, value: u64, o: &mut Out<Self>) {
+        let cap = self.limits.max_values;
+        let Some(slot) = self.slot(node, instance) else {
+            return;
+        };
+        let Some(v) = slot.values.intern(value, cap) else {
+            return;
+        };
+        let mut outs = Vec::new();
+        self.machine.broadcast(0, &mut slot.local, v, &mut outs);
+        node.broadcasts.push((instance, vec![value]));
+        self.emit(node, instance, &mut outs, o);
+    }
+
+    /// A correct process receives a new message from `from`.
+    fn receive(&self, node: &mut Node, from: ProcId, payload: Payload, o: &mut Out<Self>) {
+        let Payload {
+            instance,
+            msg,
+            value,
+        } = payload;
+        let cap = self.limits.max_values;
+        let Some(slot) = self.slot(node, instance) else {
+            return;
+        };
+        slot.received += 1;
+        let Some(v) = slot.values.intern(value, cap) else {
+            node.counters.values_dropped += 1;
+            return;
+        };
+        let (me, from) = (
+            self.relative(instance.origin, self.me),
+            self.relative(instance.origin, from),
+        );
+        let mut outs = Vec::new();
+        self.machine
+            .receive(me, &mut slot.local, from, msg, v, &mut outs);
+        self.emit(node, instance, &mut outs, o);
+    }
+
+    /// The other processes, in the instance's order (origin's successor first).
+    fn others(&self, origin: ProcId) -> Vec<ProcId> {
+        (1..self.n())
+            .map(|r| self.absolute(origin, r))
+            .chain(std::iter::once(origin))
+            .filter(|&p| p != self.me)
+            .collect()
+    }
+
+    /// Byzantine: sends every message type with `value` to the first half of
+    /// the others and `value ^ FORGED` to the rest, once per instance.
+    fn equivocate(&self, node: &mut Node, instance: Instance, value: u64, o: &mut Out<Self>) {
+        let Some(slot) = self.slot(node, instance) else {
+            return;
+        };
+        if slot.forged {
+            return;
+        }
+        slot.forged = true;
+        let others = self.others(instance.origin);
+        let half = others.len().div_ceil(2);
+        for msg in 0..self.machine.messages {
+            for (i, &to) in others.iter().enumerate() {
+                let value = if i < half { value } else { value ^ FORGED };
+                self.send(
+                    node,
+                    to,
+                    Payload {
+                        instance,
+                        msg,
+                        value,
+                    },
+                    o,
+                );
+            }
+        }
+    }
+
+    /// Byzantine: equivocates in the message's instance and replays the
+    /// message (once per distinct type and value) to every other process.
+    fn byzantine_receive(&self, node: &mut Node, payload: Payload, o: &mut Out<Self>) {
+        let cap = self.limits.max_values;
+        let Some(slot) = self.slot(node, payload.instance) else {
+            return;
+        };
+        slot.received += 1;
+        if slot.values.intern(payload.value, cap).is_none() {
+            node.counters.values_dropped += 1;
+            return;
+        }
+        let fresh = slot.replayed.insert((payload.msg, payload.value));
+        self.equivocate(node, payload.instance, payload.value, o);
+        if fresh {
+            for to in self.others(payload.instance.origin) {
+                self.send(node, to, payload, o);
+            }
+        }
+    }
+}
+
+impl Actor for ProcessActor {
+    type Msg = Packet;
+    type State = Node;
+    type Timer = Timer;
+    type Random = ();
+    type Storage = ();
+
+    fn on_start(&self, _id: Id, _storage: &Option<()>, o: &mut Out<Self>) -> Node {
+        let mut node = Node {
+            crashed: self.crash_after == Some(0),
+            ..Node::default()
+        };
+        if node.crashed {
+            return node;
+        }
+        o.set_timer(Timer::Resend, self.resend_every..self.resend_every);
+        for &(seq, value) in &self.broadcasts {
+            let instance = Instance {
+                origin: self.me,
+                seq,
+            };
+            match self.behaviour {
+                Behaviour::Correct => self.broadcast(&mut node, instance, value, o),
+                Behaviour::Byzantine => {
+                    self.equivocate(&mut node, instance, value, o);
+                    node.broadcasts
+                        .push((instance, vec![value, value ^ FORGED]));
+                }
+            }
+        }
+        node
+    }
+
+    fn on_msg(&self, _id: Id, state: &mut Cow<Node>, src: Id, msg: Packet, o: &mut Out<Self>) {
+        if state.crashed {
+            return;
+        }
+        let node = state.to_mut();
+        let Some(from) = self
+            .peers
+            .iter()
+            .position(|&p| p == src)
+            .filter(|&p| p != self.me)
+        else {
+            node.counters.foreign += 1;
+            return;
+        };
+        match msg {
+            Packet::Ack { id } => {
+                if node.link.acknowledged(from, id) {
+                    node.counters.acks_received += 1;
+                }
+            }
+            Packet::Data { id, payload } => {
+                o.send(src, Packet::Ack { id });
+                node.counters.acks_sent += 1;
+                if !node.link.first_receipt(from, id) {
+                    node.counters.duplicates += 1;
+                    return;
+                }
+                node.counters.received += 1;
+                if payload.instance.origin >= self.n() || payload.msg >= self.machine.messages {
+                    node.counters.invalid += 1;
+                    return;
+                }
+                match self.behaviour {
+                    Behaviour::Correct => self.receive(node, from, payload, o),
+                    Behaviour::Byzantine => self.byzantine_receive(node, payload, o),
+                }
+            }
+        }
+    }
+
+    fn on_timeout(&self, _id: Id, state: &mut Cow<Node>, _timer: &Timer, o: &mut Out<Self>) {
+        if state.crashed {
+            return;
+        }
+        let node = state.to_mut();
+        for (to, packet) in node.link.tick() {
+            node.counters.retransmits += 1;
+            o.send(self.peers[to], packet);
+        }
+        o.set_timer(Timer::Resend, self.resend_every..self.resend_every);
+    }
+
+    fn name(&self) -> String {
+        format!("p{}", self.me)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stateright::actor::Command;
+
+    fn ir(src: &str) -> crate::ir::ProtocolIr {
+        crate::syntax::parse_str(src).unwrap()
+    }
+
+    fn best_effort() -> crate::ir::ProtocolIr {
+        ir("BestEffort { faults: none; messages: Msg;
+            on broadcast(m) { send Msg(m) to all; }
+            when received Msg(m) >= 1 { deliver(m); } }")
+    }
+
+    fn bracha() -> crate::ir::ProtocolIr {
+        ir(
+            "Bracha { faults: byzantine; requires: N > 3 * F; messages: Initial, Echo, Ready;
+            on broadcast(m) { send Initial(m) to all; }
+            when received Initial(m) from broadcaster and not sent Echo { send Echo(m) to all; }
+            when received Echo(m) >= (N + F) / 2 + 1 and not sent Ready { send Ready(m) to all; }
+            when received Ready(m) >= F + 1 and not sent Ready { send Ready(m) to all; }
+            when received Ready(m) >= 2 * F + 1 { deliver(m); } }",
+        )
+    }
+
+    fn actor(ir: &crate::ir::ProtocolIr, n: usize, f: usize, me: ProcId) -> ProcessActor {
+        ProcessActor {
+            machine: Arc::new(Machine::new(ir, n, f).unwrap()),
+            me,
+            peers: (0..n).map(Id::from).collect(),
+            behaviour: Behaviour::Correct,
+            crash_after: None,
+            broadcasts: Vec::new(),
+            limits: Limits::default(),
+            resend_every: Duration::from_millis(10),
+        }
+    }
+
+    /// The data messages in `out`: (recipient, payload).
+    fn sends(out: &Out<ProcessActor>) -> Vec<(usize, Payload)> {
+        out.iter()
+            .filter_map(|c| match c {
+                Command::Send(to, Packet::Data { payload, .. }) => {
+                    Some((usize::from(*to), *payload))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn data(id: u64, origin: ProcId, msg: MsgId, value: u64) -> Packet {
+        Packet::Data {
+            id,
+            payload: Payload {
+                instance: Instance { origin, seq: 0 },
+                msg,
+                value,
+            },
+        }
+    }
+
+    #[test]
+    fn a_crash_in_the_middle_of_send_to_all_reaches_only_some() {
+        let mut a = actor(&best_effort(), 4, 0, 0);
+        a.broadcasts = vec![(0, 1000)];
+        a.crash_after = Some(2);
+        let mut out = Out::new();
+        let node = a.on_start(Id::from(0), &None, &mut out);
+        let to: Vec<usize> = sends(&out).iter().map(|(p, _)| *p).collect();
+        assert_eq!(to, [1, 2]);
+        assert!(node.crashed);
+        assert!(
+            node.deliveries.is_empty(),
+            "crashed before its own delivery"
+        );
+        // A crashed process ignores everything.
+        let mut state = Cow::Owned(node);
+        let mut out = Out::new();
+        a.on_msg(
+            Id::from(0),
+            &mut state,
+            Id::from(1),
+            data(0, 1, 0, 5),
+            &mut out,
+        );
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn from_broadcaster_means_the_instance_origin() {
+        let a = actor(&bracha(), 4, 1, 2);
+        let mut out = Out::new();
+        let mut state = Cow::Owned(a.on_start(Id::from(2), &None, &mut out));
+        // Initial in instance (1, 0) from process 3: not the origin, no echo.
+        let mut out = Out::new();
+        a.on_msg(
+            Id::from(2),
+            &mut state,
+            Id::from(3),
+            data(0, 1, 0, 7),
+            &mut out,
+        );
+        assert!(sends(&out).is_empty());
+        // From process 1, the origin: echo to the three others.
+        let mut out = Out::new();
+        a.on_msg(
+            Id::from(2),
+            &mut state,
+            Id::from(1),
+            data(0, 1, 0, 7),
+            &mut out,
+        );
+        let echoes = sends(&out);
+        assert_eq!(echoes.len(), 3);
+        assert!(echoes
+            .iter()
+            .all(|(p, m)| *p != 2 && m.msg == 1 && m.value == 7));
+        // The ack came first, for the link.
+        assert!(matches!(out[0], Command::Send(to, Packet::Ack { id: 0 }) if to == Id::from(1)));
+    }
+
+    #[test]
+    fn delivers_the_wire_value_per_instance() {
+        let a = actor(&best_effort(), 3, 0, 1);
+        let mut out = Out::new();
+        let mut state = Cow::Owned(a.on_start(Id::from(1), &None, &mut out));
+        for (id, origin, value) in [(0, 0, u64::MAX), (0, 2, 42), (1, 0, 3)] {
+            let from = Id::from(origin);
+            a.on_msg(
+                Id::from(1),
+                &mut state,
+                from,
+                data(id, origin, 0, value),
+                &mut Out::new(),
+            );
+        }
+        let got: Vec<(ProcId, u64)> = state
+            .deliveries
+            .iter()
+            .map(|(i, v)| (i.origin, *v))
+            .collect();
+        assert_eq!(got, [(0, u64::MAX), (2, 42)], "one delivery per instance");
+    }
+
+    #[test]
+    fn drops_and_counts_what_does_not_fit() {
+        let mut a = actor(&best_effort(), 3, 0, 1);
+        a.limits.max_values = 2;
+        let mut out = Out::new();
+        let mut state = Cow::Owned(a.on_start(Id::from(1), &None, &mut out));
+        let me = Id::from(1);
+        // Three values in one instance from process 2: the third is dropped.
+        for (id, v) in [(0, 10), (1, 11), (2, 12)] {
+            a.on_msg(
+                me,
+                &mut state,
+                Id::from(2),
+                data(id, 0, 0, v),
+                &mut Out::new(),
+            );
+        }
+        assert_eq!(state.counters.values_dropped, 1);
+        // A copy of message 0: a duplicate, acknowledged again.
+        let mut out = Out::new();
+        a.on_msg(me, &mut state, Id::from(2), data(0, 0, 0, 10), &mut out);
+        assert_eq!(state.counters.duplicates, 1);
+        assert!(matches!(out[0], Command::Send(_, Packet::Ack { id: 0 })));
+        // No such origin or message type; an unknown sender; itself.
+        a.on_msg(
+            me,
+            &mut state,
+            Id::from(2),
+            data(3, 7, 0, 1),
+            &mut Out::new(),
+        );
+        a.on_msg(
+            me,
+            &mut state,
+            Id::from(2),
+            data(4, 0, 5, 1),
+            &mut Out::new(),
+        );
+        a.on_msg(
+            me,
+            &mut state,
+            Id::from(9),
+            data(0, 0, 0, 1),
+            &mut Out::new(),
+        );
+        a.on_msg(
+            me,
+            &mut state,
+            Id::from(1),
+            data(0, 0, 0, 1),
+            &mut Out::new(),
+        );
+        assert_eq!(state.counters.invalid, 2);
+        assert_eq!(state.counters.foreign, 2);
+    }
+
+    #[test]
+    fn a_byzantine_origin_equivocates_on_every_type() {
+        let mut a = actor(&bracha(), 4, 1, 3);
+        a.behaviour = Behaviour::Byzantine;
+        a.broadcasts = vec![(0, 4000)];
+        let mut out = Out::new();
+        let node = a.on_start(Id::from(3), &None, &mut out);
+        let sent = sends(&out);
+        assert_eq!(sent.len(), 3 * 3, "three types to three processes");
+        for msg in 0..3 {
+            let values: Vec<(usize, u64)> = sent
+                .iter()
+                .filter(|(_, m)| m.msg == msg)
+                .map(|(p, m)| (*p, m.value))
+                .collect();
+            assert_eq!(values, [(0, 4000), (1, 4000), (2, 4000 ^ FORGED)]);
+        }
+        assert_eq!(node.broadcasts[0].1, [4000, 4000 ^ FORGED]);
+    }
+
+    #[test]
+    fn a_byzantine_process_replays_each_message_once() {
+        let mut a = actor(&bracha(), 4, 1, 3);
+        a.behaviour = Behaviour::Byzantine;
+        let mut out = Out::new();
+        let mut state = Cow::Owned(a.on_start(Id::from(3), &None, &mut out));
+        let mut out = Out::new();
+        a.on_msg(
+            Id::from(3),
+            &mut state,
+            Id::from(0),
+            data(0, 0, 0, 1000),
+            &mut out,
+        );
+        // Equivocation (3 types x 3) and the replay (3).
+        assert_eq!(sends(&out).len(), 12);
+        let mut out = Out::new();
+        a.on_msg(
+            Id::from(3),
+            &mut state,
+            Id::from(1),
+            data(0, 0, 0, 1000),
+            &mut out,
+        );
+        assert!(
+            sends(&out).is_empty(),
+            "the same message is not replayed twice"
+        );
+    }
+}

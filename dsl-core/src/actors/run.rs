@@ -1,0 +1,396 @@
+//! A bounded run: bind, start together, watch, stop, report.
+//!
+//! 1. Every socket is bound before any process starts, so a datagram sent to
+//!    a process that has not started yet waits in its socket's buffer instead
+//!    of being lost; a [`Barrier`] then starts all processes at once.
+//! 2. Each process runs [`runtime::drive`] in its own thread; an observer
+//!    publishes its deliveries (with times), how many of its messages to live
+//!    correct processes are unacknowledged, and when it last did anything.
+//! 3. The run stops when every live process has nothing unacknowledged and
+//!    nothing happened for [`RunConfig::quiet`] (an acknowledgement is only
+//!    sent after the receiver published its own new messages, so "nothing
+//!    unacknowledged" cannot be seen early), or at the timeout.
+
+use super::config::{RunConfig, RunError};
+use super::process::{Behaviour, Node, ProcessActor};
+use super::report::{judge, InstanceReport, Outcome, ProcessReport, Role, RunReport, Totals};
+use super::runtime::{self, Codec, Flow, SocketStats};
+use super::wire::{self, Instance};
+use crate::ir::ProtocolIr;
+use crate::semantics::{Machine, ProcId};
+use stateright::actor::Id;
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Barrier};
+use std::time::{Duration, Instant};
+
+/// How often the stop flag and the coordinator's conditions are looked at.
+const POLL: Duration = Duration::from_millis(5);
+
+/// What the process threads publish.
+struct Shared {
+    stop: AtomicBool,
+    alive: Vec<AtomicBool>,
+    byzantine: Vec<bool>,
+    outstanding: Vec<AtomicUsize>,
+    /// Microseconds from the start to the last activity of any process.
+    last_activity: AtomicU64,
+    started: AtomicUsize,
+}
+
+impl Shared {
+    /// Whether unacknowledged messages to `p` keep the run going.
+    fn watched(&self, p: ProcId) -> bool {
+        self.alive[p].load(Ordering::Relaxed) && !self.byzantine[p]
+    }
+}
+
+/// A timed event, for latencies.
+enum Event {
+    Broadcast(Instance, Duration),
+    Delivered(ProcId, Instance, Duration),
+    Crashed(ProcId, Duration),
+}
+
+/// One thread's view of its process, published to [`Shared`].
+struct Observer<'a> {
+    me: ProcId,
+    shared: &'a Shared,
+    events: mpsc::Sender<Event>,
+    start: Instant,
+    deliveries: usize,
+    broadcasts: usize,
+    activity: u64,
+    started: bool,
+}
+
+impl Observer<'_> {
+    fn observe(&mut self, node: &Node) -> Flow {
+        let now = self.start.elapsed();
+        for &(instance, _) in &node.deliveries[self.deliveries..] {
+            let _ = self.events.send(Event::Delivered(self.me, instance, now));
+        }
+        self.deliveries = node.deliveries.len();
+        for (instance, _) in &node.broadcasts[self.broadcasts..] {
+            let _ = self.events.send(Event::Broadcast(*instance, now));
+        }
+        self.broadcasts = node.broadcasts.len();
+        let c = &node.counters;
+        let activity = c.sent + c.received + c.duplicates + c.retransmits + c.acks_received;
+        if activity != self.activity {
+            self.activity = activity;
+            let micros = u64::try_from(now.as_micros()).unwrap_or(u64::MAX);
+            self.shared
+                .last_activity
+                .fetch_max(micros, Ordering::SeqCst);
+        }
+        let outstanding = node.link.outstanding(|q| self.shared.watched(q));
+        self.shared.outstanding[self.me].store(outstanding, Ordering::SeqCst);
+        if !self.started {
+            self.started = true;
+            self.shared.started.fetch_add(1, Ordering::SeqCst);
+        }
+        if node.crashed {
+            self.shared.alive[self.me].store(false, Ordering::SeqCst);
+            let _ = self.events.send(Event::Crashed(self.me, now));
+            return Flow::Stop;
+        }
+        Flow::Continue
+    }
+}
+
+/// Binds one socket per process on 127.0.0.1.
+fn bind(config: &RunConfig) -> Result<Vec<UdpSocket>, RunError> {
+    (0..config.n)
+        .map(|p| {
+            let port = if config.base_port == 0 {
+                0
+            } else {
+                config.base_port + p as u16
+            };
+            UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)).map_err(|source| {
+                RunError::Bind {
+                    process: p,
+                    port,
+                    source,
+                }
+            })
+        })
+        .collect()
+}
+
+fn address(socket: &UdpSocket, process: ProcId) -> Result<SocketAddrV4, RunError> {
+    match socket.local_addr() {
+        Ok(SocketAddr::V4(a)) => Ok(a),
+        Ok(SocketAddr::V6(_)) => unreachable!("bound to 127.0.0.1"),
+        Err(source) => Err(RunError::Io { process, source }),
+    }
+}
+
+/// Runs `ir` as `config.n` UDP actors on 127.0.0.1 until the network is quiet
+/// or the timeout, and reports what every process delivered.
+pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
+    config.validate()?;
+    let machine = Arc::new(Machine::new(ir, config.n, config.f)?);
+    let n = config.n;
+    let sockets = bind(config)?;
+    let addresses = sockets
+        .iter()
+        .enumerate()
+        .map(|(p, s)| address(s, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let peers: Arc<[Id]> = addresses.iter().map(|&a| Id::from(a)).collect();
+    let schedule = config.schedule();
+    let actors: Vec<ProcessActor> = (0..n)
+        .map(|p| ProcessActor {
+            machine: machine.clone(),
+            me: p,
+            peers: peers.clone(),
+            behaviour: if config.is_byzantine(p) {
+                Behaviour::Byzantine
+            } else {
+                Behaviour::Correct
+            },
+            crash_after: config.crash.get(&p).copied(),
+            broadcasts: schedule
+                .iter()
+                .filter(|(i, _)| i.origin == p)
+                .map(|(i, v)| (i.seq, *v))
+                .collect(),
+            limits: config.limits,
+            resend_every: config.resend_every,
+        })
+        .collect();
+    let shared = Shared {
+        stop: AtomicBool::new(false),
+        alive: (0..n).map(|_| AtomicBool::new(true)).collect(),
+        byzantine: (0..n).map(|p| config.is_byzantine(p)).collect(),
+        outstanding: (0..n).map(|_| AtomicUsize::new(0)).collect(),
+        last_activity: AtomicU64::new(0),
+        started: AtomicUsize::new(0),
+    };
+    let (tx, rx) = mpsc::channel();
+    let barrier = Barrier::new(n);
+    let start = Instant::now();
+
+    let (outcome_time, results) = std::thread::scope(|s| {
+        let handles: Vec<_> = actors
+            .iter()
+            .zip(&sockets)
+            .enumerate()
+            .map(|(p, (actor, socket))| {
+                let mut observer = Observer {
+                    me: p,
+                    shared: &shared,
+                    events: tx.clone(),
+                    start,
+                    deliveries: 0,
+                    broadcasts: 0,
+                    activity: 0,
+                    started: false,
+                };
+                let (barrier, shared) = (&barrier, &shared);
+                s.spawn(move || {
+                    barrier.wait();
+                    let codec = Codec {
+                        encode: wire::encode,
+                        decode: wire::decode,
+                    };
+                    runtime::drive(actor, socket, codec, &shared.stop, POLL, |node, _| {
+                        observer.observe(node)
+                    })
+                })
+            })
+            .collect();
+        let quiet_micros = u64::try_from(config.quiet.as_micros()).unwrap_or(u64::MAX);
+        let timed_out = loop {
+            std::thread::sleep(POLL);
+            let now = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let started = shared.started.load(Ordering::SeqCst) == n;
+            let idle = (0..n).all(|p| {
+                !shared.alive[p].load(Ordering::SeqCst)
+                    || shared.outstanding[p].load(Ordering::SeqCst) == 0
+            });
+            let quiet =
+                now.saturating_sub(shared.last_activity.load(Ordering::SeqCst)) >= quiet_micros;
+            if started && idle && quiet {
+                break false;
+            }
+            if start.elapsed() >= config.timeout {
+                break true;
+            }
+        };
+        let elapsed = start.elapsed();
+        shared.stop.store(true, Ordering::SeqCst);
+        let results: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
+        ((timed_out, elapsed), results)
+    });
+    drop(tx);
+
+    let mut finals: Vec<(Node, SocketStats)> = Vec::with_capacity(n);
+    for (p, r) in results.into_iter().enumerate() {
+        match r {
+            Ok(Ok(r)) => finals.push(r),
+            Ok(Err(source)) => return Err(RunError::Io { process: p, source }),
+            Err(_) => return Err(RunError::Panicked(p)),
+        }
+    }
+    let events: Vec<Event> = rx.try_iter().collect();
+    Ok(report(
+        ir,
+        config,
+        &addresses,
+        &schedule,
+        finals,
+        &events,
+        outcome_time,
+    ))
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Puts the final states and the timed events together.
+fn report(
+    ir: &ProtocolIr,
+    config: &RunConfig,
+    addresses: &[SocketAddrV4],
+    schedule: &[(Instance, u64)],
+    finals: Vec<(Node, SocketStats)>,
+    events: &[Event],
+    (timed_out, elapsed): (bool, Duration),
+) -> RunReport {
+    let n = config.n;
+    let roles: Vec<Role> = (0..n)
+        .map(|p| {
+            if config.is_byzantine(p) {
+                Role::Byzantine
+            } else if finals[p].0.crashed {
+                Role::Crashed
+            } else {
+                Role::Correct
+            }
+        })
+        .collect();
+    let mut broadcast_at = HashMap::new();
+    let mut delivered_at = HashMap::new();
+    let mut crashed_at = HashMap::new();
+    for e in events {
+        match *e {
+            Event::Broadcast(i, t) => {
+                broadcast_at.insert(i, t);
+            }
+            Event::Delivered(p, i, t) => {
+                delivered_at.entry((p, i)).or_insert(t);
+            }
+            Event::Crashed(p, t) => {
+                crashed_at.insert(p, t);
+            }
+        }
+    }
+
+    let mut instances = Vec::with_capacity(schedule.len());
+    let mut violations = Vec::new();
+    for &(instance, _) in schedule {
+        let deliveries: Vec<Vec<u64>> = (0..n)
+            .map(|p| {
+                if roles[p] == Role::Byzantine {
+                    return Vec::new();
+                }
+                finals[p]
+                    .0
+                    .deliveries
+                    .iter()
+                    .filter(|(i, _)| *i == instance)
+                    .map(|&(_, v)| v)
+                    .collect()
+            })
+            .collect();
+        let values = finals[instance.origin]
+            .0
+            .broadcasts
+            .iter()
+            .find(|(i, _)| *i == instance)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let sent = broadcast_at.get(&instance).copied();
+        let latency: Vec<Option<f64>> = (0..n)
+            .map(|p| {
+                let (Some(b), Some(d)) = (sent, delivered_at.get(&(p, instance))) else {
+                    return None;
+                };
+                (roles[p] != Role::Byzantine).then(|| millis(d.saturating_sub(b)))
+            })
+            .collect();
+        let correct: Vec<ProcId> = (0..n).filter(|&p| roles[p] == Role::Correct).collect();
+        let completed_ms = correct
+            .iter()
+            .map(|&p| latency[p])
+            .try_fold(0.0f64, |m, l| l.map(|l| m.max(l)));
+        let report = InstanceReport {
+            instance,
+            origin_correct: roles[instance.origin] == Role::Correct,
+            values,
+            broadcast_ms: sent.map(millis),
+            delivered: deliveries.iter().map(|d| d.first().copied()).collect(),
+            latency_ms: latency,
+            messages: finals
+                .iter()
+                .filter_map(|(node, _)| node.slots.get(&instance))
+                .map(|s| s.sent)
+                .sum(),
+            completed_ms,
+        };
+        violations.extend(judge(&report, &roles, &deliveries));
+        instances.push(report);
+    }
+
+    let all_delivered = instances
+        .iter()
+        .all(|i| (0..n).all(|p| roles[p] != Role::Correct || i.delivered[p].is_some()));
+    let outcome = match (timed_out, all_delivered) {
+        (_, true) => Outcome::Complete,
+        (false, false) => Outcome::Quiescent,
+        (true, false) => Outcome::Timeout,
+    };
+    let mut totals = Totals::default();
+    let processes = finals
+        .into_iter()
+        .enumerate()
+        .map(|(p, (node, socket))| {
+            let c = &node.counters;
+            totals.messages += c.sent;
+            totals.retransmits += c.retransmits;
+            totals.acks += c.acks_sent;
+            totals.duplicates += c.duplicates;
+            totals.malformed += socket.malformed + socket.not_ipv4;
+            totals.foreign += c.foreign;
+            totals.invalid += c.invalid;
+            totals.dropped += c.values_dropped + c.instances_dropped;
+            ProcessReport {
+                id: p,
+                port: addresses[p].port(),
+                role: roles[p],
+                crash_after: config.crash.get(&p).copied(),
+                crashed_ms: crashed_at.get(&p).copied().map(millis),
+                steps: node.steps,
+                delivered: node.deliveries.len(),
+                counters: node.counters,
+                socket,
+            }
+        })
+        .collect();
+    RunReport {
+        protocol: ir.name.clone(),
+        n,
+        f: config.f,
+        outcome,
+        seconds: elapsed.as_secs_f64(),
+        processes,
+        instances,
+        totals,
+        violations,
+    }
+}
