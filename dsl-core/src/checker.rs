@@ -5,6 +5,7 @@
 //! This is the interface that the CLI and the learner's oracle use; the models
 //! behind it live in `checker/`.
 
+pub mod byzantine;
 pub mod faults;
 pub mod model;
 pub mod properties;
@@ -20,11 +21,38 @@ use serde::{Deserialize, Serialize};
 pub(crate) use run::Explained;
 pub use run::{check, check_plain};
 
+/// Byzantine messages that a process receives in one step, all of the step's
+/// value: entry `t` is the set of Byzantine senders of message type `t`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct Byz(pub [u16; model::MAX_TYPES]);
+
+impl Byz {
+    /// Whether there is no message.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&s| s == 0)
+    }
+
+    /// The (type, sender) pairs, by type then sender.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.0.iter().enumerate().flat_map(|(t, &set)| {
+            (0..16)
+                .filter(move |b| set & (1 << b) != 0)
+                .map(move |b| (t, b))
+        })
+    }
+}
+
 /// One step of an execution, in both the compact and the plain model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
-    /// `to` receives `msg(value)`, which `from` (correct, or crashed since) sent.
+    /// `to` receives `msg(value)` from `from`: a message in flight if `from`
+    /// is correct (or crashed since), an injection if `from` is Byzantine.
+    /// Just before, `to` receives the Byzantine messages `byz` (of the same
+    /// value), which change nothing on their own; the compact model delays
+    /// such messages until they matter (see `checker::byzantine`).
     Receive {
         /// Sender.
         from: u8,
@@ -34,17 +62,8 @@ pub enum Action {
         msg: u8,
         /// Value.
         value: Value,
-    },
-    /// The Byzantine process `from` makes `to` receive `msg(value)`.
-    Inject {
-        /// Byzantine sender.
-        from: u8,
-        /// Receiver.
-        to: u8,
-        /// Message type.
-        msg: u8,
-        /// Value.
-        value: Value,
+        /// Byzantine messages received just before, silently.
+        byz: Byz,
     },
     /// The process crashes (crash-stop).
     Crash(u8),

@@ -251,7 +251,7 @@ impl Machine {
     }
 
     /// Applies the rules for `v` until nothing changes.
-    fn settle<L: Local>(&self, me: ProcId, local: &mut L, v: Value, out: &mut Vec<Output>) {
+    pub fn settle<L: Local>(&self, me: ProcId, local: &mut L, v: Value, out: &mut Vec<Output>) {
         loop {
             let mut changed = false;
             for rule in &self.rules {

@@ -24,7 +24,7 @@
 use super::faults::Faulty;
 use super::properties::{self, Observe};
 use super::symmetry;
-use super::{Action, Config};
+use super::{byzantine, Action, Byz, Config};
 use crate::ir::{Effect, ProtocolIr};
 use crate::semantics::{
     CompiledGuard, InstanceError, Local, Machine, Output, ProcId, ProcSet, Value,
@@ -220,31 +220,42 @@ impl CompactModel {
                 to,
                 msg,
                 value,
-            }
-            | Action::Inject {
-                from,
-                to,
-                msg,
-                value,
+                byz,
             } => {
                 let (from, to, msg) = (from as usize, to as usize, msg as usize);
                 if !self.is_correct(s, to)
                     || msg >= self.machine.messages
                     || value as usize >= VALUES
+                    || from >= l.n
                 {
                     return None;
                 }
-                if matches!(action, Action::Receive { .. }) {
+                let row = l.proc(to);
+                if self.faulty.is_byzantine(from) {
+                    if Row(&mut s[row..row + l.row()]).senders(msg, value) & (1 << from) != 0 {
+                        return None;
+                    }
+                } else {
                     let bit = 1 << pair(msg, value);
                     if s[l.flight(from, to)] & bit == 0 {
                         return None;
                     }
                     s[l.flight(from, to)] &= !bit;
-                } else if !self.faulty.is_byzantine(from) {
-                    return None;
                 }
                 let start = out.len();
-                let row = l.proc(to);
+                for (t, b) in byz.iter() {
+                    if t >= self.machine.messages || !self.faulty.is_byzantine(b) {
+                        return None;
+                    }
+                    self.machine.receive(
+                        to,
+                        &mut Row(&mut s[row..row + l.row()]),
+                        b,
+                        t,
+                        value,
+                        out,
+                    );
+                }
                 self.machine.receive(
                     to,
                     &mut Row(&mut s[row..row + l.row()]),
@@ -290,7 +301,7 @@ impl CompactModel {
 
     /// Whether a rule reading (type `msg`, value `v`) at row `row` can still
     /// change anything.
-    fn live(&self, row: &Row<'_>, msg: usize, v: Value) -> bool {
+    pub(crate) fn live_pair(&self, row: &Row<'_>, msg: usize, v: Value) -> bool {
         self.machine.rules.iter().any(|rule| {
             rule.guards.iter().any(|g| match *g {
                 CompiledGuard::FromBroadcaster(t) | CompiledGuard::AtLeast(t, _) => t == msg,
@@ -317,7 +328,7 @@ impl CompactModel {
             for msg in 0..self.machine.messages {
                 for v in 0..VALUES as Value {
                     let row = l.proc(p);
-                    let live = self.live(&Row(&mut s[row..row + l.row()]), msg, v);
+                    let live = self.live_pair(&Row(&mut s[row..row + l.row()]), msg, v);
                     if !live {
                         let k = pair(msg, v);
                         s[row + 2 + k] = 0;
@@ -333,60 +344,42 @@ impl CompactModel {
     /// The enabled actions, in a fixed order.
     pub fn enabled(&self, s: &[u16], actions: &mut Vec<Action>) {
         let l = self.layout;
-        for from in 0..l.n {
-            let crashed = s[l.crashed()] & (1 << from) != 0;
+        if self.faulty.byzantine != 0 {
+            for to in (0..l.n).filter(|&p| self.is_correct(s, p)) {
+                byzantine::actions_at(self, s, to, actions);
+            }
+        } else {
+            for from in 0..l.n {
+                for to in 0..l.n {
+                    let mut bits = s[l.flight(from, to)];
+                    while bits != 0 {
+                        let k = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let (msg, value) = ((k / VALUES) as u8, (k % VALUES) as Value);
+                        actions.push(Action::Receive {
+                            from: from as u8,
+                            to: to as u8,
+                            msg,
+                            value,
+                            byz: Byz::default(),
+                        });
+                    }
+                }
+            }
+        }
+        for from in (0..l.n).filter(|&p| s[l.crashed()] & (1 << p) != 0) {
             for to in 0..l.n {
                 let mut bits = s[l.flight(from, to)];
                 while bits != 0 {
                     let k = bits.trailing_zeros() as usize;
                     bits &= bits - 1;
                     let (msg, value) = ((k / VALUES) as u8, (k % VALUES) as Value);
-                    let (from, to) = (from as u8, to as u8);
-                    actions.push(Action::Receive {
-                        from,
-                        to,
+                    actions.push(Action::Lose {
+                        from: from as u8,
+                        to: to as u8,
                         msg,
                         value,
                     });
-                    if crashed {
-                        actions.push(Action::Lose {
-                            from,
-                            to,
-                            msg,
-                            value,
-                        });
-                    }
-                }
-            }
-        }
-        if self.faulty.byzantine != 0 {
-            for to in 0..l.n {
-                if !self.is_correct(s, to) {
-                    continue;
-                }
-                let mut row_copy: Vec<u16> = s[l.proc(to)..l.proc(to) + l.row()].to_vec();
-                let row = Row(&mut row_copy);
-                for msg in 0..self.machine.messages {
-                    for value in 0..VALUES as Value {
-                        if !self.live(&row, msg, value) {
-                            continue;
-                        }
-                        let senders = row.senders(msg, value);
-                        let from_broadcaster = self.faulty.is_byzantine(0) && senders & 1 == 0;
-                        let lowest = self
-                            .byzantine_others
-                            .iter()
-                            .copied()
-                            .find(|&b| senders & (1 << b) == 0);
-                        for from in from_broadcaster.then_some(0).into_iter().chain(lowest) {
-                            actions.push(Action::Inject {
-                                from: from as u8,
-                                to: to as u8,
-                                msg: msg as u8,
-                                value,
-                            });
-                        }
-                    }
                 }
             }
         }

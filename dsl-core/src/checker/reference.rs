@@ -10,7 +10,7 @@
 use super::faults::Faulty;
 use super::model::VALUES;
 use super::properties::{self, Observe};
-use super::{Action, Config};
+use super::{Action, Byz, Config};
 use crate::ir::ProtocolIr;
 use crate::semantics::{
     InstanceError, Local, Machine, Output, ProcId, ProcSet, ProcessState, Value,
@@ -91,30 +91,31 @@ impl PlainModel {
                 to,
                 msg,
                 value,
-            }
-            | Action::Inject {
-                from,
-                to,
-                msg,
-                value,
+                byz,
             } => {
                 let (f, t) = (from as usize, to as usize);
-                if !self.is_correct(s, t)
+                let n = self.machine.n;
+                if f >= n
+                    || !self.is_correct(s, t)
                     || msg as usize >= self.machine.messages
                     || value as usize >= VALUES
                 {
                     return None;
                 }
-                if matches!(action, Action::Receive { .. }) {
-                    if !s.in_flight.remove(&(from, to, msg, value)) {
+                if self.faulty.is_byzantine(f) {
+                    if s.procs[t].senders(msg as usize, value) & (1 << f) != 0 {
                         return None;
                     }
-                } else if !self.faulty.is_byzantine(f)
-                    || s.procs[t].senders(msg as usize, value) & (1 << f) != 0
-                {
+                } else if !s.in_flight.remove(&(from, to, msg, value)) {
                     return None;
                 }
                 let start = out.len();
+                for (m, b) in byz.iter() {
+                    if m >= self.machine.messages || !self.faulty.is_byzantine(b) {
+                        return None;
+                    }
+                    self.machine.receive(t, &mut s.procs[t], b, m, value, out);
+                }
                 self.machine
                     .receive(t, &mut s.procs[t], f, msg as usize, value, out);
                 let outputs = out[start..].to_vec();
@@ -151,6 +152,7 @@ impl PlainModel {
                 to,
                 msg,
                 value,
+                byz: Byz::default(),
             });
             if s.crashed & (1 << from) != 0 {
                 actions.push(Action::Lose {
@@ -167,11 +169,12 @@ impl PlainModel {
                 for msg in 0..self.machine.messages {
                     for value in 0..VALUES as Value {
                         if s.procs[to].senders(msg, value) & (1 << b) == 0 {
-                            actions.push(Action::Inject {
+                            actions.push(Action::Receive {
                                 from: b as u8,
                                 to: to as u8,
                                 msg: msg as u8,
                                 value,
+                                byz: Byz::default(),
                             });
                         }
                     }

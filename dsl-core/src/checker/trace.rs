@@ -41,49 +41,39 @@ fn reactions(names: &[String], p: ProcId, out: &[Output], lines: &mut Vec<String
     }
 }
 
-/// The line of one action.
-pub fn describe(faulty: &super::faults::Faulty, names: &[String], action: &Action) -> String {
-    let msg = |m: u8, v: u8| {
-        format!(
-            "{}({v})",
-            names.get(m as usize).map(String::as_str).unwrap_or("?")
-        )
-    };
+/// The lines of one action (a receipt with a preload is several lines).
+pub fn describe(faulty: &super::faults::Faulty, names: &[String], action: &Action) -> Vec<String> {
+    let msg = |m: usize, v: u8| format!("{}({v})", names.get(m).map(String::as_str).unwrap_or("?"));
     match *action {
         Action::Receive {
             from,
             to,
             msg: m,
             value,
-        }
-        | Action::Inject {
-            from,
-            to,
-            msg: m,
-            value,
-        } => {
-            format!(
-                "{} -> p{to}: {}",
-                who(faulty, from as ProcId),
-                msg(m, value)
-            )
-        }
-        Action::Crash(p) => format!("p{p} crashes"),
+            byz,
+        } => byz
+            .iter()
+            .chain(std::iter::once((m as usize, from as usize)))
+            .map(|(m, from)| format!("{} -> p{to}: {}", who(faulty, from), msg(m, value)))
+            .collect(),
+        Action::Crash(p) => vec![format!("p{p} crashes")],
         Action::Lose {
             from,
             to,
             msg: m,
             value,
-        } => format!(
-            "p{from} -> p{to}: {} is lost (p{from} crashed)",
-            msg(m, value)
-        ),
+        } => {
+            vec![format!(
+                "p{from} -> p{to}: {} is lost (p{from} crashed)",
+                msg(m as usize, value)
+            )]
+        }
     }
 }
 
 fn receiver(action: &Action) -> Option<ProcId> {
     match *action {
-        Action::Receive { to, .. } | Action::Inject { to, .. } => Some(to as ProcId),
+        Action::Receive { to, .. } => Some(to as ProcId),
         _ => None,
     }
 }
@@ -118,7 +108,7 @@ pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Expla
             (model.canonical(s.clone()) == *next).then_some((a, s, out))
         })?;
         let (action, successor, out) = step;
-        lines.push(describe(&model.faulty, names, &action));
+        lines.extend(describe(&model.faulty, names, &action));
         if let Some(p) = receiver(&action) {
             reactions(names, p, &out, &mut lines);
         }
@@ -138,7 +128,7 @@ pub fn plain(model: &PlainModel, path: &Path<PlainState, Action>) -> Option<Expl
     for action in &actions {
         let mut out = Vec::new();
         model.apply(&mut s, *action, &mut out)?;
-        lines.push(describe(&model.faulty, names, action));
+        lines.extend(describe(&model.faulty, names, action));
         if let Some(p) = receiver(action) {
             reactions(&model.messages, p, &out, &mut lines);
         }
