@@ -26,6 +26,10 @@ pub struct AgentParams {
     pub ucb_c: f64,
     /// Q-value of an action never tried.
     pub initial_q: f64,
+    /// Apply an episode's updates in reverse order once it ended (the
+    /// terminal reward then reaches every step of the episode), instead of
+    /// after each step.
+    pub backward: bool,
 }
 
 impl Default for AgentParams {
@@ -35,6 +39,7 @@ impl Default for AgentParams {
             discount: 0.95,
             ucb_c: 1.0,
             initial_q: 0.0,
+            backward: true,
         }
     }
 }

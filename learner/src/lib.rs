@@ -29,6 +29,7 @@
 
 pub mod agent;
 pub mod canonical;
+pub mod checkpoint;
 
 pub mod config;
 pub mod emit;

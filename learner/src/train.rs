@@ -187,36 +187,36 @@ impl<O: Oracle> Learner<O> {
 
     /// One episode: UCB and Q-learning updates, or (`greedy`) the largest
     /// Q-value at every step and no update.
+    ///
+    /// The updates are the Q-learning rule `Q(s, a) += alpha * (r + gamma *
+    /// max Q(s') - Q(s, a))`, applied after each step (`agent.backward =
+    /// false`) or, by default, to the episode's steps in reverse order once it
+    /// ended, so that the terminal reward reaches the first step at once.
     pub fn run_episode(&mut self, greedy: bool) -> Episode {
         let rewards = self.config.rewards.clone();
         let gamma = self.agent.params.discount;
+        let backward = self.agent.params.backward;
         let mut draft = Draft::default();
         let mut cost = 0.0;
-        // The previous step, whose update waits for the next state.
-        let mut prev: Option<(Draft, usize, f64)> = None;
+        // (state, action index, immediate reward, next state or None at the end)
+        let mut steps: Vec<(Draft, usize, f64, Option<Draft>)> = Vec::new();
+        let terminal;
+        let mut ir = None;
+        let mut judgement = None;
         loop {
             let key = draft.normalized();
             let dead = self.agent.expand(&self.env, &draft, &key).actions.is_empty();
-            if let Some((pk, pi, pr)) = prev.take() {
-                if !greedy {
-                    let next = if dead {
-                        rewards.failed
-                    } else {
-                        self.agent.max_q(&key)
-                    };
-                    self.agent.update(&pk, pi, pr + gamma * next);
-                }
-            }
             if dead {
                 if !greedy {
                     self.dead_ends += 1;
                 }
-                return Episode {
-                    ir: None,
-                    cost,
-                    reward: cost + rewards.failed,
-                    judgement: None,
-                };
+                terminal = rewards.failed;
+                // The step into a dead end ends the episode with a failure.
+                if let Some(last) = steps.last_mut() {
+                    last.2 += gamma * rewards.failed;
+                    last.3 = None;
+                }
+                break;
             }
             let i = if greedy {
                 self.agent.choose_greedy(&key)
@@ -227,21 +227,40 @@ impl<O: Oracle> Learner<O> {
             let r = rewards.action(&draft, &action, &self.env.quorum_costs);
             cost += r;
             if action == Action::End {
-                let ir = self.env.to_ir(&draft);
-                let j = self.oracle.judge(&ir);
-                let t = rewards.terminal(j.verified, j.configs_verified());
-                if !greedy {
-                    self.agent.update(&key, i, r + t);
-                }
-                return Episode {
-                    ir: Some(ir),
-                    cost,
-                    reward: cost + t,
-                    judgement: Some(j),
-                };
+                let protocol = self.env.to_ir(&draft);
+                let j = self.oracle.judge(&protocol);
+                terminal = rewards.terminal(j.verified, j.configs_verified());
+                steps.push((key, i, r + terminal, None));
+                ir = Some(protocol);
+                judgement = Some(j);
+                break;
             }
-            prev = Some((key, i, r));
             draft = draft.apply(&action);
+            steps.push((key, i, r, Some(draft.normalized())));
+            if !greedy && !backward && steps.len() >= 2 {
+                // Online: the previous step's next state is now expanded.
+                let (s, a, r, next) = steps[steps.len() - 2].clone();
+                let target = r + next.map_or(0.0, |n| gamma * self.agent.max_q(&n));
+                self.agent.update(&s, a, target);
+            }
+        }
+        if !greedy {
+            let pending: Vec<_> = if backward {
+                steps.into_iter().rev().collect()
+            } else {
+                // Online: only the last step is left.
+                steps.pop().into_iter().collect()
+            };
+            for (s, a, r, next) in pending {
+                let target = r + next.map_or(0.0, |n| gamma * self.agent.max_q(&n));
+                self.agent.update(&s, a, target);
+            }
+        }
+        Episode {
+            ir,
+            cost,
+            reward: cost + terminal,
+            judgement,
         }
     }
 
@@ -286,5 +305,81 @@ impl<O: Oracle> Learner<O> {
             .iter()
             .filter_map(|&(n, f)| dsl_core::metrics::measure(ir, n, f).ok())
             .collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::oracle::{ConfigOutcome, Judgement};
+    use dsl_core::checker::Scenario;
+    use dsl_core::ir::FaultModel;
+
+    /// A stand-in for the checker under `faults: none`: a protocol passes
+    /// when every process delivers in the synchronous failure-free run at
+    /// N = 3 and N = 4.
+    pub(crate) struct SyncRunOracle;
+
+    impl Oracle for SyncRunOracle {
+        fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
+            let mut outcomes = Vec::new();
+            for n in [3, 4] {
+                let ok = dsl_core::metrics::measure(ir, n, 0).is_ok_and(|m| m.steps.is_some());
+                outcomes.push(ConfigOutcome {
+                    n,
+                    f: 0,
+                    scenario: Scenario::FailureFree,
+                    verdict: if ok { "verified" } else { "violated: validity" }.into(),
+                    states: 1,
+                });
+                if !ok && !exhaustive {
+                    break;
+                }
+            }
+            Judgement::from_outcomes(2, outcomes)
+        }
+    }
+
+    fn short(episodes: usize) -> LearnConfig {
+        let mut c = LearnConfig::defaults(FaultModel::None);
+        c.episodes = episodes;
+        c
+    }
+
+    #[test]
+    fn finds_the_cheapest_protocol_against_a_fake_oracle() {
+        let mut l = Learner::new(short(400), SyncRunOracle).unwrap();
+        assert!(l.train(&AtomicBool::new(false), &mut |_| {}));
+        let outcome = l.finish();
+        let best = outcome.best.expect("a protocol that delivers everywhere");
+        // send T0 to all (-6), when received T0 >= 1 (-1) deliver (-1).
+        assert_eq!(best.cost, -8.0, "{}", dsl_core::print::body(&best.ir, ""));
+        assert!(best.revalidation.verified);
+        assert_eq!(l.curve.len(), 400);
+        assert!(l.oracle.stats.cache_hits > 0);
+    }
+
+    #[test]
+    fn a_stop_request_ends_training_early() {
+        let mut l = Learner::new(short(50), SyncRunOracle).unwrap();
+        let stop = AtomicBool::new(false);
+        let mut seen = 0;
+        let done = l.train(&stop, &mut |p| {
+            seen = p.episode;
+            if p.episode == 10 {
+                stop.store(true, Ordering::SeqCst);
+            }
+        });
+        assert!(!done);
+        assert_eq!((seen, l.episode), (10, 10));
+    }
+
+    #[test]
+    fn training_updates_q_values_of_the_root() {
+        let mut l = Learner::new(short(30), SyncRunOracle).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        let root = &l.agent.table[&Draft::default()];
+        assert_eq!(root.visits, 30);
+        assert!(root.q.iter().any(|&q| q != 0.0));
     }
 }

@@ -1,13 +1,245 @@
-//! `distgen learn`.
+//! `distgen learn`: synthesise a reliable broadcast with Q-learning
+//! (DESIGN.md section 4) and write it as a runnable `.rs` file, with a JSON
+//! report and the learning curve.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use dsl_core::ir::{FaultModel, ProtocolIr};
+use indicatif::{ProgressBar, ProgressStyle};
+use learner::checkpoint::Checkpoint;
+use learner::config::LearnConfig;
+use learner::oracle::CheckerOracle;
+use learner::train::{Learner, Progress};
+use serde_json::Value;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// Options of `distgen learn`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Fault model to synthesise for: none, crash or byzantine [default: none,
+    /// or the config file's].
+    #[arg(long)]
+    faults: Option<FaultModel>,
+    /// Number of training episodes [default: 12000].
+    #[arg(long)]
+    episodes: Option<usize>,
+    /// Seed of the agent's random number generator [default: 1].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Directory for `<name>.rs`, `<name>.json` and `<name>.svg`.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// Options from a TOML (or `.json`) file; flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Go on from a checkpoint (its options, except `--episodes`).
+    #[arg(long, value_name = "CHECKPOINT")]
+    resume: Option<PathBuf>,
+    /// Name of the protocol [default: Learned<Faults>].
+    #[arg(long)]
+    name: Option<String>,
+    /// Set any option of the config file: `--set agent.ucb_c=2`,
+    /// `--set heuristics.unread-type=false` (the value is read as JSON, else
+    /// as a string). Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Where checkpoints go [default: OUT/<name>.checkpoint.json].
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// Also save a checkpoint at the end (Ctrl-C always saves one).
+    #[arg(long)]
+    save_checkpoint: bool,
+    /// Print the effective options as TOML and exit.
+    #[arg(long)]
+    print_config: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// The flags as overrides of the config file.
+fn overrides(args: &Args) -> Result<Value> {
+    let mut v = serde_json::json!({});
+    if let Some(e) = args.episodes {
+        v["episodes"] = e.into();
+    }
+    if let Some(s) = args.seed {
+        v["seed"] = s.into();
+    }
+    if let Some(n) = &args.name {
+        v["name"] = n.clone().into();
+    }
+    for kv in &args.set {
+        let Some((key, value)) = kv.split_once('=') else {
+            bail!("`--set {kv}`: expected KEY=VALUE");
+        };
+        let value: Value =
+            serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
+        let mut slot = &mut v;
+        for part in key.split('.') {
+            if !slot.is_object() {
+                bail!("`--set {kv}`: `{key}` mixes an option and a table");
+            }
+            slot = slot
+                .as_object_mut()
+                .expect("checked above")
+                .entry(part.to_string())
+                .or_insert_with(|| serde_json::json!({}));
+        }
+        *slot = value;
+    }
+    Ok(v)
+}
+
+/// A protocol on one line, for the progress bar.
+fn one_line(ir: &ProtocolIr) -> String {
+    let mut parts = Vec::new();
+    if let Some(b) = &ir.broadcast {
+        let es: Vec<String> = b
+            .effects
+            .iter()
+            .map(|e| dsl_core::print::effect(ir, "m", e))
+            .collect();
+        parts.push(format!("bcast: {}", es.join(" ")));
+    }
+    for r in &ir.rules {
+        let es: Vec<String> = r
+            .effects
+            .iter()
+            .map(|e| dsl_core::print::effect(ir, "m", e))
+            .collect();
+        let head = dsl_core::print::rule_head(ir, r);
+        parts.push(format!("{}: {}", head.trim_start_matches("when "), es.join(" ")));
+    }
+    parts.join(" | ").replace("(m)", "")
+}
 
 /// Runs `distgen learn`.
-pub fn main(_args: Args) -> Result<ExitCode> {
-    bail!("`distgen learn` is not implemented yet")
+pub fn main(args: Args) -> Result<ExitCode> {
+    let mut learner: Learner<CheckerOracle> = match &args.resume {
+        Some(path) => {
+            if args.faults.is_some() || args.config.is_some() || !args.set.is_empty() {
+                bail!("--resume goes on with the checkpoint's options; drop --faults, --config and --set");
+            }
+            let cp = Checkpoint::load(path)?;
+            let oracle = CheckerOracle::new(cp.config.faults, &cp.config.oracle);
+            cp.resume(oracle, args.episodes)?
+        }
+        None => {
+            let config = LearnConfig::load(args.faults, args.config.as_deref(), overrides(&args)?)?;
+            let oracle = CheckerOracle::new(config.faults, &config.oracle);
+            Learner::new(config, oracle)?
+        }
+    };
+    if args.print_config {
+        print!("{}", toml::to_string(&learner.config).context("printing the options")?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stem = learner.config.file_stem();
+    let checkpoint_path = args
+        .checkpoint
+        .clone()
+        .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // A second handler cannot be installed; then Ctrl-C just kills us.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(learner.config.episodes as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} episodes {msg}",
+        )
+        .context("progress bar template")?
+        .progress_chars("=> "),
+    );
+    bar.set_position(learner.episode as u64);
+    let mut last_best = String::new();
+    let done = learner.train(&stop, &mut |p: &Progress| {
+        if p.episode % 20 == 0 || p.episode == p.episodes {
+            let best = p.best.map_or("none yet".to_string(), |b| format!("{} {}", b.cost, one_line(&b.ir)));
+            if best != last_best {
+                bar.println(format!("episode {}: best {best}", p.episode));
+                last_best = best;
+            }
+            bar.set_message(format!(
+                "reward {:.0}, oracle calls {}, cache hits {} ({:.0}%)",
+                p.reward,
+                p.oracle_calls,
+                p.cache_hits,
+                100.0 * p.cache_hits as f64 / p.oracle_calls.max(1) as f64
+            ));
+            bar.set_position(p.episode as u64);
+        }
+    });
+    bar.finish_and_clear();
+    if !done {
+        Checkpoint::of(&learner).save(&checkpoint_path)?;
+        eprintln!(
+            "interrupted after {} episodes; checkpoint saved to {} (go on with --resume)",
+            learner.episode,
+            checkpoint_path.display()
+        );
+        return Ok(ExitCode::from(130));
+    }
+    let outcome = learner.finish();
+    let written = learner::emit::write_all(&learner, &outcome, &args.out)?;
+    if args.save_checkpoint {
+        Checkpoint::of(&learner).save(&checkpoint_path)?;
+        println!("checkpoint: {}", checkpoint_path.display());
+    }
+    let stats = learner.oracle.stats;
+    println!(
+        "{} episodes, {} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
+        learner.episode,
+        learner.config.faults,
+        learner.config.seed,
+        learner.found.len(),
+        stats.calls,
+        stats.cache_hits,
+        100.0 * stats.hit_rate()
+    );
+    match &outcome.greedy {
+        Some(ir) => println!(
+            "greedy episode: {} ({}), cost {}",
+            one_line(ir),
+            if outcome.greedy_verified { "verified" } else { "not verified" },
+            outcome.greedy_cost
+        ),
+        None => println!("greedy episode: dead end"),
+    }
+    let code = match &outcome.best {
+        Some(best) => {
+            println!("best protocol (cost {}):\n", best.cost);
+            print!("{}", dsl_core::print::invocation(&best.ir));
+            for o in &best.revalidation.outcomes {
+                println!("  {}: {} ({} states)", o.label(), o.verdict, o.states);
+            }
+            for m in &best.metrics {
+                println!("  {}", learner::emit::metrics_line(m));
+            }
+            if best.revalidation.verified {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        None => {
+            println!("no verified protocol found");
+            ExitCode::from(1)
+        }
+    };
+    if let Some(p) = &written.protocol {
+        println!("wrote {}", p.display());
+    }
+    println!("wrote {}\nwrote {}", written.report.display(), written.curve.display());
+    Ok(code)
 }
