@@ -1,8 +1,40 @@
-//! What an example's `main` prints: the protocol as DSL source.
+//! What an example's `main` prints: the protocol as DSL source, its metrics,
+//! and its check results under the fault model it claims.
 
+use crate::checker::{self, report, Limits};
 use crate::ProtocolIr;
 
-/// Prints `ir` as DSL source.
+/// The metrics of the failure-free run at the smallest default size, as one line.
+pub fn metrics_line(ir: &ProtocolIr) -> Option<String> {
+    let (n, f) = checker::default_configs(ir, ir.faults)
+        .first()
+        .map(|c| (c.n, c.f))?;
+    let m = crate::metrics::measure(ir, n, f).ok()?;
+    let steps = m
+        .steps
+        .map_or("never all deliver".to_string(), |s| s.to_string());
+    let threshold = m
+        .deliver_threshold
+        .map_or("-".to_string(), |t| t.to_string());
+    Some(format!(
+        "{} metrics at N = {n}, F = {f} (failure-free): {} messages, {steps} communication steps, delivers on {threshold} messages",
+        ir.name, m.messages
+    ))
+}
+
+/// Prints `ir` as DSL source, its metrics, and its check results under the
+/// fault model it claims (default configurations, each run within 60 s).
 pub fn print(ir: &ProtocolIr) {
     print!("{}", crate::print::invocation(ir));
+    println!();
+    if let Some(line) = metrics_line(ir) {
+        println!("{line}");
+    }
+    let limits = Limits {
+        max_states: 50_000_000,
+        timeout_secs: 60,
+    };
+    for config in checker::default_configs(ir, ir.faults) {
+        println!("{}", report::render(&checker::check(ir, config, limits)));
+    }
 }

@@ -10,6 +10,7 @@ pub mod faults;
 pub mod model;
 pub mod properties;
 pub mod reference;
+pub mod report;
 pub mod run;
 pub mod symmetry;
 pub mod trace;
@@ -241,17 +242,36 @@ pub struct CheckResult {
 /// The configurations checked by default under `faults` (DESIGN.md section 2),
 /// those that `ir`'s `requires` allows (whatever fault model `ir` claims), smallest first, each with every
 /// scenario of the fault model: none (N = 3, 4), crash (N = 3, F = 1;
-/// N = 5, F = 2), Byzantine (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2).
+/// N = 5, F = 2), Byzantine (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2). If
+/// `requires` allows none of them, the smallest size it allows (with F >= 1
+/// unless the fault model is none).
 pub fn default_configs(ir: &ProtocolIr, faults: FaultModel) -> Vec<Config> {
     let sizes: &[(usize, usize)] = match faults {
         FaultModel::None => &[(3, 0), (4, 0)],
         FaultModel::Crash => &[(3, 1), (5, 2)],
         FaultModel::Byzantine => &[(4, 1), (5, 1), (7, 2)],
     };
+    let allowed =
+        |&(n, f): &(usize, usize)| f < n && ir.requires.iter().all(|c| c.holds(n as i64, f as i64));
+    let mut sizes: Vec<(usize, usize)> = sizes.iter().copied().filter(allowed).collect();
+    if sizes.is_empty() {
+        // None of the defaults fits `requires` (Imbs-Raynal needs N > 5F):
+        // take the smallest size it allows, with at least one fault.
+        let least_f = usize::from(faults != FaultModel::None);
+        let max_f = if faults == FaultModel::None {
+            0
+        } else {
+            model::MAX_N
+        };
+        sizes.extend(
+            (1..=model::MAX_N)
+                .flat_map(|n| (least_f..=max_f.min(n - 1)).map(move |f| (n, f)))
+                .find(|c| allowed(c)),
+        );
+    }
     sizes
-        .iter()
-        .filter(|&&(n, f)| f < n && ir.requires.iter().all(|c| c.holds(n as i64, f as i64)))
-        .flat_map(|&(n, f)| {
+        .into_iter()
+        .flat_map(|(n, f)| {
             Scenario::of(faults).iter().map(move |&scenario| Config {
                 faults,
                 n,

@@ -29,7 +29,7 @@
 //! one). When there are too many, the step falls back to single injections,
 //! which is the plain model's adversary (sound and complete on its own).
 
-use super::model::{pair, CompactModel, Row, VALUES};
+use super::model::{CompactModel, Row, VALUES};
 use super::{Action, Byz};
 use crate::semantics::{Local, Output, ProcId, Value};
 
@@ -112,14 +112,7 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
     let l = model.layout;
     let row: Vec<u16> = s[l.proc(to)..l.proc(to) + l.row()].to_vec();
     for v in 0..VALUES as Value {
-        let mut in_flight = Vec::new();
-        for from in 0..l.n {
-            for msg in 0..model.machine.messages {
-                if s[l.flight(from, to)] & (1 << pair(msg, v)) != 0 {
-                    in_flight.push((from, msg));
-                }
-            }
-        }
+        let in_flight = model.receipts(s, to, v);
         let mut scratch = row.clone();
         let local = Row(&mut scratch);
         let rooms: Vec<Room> = (0..model.machine.messages)
