@@ -105,7 +105,13 @@ fn block(
 pub fn body(ir: &ProtocolIr, indent: &str) -> String {
     let mut out = String::new();
     for doc in &ir.docs {
-        let _ = writeln!(out, "{indent}///{doc}");
+        // `////` is a plain comment, and a control character cannot stand
+        // in a `///` line: such lines keep their meaning as attributes.
+        if doc.starts_with('/') || doc.chars().any(char::is_control) {
+            let _ = writeln!(out, "{indent}#[doc = {doc:?}]");
+        } else {
+            let _ = writeln!(out, "{indent}///{doc}");
+        }
     }
     let vis = if ir.public { "pub " } else { "" };
     let _ = writeln!(out, "{indent}{vis}{} {{", ir.name);

@@ -71,6 +71,11 @@ pub fn parse_protocol(tokens: TokenStream) -> syn::Result<ProtocolIr> {
 
 /// Parses and validates a `protocol!` body given as text.
 pub fn parse_str(src: &str) -> syn::Result<ProtocolIr> {
+    // Lexing recurses into brackets: refuse text nested deep enough to
+    // overflow the stack.
+    if let Err(e) = crate::source::check_nesting(src) {
+        return Err(syn::Error::new(proc_macro2::Span::call_site(), e.message));
+    }
     let tokens: TokenStream = syn::parse_str(src)?;
     parse_protocol(tokens)
 }

@@ -41,7 +41,10 @@ pub fn lower(def: &ProtocolDef, errors: &mut Errors) -> ProtocolIr {
                 seen_messages_header = true;
                 for name in names {
                     if messages.contains(name) {
-                        errors.spanned(name, format!("message type `{name}` is declared twice"));
+                        errors.spanned(
+                            name,
+                            format!("message type `{name}` is declared twice; remove this one"),
+                        );
                     } else {
                         messages.push(name.clone());
                     }
@@ -136,7 +139,14 @@ pub fn lower(def: &ProtocolDef, errors: &mut Errors) -> ProtocolIr {
                             threshold,
                             ..
                         } => {
-                            check_bound(errors, bound, value);
+                            if value != bound {
+                                errors.spanned(
+                                    value,
+                                    format!(
+                                        "every `received` guard of a `when` binds the same value; write `{msg}({bound})`"
+                                    ),
+                                );
+                            }
                             Guard::Received {
                                 msg: resolve(errors, msg),
                                 quorum: match threshold {
@@ -177,7 +187,7 @@ fn check_bound(errors: &mut Errors, bound: &Ident, used: &Ident) {
     if used != bound {
         errors.spanned(
             used,
-            format!("unbound value `{used}`; this handler binds `{bound}`"),
+            format!("unbound value `{used}`; this handler binds `{bound}`, write `{bound}`"),
         );
     }
 }

@@ -301,7 +301,7 @@ impl Parse for CondSyn {
 impl Parse for ExprSyn {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let start = input.fork();
-        let expr = sum(input)?;
+        let expr = sum(input, 0)?;
         let tokens = tokens_between(&start, input);
         Ok(ExprSyn { expr, tokens })
     }
@@ -324,9 +324,12 @@ fn tokens_between(start: ParseStream, end: ParseStream) -> TokenStream {
     out
 }
 
-/// `term (('+' | '-') term)*`.
-fn sum(input: ParseStream) -> syn::Result<Expr> {
-    let mut lhs = product(input)?;
+/// How deeply parentheses may nest in an expression (the parser recurses).
+pub const MAX_NESTING: usize = 64;
+
+/// `term (('+' | '-') term)*`, inside `depth` parentheses.
+fn sum(input: ParseStream, depth: usize) -> syn::Result<Expr> {
+    let mut lhs = product(input, depth)?;
     loop {
         let op = if input.peek(Token![+]) {
             input.parse::<Token![+]>()?;
@@ -337,13 +340,13 @@ fn sum(input: ParseStream) -> syn::Result<Expr> {
         } else {
             return Ok(lhs);
         };
-        lhs = Expr::bin(op, lhs, product(input)?);
+        lhs = Expr::bin(op, lhs, product(input, depth)?);
     }
 }
 
 /// `atom (('*' | '/') atom)*`.
-fn product(input: ParseStream) -> syn::Result<Expr> {
-    let mut lhs = atom(input)?;
+fn product(input: ParseStream, depth: usize) -> syn::Result<Expr> {
+    let mut lhs = atom(input, depth)?;
     loop {
         let op = if input.peek(Token![*]) {
             input.parse::<Token![*]>()?;
@@ -354,12 +357,12 @@ fn product(input: ParseStream) -> syn::Result<Expr> {
         } else {
             return Ok(lhs);
         };
-        lhs = Expr::bin(op, lhs, atom(input)?);
+        lhs = Expr::bin(op, lhs, atom(input, depth)?);
     }
 }
 
 /// `integer | 'N' | 'F' | '(' expr ')'`.
-fn atom(input: ParseStream) -> syn::Result<Expr> {
+fn atom(input: ParseStream, depth: usize) -> syn::Result<Expr> {
     let look = input.lookahead1();
     if look.peek(syn::LitInt) {
         let lit: syn::LitInt = input.parse()?;
@@ -380,9 +383,14 @@ fn atom(input: ParseStream) -> syn::Result<Expr> {
         input.parse::<kw::F>()?;
         Ok(Expr::F)
     } else if look.peek(syn::token::Paren) {
+        if depth >= MAX_NESTING {
+            return Err(input.error(format!(
+                "parentheses nest too deeply; use at most {MAX_NESTING} levels"
+            )));
+        }
         let inner;
         parenthesized!(inner in input);
-        let expr = sum(&inner)?;
+        let expr = sum(&inner, depth + 1)?;
         if !inner.is_empty() {
             return Err(inner.error("expected `)` or an operator (`+`, `-`, `*`, `/`)"));
         }

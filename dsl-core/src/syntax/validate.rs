@@ -44,14 +44,23 @@ fn check_requires(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut Er
     if !configs.is_empty() {
         return;
     }
-    let first = def.items.iter().find_map(|i| match i {
-        Item::Requires { conds, .. } => conds.first().map(|c| c.tokens.clone()),
-        _ => None,
-    });
-    let message = format!("no (N, F) with N <= {MAX_N} satisfies `requires`; relax the condition");
-    match first {
-        Some(tokens) => errors.spanned(tokens, message),
-        None => errors.spanned(&def.name, message),
+    // Point at every condition: from the first one to the last one.
+    let conds: Vec<&CondSyn> = def
+        .items
+        .iter()
+        .flat_map(|i| match i {
+            Item::Requires { conds, .. } => conds.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let message = format!("no (N, F) with N <= {MAX_N} satisfies `requires`; relax the conditions");
+    match (conds.first(), conds.last()) {
+        (Some(first), Some(last)) => {
+            let mut tokens = first.tokens.clone();
+            tokens.extend(last.tokens.clone());
+            errors.spanned(tokens, message)
+        }
+        _ => errors.spanned(&def.name, message),
     }
 }
 
@@ -76,7 +85,7 @@ fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut 
                 errors.spanned(
                     &t.tokens,
                     format!(
-                        "threshold is undefined at N = {n}, F = {f} (division by zero or overflow)"
+                        "threshold is undefined at N = {n}, F = {f} (division by zero or overflow); rewrite it, or rule out this (N, F) in `requires`"
                     ),
                 );
                 continue;
@@ -89,7 +98,7 @@ fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut 
             if !reachable {
                 errors.spanned(
                     &t.tokens,
-                    "threshold can never be met: it exceeds N for every (N, F) allowed by `requires`",
+                    "threshold can never be met: it exceeds N for every (N, F) allowed by `requires`; lower it to N or less",
                 );
             }
         }

@@ -1,0 +1,346 @@
+//! Printer and parser are inverses: `parse(print(ir)) == ir` and the printed
+//! text is stable, for every example and for random protocols covering every
+//! construct of the IR. For random IRs that break a validation rule, the
+//! front end must reject the printed text instead.
+
+use dsl_core::ir::*;
+use dsl_core::print;
+use dsl_core::syntax::{parse_str, validate::allowed_configs};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn examples() -> Vec<(String, ProtocolIr)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let src = std::fs::read_to_string(&path).unwrap();
+            for ir in dsl_core::source::protocols_in_source(&src).unwrap() {
+                out.push((path.display().to_string(), ir));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn every_example_round_trips() {
+    let examples = examples();
+    assert_eq!(examples.len(), 6, "six reference protocols");
+    for (file, ir) in examples {
+        let text = print::body(&ir, "");
+        let back = parse_str(&text).unwrap_or_else(|e| panic!("{file}: {e}\n{text}"));
+        assert_eq!(back, ir, "{file}");
+        assert_eq!(print::body(&back, ""), text, "{file}: printing is stable");
+        // The whole invocation, as an emitted file would hold it, too.
+        let file_text = format!("use distgen::protocol;\n\n{}", print::invocation(&ir));
+        let parsed = dsl_core::source::protocols_in_source(&file_text).unwrap();
+        assert_eq!(parsed, vec![ir], "{file}: invocation");
+    }
+}
+
+#[test]
+fn bracha_prints_as_a_person_writes_it() {
+    let (_, bracha) = examples()
+        .into_iter()
+        .find(|(_, ir)| ir.name == "Bracha")
+        .unwrap();
+    let expected = "\
+protocol! {
+    /// Bracha's Byzantine reliable broadcast (1987).
+    pub Bracha {
+        faults: byzantine;
+        requires: N > 3 * F;
+        messages: Initial, Echo, Ready;
+
+        on broadcast(m) {
+            send Initial(m) to all;
+        }
+        when received Initial(m) from broadcaster and not sent Echo {
+            send Echo(m) to all;
+        }
+        when received Echo(m) >= (N + F) / 2 + 1 and not sent Ready {
+            send Ready(m) to all;
+        }
+        when received Ready(m) >= F + 1 and not sent Ready {
+            send Ready(m) to all;
+        }
+        when received Ready(m) >= 2 * F + 1 {
+            deliver(m);
+        }
+    }
+}
+";
+    assert_eq!(print::invocation(&bracha), expected);
+}
+
+#[test]
+fn empty_blocks_private_protocols_and_several_conditions_print_plainly() {
+    let text = "\
+/// Line one.
+///
+///  Indented line.
+Quiet {
+    faults: crash;
+    requires: N > 2 * F and F >= 1 and N - (F - 1) <= 10;
+    messages: A, B;
+
+    on broadcast(v) {}
+    when received A(v) >= 1 and not sent B {
+        send B(v) to others;
+        send A(v) to self;
+    }
+    when received B(v) >= N / (F + 1) {
+        deliver(v);
+    }
+}
+";
+    let ir = parse_str(text).unwrap();
+    assert!(!ir.public);
+    assert_eq!(ir.docs, vec![" Line one.", "", "  Indented line."]);
+    assert_eq!(ir.requires.len(), 3);
+    assert_eq!(print::body(&ir, ""), text);
+}
+
+// ---- random protocols ---------------------------------------------------
+
+fn expr(depth: u32) -> BoxedStrategy<Expr> {
+    let leaf = prop_oneof![(0i64..12).prop_map(Expr::Int), Just(Expr::N), Just(Expr::F),];
+    leaf.prop_recursive(depth, 16, 2, |inner| {
+        (
+            prop_oneof![
+                Just(BinOp::Add),
+                Just(BinOp::Sub),
+                Just(BinOp::Mul),
+                Just(BinOp::Div)
+            ],
+            inner.clone(),
+            inner,
+        )
+            .prop_map(|(op, a, b)| Expr::bin(op, a, b))
+    })
+    .boxed()
+}
+
+/// A threshold: mostly one of the usual ones (so that many IRs are valid),
+/// sometimes any expression (often undefined or unreachable).
+fn threshold() -> BoxedStrategy<Expr> {
+    prop_oneof![
+        3 => prop::sample::select(dsl_core::random::thresholds()),
+        1 => expr(3),
+    ]
+    .boxed()
+}
+
+fn cond() -> impl Strategy<Value = Cond> {
+    let op = prop_oneof![
+        Just(CmpOp::Gt),
+        Just(CmpOp::Ge),
+        Just(CmpOp::Eq),
+        Just(CmpOp::Lt),
+        Just(CmpOp::Le)
+    ];
+    prop_oneof![
+        // The usual ones.
+        3 => prop::sample::select(vec![
+            Cond { lhs: Expr::N, op: CmpOp::Gt, rhs: Expr::bin(BinOp::Mul, Expr::Int(3), Expr::F) },
+            Cond { lhs: Expr::N, op: CmpOp::Gt, rhs: Expr::bin(BinOp::Mul, Expr::Int(2), Expr::F) },
+            Cond { lhs: Expr::F, op: CmpOp::Ge, rhs: Expr::Int(1) },
+            Cond { lhs: Expr::N, op: CmpOp::Ge, rhs: Expr::Int(4) },
+        ]),
+        1 => (expr(2), op, expr(2)).prop_map(|(lhs, op, rhs)| Cond { lhs, op, rhs }),
+    ]
+}
+
+fn dest() -> impl Strategy<Value = Dest> {
+    prop_oneof![Just(Dest::All), Just(Dest::Others), Just(Dest::Myself)]
+}
+
+fn effect(types: usize) -> impl Strategy<Value = Effect> {
+    prop_oneof![
+        1 => Just(Effect::Deliver),
+        3 => (0..types, dest()).prop_map(|(msg, to)| Effect::Send { msg, to }),
+    ]
+}
+
+fn guard(types: usize) -> impl Strategy<Value = Guard> {
+    prop_oneof![
+        2 => (0..types, threshold()).prop_map(|(msg, k)| Guard::Received { msg, quorum: Quorum::AtLeast(k) }),
+        1 => (0..types).prop_map(|msg| Guard::Received { msg, quorum: Quorum::FromBroadcaster }),
+        1 => (0..types).prop_map(|msg| Guard::NotSent { msg }),
+    ]
+}
+
+const NAMES: &[&str] = &[
+    "Init", "Echo", "Ready", "Witness", "Msg", "Ack", "T0", "T1", "Vote", "all", "N",
+];
+const VALUES: &[&str] = &["m", "v", "x", "value"];
+
+fn protocol() -> impl Strategy<Value = ProtocolIr> {
+    let header = (
+        prop::sample::select(vec!["Bracha", "P", "Relay2", "Gen"]),
+        prop::collection::vec("[ -~\t]{0,24}", 0..3),
+        any::<bool>(),
+        prop_oneof![
+            Just(FaultModel::None),
+            Just(FaultModel::Crash),
+            Just(FaultModel::Byzantine)
+        ],
+        prop::collection::vec(cond(), 0..3),
+        prop::sample::subsequence(NAMES.to_vec(), 1..=4).prop_shuffle(),
+    );
+    header.prop_flat_map(|(name, docs, public, faults, requires, messages)| {
+        let types = messages.len();
+        let rule = (
+            prop::sample::select(VALUES.to_vec()),
+            prop::collection::vec(guard(types), 1..4),
+            prop::collection::vec(effect(types), 0..3),
+        )
+            .prop_map(|(value, guards, effects)| Rule {
+                value: value.to_string(),
+                guards,
+                effects,
+            });
+        let broadcast = prop::option::weighted(
+            0.9,
+            (
+                prop::sample::select(VALUES.to_vec()),
+                prop::collection::vec(effect(types), 0..3),
+            )
+                .prop_map(|(value, effects)| Broadcast {
+                    value: value.to_string(),
+                    effects,
+                }),
+        );
+        let messages: Vec<String> = messages.iter().map(|m| m.to_string()).collect();
+        (
+            Just(name.to_string()),
+            Just(docs),
+            Just(public),
+            Just(faults),
+            Just(requires),
+            Just(messages),
+            broadcast,
+            prop::collection::vec(rule, 0..5),
+        )
+            .prop_map(
+                |(name, docs, public, faults, requires, messages, broadcast, rules)| ProtocolIr {
+                    name,
+                    docs,
+                    public,
+                    faults,
+                    requires,
+                    messages,
+                    broadcast,
+                    rules,
+                },
+            )
+    })
+}
+
+/// The validation rules of DESIGN.md section 2, written again over the IR:
+/// `None` if `ir` is valid, else what is wrong.
+fn invalid(ir: &ProtocolIr) -> Option<&'static str> {
+    if !ir.delivers() {
+        return Some("no deliver");
+    }
+    if ir
+        .rules
+        .iter()
+        .any(|r| !r.guards.iter().any(|g| matches!(g, Guard::Received { .. })))
+    {
+        return Some("a when without received");
+    }
+    let configs = allowed_configs(ir);
+    if configs.is_empty() {
+        return Some("requires unsatisfiable");
+    }
+    for rule in &ir.rules {
+        for g in &rule.guards {
+            if let Guard::Received {
+                quorum: Quorum::AtLeast(k),
+                ..
+            } = g
+            {
+                let at = |&(n, f): &(usize, usize)| k.eval(n as i64, f as i64);
+                if configs.iter().any(|c| at(c).is_none()) {
+                    return Some("threshold undefined");
+                }
+                if !configs
+                    .iter()
+                    .any(|c| at(c).is_some_and(|k| k <= c.0 as i64))
+                {
+                    return Some("threshold unreachable");
+                }
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for rule in &ir.rules {
+        let key: BTreeSet<String> = rule.guards.iter().map(|g| format!("{g:?}")).collect();
+        if !seen.insert(key) {
+            return Some("duplicate when");
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Valid IRs round-trip and print stably; invalid ones are rejected.
+    #[test]
+    fn random_protocols_round_trip(ir in protocol()) {
+        let text = print::body(&ir, "    ");
+        match invalid(&ir) {
+            None => {
+                let back = parse_str(&text);
+                prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), text);
+                let back = back.unwrap();
+                prop_assert_eq!(&back, &ir);
+                prop_assert_eq!(print::body(&back, "    "), text);
+            }
+            Some(why) => {
+                prop_assert!(parse_str(&text).is_err(), "accepted although {}:\n{}", why, text);
+            }
+        }
+    }
+
+    /// The protocols the learner and the differential tests draw are valid
+    /// and round-trip.
+    #[test]
+    fn generated_protocols_round_trip(seed in any::<u64>(), faults in 0usize..3, messages in 1usize..4) {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let shape = dsl_core::random::Shape {
+            faults: FaultModel::ALL[faults],
+            messages,
+            ..Default::default()
+        };
+        let ir = dsl_core::random::protocol(&mut rng, &shape, "Generated");
+        prop_assert_eq!(invalid(&ir), None);
+        let text = print::invocation(&ir);
+        let back = dsl_core::source::protocols_in_source(&text);
+        prop_assert_eq!(back, Ok(vec![ir]));
+    }
+
+    /// Expressions print with the fewest parentheses that keep their tree.
+    #[test]
+    fn expressions_round_trip(e in expr(5)) {
+        let text = print::expr(&e);
+        // Parsed back through a `requires` condition.
+        let src = format!(
+            "Q {{ faults: crash; requires: {text} == {text}; messages: M; on broadcast(m) {{ deliver(m); }} }}"
+        );
+        if let Ok(ir) = parse_str(&src) {
+            prop_assert_eq!(&ir.requires[0].lhs, &e);
+            prop_assert_eq!(&ir.requires[0].rhs, &e);
+        } else {
+            // Only an expression undefined everywhere makes `e == e` false.
+            prop_assert!((1..=64).all(|n| (0..n).all(|f| e.eval(n, f).is_none())), "{}", text);
+        }
+    }
+}

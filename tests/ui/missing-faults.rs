@@ -1,0 +1,16 @@
+use distgen::protocol;
+
+protocol! {
+    pub NoFaults {
+        messages: Msg;
+
+        on broadcast(m) {
+            send Msg(m) to all;
+        }
+        when received Msg(m) >= 1 {
+            deliver(m);
+        }
+    }
+}
+
+fn main() {}

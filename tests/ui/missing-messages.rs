@@ -1,0 +1,13 @@
+use distgen::protocol;
+
+protocol! {
+    pub NoMessages {
+        faults: none;
+
+        on broadcast(m) {
+            deliver(m);
+        }
+    }
+}
+
+fn main() {}

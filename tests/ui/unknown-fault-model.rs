@@ -1,0 +1,17 @@
+use distgen::protocol;
+
+protocol! {
+    pub Omission {
+        faults: omission;
+        messages: Msg;
+
+        on broadcast(m) {
+            send Msg(m) to all;
+        }
+        when received Msg(m) >= 1 {
+            deliver(m);
+        }
+    }
+}
+
+fn main() {}
