@@ -166,6 +166,35 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
         .all(|i| i.delivered.iter().all(|d| *d != Some(666))));
 }
 
+#[test]
+fn retransmission_recovers_datagrams_lost_to_a_full_buffer() {
+    let mut config = RunConfig::new(4, 1);
+    config.base_port = 24600;
+    config.broadcasts = 20;
+    config.from = vec![0, 1, 2, 3];
+    config.byzantine = vec![3];
+    // A 16 KiB buffer holds a dozen datagrams or so: the initial burst of
+    // 20 broadcasts overflows it.
+    config.recv_buffer = 16 << 10;
+    config.resend_every = Duration::from_millis(2);
+    config.timeout = Duration::from_secs(60);
+    let report = run(&bracha(), &config).expect("run starts");
+    let sent: u64 = report
+        .processes
+        .iter()
+        .map(|p| p.socket.datagrams_out)
+        .sum();
+    let received: u64 = report.processes.iter().map(|p| p.socket.datagrams_in).sum();
+    eprintln!(
+        "datagrams sent {sent}, received {received}; totals {:?}",
+        report.totals
+    );
+    assert!(received < sent, "no datagram was lost: {report}");
+    assert!(report.totals.retransmits > 0);
+    assert_eq!(report.outcome, Outcome::Complete, "{report}");
+    assert!(report.holds(), "{report}");
+}
+
 /// `distgen run` end to end: exit status 0, 1 and 2, and the JSON report.
 #[test]
 fn command_line_exit_status_and_json() {

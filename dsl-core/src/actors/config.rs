@@ -88,6 +88,9 @@ pub struct RunConfig {
     pub limits: Limits,
     /// Period of the retransmission tick.
     pub resend_every: Duration,
+    /// Receive buffer asked for each socket, in bytes (0: the system's
+    /// default). Datagrams beyond it are lost and retransmitted.
+    pub recv_buffer: usize,
     /// The run stops when no message between live processes is
     /// unacknowledged and nothing happened for this long.
     pub quiet: Duration,
@@ -95,7 +98,7 @@ pub struct RunConfig {
 
 impl RunConfig {
     /// N processes, F faults, one broadcast from process 0, no failures,
-    /// free ports, 10 s timeout.
+    /// free ports, 4 MiB receive buffers, 10 s timeout.
     pub fn new(n: usize, f: usize) -> RunConfig {
         RunConfig {
             n,
@@ -108,6 +111,7 @@ impl RunConfig {
             timeout: Duration::from_secs(10),
             limits: Limits::default(),
             resend_every: Duration::from_millis(10),
+            recv_buffer: 4 << 20,
             quiet: Duration::from_millis(50),
         }
     }

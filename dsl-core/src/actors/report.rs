@@ -48,6 +48,8 @@ pub struct ProcessReport {
     pub id: ProcId,
     /// Its UDP port.
     pub port: u16,
+    /// Its socket's receive buffer, in bytes, as the kernel reports it.
+    pub recv_buffer: usize,
     /// What it turned out to be.
     pub role: Role,
     /// The crash it was set up for, in network messages.
@@ -346,6 +348,20 @@ impl fmt::Display for RunReport {
             ]);
         }
         writeln!(f, "{}", columns(&rows))?;
+        let t = &self.totals;
+        writeln!(
+            f,
+            "messages: {} (+ {} retransmitted, {} acks, {} duplicates received); \
+             dropped: {} malformed, {} foreign, {} invalid, {} over a limit\n",
+            t.messages,
+            t.retransmits,
+            t.acks,
+            t.duplicates,
+            t.malformed,
+            t.foreign,
+            t.invalid,
+            t.dropped
+        )?;
 
         if self.violations.is_empty() {
             writeln!(

@@ -18,6 +18,7 @@ use super::runtime::{self, Codec, Flow, SocketStats};
 use super::wire::{self, Instance};
 use crate::ir::ProtocolIr;
 use crate::semantics::{Machine, ProcId};
+use socket2::{Domain, Protocol, Socket, Type};
 use stateright::actor::Id;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
@@ -44,6 +45,12 @@ impl Shared {
     fn watched(&self, p: ProcId) -> bool {
         self.alive[p].load(Ordering::Relaxed) && !self.byzantine[p]
     }
+}
+
+/// A process's socket, as bound.
+struct Endpoint {
+    address: SocketAddrV4,
+    recv_buffer: usize,
 }
 
 /// A timed event, for latencies.
@@ -100,7 +107,9 @@ impl Observer<'_> {
     }
 }
 
-/// Binds one socket per process on 127.0.0.1.
+/// Binds one socket per process on 127.0.0.1, asking for a receive buffer
+/// of `config.recv_buffer` bytes (the kernel may grant less: on Linux at most
+/// `net.core.rmem_max`, doubled).
 fn bind(config: &RunConfig) -> Result<Vec<UdpSocket>, RunError> {
     (0..config.n)
         .map(|p| {
@@ -109,13 +118,21 @@ fn bind(config: &RunConfig) -> Result<Vec<UdpSocket>, RunError> {
             } else {
                 config.base_port + p as u16
             };
-            UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)).map_err(|source| {
-                RunError::Bind {
-                    process: p,
-                    port,
-                    source,
-                }
-            })
+            let error = |source| RunError::Bind {
+                process: p,
+                port,
+                source,
+            };
+            let socket =
+                Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).map_err(error)?;
+            if config.recv_buffer > 0 {
+                // Best effort: a smaller buffer only means more retransmissions.
+                let _ = socket.set_recv_buffer_size(config.recv_buffer);
+            }
+            socket
+                .bind(&SocketAddrV4::new(Ipv4Addr::LOCALHOST, port).into())
+                .map_err(error)?;
+            Ok(socket.into())
         })
         .collect()
 }
@@ -174,6 +191,14 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
     let barrier = Barrier::new(n);
     let start = Instant::now();
 
+    let endpoints: Vec<Endpoint> = addresses
+        .iter()
+        .zip(&sockets)
+        .map(|(&address, s)| Endpoint {
+            address,
+            recv_buffer: socket2::SockRef::from(s).recv_buffer_size().unwrap_or(0),
+        })
+        .collect();
     let (outcome_time, results) = std::thread::scope(|s| {
         let handles: Vec<_> = actors
             .iter()
@@ -240,7 +265,7 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
     Ok(report(
         ir,
         config,
-        &addresses,
+        &endpoints,
         &schedule,
         finals,
         &events,
@@ -256,7 +281,7 @@ fn millis(d: Duration) -> f64 {
 fn report(
     ir: &ProtocolIr,
     config: &RunConfig,
-    addresses: &[SocketAddrV4],
+    endpoints: &[Endpoint],
     schedule: &[(Instance, u64)],
     finals: Vec<(Node, SocketStats)>,
     events: &[Event],
@@ -371,7 +396,8 @@ fn report(
             totals.dropped += c.values_dropped + c.instances_dropped;
             ProcessReport {
                 id: p,
-                port: addresses[p].port(),
+                port: endpoints[p].address.port(),
+                recv_buffer: endpoints[p].recv_buffer,
                 role: roles[p],
                 crash_after: config.crash.get(&p).copied(),
                 crashed_ms: crashed_at.get(&p).copied().map(millis),
