@@ -90,7 +90,7 @@ pub enum PromelaError {
 }
 
 /// The property an assertion of the model stands for, by the name of the
-/// `hidden bool` it asserts (`pan` reports `assertion violated validity`).
+/// hidden variable it asserts (`pan` reports `assertion violated validity`).
 pub fn property_of_assertion(name: &str) -> Option<Property> {
     match name {
         "agreement" | "totality" => Some(Property::Agreement),
@@ -234,7 +234,7 @@ const RESERVED: &[&str] = &[
     "CORRECT",
     "DLV",
     "AGREE",
-    "BROADCASTER_CORRECT",
+    "HONEST_BROADCASTER",
     "AGREEMENT",
     "INTEGRITY",
     "NO_MAIL",
@@ -579,7 +579,7 @@ fn properties(out: &mut String, n: usize, faulty: &Faulty, layout: &Layout) {
         format!("({} | proc[p].mail0) == 0", mail.join(" | "))
     };
     let broadcaster = if faulty.broadcaster_correct {
-        "CORRECT(0)"
+        "true"
     } else {
         "false"
     };
@@ -588,16 +588,17 @@ fn properties(out: &mut String, n: usize, faulty: &Faulty, layout: &Layout) {
         r#"/* The properties (DESIGN.md section 2), over the processes that can be correct. */
 #define DLV(p)          (CORRECT(p) && proc[p].dlv != NONE)
 #define AGREE(p, q)     (!DLV(p) || !DLV(q) || proc[p].dlv == proc[q].dlv)
-#define BROADCASTER_CORRECT {broadcaster}
+/* p0 is not Byzantine: it broadcast 0 (it may crash later) */
+#define HONEST_BROADCASTER {broadcaster}
 /* safety: no two correct processes delivered different values */
 #define AGREEMENT       ({agreement})
 /* safety: with a correct broadcaster, correct processes deliver only its value 0 */
-#define INTEGRITY       (!BROADCASTER_CORRECT || ({right_value}))
+#define INTEGRITY       (!HONEST_BROADCASTER || ({right_value}))
 /* no message between correct processes is in flight */
 #define NO_MAIL(p)      (!CORRECT(p) || {no_mail})
 #define QUIESCENT       ({quiet})
-/* liveness, at quiescent states: with a correct broadcaster, every correct process delivered 0 */
-#define VALIDITY        (!BROADCASTER_CORRECT || ({all_right}))
+/* liveness, at quiescent states: with a correct broadcaster (not crashed), every correct process delivered 0 */
+#define VALIDITY        (!(HONEST_BROADCASTER && CORRECT(0)) || ({all_right}))
 /* liveness, at quiescent states: all correct processes delivered, or none did */
 #define TOTALITY        (({none}) || ({all}))
 

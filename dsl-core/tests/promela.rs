@@ -145,7 +145,7 @@ fn a_byzantine_broadcaster_broadcasts_nothing() {
     let cfg = config(FaultModel::Byzantine, 4, 1, Scenario::ByzantineBroadcaster);
     let pml = model(&example("bracha.rs"), cfg).unwrap();
     assert!(pml.contains("/* the broadcaster is Byzantine: nobody broadcasts */"));
-    assert!(pml.contains("#define BROADCASTER_CORRECT false"));
+    assert!(pml.contains("#define HONEST_BROADCASTER false"));
     assert!(pml.contains("#define BYZANTINE 1 /* the Byzantine processes */"));
     // p0 can claim either value of Initial to anybody.
     assert!(pml.contains("printf(\"p0 (Byzantine) -> p3: Initial(1)\\n\")"));

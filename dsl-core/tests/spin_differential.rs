@@ -154,7 +154,7 @@ fn spin_once(dir: &Path, opt: &'static str, bfs: bool, timeout: Duration, memlim
         SpinVerdict::Unknown {
             reason: format!("timed out after {} s", timeout.as_secs()),
         }
-    } else if text.contains("out of memory") {
+    } else if text.contains("out of memory") || text.contains("reached -DMEMLIM bound") {
         SpinVerdict::Unknown {
             reason: format!("out of memory ({memlim} MB)"),
         }
