@@ -32,6 +32,10 @@ pub struct Args {
     /// Print one JSON object per result instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Use the plain model (no reduction at all): slow, for cross-checking the
+    /// compact model's verdicts.
+    #[arg(long)]
+    pub plain: bool,
     /// Stop a run after generating this many states (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().max_states)]
     pub max_states: usize,
@@ -105,7 +109,11 @@ pub fn main(args: Args) -> Result<ExitCode> {
                     config.scenario.name()
                 );
             }
-            let result = checker::check(ir, config, limits);
+            let result = if args.plain {
+                checker::check_plain(ir, config, limits)
+            } else {
+                checker::check(ir, config, limits)
+            };
             violated |= matches!(result.verdict, Verdict::Violated(_));
             unknown |= matches!(result.verdict, Verdict::Unknown { .. });
             let mut out = stdout.lock();

@@ -116,6 +116,19 @@ impl Local for Row<'_> {
     }
 }
 
+/// What the dead-variable reduction needs to know of a rule.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    /// Types its `received` guards read.
+    pub reads: u16,
+    /// Types of its `not sent` guards: once one is sent, it never fires again.
+    pub blocked_by: u16,
+    /// Types it sends.
+    pub sends: Vec<usize>,
+    /// Whether it delivers.
+    pub delivers: bool,
+}
+
 /// The compact model of one protocol in one configuration.
 #[derive(Clone, Debug)]
 pub struct CompactModel {
@@ -131,6 +144,8 @@ pub struct CompactModel {
     pub byzantine_others: Vec<ProcId>,
     /// Message type names, for traces.
     pub messages: Vec<String>,
+    /// Per rule, what the dead-variable reduction reads.
+    pub rules: Vec<RuleInfo>,
     /// Whether to canonicalise states under symmetry (on by default; off to
     /// print traces and to measure the reduction).
     pub use_symmetry: bool,
@@ -164,6 +179,29 @@ impl CompactModel {
         }
         let machine = Machine::new_unchecked(ir, config.n, config.f)?;
         let faulty = Faulty::of(config);
+        let rules = machine
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                reads: r.guards.iter().fold(0, |m, g| match *g {
+                    CompiledGuard::FromBroadcaster(t) | CompiledGuard::AtLeast(t, _) => m | 1 << t,
+                    CompiledGuard::NotSent(_) => m,
+                }),
+                blocked_by: r.guards.iter().fold(0, |m, g| match *g {
+                    CompiledGuard::NotSent(t) => m | 1 << t,
+                    _ => m,
+                }),
+                sends: r
+                    .effects
+                    .iter()
+                    .filter_map(|e| match *e {
+                        Effect::Send { msg, .. } => Some(msg),
+                        Effect::Deliver => None,
+                    })
+                    .collect(),
+                delivers: r.effects.contains(&Effect::Deliver),
+            })
+            .collect();
         Ok(CompactModel {
             layout: Layout {
                 n: config.n,
@@ -174,6 +212,7 @@ impl CompactModel {
             machine,
             faulty,
             messages: ir.messages.clone(),
+            rules,
             use_symmetry: true,
         })
     }
@@ -308,19 +347,29 @@ impl CompactModel {
     /// Whether a rule reading (type `msg`, value `v`) at row `row` can still
     /// change anything.
     pub(crate) fn live_pair(&self, row: &Row<'_>, msg: usize, v: Value) -> bool {
-        self.machine.rules.iter().any(|rule| {
-            rule.guards.iter().any(|g| match *g {
-                CompiledGuard::FromBroadcaster(t) | CompiledGuard::AtLeast(t, _) => t == msg,
-                CompiledGuard::NotSent(_) => false,
-            }) && !rule
-                .guards
-                .iter()
-                .any(|g| matches!(*g, CompiledGuard::NotSent(t) if row.has_sent_any(t)))
-                && rule.effects.iter().any(|e| match *e {
-                    Effect::Send { msg, .. } => !row.has_sent(msg, v),
-                    Effect::Deliver => row.delivered().is_none(),
-                })
-        })
+        self.live_types(row.0, v) & (1 << msg) != 0
+    }
+
+    /// The message types that a rule able to change anything for `v` still
+    /// reads, as a bitmask, from a process's row.
+    pub(crate) fn live_types(&self, row: &[u16], v: Value) -> u16 {
+        let sent = row[0];
+        let sent_types = (0..self.machine.messages)
+            .filter(|&t| sent & (((1 << VALUES) - 1) << pair(t, 0)) != 0)
+            .fold(0u16, |m, t| m | 1 << t);
+        let delivered = row[1] != 0;
+        let mut live = 0;
+        for rule in &self.rules {
+            if rule.blocked_by & sent_types != 0 {
+                continue;
+            }
+            let pending = (rule.delivers && !delivered)
+                || rule.sends.iter().any(|&t| sent & (1 << pair(t, v)) == 0);
+            if pending {
+                live |= rule.reads;
+            }
+        }
+        live
     }
 
     /// Dead-variable reduction: forgets the sender sets that no rule can read
@@ -331,16 +380,14 @@ impl CompactModel {
             if !self.is_correct(s, p) {
                 continue;
             }
-            for msg in 0..self.machine.messages {
-                for v in 0..VALUES as Value {
-                    let row = l.proc(p);
-                    let live = self.live_pair(&Row(&mut s[row..row + l.row()]), msg, v);
-                    if !live {
-                        let k = pair(msg, v);
-                        s[row + 2 + k] = 0;
-                        for q in 0..l.n {
-                            s[l.flight(q, p)] &= !(1 << k);
-                        }
+            let row = l.proc(p);
+            for v in 0..VALUES as Value {
+                let live = self.live_types(&s[row..row + l.row()], v);
+                for msg in (0..self.machine.messages).filter(|&t| live & (1 << t) == 0) {
+                    let k = pair(msg, v);
+                    s[row + 2 + k] = 0;
+                    for q in 0..l.n {
+                        s[l.flight(q, p)] &= !(1 << k);
                     }
                 }
             }

@@ -100,13 +100,15 @@ pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Expla
     for next in states.iter().skip(1) {
         let mut enabled = Vec::new();
         model.enabled(&concrete, &mut enabled);
-        let step = enabled.into_iter().find_map(|a| {
-            let mut s = concrete.clone();
-            let mut out = Vec::new();
-            model.apply(&mut s, a, &mut out)?;
-            model.reduce(&mut s);
-            (model.canonical(s.clone()) == *next).then_some((a, s, out))
-        })?;
+        let step = with_renamed_senders(model, &concrete, enabled)
+            .into_iter()
+            .find_map(|a| {
+                let mut s = concrete.clone();
+                let mut out = Vec::new();
+                model.apply(&mut s, a, &mut out)?;
+                model.reduce(&mut s);
+                (model.canonical(s.clone()) == *next).then_some((a, s, out))
+            })?;
         let (action, successor, out) = step;
         lines.extend(describe(&model.faulty, names, &action));
         if let Some(p) = receiver(&action) {
@@ -117,6 +119,43 @@ pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Expla
     }
     let (_, detail) = first_violation(&model.observe(&concrete))?;
     Some((lines, actions, detail))
+}
+
+/// `actions` and, for each receipt from a correct process other than the
+/// broadcaster, the same receipt from every other such sender of that message
+/// in flight: the model receives from the lowest one only, which is not the
+/// same process in a renamed (concrete) state.
+fn with_renamed_senders(model: &CompactModel, s: &[u16], actions: Vec<Action>) -> Vec<Action> {
+    let l = model.layout;
+    let mut out = Vec::with_capacity(actions.len());
+    for a in actions {
+        out.push(a);
+        if let Action::Receive {
+            from,
+            to,
+            msg,
+            value,
+            byz,
+        } = a
+        {
+            if from == 0 || model.faulty.is_byzantine(from as ProcId) {
+                continue;
+            }
+            let bit = 1 << super::model::pair(msg as usize, value);
+            for q in
+                (1..l.n).filter(|&q| q != from as usize && s[l.flight(q, to as usize)] & bit != 0)
+            {
+                out.push(Action::Receive {
+                    from: q as u8,
+                    to,
+                    msg,
+                    value,
+                    byz,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Explains a path of the plain model.
