@@ -90,7 +90,7 @@ pub enum PromelaError {
 }
 
 /// The property an assertion of the model stands for, by the name of the
-/// hidden variable it asserts (`pan` reports `assertion violated validity`).
+/// scratch variable it asserts (`pan` reports `assertion violated validity`).
 pub fn property_of_assertion(name: &str) -> Option<Property> {
     match name {
         "agreement" | "totality" => Some(Property::Agreement),
@@ -537,10 +537,11 @@ fn declarations(out: &mut String, config: Config, faulty: &Faulty, layout: &Layo
 Process proc[N];
 {crashed}
 
-/* Scratch variables of a step (not part of the state). */
-hidden byte changed;
-hidden byte q;
-hidden byte agreement, integrity, validity, totality;
+/* Scratch variables of a step, zero between steps (not `hidden`, which
+ * Spin's breadth-first search refuses). */
+byte changed;
+byte q;
+byte agreement, integrity, validity, totality;
 
 #define TV(t, v)        (2 * (t) + (v))
 #define HAS(set, i)     (((set) >> (i)) & 1)
@@ -602,7 +603,7 @@ fn properties(out: &mut String, n: usize, faulty: &Faulty, layout: &Layout) {
 /* liveness, at quiescent states: all correct processes delivered, or none did */
 #define TOTALITY        (({none}) || ({all}))
 
-/* Asserted after every step. */
+/* Asserted after every step; then the scratch variables are cleared. */
 inline check() {{
     agreement = AGREEMENT;
     assert(agreement);
@@ -615,7 +616,13 @@ inline check() {{
         totality = TOTALITY;
         assert(totality)
     :: else -> skip
-    fi
+    fi;
+    changed = 0;
+    q = 0;
+    agreement = 0;
+    integrity = 0;
+    validity = 0;
+    totality = 0
 }}
 
 "#,

@@ -199,25 +199,27 @@ fn replay(dir: &Path) -> Vec<String> {
     }
 }
 
-/// Spin on one model: a quick unoptimised build first (most models are
-/// small), an optimised one if that did not finish within a minute; on a
-/// violation, a breadth-first run for a shortest trail.
+/// Spin on one model: a quick unoptimised breadth-first build first (most
+/// models are small, and BFS gives a shortest trail), an optimised
+/// depth-first one if that did not finish within a minute, and then, on a
+/// violation, an optimised breadth-first one for a shortest trail.
 fn spin(dir: &Path, timeout: Duration, memlim: u64) -> SpinRun {
     let quick = spin_once(
         dir,
         "-O0",
-        false,
+        true,
         timeout.min(Duration::from_secs(60)),
         memlim,
     );
-    let mut result = match &quick.verdict {
-        SpinVerdict::Unknown { reason } if reason.starts_with("timed out") => {
-            spin_once(dir, "-O2", false, timeout, memlim)
-        }
-        _ => quick,
+    let SpinVerdict::Unknown { reason } = &quick.verdict else {
+        return quick;
     };
+    if !reason.starts_with("timed out") {
+        return quick;
+    }
+    let mut result = spin_once(dir, "-O2", false, timeout, memlim);
     if let SpinVerdict::Violated { .. } = result.verdict {
-        let shortest = spin_once(dir, "-O0", true, timeout, memlim);
+        let shortest = spin_once(dir, "-O2", true, timeout, memlim);
         if let SpinVerdict::Violated { .. } = shortest.verdict {
             result.verdict = shortest.verdict;
         }
