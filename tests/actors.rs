@@ -166,6 +166,36 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
         .all(|i| i.delivered.iter().all(|d| *d != Some(666))));
 }
 
+/// The checker refutes the paper's claim that Figure 3 tolerates a Byzantine
+/// process; real actors show it too. Whether the forgeries beat the origin's
+/// messages is a race (in 20 runs of 20 broadcasts, 19 had violations), so
+/// the test allows up to 8 runs.
+#[test]
+fn paper_fig3_breaks_under_an_equivocating_byzantine_process() {
+    let ir = protocol(include_str!("../examples/paper_fig3.rs"));
+    let mut config = RunConfig::new(4, 1);
+    config.broadcasts = 20;
+    config.from = vec![0, 1, 2, 3];
+    config.byzantine = vec![3];
+    config.timeout = Duration::from_secs(20);
+    let mut runs = 0;
+    let report = loop {
+        config.base_port = 24700 + 10 * runs;
+        let report = run(&ir, &config).expect("run starts");
+        runs += 1;
+        if !report.holds() || runs == 8 {
+            break report;
+        }
+    };
+    assert!(!report.holds(), "no violation in {runs} runs: {report}");
+    // A correct process delivered a value the correct origin never sent, or
+    // correct processes disagreed.
+    assert!(report
+        .violations
+        .iter()
+        .all(|v| v.property == "integrity" || v.property == "agreement"));
+}
+
 #[test]
 fn retransmission_recovers_datagrams_lost_to_a_full_buffer() {
     let mut config = RunConfig::new(4, 1);

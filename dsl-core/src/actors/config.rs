@@ -82,6 +82,10 @@ pub struct RunConfig {
     pub crash: BTreeMap<ProcId, u64>,
     /// Byzantine processes.
     pub byzantine: Vec<ProcId>,
+    /// Whether Byzantine processes know the schedule and equivocate in every
+    /// instance at start, racing its origin, rather than only once they hear
+    /// of it.
+    pub byzantine_foresight: bool,
     /// The run stops after this long at the latest.
     pub timeout: Duration,
     /// Bounds on each process's state.
@@ -108,6 +112,7 @@ impl RunConfig {
             from: vec![0],
             crash: BTreeMap::new(),
             byzantine: Vec::new(),
+            byzantine_foresight: true,
             timeout: Duration::from_secs(10),
             limits: Limits::default(),
             resend_every: Duration::from_millis(10),

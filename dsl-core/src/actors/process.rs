@@ -14,8 +14,10 @@
 //! - Byzantine ([`Behaviour::Byzantine`]): instead of the rules, in every
 //!   instance it hears of (or broadcasts) it equivocates, sending every
 //!   message type with value `v` to half of the others and `v ^ FORGED` to the
-//!   other half, and replays every distinct message it receives to all
-//!   others, under its own name (channels are authenticated).
+//!   other, larger half, and replays every distinct message it receives to all
+//!   others, under its own name (channels are authenticated). Given
+//!   `foresight`, it equivocates at start in instances it has not heard of
+//!   yet, so its forgeries race the origin's messages.
 
 use super::intern::Interner;
 use super::link::Link;
@@ -82,6 +84,10 @@ pub struct ProcessActor {
     pub crash_after: Option<u64>,
     /// This process's own broadcasts: (sequence number, value), issued at start.
     pub broadcasts: Vec<(u32, u64)>,
+    /// Byzantine: other processes' instances, with their values, to
+    /// equivocate in at start, racing their origins (an adversary that knows
+    /// the schedule).
+    pub foresight: Vec<(Instance, u64)>,
     /// Bounds on the state.
     pub limits: Limits,
     /// Period of the retransmission tick.
@@ -267,17 +273,18 @@ impl ProcessActor {
         self.emit(node, instance, &mut outs, o);
     }
 
-    /// The other processes, in the instance's order (origin's successor first).
+    /// The other processes, in the instance's order (origin first).
     fn others(&self, origin: ProcId) -> Vec<ProcId> {
-        (1..self.n())
+        (0..self.n())
             .map(|r| self.absolute(origin, r))
-            .chain(std::iter::once(origin))
             .filter(|&p| p != self.me)
             .collect()
     }
 
     /// Byzantine: sends every message type with `value` to the first half of
-    /// the others and `value ^ FORGED` to the rest, once per instance.
+    /// the others, rounded down (the origin first), and `value ^ FORGED` to
+    /// the rest, once per instance. The larger half, without the origin, is
+    /// where a forged value can gather a quorum of correct senders.
     fn equivocate(&self, node: &mut Node, instance: Instance, value: u64, o: &mut Out<Self>) {
         let Some(slot) = self.slot(node, instance) else {
             return;
@@ -287,7 +294,7 @@ impl ProcessActor {
         }
         slot.forged = true;
         let others = self.others(instance.origin);
-        let half = others.len().div_ceil(2);
+        let half = others.len() / 2;
         for msg in 0..self.machine.messages {
             for (i, &to) in others.iter().enumerate() {
                 let value = if i < half { value } else { value ^ FORGED };
@@ -355,6 +362,11 @@ impl Actor for ProcessActor {
                     node.broadcasts
                         .push((instance, vec![value, value ^ FORGED]));
                 }
+            }
+        }
+        if self.behaviour == Behaviour::Byzantine {
+            for &(instance, value) in &self.foresight {
+                self.equivocate(&mut node, instance, value, o);
             }
         }
         node
@@ -451,6 +463,7 @@ mod tests {
             behaviour: Behaviour::Correct,
             crash_after: None,
             broadcasts: Vec::new(),
+            foresight: Vec::new(),
             limits: Limits::default(),
             resend_every: Duration::from_millis(10),
         }
@@ -633,9 +646,29 @@ mod tests {
                 .filter(|(_, m)| m.msg == msg)
                 .map(|(p, m)| (*p, m.value))
                 .collect();
-            assert_eq!(values, [(0, 4000), (1, 4000), (2, 4000 ^ FORGED)]);
+            assert_eq!(values, [(0, 4000), (1, 4000 ^ FORGED), (2, 4000 ^ FORGED)]);
         }
         assert_eq!(node.broadcasts[0].1, [4000, 4000 ^ FORGED]);
+    }
+
+    #[test]
+    fn a_byzantine_process_with_foresight_forges_before_hearing() {
+        let mut a = actor(&bracha(), 4, 1, 3);
+        a.behaviour = Behaviour::Byzantine;
+        a.foresight = vec![(Instance { origin: 0, seq: 0 }, 1000)];
+        let mut out = Out::new();
+        let node = a.on_start(Id::from(3), &None, &mut out);
+        let sent = sends(&out);
+        assert_eq!(sent.len(), 3 * 3);
+        assert!(sent.iter().all(|(_, m)| m.instance.origin == 0));
+        assert!(sent.iter().any(|(_, m)| m.value == 1000 ^ FORGED));
+        assert!(node.broadcasts.is_empty(), "not its own broadcast");
+        // A correct process ignores foresight.
+        let mut a = actor(&bracha(), 4, 1, 2);
+        a.foresight = vec![(Instance { origin: 0, seq: 0 }, 1000)];
+        let mut out = Out::new();
+        a.on_start(Id::from(2), &None, &mut out);
+        assert!(sends(&out).is_empty());
     }
 
     #[test]

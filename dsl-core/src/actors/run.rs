@@ -175,6 +175,15 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
                 .filter(|(i, _)| i.origin == p)
                 .map(|(i, v)| (i.seq, *v))
                 .collect(),
+            foresight: if config.byzantine_foresight {
+                schedule
+                    .iter()
+                    .filter(|(i, _)| i.origin != p)
+                    .copied()
+                    .collect()
+            } else {
+                Vec::new()
+            },
             limits: config.limits,
             resend_every: config.resend_every,
         })
