@@ -1,9 +1,7 @@
 //! Verdicts of the checker on the reference protocols, under the fault models
 //! they claim and under those they should fail; mutated protocols fail with a
 //! counterexample that replays step by step through the step function.
-//!
-//! Byzantine checks here stop at N = 5 (N = 7, F = 2 takes minutes to hours:
-//! see bench/RESULTS-checker.md).
+//! Every default configuration is checked, N = 7, F = 2 included.
 
 use distgen::checker::properties::{self, Observe};
 use distgen::checker::reference::PlainModel;
@@ -21,11 +19,11 @@ fn bracha() -> ProtocolIr {
     example(include_str!("../examples/bracha.rs"))
 }
 
-/// The default configurations of `faults` with N <= 6.
+/// The default configurations of `faults` (N <= 7).
 fn small_configs(ir: &ProtocolIr, faults: FaultModel) -> Vec<Config> {
     checker::default_configs(ir, faults)
         .into_iter()
-        .filter(|c| c.n <= 6)
+        .filter(|c| c.n <= 7)
         .collect()
 }
 
@@ -74,7 +72,7 @@ fn replay(ir: &ProtocolIr, config: Config, v: &Violation) {
                 to,
                 msg,
                 value,
-                byz: Default::default(),
+                before: Default::default(),
             };
             let mut out = Vec::new();
             if model.is_correct(&s, from as usize) && model.is_correct(&s, to as usize) {
@@ -202,8 +200,8 @@ fn a_run_cut_short_is_unknown_not_verified() {
     let ir = bracha();
     let config = Config {
         faults: FaultModel::Byzantine,
-        n: 5,
-        f: 1,
+        n: 7,
+        f: 2,
         scenario: Scenario::CorrectBroadcaster,
     };
     let r = checker::check(
@@ -231,7 +229,7 @@ fn bracha_state_counts_are_pinned() {
         .filter(|c| c.n == 4)
         .map(|c| checker::check(&ir, c, Limits::default()).states)
         .collect();
-    assert_eq!(counts, vec![610, 1265]);
+    assert_eq!(counts, vec![41, 86]);
 }
 
 #[test]

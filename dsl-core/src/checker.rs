@@ -5,8 +5,8 @@
 //! This is the interface that the CLI and the learner's oracle use; the models
 //! behind it live in `checker/`.
 
-pub mod byzantine;
 pub mod faults;
+pub mod lazy;
 pub mod model;
 pub mod properties;
 pub mod reference;
@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 pub(crate) use run::Explained;
 pub use run::{check, check_plain};
 
-/// Byzantine messages that a process receives in one step, all of the step's
-/// value: entry `t` is the set of Byzantine senders of message type `t`.
+/// Messages that a process receives in one step before the step's main
+/// message, all of the step's value: entry `t` is the set of senders of
+/// message type `t` (Byzantine injections, or messages in flight).
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
@@ -51,9 +52,9 @@ impl Byz {
 pub enum Action {
     /// `to` receives `msg(value)` from `from`: a message in flight if `from`
     /// is correct (or crashed since), an injection if `from` is Byzantine.
-    /// Just before, `to` receives the Byzantine messages `byz` (of the same
-    /// value), which change nothing on their own; the compact model delays
-    /// such messages until they matter (see `checker::byzantine`).
+    /// Just before, `to` receives the messages `before` (of the same value),
+    /// which change nothing on their own; the compact model delays such
+    /// receipts until they matter (see `checker::lazy`).
     Receive {
         /// Sender.
         from: u8,
@@ -63,8 +64,8 @@ pub enum Action {
         msg: u8,
         /// Value.
         value: Value,
-        /// Byzantine messages received just before, silently.
-        byz: Byz,
+        /// Messages received just before, silently.
+        before: Byz,
     },
     /// The process crashes (crash-stop).
     Crash(u8),

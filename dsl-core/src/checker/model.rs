@@ -17,8 +17,9 @@
 //!   `not sent` guard failed for good), the senders of that (type, value) are
 //!   forgotten, messages of it in flight are dropped (receiving them would do
 //!   nothing) and Byzantine processes stop injecting it;
-//! - *lazy injections* ([`super::byzantine`]): an injection that changes
-//!   nothing when it happens is delayed until it matters;
+//! - *lazy receipts* ([`super::lazy`], Byzantine faults): a receipt or an
+//!   injection that changes nothing when it happens is delayed until it
+//!   matters;
 //! - *interchangeable senders* ([`CompactModel::receipts`]): without crashes,
 //!   a receiver only counts the senders of a type (but the broadcaster), so of
 //!   the messages of one (type, value) in flight to it, only the lowest
@@ -30,7 +31,7 @@
 use super::faults::Faulty;
 use super::properties::{self, Observe};
 use super::symmetry;
-use super::{byzantine, Action, Byz, Config};
+use super::{lazy, Action, Byz, Config};
 use crate::ir::{Effect, ProtocolIr};
 use crate::semantics::{
     CompiledGuard, InstanceError, Local, Machine, Output, ProcId, ProcSet, Value,
@@ -255,6 +256,21 @@ impl CompactModel {
         }
     }
 
+    /// Takes the message `t(v)` from `from` to `to` out of the network: a
+    /// message in flight if `from` is correct (or crashed), an injection not
+    /// counted yet if `from` is Byzantine. False if there is no such message.
+    fn take(&self, s: &mut [u16], from: ProcId, to: ProcId, t: usize, v: Value) -> bool {
+        let l = self.layout;
+        if self.faulty.is_byzantine(from) {
+            s[l.proc(to) + 2 + pair(t, v)] & (1 << from) == 0
+        } else {
+            let bit = 1 << pair(t, v);
+            let present = s[l.flight(from, to)] & bit != 0;
+            s[l.flight(from, to)] &= !bit;
+            present
+        }
+    }
+
     /// Applies `action` without reducing or canonicalising; `None` if it is
     /// not enabled. The step function's outputs are appended to `out`.
     pub fn apply(&self, s: &mut [u16], action: Action, out: &mut Vec<Output>) -> Option<()> {
@@ -265,31 +281,19 @@ impl CompactModel {
                 to,
                 msg,
                 value,
-                byz,
+                before,
             } => {
-                let (from, to, msg) = (from as usize, to as usize, msg as usize);
-                if !self.is_correct(s, to)
-                    || msg >= self.machine.messages
-                    || value as usize >= VALUES
-                    || from >= l.n
-                {
+                let to = to as usize;
+                if !self.is_correct(s, to) || value as usize >= VALUES {
                     return None;
                 }
                 let row = l.proc(to);
-                if self.faulty.is_byzantine(from) {
-                    if Row(&mut s[row..row + l.row()]).senders(msg, value) & (1 << from) != 0 {
-                        return None;
-                    }
-                } else {
-                    let bit = 1 << pair(msg, value);
-                    if s[l.flight(from, to)] & bit == 0 {
-                        return None;
-                    }
-                    s[l.flight(from, to)] &= !bit;
-                }
                 let start = out.len();
-                for (t, b) in byz.iter() {
-                    if t >= self.machine.messages || !self.faulty.is_byzantine(b) {
+                for (t, b) in before
+                    .iter()
+                    .chain(std::iter::once((msg as usize, from as usize)))
+                {
+                    if t >= self.machine.messages || b >= l.n || !self.take(s, b, to, t, value) {
                         return None;
                     }
                     self.machine.receive(
@@ -301,14 +305,6 @@ impl CompactModel {
                         out,
                     );
                 }
-                self.machine.receive(
-                    to,
-                    &mut Row(&mut s[row..row + l.row()]),
-                    from,
-                    msg,
-                    value,
-                    out,
-                );
                 let outputs: Vec<Output> = out[start..].to_vec();
                 self.emit(s, to, &outputs);
             }
@@ -342,12 +338,6 @@ impl CompactModel {
             }
         }
         Some(())
-    }
-
-    /// Whether a rule reading (type `msg`, value `v`) at row `row` can still
-    /// change anything.
-    pub(crate) fn live_pair(&self, row: &Row<'_>, msg: usize, v: Value) -> bool {
-        self.live_types(row.0, v) & (1 << msg) != 0
     }
 
     /// The message types that a rule able to change anything for `v` still
@@ -425,7 +415,7 @@ impl CompactModel {
         let l = self.layout;
         if self.faulty.byzantine != 0 {
             for to in (0..l.n).filter(|&p| self.is_correct(s, p)) {
-                byzantine::actions_at(self, s, to, actions);
+                lazy::actions_at(self, s, to, actions);
             }
         } else {
             for to in (0..l.n).filter(|&p| self.is_correct(s, p)) {
@@ -436,7 +426,7 @@ impl CompactModel {
                             to: to as u8,
                             msg: msg as u8,
                             value,
-                            byz: Byz::default(),
+                            before: Byz::default(),
                         });
                     }
                 }
@@ -467,6 +457,18 @@ impl CompactModel {
         }
     }
 
+    /// A state's canonical representative, and the renaming of processes
+    /// that gives it (process `p` becomes `map[p]`).
+    pub fn canonical_map(&self, mut s: Box<[u16]>) -> (State, Vec<ProcId>) {
+        self.reduce(&mut s);
+        if self.use_symmetry {
+            let (s, map) = symmetry::canonical_with_map(self, &s);
+            (State(s), map)
+        } else {
+            (State(s), (0..self.layout.n).collect())
+        }
+    }
+
     /// A state's canonical representative under the model's reductions.
     pub fn canonical(&self, mut s: Box<[u16]>) -> State {
         self.reduce(&mut s);
@@ -476,8 +478,12 @@ impl CompactModel {
         State(s)
     }
 
-    /// Whether no message between correct processes is in flight.
+    /// Whether no message between correct processes is in flight or, under
+    /// Byzantine faults (lazy receipts), none would change anything.
     pub fn quiescent(&self, s: &[u16]) -> bool {
+        if self.faulty.byzantine != 0 {
+            return lazy::quiescent(self, s);
+        }
         let l = self.layout;
         (0..l.n).all(|from| {
             !self.is_correct(s, from)

@@ -91,33 +91,30 @@ impl PlainModel {
                 to,
                 msg,
                 value,
-                byz,
+                before,
             } => {
-                let (f, t) = (from as usize, to as usize);
-                let n = self.machine.n;
-                if f >= n
-                    || !self.is_correct(s, t)
-                    || msg as usize >= self.machine.messages
-                    || value as usize >= VALUES
-                {
-                    return None;
-                }
-                if self.faulty.is_byzantine(f) {
-                    if s.procs[t].senders(msg as usize, value) & (1 << f) != 0 {
-                        return None;
-                    }
-                } else if !s.in_flight.remove(&(from, to, msg, value)) {
+                let t = to as usize;
+                if !self.is_correct(s, t) || value as usize >= VALUES {
                     return None;
                 }
                 let start = out.len();
-                for (m, b) in byz.iter() {
-                    if m >= self.machine.messages || !self.faulty.is_byzantine(b) {
+                for (m, b) in before
+                    .iter()
+                    .chain(std::iter::once((msg as usize, from as usize)))
+                {
+                    if m >= self.machine.messages || b >= self.machine.n {
+                        return None;
+                    }
+                    let available = if self.faulty.is_byzantine(b) {
+                        s.procs[t].senders(m, value) & (1 << b) == 0
+                    } else {
+                        s.in_flight.remove(&(b as u8, to, m as u8, value))
+                    };
+                    if !available {
                         return None;
                     }
                     self.machine.receive(t, &mut s.procs[t], b, m, value, out);
                 }
-                self.machine
-                    .receive(t, &mut s.procs[t], f, msg as usize, value, out);
                 let outputs = out[start..].to_vec();
                 self.emit(s, t, &outputs);
             }
@@ -152,7 +149,7 @@ impl PlainModel {
                 to,
                 msg,
                 value,
-                byz: Byz::default(),
+                before: Byz::default(),
             });
             if s.crashed & (1 << from) != 0 {
                 actions.push(Action::Lose {
@@ -174,7 +171,7 @@ impl PlainModel {
                                 to: to as u8,
                                 msg: msg as u8,
                                 value,
-                                byz: Byz::default(),
+                                before: Byz::default(),
                             });
                         }
                     }

@@ -22,9 +22,16 @@ const MAX_ORDERS: usize = 720;
 
 /// The canonical representative of `s`.
 pub fn canonical(model: &CompactModel, s: &[u16]) -> Box<[u16]> {
+    canonical_with_map(model, s).0
+}
+
+/// The canonical representative of `s`, and the renaming that gives it:
+/// process `p` of `s` is process `map[p]` of the representative.
+pub fn canonical_with_map(model: &CompactModel, s: &[u16]) -> (Box<[u16]>, Vec<ProcId>) {
     let class = &model.symmetric;
+    let n = model.layout.n;
     if class.len() < 2 {
-        return s.into();
+        return (s.into(), (0..n).collect());
     }
     let class_mask: u16 = class.iter().fold(0, |m, &p| m | 1 << p);
     let mut order: Vec<(Vec<u16>, ProcId)> = class
@@ -49,16 +56,27 @@ pub fn canonical(model: &CompactModel, s: &[u16]) -> Box<[u16]> {
         .map(|g| (1..=g.len()).product::<usize>())
         .product();
     if groups.is_empty() || orders > MAX_ORDERS {
-        return rename(model, s, class, &sorted);
+        let map = mapping(n, class, &sorted);
+        return (rename(model, s, &map), map);
     }
-    let mut best: Option<Box<[u16]>> = None;
+    let mut best: Option<(Box<[u16]>, Vec<ProcId>)> = None;
     permute_groups(&mut sorted, &groups, 0, &mut |candidate| {
-        let renamed = rename(model, s, class, candidate);
-        if best.as_ref().is_none_or(|b| renamed < *b) {
-            best = Some(renamed);
+        let map = mapping(n, class, candidate);
+        let renamed = rename(model, s, &map);
+        if best.as_ref().is_none_or(|b| renamed < b.0) {
+            best = Some((renamed, map));
         }
     });
-    best.unwrap_or_else(|| s.into())
+    best.unwrap_or_else(|| (s.into(), (0..n).collect()))
+}
+
+/// The renaming that makes `order[i]` become `class[i]`.
+fn mapping(n: usize, class: &[ProcId], order: &[ProcId]) -> Vec<ProcId> {
+    let mut to: Vec<ProcId> = (0..n).collect();
+    for (i, &old) in order.iter().enumerate() {
+        to[old] = class[i];
+    }
+    to
 }
 
 /// Calls `visit` with every order of `sorted` that permutes each group.
@@ -127,13 +145,9 @@ fn signature(model: &CompactModel, s: &[u16], p: ProcId, class_mask: u16) -> Vec
     sig
 }
 
-/// Renames the class so that `order[i]` becomes `class[i]`.
-fn rename(model: &CompactModel, s: &[u16], class: &[ProcId], order: &[ProcId]) -> Box<[u16]> {
+/// Renames process `p` of `s` to `to[p]`.
+fn rename(model: &CompactModel, s: &[u16], to: &[ProcId]) -> Box<[u16]> {
     let l = model.layout;
-    let mut to: Vec<ProcId> = (0..l.n).collect();
-    for (i, &old) in order.iter().enumerate() {
-        to[old] = class[i];
-    }
     let map = |set: u16| -> u16 {
         let mut out = 0;
         let mut bits = set;

@@ -50,8 +50,8 @@ pub fn describe(faulty: &super::faults::Faulty, names: &[String], action: &Actio
             to,
             msg: m,
             value,
-            byz,
-        } => byz
+            before,
+        } => before
             .iter()
             .chain(std::iter::once((m as usize, from as usize)))
             .map(|(m, from)| format!("{} -> p{to}: {}", who(faulty, from), msg(m, value)))
@@ -81,11 +81,11 @@ fn receiver(action: &Action) -> Option<ProcId> {
 /// Explains a path of the compact model.
 pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Explained> {
     let names = &model.messages;
-    let states = path.clone().into_states();
+    let steps = path.clone().into_vec();
     let mut lines = Vec::new();
     let mut actions = Vec::new();
     let mut concrete = model.initial();
-    if model.canonical(concrete.clone()) != *states.first()? {
+    if model.canonical(concrete.clone()) != steps.first()?.0 {
         return None;
     }
     if model.faulty.broadcaster_correct {
@@ -97,65 +97,74 @@ pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Expla
         lines.push("p0 broadcasts 0".to_string());
         reactions(names, 0, &out, &mut lines);
     }
-    for next in states.iter().skip(1) {
-        let mut enabled = Vec::new();
-        model.enabled(&concrete, &mut enabled);
-        let step = with_renamed_senders(model, &concrete, enabled)
-            .into_iter()
-            .find_map(|a| {
-                let mut s = concrete.clone();
-                let mut out = Vec::new();
-                model.apply(&mut s, a, &mut out)?;
-                model.reduce(&mut s);
-                (model.canonical(s.clone()) == *next).then_some((a, s, out))
-            })?;
-        let (action, successor, out) = step;
+    for (i, (state, action)) in steps.iter().enumerate() {
+        let Some(action) = action else { break };
+        // The path's action is in the canonical state's names: rename it
+        // back to the concrete state's.
+        let (canonical, map) = model.canonical_map(concrete.clone());
+        if canonical != *state {
+            return None;
+        }
+        let mut back = vec![0; map.len()];
+        for (p, &q) in map.iter().enumerate() {
+            back[q] = p;
+        }
+        let action = relabel(*action, &back);
+        let mut out = Vec::new();
+        model.apply(&mut concrete, action, &mut out)?;
+        model.reduce(&mut concrete);
+        if model.canonical(concrete.clone()) != steps.get(i + 1)?.0 {
+            return None;
+        }
         lines.extend(describe(&model.faulty, names, &action));
         if let Some(p) = receiver(&action) {
             reactions(names, p, &out, &mut lines);
         }
         actions.push(action);
-        concrete = successor;
     }
     let (_, detail) = first_violation(&model.observe(&concrete))?;
     Some((lines, actions, detail))
 }
 
-/// `actions` and, for each receipt from a correct process other than the
-/// broadcaster, the same receipt from every other such sender of that message
-/// in flight: the model receives from the lowest one only, which is not the
-/// same process in a renamed (concrete) state.
-fn with_renamed_senders(model: &CompactModel, s: &[u16], actions: Vec<Action>) -> Vec<Action> {
-    let l = model.layout;
-    let mut out = Vec::with_capacity(actions.len());
-    for a in actions {
-        out.push(a);
-        if let Action::Receive {
+/// `action` with every process `p` renamed `to[p]`.
+fn relabel(action: Action, to: &[ProcId]) -> Action {
+    let r = |p: u8| to[p as usize] as u8;
+    match action {
+        Action::Receive {
             from,
-            to,
+            to: dest,
             msg,
             value,
-            byz,
-        } = a
-        {
-            if from == 0 || model.faulty.is_byzantine(from as ProcId) {
-                continue;
+            before,
+        } => {
+            let mut renamed = before;
+            for (t, set) in renamed.0.iter_mut().enumerate() {
+                *set = before
+                    .iter()
+                    .filter(|&(m, _)| m == t)
+                    .fold(0, |acc, (_, q)| acc | 1 << to[q]);
             }
-            let bit = 1 << super::model::pair(msg as usize, value);
-            for q in
-                (1..l.n).filter(|&q| q != from as usize && s[l.flight(q, to as usize)] & bit != 0)
-            {
-                out.push(Action::Receive {
-                    from: q as u8,
-                    to,
-                    msg,
-                    value,
-                    byz,
-                });
+            Action::Receive {
+                from: r(from),
+                to: r(dest),
+                msg,
+                value,
+                before: renamed,
             }
         }
+        Action::Crash(p) => Action::Crash(r(p)),
+        Action::Lose {
+            from,
+            to: dest,
+            msg,
+            value,
+        } => Action::Lose {
+            from: r(from),
+            to: r(dest),
+            msg,
+            value,
+        },
     }
-    out
 }
 
 /// Explains a path of the plain model.
