@@ -121,7 +121,7 @@ pub struct Totals {
     pub dropped: u64,
 }
 
-/// The result of [`crate::actors::run`].
+/// The result of [`crate::actors::run()`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
     /// The protocol's name.
