@@ -14,7 +14,7 @@ bin=target/release/distgen
 echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "Date: $(date -u +%Y-%m-%d)"
 echo
-echo "| protocol | N | F | scenario | model | verdict | states | seconds | peak RSS (MiB) |"
+echo "| protocol | N | F | scenario | model | verdict | states | seconds | peak RSS of the run (MiB, both scenarios) |"
 echo "|---|---|---|---|---|---|---|---|---|"
 run() { # file n f model-flag
   local file=$1 n=$2 f=$3 flag=$4 model=compact
@@ -25,11 +25,11 @@ run() { # file n f model-flag
   rss=$(echo "$out" | awk '/^RSS/ {printf "%.0f", $2/1024}')
   echo "$out" | grep '^{' | python3 -c '
 import json, sys
-rss = sys.argv[1]
-model = sys.argv[2]
+rss, model = sys.argv[1], sys.argv[2]
 for line in sys.stdin:
     r = json.loads(line)
-    print(f"| {r[\"protocol\"]} | {r[\"n\"]} | {r[\"f\"]} | {r[\"scenario\"]} | {model} | {r[\"verdict\"]} | {r[\"states\"]} | {r[\"seconds\"]:.3f} | {rss} (both scenarios) |")
+    row = [r["protocol"], r["n"], r["f"], r["scenario"], model, r["verdict"], r["states"], "%.3f" % r["seconds"], rss]
+    print("| " + " | ".join(str(x) for x in row) + " |")
 ' "$rss" "$model"
 }
 run examples/bracha.rs 4 1 ""
