@@ -5,6 +5,9 @@
 //! whatever it receives. Correct when nobody fails; a broadcaster that crashes
 //! in the middle of its send leaves some processes without the value, which
 //! the checker shows under `--faults crash`.
+//!
+//! `cargo run --release --example best_effort` prints it with its metrics and
+//! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
 use distgen::{protocol, Protocol};
 
@@ -24,5 +27,5 @@ protocol! {
 }
 
 fn main() {
-    distgen::summary::print(&BestEffort::ir());
+    distgen::summary::main(&BestEffort::ir());
 }

@@ -4,6 +4,9 @@
 //! The broadcaster sends INITIAL; every process echoes the first INITIAL it
 //! gets from the broadcaster; a process sends READY once it has (N+F)/2+1
 //! ECHOs or F+1 READYs of a value, and delivers on 2F+1 READYs. Needs N > 3F.
+//!
+//! `cargo run --release --example bracha` prints it with its metrics and
+//! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
 use distgen::{protocol, Protocol};
 
@@ -33,5 +36,5 @@ protocol! {
 }
 
 fn main() {
-    distgen::summary::print(&Bracha::ir());
+    distgen::summary::main(&Bracha::ir());
 }

@@ -6,6 +6,9 @@
 //! if the broadcaster crashes half-way through its send. Byzantine processes
 //! break it: one forged message is enough to make a process deliver a value
 //! that the broadcaster never sent.
+//!
+//! `cargo run --release --example eager_reliable` prints it with its metrics and
+//! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
 use distgen::{protocol, Protocol};
 
@@ -26,5 +29,5 @@ protocol! {
 }
 
 fn main() {
-    distgen::summary::print(&EagerReliable::ir());
+    distgen::summary::main(&EagerReliable::ir());
 }

@@ -6,6 +6,9 @@
 //! processes and then delivers it." Tolerates any number f < n of crashes.
 //! It differs from eager reliable broadcast only in relaying before
 //! delivering.
+//!
+//! `cargo run --release --example hadzilacos_toueg` prints it with its metrics and
+//! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
 use distgen::{protocol, Protocol};
 
@@ -27,5 +30,5 @@ protocol! {
 }
 
 fn main() {
-    distgen::summary::print(&HadzilacosToueg::ir());
+    distgen::summary::main(&HadzilacosToueg::ir());
 }

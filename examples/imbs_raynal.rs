@@ -7,6 +7,9 @@
 //! INIT from the broadcaster, or any value that N-2F processes witnessed, and
 //! delivers a value N-F processes witnessed. Needs N > 5F, and saves the third
 //! step of Bracha's algorithm.
+//!
+//! `cargo run --release --example imbs_raynal` prints it with its metrics and
+//! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
 use distgen::{protocol, Protocol};
 
@@ -33,5 +36,5 @@ protocol! {
 }
 
 fn main() {
-    distgen::summary::print(&ImbsRaynal::ir());
+    distgen::summary::main(&ImbsRaynal::ir());
 }

@@ -6,6 +6,9 @@
 //! neighbours on a T0 from one party or on F+1 T1s, and delivers on F+1 T1s.
 //! The paper's claim is a hypothesis: `cargo run --example paper_fig3` shows
 //! what the checker says of it.
+//!
+//! `cargo run --release --example paper_fig3` prints it with its metrics and
+//! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
 use distgen::{protocol, Protocol};
 
@@ -30,5 +33,5 @@ protocol! {
 }
 
 fn main() {
-    distgen::summary::print(&PaperFig3::ir());
+    distgen::summary::main(&PaperFig3::ir());
 }
