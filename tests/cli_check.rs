@@ -1,0 +1,78 @@
+//! `distgen check` end to end: exit codes, JSON fields, errors with line and
+//! column.
+
+use std::process::Command;
+
+fn distgen(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_distgen"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("distgen runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_verified_protocol_exits_0_with_one_json_object_per_run() {
+    let (code, stdout, stderr) = distgen(&[
+        "check",
+        "examples/bracha.rs",
+        "--n",
+        "4",
+        "--f",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let results: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    assert_eq!(results.len(), 2, "both Byzantine scenarios");
+    for r in &results {
+        for field in [
+            "protocol", "faults", "n", "f", "scenario", "verdict", "property", "states", "seconds",
+            "trace",
+        ] {
+            assert!(r.get(field).is_some(), "missing {field} in {r}");
+        }
+        assert_eq!(r["protocol"], "Bracha");
+        assert_eq!(r["verdict"], "verified");
+        assert_eq!(r["n"], 4);
+    }
+}
+
+#[test]
+fn a_violation_exits_1_with_a_numbered_counterexample() {
+    let (code, stdout, _) = distgen(&["check", "examples/best_effort.rs", "--faults", "crash"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("violated"), "{stdout}");
+    assert!(stdout.contains("counterexample:"), "{stdout}");
+    assert!(stdout.contains("  1. p0 broadcasts 0"), "{stdout}");
+    assert!(stdout.contains("p0 crashes"), "{stdout}");
+}
+
+#[test]
+fn bad_input_exits_2_and_points_at_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("distgen-cli-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("broken.rs");
+    std::fs::write(
+        &file,
+        "protocol! {\n    pub Broken {\n        faults: none;\n        messages: Msg;\n        on broadcast(m) { send Msg(m) to all; }\n        when received Mgs(m) >= 1 { deliver(m); }\n    }\n}\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = distgen(&["check", file.to_str().expect("utf-8 path")]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("broken.rs:6:23: unknown message type `Mgs`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = distgen(&["check", "no/such/file.rs"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}
