@@ -85,7 +85,10 @@ pub fn permutations(k: usize) -> Vec<Vec<usize>> {
         let Some(i) = (1..k).rev().find(|&i| p[i - 1] < p[i]) else {
             return out;
         };
-        let j = (i..k).rev().find(|&j| p[j] > p[i - 1]).expect("p[i] qualifies");
+        let j = (i..k)
+            .rev()
+            .find(|&j| p[j] > p[i - 1])
+            .expect("p[i] qualifies");
         p.swap(i - 1, j);
         p[i..].reverse();
     }

@@ -121,8 +121,8 @@ impl Checkpoint {
 
     /// Writes the checkpoint to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
-        let text = serde_json::to_string(self)
-            .map_err(|e| CheckpointError::Format(e.to_string()))?;
+        let text =
+            serde_json::to_string(self).map_err(|e| CheckpointError::Format(e.to_string()))?;
         crate::emit::write_atomic(path, text.as_bytes())?;
         Ok(())
     }
@@ -187,7 +187,9 @@ impl Checkpoint {
         learner.episode = self.episode;
         learner.curve = self.curve;
         for f in self.found {
-            learner.found_index.insert(f.key.clone(), learner.found.len());
+            learner
+                .found_index
+                .insert(f.key.clone(), learner.found.len());
             learner.found.push(f);
         }
         learner.dead_ends = self.dead_ends;
@@ -230,7 +232,10 @@ fn decode_eff(s: &str) -> Option<Eff> {
 }
 
 fn encode_effs(es: &[Eff]) -> String {
-    es.iter().map(|&e| encode_eff(e)).collect::<Vec<_>>().join(",")
+    es.iter()
+        .map(|&e| encode_eff(e))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn decode_effs(s: &str) -> Option<Vec<Eff>> {
@@ -296,15 +301,38 @@ mod tests {
     #[test]
     fn drafts_round_trip() {
         let d = Draft {
-            broadcast: vec![Eff::Send { msg: 0, to: Dest::All }, Eff::Deliver],
+            broadcast: vec![
+                Eff::Send {
+                    msg: 0,
+                    to: Dest::All,
+                },
+                Eff::Deliver,
+            ],
             rules: vec![
                 DraftRule {
-                    guard: RuleGuard { trigger: 0, quorum: 7, not_sent: Some(1) },
-                    effects: vec![Eff::Send { msg: 1, to: Dest::Others }],
+                    guard: RuleGuard {
+                        trigger: 0,
+                        quorum: 7,
+                        not_sent: Some(1),
+                    },
+                    effects: vec![Eff::Send {
+                        msg: 1,
+                        to: Dest::Others,
+                    }],
                 },
                 DraftRule {
-                    guard: RuleGuard { trigger: 1, quorum: 3, not_sent: None },
-                    effects: vec![Eff::Send { msg: 12, to: Dest::Myself }, Eff::Deliver],
+                    guard: RuleGuard {
+                        trigger: 1,
+                        quorum: 3,
+                        not_sent: None,
+                    },
+                    effects: vec![
+                        Eff::Send {
+                            msg: 12,
+                            to: Dest::Myself,
+                        },
+                        Eff::Deliver,
+                    ],
                 },
             ],
         };

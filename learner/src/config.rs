@@ -135,7 +135,12 @@ impl LearnConfig {
             rewards: Rewards::default(),
             agent: AgentParams::default(),
             heuristics: Heuristics::default(),
-            oracle: OracleParams::default(),
+            oracle: OracleParams {
+                // N = 7, F = 2 takes the checker minutes per protocol: train
+                // on N <= 5, re-validate on all.
+                max_n: (faults == FaultModel::Byzantine).then_some(5),
+                ..OracleParams::default()
+            },
             moving_average: 100,
         }
     }
@@ -165,7 +170,8 @@ impl LearnConfig {
             .map_err(|e| ConfigError::Parse(e.to_string()))?;
         merge(&mut merged, file_value);
         merge(&mut merged, overrides);
-        merged["faults"] = serde_json::to_value(faults).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        merged["faults"] =
+            serde_json::to_value(faults).map_err(|e| ConfigError::Parse(e.to_string()))?;
         let config: LearnConfig =
             serde_json::from_value(merged).map_err(|e| ConfigError::Parse(e.to_string()))?;
         config.validate()?;
@@ -331,8 +337,12 @@ mod tests {
     fn unknown_keys_are_errors() {
         let err = LearnConfig::load(None, None, serde_json::json!({"episode": 3})).unwrap_err();
         assert!(err.to_string().contains("episode"), "{err}");
-        let err = LearnConfig::load(None, None, serde_json::json!({"heuristics": {"nope": true}}))
-            .unwrap_err();
+        let err = LearnConfig::load(
+            None,
+            None,
+            serde_json::json!({"heuristics": {"nope": true}}),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("nope"), "{err}");
     }
 

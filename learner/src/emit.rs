@@ -45,7 +45,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EmitError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -63,13 +66,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EmitError> {
 pub fn metrics_line(m: &Metrics) -> String {
     let steps = m
         .steps
-        .map_or("not every process delivers".to_string(), |s| format!("{s} steps"));
+        .map_or("not every process delivers".to_string(), |s| {
+            format!("{s} steps")
+        });
     let threshold = m
         .deliver_threshold
         .map_or("delivers in `on broadcast` only".to_string(), |k| {
             format!("delivers on {k} messages")
         });
-    format!("N={} F={}: {} messages, {steps}, {threshold}", m.n, m.f, m.messages)
+    format!(
+        "N={} F={}: {} messages, {steps}, {threshold}",
+        m.n, m.f, m.messages
+    )
 }
 
 /// What the header of a generated file says about the run.
@@ -118,7 +126,13 @@ pub fn protocol_file(ir: &ProtocolIr, h: &Header) -> String {
     let _ = writeln!(s, "//! - options: see `{}.json`", c.file_stem());
     s.push_str("//! - configurations checked exhaustively by distgen's checker:\n");
     for o in &h.revalidation.outcomes {
-        let _ = writeln!(s, "//!   - {}: {} ({} states)", o.label(), o.verdict, o.states);
+        let _ = writeln!(
+            s,
+            "//!   - {}: {} ({} states)",
+            o.label(),
+            o.verdict,
+            o.states
+        );
     }
     if h.revalidation.outcomes.len() < h.revalidation.configs {
         let _ = writeln!(
@@ -188,6 +202,7 @@ struct Report<'a> {
     greedy: Option<String>,
     greedy_cost: f64,
     greedy_verified: bool,
+    rejected_by_revalidation: usize,
     verified_protocols: Vec<FoundReport>,
     oracle: OracleReport,
     heuristics: BTreeMap<&'static str, HeuristicReport>,
@@ -211,9 +226,13 @@ pub fn report<O: Oracle>(learner: &Learner<O>, outcome: &Outcome) -> Result<Stri
             revalidation: &b.revalidation,
             metrics: &b.metrics,
         }),
-        greedy: outcome.greedy.as_ref().map(|ir| dsl_core::print::body(ir, "")),
+        greedy: outcome
+            .greedy
+            .as_ref()
+            .map(|ir| dsl_core::print::body(ir, "")),
         greedy_cost: outcome.greedy_cost,
         greedy_verified: outcome.greedy_verified,
+        rejected_by_revalidation: outcome.rejected_by_revalidation,
         verified_protocols: learner
             .found
             .iter()
@@ -378,7 +397,10 @@ mod tests {
 
     #[test]
     fn moving_average_of_a_ramp() {
-        assert_eq!(moving_average(&[1.0, 2.0, 3.0, 4.0], 2), vec![1.0, 1.5, 2.5, 3.5]);
+        assert_eq!(
+            moving_average(&[1.0, 2.0, 3.0, 4.0], 2),
+            vec![1.0, 1.5, 2.5, 3.5]
+        );
         assert_eq!(moving_average(&[], 5), Vec::<f64>::new());
     }
 

@@ -10,9 +10,7 @@
 
 use crate::config::{ConfigError, LearnConfig};
 use crate::heuristics::{Heuristic, Heuristics, Pruned};
-use dsl_core::ir::{
-    Broadcast, Cond, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum, Rule,
-};
+use dsl_core::ir::{Broadcast, Cond, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum, Rule};
 use serde::{Deserialize, Serialize};
 
 /// A message type of a draft: `T0`, `T1`, ...
@@ -317,7 +315,9 @@ impl Env {
                 draft.broadcast.len() < self.max_effects && !draft.broadcast.contains(&e)
             }
             Action::Rule { guard, effect } => match draft.rule(&guard) {
-                Some(rule) => rule.effects.len() < self.max_effects && !rule.effects.contains(&effect),
+                Some(rule) => {
+                    rule.effects.len() < self.max_effects && !rule.effects.contains(&effect)
+                }
                 None => {
                     draft.rules.len() < self.max_rules
                         && (guard.not_sent.is_none() || guard.not_sent == effect.sends())

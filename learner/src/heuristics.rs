@@ -8,7 +8,7 @@
 //! the agent expanded, so they do not depend on how often a state is visited.
 
 use crate::env::{Action, Draft, Env};
-use dsl_core::ir::{FaultModel, Quorum};
+use dsl_core::ir::{Dest, FaultModel, Quorum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,11 +39,19 @@ pub enum Heuristic {
     FromBroadcasterInitial,
     /// No `end` while a type is sent that no rule reads.
     UnreadType,
+    /// Under Byzantine faults, no send to self: only the sender counts such
+    /// a message, and every quorum the Byzantine processes cannot fake needs
+    /// F+1 senders (a rule that must fire once has `not sent U` for that).
+    SelfSend,
+    /// Under Byzantine faults, no counting quorum on a type that no rule sends
+    /// over the network: then only the broadcaster sends it, and F+1 senders
+    /// need the Byzantine ones.
+    LoneSenderQuorum,
 }
 
 impl Heuristic {
     /// Every heuristic, in the order they are tried.
-    pub const ALL: [Heuristic; 9] = [
+    pub const ALL: [Heuristic; 11] = [
         Heuristic::CanonicalOrder,
         Heuristic::TypesInOrder,
         Heuristic::UnsentTrigger,
@@ -53,6 +61,8 @@ impl Heuristic {
         Heuristic::ForgeableQuorum,
         Heuristic::FromBroadcasterInitial,
         Heuristic::UnreadType,
+        Heuristic::SelfSend,
+        Heuristic::LoneSenderQuorum,
     ];
 
     /// The name used in configuration files and reports.
@@ -67,6 +77,8 @@ impl Heuristic {
             Heuristic::ForgeableQuorum => "forgeable-quorum",
             Heuristic::FromBroadcasterInitial => "from-broadcaster-initial",
             Heuristic::UnreadType => "unread-type",
+            Heuristic::SelfSend => "self-send",
+            Heuristic::LoneSenderQuorum => "lone-sender-quorum",
         }
     }
 }
@@ -212,6 +224,26 @@ fn prunes(h: Heuristic, env: &Env, draft: &Draft, action: &Action) -> bool {
                 draft.rule(&guard).is_none()
                     && env.quorums[guard.quorum as usize] == Quorum::FromBroadcaster
                     && !draft.broadcast.iter().any(|e| e.sends() == Some(guard.trigger))
+            }
+            _ => false,
+        },
+        Heuristic::SelfSend => {
+            env.faults == FaultModel::Byzantine
+                && match *action {
+                    Action::Broadcast(e) | Action::Rule { effect: e, .. } => {
+                        matches!(e, crate::env::Eff::Send { to: Dest::Myself, .. })
+                    }
+                    Action::End => false,
+                }
+        }
+        Heuristic::LoneSenderQuorum => match *action {
+            Action::Rule { guard, .. } => {
+                env.faults == FaultModel::Byzantine
+                    && draft.rule(&guard).is_none()
+                    && env.quorums[guard.quorum as usize] != Quorum::FromBroadcaster
+                    && !draft.rules.iter().flat_map(|r| r.effects.iter()).any(|e| {
+                        matches!(e, crate::env::Eff::Send { msg, to } if *msg == guard.trigger && to.includes_others())
+                    })
             }
             _ => false,
         },

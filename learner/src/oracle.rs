@@ -24,14 +24,28 @@ pub struct OracleParams {
     pub timeout_secs: u64,
     /// Whether to cache verdicts by canonical form.
     pub cache: bool,
+    /// During training, check only the configurations with N at most this
+    /// (all if unset); the final re-validation checks all of them.
+    pub max_n: Option<usize>,
+    /// State limit of the final re-validation.
+    pub revalidation_max_states: usize,
+    /// Time limit of one run of the final re-validation, in seconds.
+    pub revalidation_timeout_secs: u64,
+    /// How many of the cheapest verified protocols the final re-validation
+    /// tries, cheapest first, until one holds in every configuration.
+    pub revalidation_candidates: usize,
 }
 
 impl Default for OracleParams {
     fn default() -> Self {
         OracleParams {
-            max_states: 2_000_000,
+            max_states: 50_000,
             timeout_secs: 60,
             cache: true,
+            max_n: None,
+            revalidation_max_states: 5_000_000,
+            revalidation_timeout_secs: 300,
+            revalidation_candidates: 20,
         }
     }
 }
@@ -78,8 +92,9 @@ impl Judgement {
     /// A judgement from outcomes: verified when all `configs` configurations
     /// were verified (and there is at least one).
     pub fn from_outcomes(configs: usize, outcomes: Vec<ConfigOutcome>) -> Judgement {
-        let verified =
-            configs > 0 && outcomes.len() == configs && outcomes.iter().all(ConfigOutcome::verified);
+        let verified = configs > 0
+            && outcomes.len() == configs
+            && outcomes.iter().all(ConfigOutcome::verified);
         Judgement {
             verified,
             configs,
@@ -105,8 +120,12 @@ pub trait Oracle {
 pub struct CheckerOracle {
     /// The fault model the adversary follows.
     pub faults: FaultModel,
-    /// Limits of one run.
+    /// Limits of one run during training.
     pub limits: Limits,
+    /// Limits of one run of the re-validation.
+    pub revalidation_limits: Limits,
+    /// Largest N checked during training.
+    pub max_n: Option<usize>,
 }
 
 impl CheckerOracle {
@@ -118,10 +137,15 @@ impl CheckerOracle {
                 max_states: params.max_states,
                 timeout_secs: params.timeout_secs,
             },
+            revalidation_limits: Limits {
+                max_states: params.revalidation_max_states,
+                timeout_secs: params.revalidation_timeout_secs,
+            },
+            max_n: params.max_n,
         }
     }
 
-    /// The configurations checked for `ir`, smallest first.
+    /// All configurations of `ir`, smallest first.
     pub fn configs(&self, ir: &ProtocolIr) -> Vec<Config> {
         checker::default_configs(ir, self.faults)
     }
@@ -138,8 +162,14 @@ pub fn verdict_label(v: &Verdict) -> String {
 
 impl Oracle for CheckerOracle {
     fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
-        let configs = self.configs(ir);
-        let results = checker::check_all(ir, &configs, self.limits, !exhaustive);
+        let mut configs = self.configs(ir);
+        let limits = if exhaustive {
+            self.revalidation_limits
+        } else {
+            configs.retain(|c| self.max_n.is_none_or(|m| c.n <= m));
+            self.limits
+        };
+        let results = checker::check_all(ir, &configs, limits, !exhaustive);
         let outcomes = results
             .iter()
             .map(|r| ConfigOutcome {
@@ -249,7 +279,13 @@ mod tests {
         cached.judge(&a);
         cached.judge(&b);
         assert_eq!(cached.inner.0, 1);
-        assert_eq!(cached.stats, OracleStats { calls: 2, cache_hits: 1 });
+        assert_eq!(
+            cached.stats,
+            OracleStats {
+                calls: 2,
+                cache_hits: 1
+            }
+        );
     }
 
     #[test]

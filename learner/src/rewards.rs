@@ -5,7 +5,8 @@
 //! 1 costs 1, F+1 costs 2, (N+F)/2 costs 3 and N-F costs 4 (the costs of the
 //! other thresholds are in [`crate::config::ThresholdSpec`]); a verified
 //! protocol earns 100 and any other -1. The cheapest verified protocol is the
-//! one with the highest return.
+//! one with the highest return. Unlike the paper, by default the costs are
+//! charged only to verified protocols ([`Rewards::costs_when_failed`]).
 
 use crate::env::{Action, Draft, Eff};
 use dsl_core::ir::Dest;
@@ -34,6 +35,13 @@ pub struct Rewards {
     /// Extra reward per configuration verified before the first violation
     /// (0 in the paper: a shaping term of ours, off by default).
     pub per_config_verified: f64,
+    /// Whether the actions of a protocol that fails cost anything. The paper
+    /// charges them (true); then a long failing protocol looks worse than a
+    /// short one, and the agent keeps coming back to the cheapest failure
+    /// instead of exploring. With false, actions are charged at the end and
+    /// only if the protocol is verified: a verified protocol's return is the
+    /// same, every failure is worth `failed`.
+    pub costs_when_failed: bool,
 }
 
 impl Default for Rewards {
@@ -48,6 +56,7 @@ impl Default for Rewards {
             verified: 100.0,
             failed: -1.0,
             per_config_verified: 0.0,
+            costs_when_failed: false,
         }
     }
 }
@@ -93,11 +102,7 @@ impl Rewards {
     /// The reward at the end of an episode, given how many of `total`
     /// configurations the oracle verified before the first violation.
     pub fn terminal(&self, verified: bool, configs_verified: usize) -> f64 {
-        let base = if verified {
-            self.verified
-        } else {
-            self.failed
-        };
+        let base = if verified { self.verified } else { self.failed };
         base + self.per_config_verified * configs_verified as f64
     }
 }

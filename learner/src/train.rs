@@ -82,7 +82,10 @@ pub struct Outcome {
     pub greedy_cost: f64,
     /// Whether the oracle verified it.
     pub greedy_verified: bool,
-    /// The cheapest verified protocol of training and the greedy episode.
+    /// Candidates that the re-validation found wrong in some configuration.
+    pub rejected_by_revalidation: usize,
+    /// The cheapest protocol of training and the greedy episode that the
+    /// re-validation verified (else the cheapest candidate).
     pub best: Option<Best>,
 }
 
@@ -205,7 +208,11 @@ impl<O: Oracle> Learner<O> {
         let mut judgement = None;
         loop {
             let key = draft.normalized();
-            let dead = self.agent.expand(&self.env, &draft, &key).actions.is_empty();
+            let dead = self
+                .agent
+                .expand(&self.env, &draft, &key)
+                .actions
+                .is_empty();
             if dead {
                 if !greedy {
                     self.dead_ends += 1;
@@ -224,13 +231,20 @@ impl<O: Oracle> Learner<O> {
                 self.agent.choose_ucb(&key)
             };
             let action = self.agent.table[&key].actions[i];
-            let r = rewards.action(&draft, &action, &self.env.quorum_costs);
-            cost += r;
+            let c = rewards.action(&draft, &action, &self.env.quorum_costs);
+            cost += c;
+            // Without `costs_when_failed`, the costs are charged at the end.
+            let r = if rewards.costs_when_failed { c } else { 0.0 };
             if action == Action::End {
                 let protocol = self.env.to_ir(&draft);
                 let j = self.oracle.judge(&protocol);
                 terminal = rewards.terminal(j.verified, j.configs_verified());
-                steps.push((key, i, r + terminal, None));
+                let charged = if rewards.costs_when_failed || !j.verified {
+                    r
+                } else {
+                    cost
+                };
+                steps.push((key, i, charged + terminal, None));
                 ir = Some(protocol);
                 judgement = Some(j);
                 break;
@@ -256,44 +270,66 @@ impl<O: Oracle> Learner<O> {
                 self.agent.update(&s, a, target);
             }
         }
+        let verified = judgement.as_ref().is_some_and(|j: &Judgement| j.verified);
         Episode {
             ir,
             cost,
-            reward: cost + terminal,
+            reward: if rewards.costs_when_failed || verified {
+                cost + terminal
+            } else {
+                terminal
+            },
             judgement,
         }
     }
 
-    /// After training: the greedy optimisation episode, the choice of the
-    /// best verified protocol, its exhaustive re-validation and metrics.
+    /// After training: the greedy optimisation episode, then the
+    /// re-validation of the cheapest verified protocols (training's and the
+    /// greedy one) over every configuration, with the re-validation limits,
+    /// cheapest first, until one holds everywhere (at most
+    /// `oracle.revalidation_candidates` tried). If none does, the best is the
+    /// cheapest, with the re-validation that failed it.
     pub fn finish(&mut self) -> Outcome {
         let greedy = self.run_episode(true);
         let greedy_verified = greedy.judgement.as_ref().is_some_and(|j| j.verified);
-        let mut best: Option<(ProtocolIr, f64, Option<usize>)> = self
-            .best_found()
-            .map(|f| (f.ir.clone(), f.cost, Some(f.first_episode)));
+        let mut candidates: Vec<(ProtocolIr, f64, Option<usize>)> = self
+            .found
+            .iter()
+            .map(|f| (f.ir.clone(), f.cost, Some(f.first_episode)))
+            .collect();
         if let (true, Some(ir)) = (greedy_verified, &greedy.ir) {
-            let key = crate::canonical::key(ir);
-            let known = self.found_index.contains_key(&key);
-            if !known && best.as_ref().is_none_or(|b| greedy.cost > b.1) {
-                best = Some((ir.clone(), greedy.cost, None));
+            if !self.found_index.contains_key(&crate::canonical::key(ir)) {
+                candidates.push((ir.clone(), greedy.cost, None));
             }
         }
-        let best = best.map(|(ir, cost, first_episode)| {
+        // Cheapest first; among equals, the first found (stable sort).
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+        candidates.truncate(self.config.oracle.revalidation_candidates.max(1));
+        let mut best: Option<Best> = None;
+        let mut rejected = 0;
+        for (ir, cost, first_episode) in candidates {
             let revalidation = self.oracle.inner.judge(&ir, true);
-            let metrics = self.metrics(&ir);
-            Best {
-                ir,
-                cost,
-                first_episode,
-                revalidation,
-                metrics,
+            let verified = revalidation.verified;
+            if best.is_none() || verified {
+                let metrics = self.metrics(&ir);
+                best = Some(Best {
+                    ir,
+                    cost,
+                    first_episode,
+                    revalidation,
+                    metrics,
+                });
             }
-        });
+            if verified {
+                break;
+            }
+            rejected += 1;
+        }
         Outcome {
             greedy: greedy.ir,
             greedy_cost: greedy.cost,
             greedy_verified,
+            rejected_by_revalidation: rejected,
             best,
         }
     }

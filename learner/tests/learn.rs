@@ -53,9 +53,64 @@ fn the_emitted_file_parses_back_to_the_same_protocol() {
     let parsed = dsl_core::source::protocols_in_source(&text).unwrap();
     assert_eq!(parsed, vec![best.ir]);
     // The report is JSON and names the best protocol.
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("learned_none.json")).unwrap())
-            .unwrap();
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("learned_none.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(report["protocol"], "LearnedNone");
-    assert!(report["verified_protocols"].as_array().is_some_and(|v| !v.is_empty()));
+    assert!(report["verified_protocols"]
+        .as_array()
+        .is_some_and(|v| !v.is_empty()));
+}
+
+/// The heuristics leave Bracha's algorithm reachable: its action sequence is
+/// offered step by step, and the oracle verifies the result at N = 4, F = 1.
+#[test]
+fn the_environment_can_build_bracha() {
+    use dsl_core::ir::Dest;
+    use learner::env::{Action, Draft, Eff, Env, RuleGuard};
+    use learner::heuristics::Pruned;
+    let config = LearnConfig::defaults(FaultModel::Byzantine);
+    let env = Env::new(&config).unwrap();
+    let q = |label: &str| {
+        (0..env.quorums.len() as u8)
+            .find(|&i| env.quorum_label(i) == label)
+            .unwrap()
+    };
+    let send = |msg| Eff::Send { msg, to: Dest::All };
+    let rule = |trigger, quorum, not_sent, effect| Action::Rule {
+        guard: RuleGuard {
+            trigger,
+            quorum,
+            not_sent,
+        },
+        effect,
+    };
+    let actions = [
+        Action::Broadcast(send(0)),
+        rule(0, q("from broadcaster"), Some(1), send(1)),
+        rule(1, q(">= N - F"), Some(2), send(2)),
+        rule(2, q(">= F + 1"), Some(2), send(2)),
+        rule(2, q(">= (N + F + 1) / 2"), None, Eff::Deliver),
+        Action::End,
+    ];
+    let mut draft = Draft::default();
+    for a in actions {
+        let offered = env.actions(&draft, &mut Pruned::default());
+        assert!(offered.contains(&a), "{a:?} is not offered in {draft:?}");
+        draft = draft.apply(&a);
+    }
+    let ir = env.to_ir(&draft);
+    let mut oracle = CheckerOracle::new(FaultModel::Byzantine, &config.oracle);
+    let configs: Vec<_> = oracle
+        .configs(&ir)
+        .into_iter()
+        .filter(|c| c.n == 4)
+        .collect();
+    assert_eq!(configs.len(), 2);
+    for c in configs {
+        let r = dsl_core::checker::check(&ir, c, oracle.limits);
+        assert!(r.verdict.is_verified(), "{c:?}: {:?}", r.verdict);
+    }
+    let _ = &mut oracle;
 }

@@ -111,7 +111,11 @@ fn one_line(ir: &ProtocolIr) -> String {
             .map(|e| dsl_core::print::effect(ir, "m", e))
             .collect();
         let head = dsl_core::print::rule_head(ir, r);
-        parts.push(format!("{}: {}", head.trim_start_matches("when "), es.join(" ")));
+        parts.push(format!(
+            "{}: {}",
+            head.trim_start_matches("when "),
+            es.join(" ")
+        ));
     }
     parts.join(" | ").replace("(m)", "")
 }
@@ -134,7 +138,10 @@ pub fn main(args: Args) -> Result<ExitCode> {
         }
     };
     if args.print_config {
-        print!("{}", toml::to_string(&learner.config).context("printing the options")?);
+        print!(
+            "{}",
+            toml::to_string(&learner.config).context("printing the options")?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let stem = learner.config.file_stem();
@@ -155,17 +162,17 @@ pub fn main(args: Args) -> Result<ExitCode> {
         ProgressBar::new(learner.config.episodes as u64)
     };
     bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] {pos}/{len} episodes {msg}",
-        )
-        .context("progress bar template")?
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} episodes {msg}")
+            .context("progress bar template")?
+            .progress_chars("=> "),
     );
     bar.set_position(learner.episode as u64);
     let mut last_best = String::new();
     let done = learner.train(&stop, &mut |p: &Progress| {
         if p.episode % 20 == 0 || p.episode == p.episodes {
-            let best = p.best.map_or("none yet".to_string(), |b| format!("{} {}", b.cost, one_line(&b.ir)));
+            let best = p.best.map_or("none yet".to_string(), |b| {
+                format!("{} {}", b.cost, one_line(&b.ir))
+            });
             if best != last_best {
                 bar.println(format!("episode {}: best {best}", p.episode));
                 last_best = best;
@@ -211,10 +218,20 @@ pub fn main(args: Args) -> Result<ExitCode> {
         Some(ir) => println!(
             "greedy episode: {} ({}), cost {}",
             one_line(ir),
-            if outcome.greedy_verified { "verified" } else { "not verified" },
+            if outcome.greedy_verified {
+                "verified"
+            } else {
+                "not verified"
+            },
             outcome.greedy_cost
         ),
         None => println!("greedy episode: dead end"),
+    }
+    if outcome.rejected_by_revalidation > 0 {
+        println!(
+            "re-validation over every configuration rejected {} cheaper candidates",
+            outcome.rejected_by_revalidation
+        );
     }
     let code = match &outcome.best {
         Some(best) => {
@@ -240,6 +257,10 @@ pub fn main(args: Args) -> Result<ExitCode> {
     if let Some(p) = &written.protocol {
         println!("wrote {}", p.display());
     }
-    println!("wrote {}\nwrote {}", written.report.display(), written.curve.display());
+    println!(
+        "wrote {}\nwrote {}",
+        written.report.display(),
+        written.curve.display()
+    );
     Ok(code)
 }
