@@ -11,7 +11,8 @@
 #
 # Knobs (environment): SPIN_DIFF_RANDOM, SPIN_DIFF_SEED (7), SPIN_DIFF_TIMEOUT
 # (seconds per Spin run, 600), SPIN_DIFF_MEMLIM (MB per Spin run, 4096),
-# SPIN_DIFF_EXAMPLES (0 to skip the examples), SPIN_DIFF_OUT.
+# SPIN_DIFF_EXAMPLES (0 to skip the examples), SPIN_DIFF_ONLY (names, comma-separated),
+# SPIN_DIFF_OUT. Summarise with bench/spin/summarize.py $SPIN_DIFF_OUT/results.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! command -v spin >/dev/null; then

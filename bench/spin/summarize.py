@@ -2,7 +2,9 @@
 """Summarises a differential run (results.jsonl written by diff.sh) as the
 Markdown tables of bench/RESULTS-spin.md.
 
-usage: bench/spin/summarize.py target/spin-diff/results.jsonl
+usage: bench/spin/summarize.py RESULTS.jsonl [MORE.jsonl ...]
+A run in a later file replaces the run of the same protocol and scenario in
+an earlier one (to merge a rerun of some protocols).
 """
 import json
 import statistics
@@ -14,8 +16,14 @@ def kind(v):
     return v["verdict"]
 
 
-def main(path):
-    rows = [json.loads(line) for line in open(path) if line.strip()]
+def main(paths):
+    runs = {}
+    for path in paths:
+        for line in open(path):
+            if line.strip():
+                r = json.loads(line)
+                runs[(r["source"], r["protocol"], r["scenario"])] = r
+    rows = list(runs.values())
     examples = [r for r in rows if r["source"].startswith("examples/")]
     randoms = [r for r in rows if not r["source"].startswith("examples/")]
 
@@ -115,4 +123,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

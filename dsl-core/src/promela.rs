@@ -893,11 +893,11 @@ init {{
 {broadcast}
         check()
     }};
-end:
-    do
 "#,
         init = init_dlv.join("\n"),
     );
+    let loop_start = out.len();
+    out.push_str("end:\n    do\n");
     let step = |out: &mut String, guard: String, line: String, body: String| {
         let _ = writeln!(
             out,
@@ -977,5 +977,11 @@ end:
             );
         }
     }
-    let _ = writeln!(out, "    od\n}}");
+    if out[loop_start..].contains(":: d_step") {
+        let _ = writeln!(out, "    od\n}}");
+    } else {
+        // Nobody ever sends, injects or crashes: the initial step is all.
+        out.truncate(loop_start);
+        let _ = writeln!(out, "    /* no other step is ever enabled */\n}}");
+    }
 }

@@ -244,3 +244,20 @@ fn spin_finds_that_the_papers_figure_3_breaks_agreement() {
         assert!(out.contains("assertion violated agreement"), "{out}");
     }
 }
+
+#[test]
+fn a_protocol_that_never_sends_has_only_the_initial_step() {
+    let ir = dsl_core::syntax::parse_str(
+        "pub Alone { faults: none; messages: M;
+           on broadcast(m) { deliver(m); }
+           when received M(m) >= 1 { deliver(m); } }",
+    )
+    .unwrap();
+    let pml = model(&ir, config(FaultModel::None, 4, 0, Scenario::FailureFree)).unwrap();
+    assert!(!pml.contains("end:"), "{pml}");
+    assert!(pml.ends_with("        check()\n    };\n    /* no other step is ever enabled */\n}\n"));
+    if let Some(out) = spin("alone", &pml) {
+        // p1..p3 never deliver the correct broadcaster's value.
+        assert!(out.contains("assertion violated validity"), "{out}");
+    }
+}

@@ -12,7 +12,8 @@
 //! - `SPIN_DIFF_SEED`: their seed (default 7);
 //! - `SPIN_DIFF_TIMEOUT`: seconds one Spin run may take (default 600);
 //! - `SPIN_DIFF_MEMLIM`: megabytes one Spin run may use (default 4096);
-//! - `SPIN_DIFF_EXAMPLES`: `0` to skip the examples.
+//! - `SPIN_DIFF_EXAMPLES`: `0` to skip the examples;
+//! - `SPIN_DIFF_ONLY`: a comma-separated list of protocol names to run alone.
 //!
 //! The test fails if a verdict differs (verified by one, violated by the
 //! other); runs that either side could not finish are reported, not failed.
@@ -322,6 +323,10 @@ fn spin_agrees_with_distgen() {
         corpus.extend(examples());
     }
     corpus.extend(randoms(count, seed));
+    if let Ok(only) = std::env::var("SPIN_DIFF_ONLY") {
+        let names: Vec<&str> = only.split(',').map(str::trim).collect();
+        corpus.retain(|(_, ir)| names.contains(&ir.name.as_str()));
+    }
     std::fs::create_dir_all(&out_dir).expect("output directory");
     let mut jsonl = String::new();
     let mut differences = Vec::new();
