@@ -108,7 +108,7 @@ fn heap_permutations(
     }
     for i in 0..k {
         heap_permutations(v, range.clone(), k - 1, visit);
-        let j = if k % 2 == 0 { i } else { 0 };
+        let j = if k.is_multiple_of(2) { i } else { 0 };
         v.swap(range.start + j, range.start + k - 1);
     }
 }
