@@ -230,6 +230,10 @@ impl Model for PlainModel {
         self.enabled(state, actions);
     }
 
+    fn format_action(&self, action: &Action) -> String {
+        super::trace::describe(&self.faulty, &self.messages, action).join("; ")
+    }
+
     fn next_state(&self, last: &PlainState, action: Action) -> Option<PlainState> {
         let mut s = last.clone();
         self.apply(&mut s, action, &mut Vec::new())?;
