@@ -67,12 +67,12 @@ pub fn metrics_line(m: &Metrics) -> String {
     let steps = m
         .steps
         .map_or("not every process delivers".to_string(), |s| {
-            format!("{s} steps")
+            format!("{s} step{}", if s == 1 { "" } else { "s" })
         });
     let threshold = m
         .deliver_threshold
         .map_or("delivers in `on broadcast` only".to_string(), |k| {
-            format!("delivers on {k} messages")
+            format!("delivers on {k} message{}", if k == 1 { "" } else { "s" })
         });
     format!(
         "N={} F={}: {} messages, {steps}, {threshold}",

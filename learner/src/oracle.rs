@@ -45,7 +45,7 @@ impl Default for OracleParams {
             max_n: None,
             revalidation_max_states: 5_000_000,
             revalidation_timeout_secs: 300,
-            revalidation_candidates: 20,
+            revalidation_candidates: 1000,
         }
     }
 }
@@ -113,6 +113,12 @@ pub trait Oracle {
     /// Judges `ir`. With `exhaustive`, every configuration is checked;
     /// otherwise the oracle may stop at the first violation.
     fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement;
+
+    /// Whether `ir` holds in every configuration, as cheaply as possible
+    /// (the final re-validation screens candidates with it).
+    fn screen(&mut self, ir: &ProtocolIr) -> bool {
+        self.judge(ir, true).verified
+    }
 }
 
 /// The model checker over the default configurations of a fault model.
@@ -181,6 +187,18 @@ impl Oracle for CheckerOracle {
             })
             .collect();
         Judgement::from_outcomes(configs.len(), outcomes)
+    }
+
+    /// Every configuration with the re-validation limits, stopping at the
+    /// first one that is not verified.
+    fn screen(&mut self, ir: &ProtocolIr) -> bool {
+        let configs = self.configs(ir);
+        !configs.is_empty()
+            && configs.iter().all(|&c| {
+                checker::check(ir, c, self.revalidation_limits)
+                    .verdict
+                    .is_verified()
+            })
     }
 }
 

@@ -307,7 +307,13 @@ impl<O: Oracle> Learner<O> {
         candidates.truncate(self.config.oracle.revalidation_candidates.max(1));
         let mut best: Option<Best> = None;
         let mut rejected = 0;
-        for (ir, cost, first_episode) in candidates {
+        for (i, (ir, cost, first_episode)) in candidates.into_iter().enumerate() {
+            // Screen (stop at the first failing configuration) before the
+            // full re-validation; the cheapest candidate is always reported.
+            if i > 0 && !self.oracle.inner.screen(&ir) {
+                rejected += 1;
+                continue;
+            }
             let revalidation = self.oracle.inner.judge(&ir, true);
             let verified = revalidation.verified;
             if best.is_none() || verified {

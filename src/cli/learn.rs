@@ -169,7 +169,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
     bar.set_position(learner.episode as u64);
     let mut last_best = String::new();
     let done = learner.train(&stop, &mut |p: &Progress| {
-        if p.episode % 20 == 0 || p.episode == p.episodes {
+        if p.episode.is_multiple_of(20) || p.episode == p.episodes {
             let best = p.best.map_or("none yet".to_string(), |b| {
                 format!("{} {}", b.cost, one_line(&b.ir))
             });
