@@ -45,7 +45,7 @@ impl Default for OracleParams {
             max_n: None,
             revalidation_max_states: 5_000_000,
             revalidation_timeout_secs: 300,
-            revalidation_candidates: 1000,
+            revalidation_candidates: 50,
         }
     }
 }
