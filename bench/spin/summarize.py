@@ -118,7 +118,7 @@ def main(paths):
             if kind(r["distgen"]) == "unknown":
                 why.append(f"distgen: {r['distgen']['reason']}")
             if kind(r["spin"]) == "unknown":
-                why.append(f"Spin: {r['spin']['reason']} after {r['spin']['states']} states")
+                why.append(f"Spin: {r['spin']['reason'].splitlines()[0]} after {r['spin']['states']} states")
             print(f"- {r['protocol']}, {r['scenario']}: {'; '.join(why)}")
 
 
