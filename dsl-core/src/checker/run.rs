@@ -81,11 +81,13 @@ where
     let states = checker.unique_state_count();
     let generated = checker.state_count();
     let discoveries = checker.discoveries();
-    // BFS visits states in order of depth: report the first property (in
-    // NAMES order) among those found, each with a shortest path.
+    // BFS visits states in order of depth and stops at the first violation
+    // it finds; of the properties found violated, report the one with the
+    // shortest path (the first in NAMES order among equals).
     if let Some((name, path)) = NAMES
         .iter()
-        .find_map(|&n| discoveries.get(n).map(|p| (n, p)))
+        .filter_map(|&n| discoveries.get(n).map(|p| (n, p)))
+        .min_by_key(|(_, p)| stateright::Path::clone(p).into_actions().len())
     {
         let verdict = match explain(path) {
             Some((trace, actions, detail)) => Verdict::Violated(Violation {
