@@ -1,20 +1,9 @@
 //! `distgen check` end to end: exit codes, JSON fields, errors with line and
 //! column.
 
-use std::process::Command;
+mod common;
 
-fn distgen(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_distgen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("distgen runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::distgen;
 
 #[test]
 fn a_verified_protocol_exits_0_with_one_json_object_per_run() {

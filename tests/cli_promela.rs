@@ -1,20 +1,9 @@
 //! `distgen promela` end to end: the binary reads a `.rs` file, writes the
 //! model, and reports bad input with exit status 2 and a located message.
 
-use std::process::Command;
+mod common;
 
-fn distgen(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_distgen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("distgen runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::distgen;
 
 #[test]
 fn writes_the_model_to_a_file() {
