@@ -542,20 +542,13 @@ impl Model for CompactModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        vec![
-            Property::always(properties::NAMES[0], |m: &Self, s: &State| {
-                properties::by_name(properties::NAMES[0], &m.observe(&s.0)).is_ok()
-            }),
-            Property::always(properties::NAMES[1], |m: &Self, s: &State| {
-                properties::by_name(properties::NAMES[1], &m.observe(&s.0)).is_ok()
-            }),
-            Property::always(properties::NAMES[2], |m: &Self, s: &State| {
-                properties::by_name(properties::NAMES[2], &m.observe(&s.0)).is_ok()
-            }),
-            Property::always(properties::NAMES[3], |m: &Self, s: &State| {
-                properties::by_name(properties::NAMES[3], &m.observe(&s.0)).is_ok()
-            }),
-        ]
+        properties::all()
+    }
+}
+
+impl properties::Checked for CompactModel {
+    fn view<'a>(&'a self, s: &'a State) -> impl Observe + 'a {
+        self.observe(&s.0)
     }
 }
 

@@ -123,3 +123,28 @@ pub fn first_violation(s: &impl Observe) -> Option<(&'static str, String)> {
         .iter()
         .find_map(|&name| by_name(name, s).err().map(|e| (name, e)))
 }
+
+/// A model whose states the properties can read.
+pub trait Checked: stateright::Model {
+    /// A view of `s` for the properties.
+    fn view<'a>(&'a self, s: &'a Self::State) -> impl Observe + 'a;
+}
+
+/// The stateright properties of any [`Checked`] model, one per name of
+/// [`NAMES`], each to hold in every state.
+pub fn all<M: Checked>() -> Vec<stateright::Property<M>> {
+    vec![
+        stateright::Property::always(NAMES[0], |m: &M, s: &M::State| {
+            by_name(NAMES[0], &m.view(s)).is_ok()
+        }),
+        stateright::Property::always(NAMES[1], |m: &M, s: &M::State| {
+            by_name(NAMES[1], &m.view(s)).is_ok()
+        }),
+        stateright::Property::always(NAMES[2], |m: &M, s: &M::State| {
+            by_name(NAMES[2], &m.view(s)).is_ok()
+        }),
+        stateright::Property::always(NAMES[3], |m: &M, s: &M::State| {
+            by_name(NAMES[3], &m.view(s)).is_ok()
+        }),
+    ]
+}

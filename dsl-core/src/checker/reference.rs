@@ -241,19 +241,12 @@ impl Model for PlainModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        vec![
-            Property::always(properties::NAMES[0], |m: &Self, s: &PlainState| {
-                properties::by_name(properties::NAMES[0], &m.observe(s)).is_ok()
-            }),
-            Property::always(properties::NAMES[1], |m: &Self, s: &PlainState| {
-                properties::by_name(properties::NAMES[1], &m.observe(s)).is_ok()
-            }),
-            Property::always(properties::NAMES[2], |m: &Self, s: &PlainState| {
-                properties::by_name(properties::NAMES[2], &m.observe(s)).is_ok()
-            }),
-            Property::always(properties::NAMES[3], |m: &Self, s: &PlainState| {
-                properties::by_name(properties::NAMES[3], &m.observe(s)).is_ok()
-            }),
-        ]
+        properties::all()
+    }
+}
+
+impl properties::Checked for PlainModel {
+    fn view<'a>(&'a self, s: &'a PlainState) -> impl Observe + 'a {
+        self.observe(s)
     }
 }
