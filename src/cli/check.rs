@@ -1,34 +1,31 @@
 //! `distgen check`: model-check every `protocol!` of a `.rs` file.
 
-use super::input;
+use super::input::{FaultsArgs, ProtocolArgs, SizeArgs};
 use anyhow::{bail, Result};
 use distgen::checker::{self, report, Config, Limits, Scenario, Verdict};
 use distgen::ir::FaultModel;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Options of `distgen check`.
 #[derive(clap::Args)]
 #[command(
     after_help = "Exit status: 0 every run verified; 1 a property is violated; \
-2 bad input; 3 no violation found but some run stopped at a limit (not verified)."
+2 bad input; 3 no violation found but some run stopped at a limit (not verified).\n\
+With --n and --f, check that one size instead of the default configurations.",
+    mut_arg("n", |a| a.requires("f")),
+    mut_arg("f", |a| a.requires("n"))
 )]
 pub struct Args {
-    /// A `.rs` file with one or more `protocol! { ... }` (it is parsed, not compiled).
-    pub file: PathBuf,
-    /// Check only the protocol with this name.
-    #[arg(long)]
-    pub protocol: Option<String>,
+    /// The file, and which of its protocols to check [default: all].
+    #[command(flatten)]
+    pub input: ProtocolArgs,
     /// Fault model to check under [default: the one each protocol claims].
-    #[arg(long, value_parser = parse_faults)]
-    pub faults: Option<FaultModel>,
-    /// Number of processes (with --f): check this one size instead of the defaults.
-    #[arg(long, requires = "f")]
-    pub n: Option<usize>,
-    /// Fault bound (with --n).
-    #[arg(long, requires = "n")]
-    pub f: Option<usize>,
+    #[command(flatten)]
+    pub faults: FaultsArgs,
+    /// One size to check instead of the defaults (--n and --f together).
+    #[command(flatten)]
+    pub size: SizeArgs,
     /// Print one JSON object per result instead of text.
     #[arg(long)]
     pub json: bool,
@@ -42,11 +39,6 @@ pub struct Args {
     /// Stop a run after this many seconds (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().timeout_secs)]
     pub timeout: u64,
-}
-
-/// Parses a fault model name.
-pub fn parse_faults(s: &str) -> Result<FaultModel, String> {
-    s.parse()
 }
 
 /// The configurations to check for `ir`.
@@ -81,11 +73,7 @@ pub fn configs(
 
 /// Runs `distgen check`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let protocols = input::load(&args.file)?;
-    let selected: Vec<_> = match &args.protocol {
-        Some(name) => vec![input::pick(&protocols, Some(name))?.clone()],
-        None => protocols,
-    };
+    let selected = args.input.load_all()?;
     let limits = Limits {
         max_states: args.max_states,
         timeout_secs: args.timeout,
@@ -94,8 +82,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let progress = !args.json && std::io::stderr().is_terminal();
     for ir in &selected {
-        let faults = args.faults.unwrap_or(ir.faults);
-        let configs = configs(ir, faults, args.n, args.f)?;
+        let faults = args.faults.or_claimed(ir);
+        let configs = configs(ir, faults, args.size.n, args.size.f)?;
         if configs.is_empty() {
             bail!("no default configuration of the {faults} fault model satisfies the `requires` of {}; give one with --n and --f", ir.name);
         }

@@ -1,32 +1,29 @@
 //! `distgen explore`: stateright's web explorer on one configuration.
 
-use super::check::parse_faults;
-use super::input;
+use super::input::{FaultsArgs, ProtocolArgs, SizeArgs};
 use anyhow::{Context, Result};
 use distgen::checker::reference::PlainModel;
 use distgen::checker::{Config, Scenario};
 use distgen::ir::FaultModel;
 use stateright::Model;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Options of `distgen explore`.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Size: N = 4 unless --n is given; F = 0 under `none`, else 1 unless --f is given.",
+    mut_arg("n", |a| a.default_value("4"))
+)]
 pub struct Args {
-    /// A `.rs` file with one or more `protocol! { ... }`.
-    pub file: PathBuf,
-    /// The protocol to explore (needed if the file has several).
-    #[arg(long)]
-    pub protocol: Option<String>,
+    /// The file, and the protocol to explore (needed if the file has several).
+    #[command(flatten)]
+    pub input: ProtocolArgs,
     /// Fault model [default: the one the protocol claims].
-    #[arg(long, value_parser = parse_faults)]
-    pub faults: Option<FaultModel>,
-    /// Number of processes.
-    #[arg(long, default_value_t = 4)]
-    pub n: usize,
-    /// Fault bound [default: 0 under none, else 1].
-    #[arg(long)]
-    pub f: Option<usize>,
+    #[command(flatten)]
+    pub faults: FaultsArgs,
+    /// The size to explore.
+    #[command(flatten)]
+    pub size: SizeArgs,
     /// Explore with the Byzantine broadcaster (Byzantine faults only).
     #[arg(long)]
     pub byzantine_broadcaster: bool,
@@ -37,10 +34,11 @@ pub struct Args {
 
 /// Runs `distgen explore`; serves until interrupted.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let protocols = input::load(&args.file)?;
-    let ir = input::pick(&protocols, args.protocol.as_deref())?;
-    let faults = args.faults.unwrap_or(ir.faults);
+    let ir = &args.input.load_one()?;
+    let faults = args.faults.or_claimed(ir);
+    let n = args.size.n.unwrap_or(4);
     let f = args
+        .size
         .f
         .unwrap_or(if faults == FaultModel::None { 0 } else { 1 });
     let scenario = match faults {
@@ -51,7 +49,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
     };
     let config = Config {
         faults,
-        n: args.n,
+        n,
         f,
         scenario,
     };
@@ -59,7 +57,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
     println!(
         "Exploring {} ({faults}, N = {}, F = {f}, {}) at http://{} (Ctrl-C to stop)",
         ir.name,
-        args.n,
+        n,
         scenario.name(),
         args.addr
     );

@@ -1,6 +1,6 @@
 //! `distgen promela`: a protocol as a PROMELA model for Spin.
 
-use super::input;
+use super::input::{FaultsArgs, ProtocolArgs, SizeArgs};
 use anyhow::{bail, Context, Result};
 use distgen::checker::{default_configs, Config, Scenario};
 use distgen::ir::FaultModel;
@@ -9,24 +9,24 @@ use std::process::ExitCode;
 
 /// Options of `distgen promela`.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Size: --n and --f together [default: the smallest default configuration].",
+    mut_arg("n", |a| a.requires("f")),
+    mut_arg("f", |a| a.requires("n"))
+)]
 pub struct Args {
-    /// A `.rs` file containing `protocol!` invocations.
-    file: PathBuf,
+    /// The file, and which of its protocols (needed when it has several).
+    #[command(flatten)]
+    input: ProtocolArgs,
     /// The fault model of the adversary [default: the one the protocol claims].
-    #[arg(long, value_parser = parse_faults)]
-    faults: Option<FaultModel>,
-    /// Number of processes [default: the smallest default configuration].
-    #[arg(long, requires = "f")]
-    n: Option<usize>,
-    /// Fault bound [default: with --n, as in the smallest default configuration].
-    #[arg(long, requires = "n")]
-    f: Option<usize>,
+    #[command(flatten)]
+    faults: FaultsArgs,
+    /// The size of the model.
+    #[command(flatten)]
+    size: SizeArgs,
     /// Who is faulty under `--faults byzantine`.
     #[arg(long, value_enum, default_value = "correct-broadcaster")]
     scenario: ByzantineScenario,
-    /// Which protocol of the file (needed when it has several).
-    #[arg(long)]
-    protocol: Option<String>,
     /// Where to write the model [default: standard output].
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -41,15 +41,10 @@ enum ByzantineScenario {
     ByzantineBroadcaster,
 }
 
-fn parse_faults(s: &str) -> Result<FaultModel, String> {
-    s.parse()
-}
-
 /// Runs `distgen promela`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let protocols = input::load(&args.file)?;
-    let ir = input::pick(&protocols, args.protocol.as_deref())?;
-    let faults = args.faults.unwrap_or(ir.faults);
+    let ir = &args.input.load_one()?;
+    let faults = args.faults.or_claimed(ir);
     let scenario = match faults {
         FaultModel::None => Scenario::FailureFree,
         FaultModel::Crash => Scenario::Crashes,
@@ -58,7 +53,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
             ByzantineScenario::ByzantineBroadcaster => Scenario::ByzantineBroadcaster,
         },
     };
-    let (n, f) = match (args.n, args.f) {
+    let (n, f) = match (args.size.n, args.size.f) {
         (Some(n), Some(f)) => (n, f),
         _ => match default_configs(ir, faults).first() {
             Some(c) => (c.n, c.f),

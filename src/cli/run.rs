@@ -1,6 +1,6 @@
 //! `distgen run`: a protocol as real UDP actors on 127.0.0.1.
 
-use super::input;
+use super::input::{self, SizeArgs};
 use anyhow::{bail, Context, Result};
 use distgen::actors::{config::default_size, run, RunConfig};
 use distgen::ProtocolIr;
@@ -31,6 +31,10 @@ const EXAMPLES: &[(&str, &str)] = &[
 /// every instance whose origin is correct, and agreement held for the others;
 /// 1 otherwise; 2 on bad input.
 #[derive(clap::Args)]
+#[command(
+    after_help = "Size: N defaults to the smallest N >= 4 the protocol allows; \
+F to 0 under `faults: none`, else 1 if allowed."
+)]
 pub struct Args {
     /// A `.rs` file containing `protocol! { ... }` invocations.
     #[arg(required_unless_present = "example", conflicts_with = "example")]
@@ -42,12 +46,9 @@ pub struct Args {
     /// The protocol to run when the file has several.
     #[arg(long, value_name = "NAME")]
     pub protocol: Option<String>,
-    /// Number of processes (default: the smallest N >= 4 the protocol allows).
-    #[arg(long)]
-    pub n: Option<usize>,
-    /// Fault bound (default: 0 under `faults: none`, else 1 if allowed).
-    #[arg(long)]
-    pub f: Option<usize>,
+    /// The size (defaults in the help's last line).
+    #[command(flatten)]
+    pub size: SizeArgs,
     /// Process p listens on port P + p; 0 lets the system choose.
     #[arg(long, value_name = "P", default_value_t = 0)]
     pub base_port: u16,
@@ -170,7 +171,7 @@ fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
 
 /// The run the options ask for.
 fn config(ir: &ProtocolIr, args: &Args) -> Result<RunConfig> {
-    let (n, f) = match (args.n, args.f) {
+    let (n, f) = match (args.size.n, args.size.f) {
         (Some(n), Some(f)) => (n, f),
         (n, f) => {
             let (n, default_f) = default_size(ir, n).with_context(|| match n {
