@@ -1,5 +1,10 @@
 //! The front end shared by the `protocol!` macro, the CLI and the learner:
-//! parse ([`parse`]) -> lower ([`lower`]) -> validate ([`validate`]).
+//! text ([`text`]) -> parse ([`parse`]) -> lower ([`lower`], with the header
+//! checks of [`validate`]) -> validate ([`validate`]).
+//!
+//! Entry points: [`front_end`] and [`parse_protocol`] for tokens (the macro),
+//! [`parse_str`], [`parse_cond`] and [`parse_expr`] for text (errors with
+//! line and column); `crate::source` finds the `protocol!`s of a `.rs` file.
 
 pub mod ast;
 pub mod errors;
@@ -7,9 +12,11 @@ pub mod errors;
 pub mod kw;
 pub mod lower;
 pub mod parse;
+pub mod text;
 pub mod validate;
 
-use crate::ir::ProtocolIr;
+use crate::ir::{Cond, Expr, ProtocolIr};
+use errors::SourceErrors;
 use proc_macro2::TokenStream;
 
 /// What the front end made of a `protocol!` body.
@@ -35,6 +42,7 @@ pub fn front_end(tokens: TokenStream) -> FrontEnd {
         }
     };
     let mut errors = errors::Errors::new();
+    validate::check_headers(&def, &mut errors);
     let ir = lower::lower(&def, &mut errors);
     // Validation reads resolved message ids, so it runs only on a clean lowering.
     let errors = match errors.finish() {
@@ -70,12 +78,19 @@ pub fn parse_protocol(tokens: TokenStream) -> syn::Result<ProtocolIr> {
 }
 
 /// Parses and validates a `protocol!` body given as text.
-pub fn parse_str(src: &str) -> syn::Result<ProtocolIr> {
-    // Lexing recurses into brackets: refuse text nested deep enough to
-    // overflow the stack.
-    if let Err(e) = crate::source::check_nesting(src) {
-        return Err(syn::Error::new(proc_macro2::Span::call_site(), e.message));
-    }
-    let tokens: TokenStream = syn::parse_str(src)?;
-    parse_protocol(tokens)
+pub fn parse_str(src: &str) -> Result<ProtocolIr, SourceErrors> {
+    let tokens: TokenStream = text::parse(src)?;
+    Ok(parse_protocol(tokens)?)
+}
+
+/// Parses one condition of `requires`, as `N > 3 * F`.
+pub fn parse_cond(src: &str) -> Result<Cond, SourceErrors> {
+    let cond: ast::CondSyn = text::parse(src)?;
+    Ok(lower::cond(&cond))
+}
+
+/// Parses an expression over N and F, as `(N + F) / 2 + 1`.
+pub fn parse_expr(src: &str) -> Result<Expr, SourceErrors> {
+    let expr: ast::ExprSyn = text::parse(src)?;
+    Ok(expr.expr)
 }

@@ -37,3 +37,68 @@ impl Errors {
         }
     }
 }
+
+/// An error in source text, with a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct SourceError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl SourceError {
+    /// Every error that `e` combines, located.
+    pub fn from_syn(e: syn::Error) -> Vec<SourceError> {
+        e.into_iter()
+            .map(|e| {
+                let start = e.span().start();
+                SourceError {
+                    line: start.line,
+                    column: start.column + 1,
+                    message: e.to_string(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Every error found in a text, in the order found; displayed one per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceErrors(pub Vec<SourceError>);
+
+impl From<syn::Error> for SourceErrors {
+    fn from(e: syn::Error) -> Self {
+        SourceErrors(SourceError::from_syn(e))
+    }
+}
+
+impl From<SourceError> for SourceErrors {
+    fn from(e: SourceError) -> Self {
+        SourceErrors(vec![e])
+    }
+}
+
+impl std::ops::Deref for SourceErrors {
+    type Target = [SourceError];
+    fn deref(&self) -> &[SourceError] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SourceErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SourceErrors {}

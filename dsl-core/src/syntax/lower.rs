@@ -1,5 +1,10 @@
 //! Syntax tree -> IR: resolves message names to ids and checks that every
-//! value name is the one its handler binds.
+//! value name is the one its handler binds. One function per construct:
+//! headers, effects, the broadcast handler, a rule, a guard.
+//!
+//! The header rules (one `faults`, one `messages`, each type declared once)
+//! are checks of their own in [`super::validate`]; lowering takes the first
+//! of each and goes on.
 
 use super::ast::*;
 use super::errors::Errors;
@@ -7,179 +12,202 @@ use crate::ir::*;
 use syn::Ident;
 
 /// Lowers `def` to the IR, recording name-resolution errors in `errors`.
-/// The result is complete only if no error was recorded.
+/// The result is complete only if no error was recorded (here or by
+/// [`super::validate::check_headers`]).
 pub fn lower(def: &ProtocolDef, errors: &mut Errors) -> ProtocolIr {
-    let mut faults = None;
-    let mut requires = Vec::new();
-    let mut messages: Vec<Ident> = Vec::new();
-    let mut seen_messages_header = false;
-    for item in &def.items {
-        match item {
-            Item::Faults { span, model } => {
-                if faults.is_some() {
-                    errors.at(
-                        *span,
-                        "duplicate `faults` header; a protocol has one fault model",
-                    );
-                }
-                faults = Some(*model);
-            }
-            Item::Requires { conds, .. } => {
-                requires.extend(conds.iter().map(|c| Cond {
-                    lhs: c.lhs.expr.clone(),
-                    op: c.op,
-                    rhs: c.rhs.expr.clone(),
-                }));
-            }
-            Item::Messages { span, names } => {
-                if seen_messages_header {
-                    errors.at(
-                        *span,
-                        "duplicate `messages` header; list all message types in one",
-                    );
-                }
-                seen_messages_header = true;
-                for name in names {
-                    if messages.contains(name) {
-                        errors.spanned(
-                            name,
-                            format!("message type `{name}` is declared twice; remove this one"),
-                        );
-                    } else {
-                        messages.push(name.clone());
-                    }
-                }
-            }
-            Item::OnBroadcast { .. } | Item::When { .. } => {}
-        }
-    }
-    if faults.is_none() {
-        errors.spanned(
-            &def.name,
-            "missing `faults` header; add `faults: none;`, `faults: crash;` or `faults: byzantine;`",
-        );
-    }
-    if !seen_messages_header {
-        errors.spanned(
-            &def.name,
-            "missing `messages` header; declare the message types, as in `messages: Echo, Ready;`",
-        );
-    }
-
-    let resolve =
-        |errors: &mut Errors, msg: &Ident| -> MsgId {
-            match messages.iter().position(|m| m == msg) {
-                Some(id) => id,
-                None => {
-                    let known: Vec<String> = messages.iter().map(|m| format!("`{m}`")).collect();
-                    errors.spanned(
-                        msg,
-                        format!(
-                        "unknown message type `{msg}`; declare it in `messages:` (declared: {})",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                    ),
-                    );
-                    0
-                }
-            }
-        };
-    let effects = |errors: &mut Errors, bound: &Ident, effects: &[EffectSyn]| -> Vec<Effect> {
-        effects
-            .iter()
-            .map(|e| match e {
-                EffectSyn::Send { msg, value, to, .. } => {
-                    check_bound(errors, bound, value);
-                    Effect::Send {
-                        msg: resolve(errors, msg),
-                        to: *to,
-                    }
-                }
-                EffectSyn::Deliver { value, .. } => {
-                    check_bound(errors, bound, value);
-                    Effect::Deliver
-                }
-            })
-            .collect()
-    };
-
+    let messages = Messages(declared_messages(def));
     let mut broadcast = None;
     let mut rules = Vec::new();
     for item in &def.items {
         match item {
-            Item::OnBroadcast {
-                value,
-                effects: block,
-                ..
-            } => {
-                let lowered = Broadcast {
-                    value: value.to_string(),
-                    effects: effects(errors, value, block),
-                };
+            Item::OnBroadcast { value, effects, .. } => {
+                let lowered = lower_broadcast(value, effects, &messages, errors);
                 broadcast.get_or_insert(lowered);
             }
             Item::When {
                 span,
                 guards,
-                effects: block,
-            } => {
-                let bound = guards.iter().find_map(|g| match g {
-                    GuardSyn::Received { value, .. } => Some(value),
-                    GuardSyn::NotSent { .. } => None,
-                });
-                let Some(bound) = bound else {
-                    errors.at(*span, "a `when` needs at least one `received` guard, as in `when received Echo(m) >= 1`");
-                    continue;
-                };
-                let guards = guards
-                    .iter()
-                    .map(|g| match g {
-                        GuardSyn::Received {
-                            msg,
-                            value,
-                            threshold,
-                            ..
-                        } => {
-                            if value != bound {
-                                errors.spanned(
-                                    value,
-                                    format!(
-                                        "every `received` guard of a `when` binds the same value; write `{msg}({bound})`"
-                                    ),
-                                );
-                            }
-                            Guard::Received {
-                                msg: resolve(errors, msg),
-                                quorum: match threshold {
-                                    None => Quorum::FromBroadcaster,
-                                    Some(e) => Quorum::AtLeast(e.expr.clone()),
-                                },
-                            }
-                        }
-                        GuardSyn::NotSent { msg, .. } => Guard::NotSent {
-                            msg: resolve(errors, msg),
-                        },
-                    })
-                    .collect();
-                rules.push(Rule {
-                    value: bound.to_string(),
-                    guards,
-                    effects: effects(errors, bound, block),
-                });
-            }
-            _ => {}
+                effects,
+            } => rules.extend(lower_rule(*span, guards, effects, &messages, errors)),
+            Item::Faults { .. } | Item::Requires { .. } | Item::Messages { .. } => {}
         }
     }
-
     ProtocolIr {
         name: def.name.to_string(),
         docs: def.docs.clone(),
         public: !matches!(def.vis, syn::Visibility::Inherited),
-        faults: faults.unwrap_or(FaultModel::None),
-        requires,
-        messages: messages.iter().map(|m| m.to_string()).collect(),
+        faults: fault_model(def).unwrap_or(FaultModel::None),
+        requires: requires(def),
+        messages: messages.0.iter().map(|m| m.to_string()).collect(),
         broadcast,
         rules,
     }
+}
+
+/// The fault model of the first `faults` header.
+fn fault_model(def: &ProtocolDef) -> Option<FaultModel> {
+    def.items.iter().find_map(|item| match item {
+        Item::Faults { model, .. } => Some(*model),
+        _ => None,
+    })
+}
+
+/// The conditions of every `requires` header, in order.
+fn requires(def: &ProtocolDef) -> Vec<Cond> {
+    def.items
+        .iter()
+        .flat_map(|item| match item {
+            Item::Requires { conds, .. } => conds.iter().map(cond).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// A condition without its tokens.
+pub fn cond(c: &CondSyn) -> Cond {
+    Cond {
+        lhs: c.lhs.expr.clone(),
+        op: c.op,
+        rhs: c.rhs.expr.clone(),
+    }
+}
+
+/// The message types of every `messages` header, each once, in order: a
+/// type's id is its index here.
+fn declared_messages(def: &ProtocolDef) -> Vec<Ident> {
+    let mut messages: Vec<Ident> = Vec::new();
+    for item in &def.items {
+        if let Item::Messages { names, .. } = item {
+            for name in names {
+                if !messages.contains(name) {
+                    messages.push(name.clone());
+                }
+            }
+        }
+    }
+    messages
+}
+
+/// The declared message types, by id.
+struct Messages(Vec<Ident>);
+
+impl Messages {
+    /// The id of `msg`; an error (and id 0) if it is not declared.
+    fn resolve(&self, msg: &Ident, errors: &mut Errors) -> MsgId {
+        if let Some(id) = self.0.iter().position(|m| m == msg) {
+            return id;
+        }
+        let known: Vec<String> = self.0.iter().map(|m| format!("`{m}`")).collect();
+        let known = if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        };
+        errors.spanned(
+            msg,
+            format!("unknown message type `{msg}`; declare it in `messages:` (declared: {known})"),
+        );
+        0
+    }
+}
+
+/// `on broadcast(value) { effects }`.
+fn lower_broadcast(
+    value: &Ident,
+    effects: &[EffectSyn],
+    messages: &Messages,
+    errors: &mut Errors,
+) -> Broadcast {
+    Broadcast {
+        value: value.to_string(),
+        effects: lower_effects(value, effects, messages, errors),
+    }
+}
+
+/// `when guards { effects }`; `None` (and an error) without a `received` guard.
+fn lower_rule(
+    span: proc_macro2::Span,
+    guards: &[GuardSyn],
+    effects: &[EffectSyn],
+    messages: &Messages,
+    errors: &mut Errors,
+) -> Option<Rule> {
+    let bound = guards.iter().find_map(|g| match g {
+        GuardSyn::Received { value, .. } => Some(value),
+        GuardSyn::NotSent { .. } => None,
+    });
+    let Some(bound) = bound else {
+        errors.at(
+            span,
+            "a `when` needs at least one `received` guard, as in `when received Echo(m) >= 1`",
+        );
+        return None;
+    };
+    let guards = guards
+        .iter()
+        .map(|g| lower_guard(bound, g, messages, errors))
+        .collect();
+    Some(Rule {
+        value: bound.to_string(),
+        guards,
+        effects: lower_effects(bound, effects, messages, errors),
+    })
+}
+
+/// One guard of a rule that binds `bound`.
+fn lower_guard(bound: &Ident, g: &GuardSyn, messages: &Messages, errors: &mut Errors) -> Guard {
+    match g {
+        GuardSyn::Received {
+            msg,
+            value,
+            threshold,
+            ..
+        } => {
+            if value != bound {
+                errors.spanned(
+                    value,
+                    format!(
+                        "every `received` guard of a `when` binds the same value; write `{msg}({bound})`"
+                    ),
+                );
+            }
+            Guard::Received {
+                msg: messages.resolve(msg, errors),
+                quorum: match threshold {
+                    None => Quorum::FromBroadcaster,
+                    Some(e) => Quorum::AtLeast(e.expr.clone()),
+                },
+            }
+        }
+        GuardSyn::NotSent { msg, .. } => Guard::NotSent {
+            msg: messages.resolve(msg, errors),
+        },
+    }
+}
+
+/// The effects of a handler that binds `bound`.
+fn lower_effects(
+    bound: &Ident,
+    effects: &[EffectSyn],
+    messages: &Messages,
+    errors: &mut Errors,
+) -> Vec<Effect> {
+    effects
+        .iter()
+        .map(|e| match e {
+            EffectSyn::Send { msg, value, to, .. } => {
+                check_bound(errors, bound, value);
+                Effect::Send {
+                    msg: messages.resolve(msg, errors),
+                    to: *to,
+                }
+            }
+            EffectSyn::Deliver { value, .. } => {
+                check_bound(errors, bound, value);
+                Effect::Deliver
+            }
+        })
+        .collect()
 }
 
 /// A value name in a handler must be the one the handler binds.

@@ -1,6 +1,8 @@
-//! Checks on a lowered protocol, each a named `check_*` function stating its
-//! rule. Errors point at the user's tokens through the syntax tree, which
-//! lists handlers in the same order as the IR.
+//! The rules of a protocol, each a named `check_*` function stating its rule.
+//! [`check_headers`] reads the syntax tree alone and runs with lowering;
+//! [`validate`] runs the rest on a cleanly lowered protocol. Errors point at
+//! the user's tokens through the syntax tree, which lists handlers in the
+//! same order as the IR.
 
 use super::ast::*;
 use super::errors::Errors;
@@ -10,7 +12,75 @@ use std::collections::BTreeSet;
 /// The largest N that validation considers when asking whether (N, F) exist.
 pub const MAX_N: usize = 64;
 
-/// Runs every check.
+/// Runs the checks of the headers, which need no IR: [`super::front_end`]
+/// runs them before lowering, so that their errors come with the lowering's.
+pub fn check_headers(def: &ProtocolDef, errors: &mut Errors) {
+    check_duplicate_headers(def, errors);
+    check_missing_headers(def, errors);
+}
+
+/// One `faults` header, one `messages` header, each message type declared
+/// once; a duplicate is reported where it stands.
+fn check_duplicate_headers(def: &ProtocolDef, errors: &mut Errors) {
+    let (mut seen_faults, mut seen_messages) = (false, false);
+    let mut declared: Vec<&syn::Ident> = Vec::new();
+    for item in &def.items {
+        match item {
+            Item::Faults { span, .. } => again(
+                &mut seen_faults,
+                *span,
+                "duplicate `faults` header; a protocol has one fault model",
+                errors,
+            ),
+            Item::Messages { span, names } => {
+                again(
+                    &mut seen_messages,
+                    *span,
+                    "duplicate `messages` header; list all message types in one",
+                    errors,
+                );
+                for name in names {
+                    if declared.contains(&name) {
+                        errors.spanned(
+                            name,
+                            format!("message type `{name}` is declared twice; remove this one"),
+                        );
+                    } else {
+                        declared.push(name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reports `message` at `span` if `seen` is set, and sets it: something
+/// that may occur once is reported at its second occurrence.
+fn again(seen: &mut bool, span: proc_macro2::Span, message: &str, errors: &mut Errors) {
+    if std::mem::replace(seen, true) {
+        errors.at(span, message);
+    }
+}
+
+/// A protocol has a `faults` header and a `messages` header.
+fn check_missing_headers(def: &ProtocolDef, errors: &mut Errors) {
+    let has = |header: fn(&Item) -> bool| def.items.iter().any(header);
+    if !has(|i| matches!(i, Item::Faults { .. })) {
+        errors.spanned(
+            &def.name,
+            "missing `faults` header; add `faults: none;`, `faults: crash;` or `faults: byzantine;`",
+        );
+    }
+    if !has(|i| matches!(i, Item::Messages { .. })) {
+        errors.spanned(
+            &def.name,
+            "missing `messages` header; declare the message types, as in `messages: Echo, Ready;`",
+        );
+    }
+}
+
+/// Runs every check that reads the IR.
 pub fn validate(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
     check_deliver(def, ir, errors);
     let configs: Vec<(usize, usize)> = allowed_configs(ir);
@@ -112,15 +182,12 @@ fn check_duplicate_handlers(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Err
     let mut rules = ir.rules.iter();
     for item in &def.items {
         match item {
-            Item::OnBroadcast { span, .. } => {
-                if seen_broadcast {
-                    errors.at(
-                        *span,
-                        "duplicate `on broadcast` handler; merge its effects into the first one",
-                    );
-                }
-                seen_broadcast = true;
-            }
+            Item::OnBroadcast { span, .. } => again(
+                &mut seen_broadcast,
+                *span,
+                "duplicate `on broadcast` handler; merge its effects into the first one",
+                errors,
+            ),
             Item::When { span, guards, .. } => {
                 if !guards
                     .iter()
