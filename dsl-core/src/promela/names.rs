@@ -1,0 +1,140 @@
+//! PROMELA names for the message types, kept clear of PROMELA's keywords and
+//! of the names the model itself defines.
+
+use crate::ir::ProtocolIr;
+
+/// PROMELA keywords and the names the model itself defines: a message type
+/// with one of these names gets a `msg_` prefix.
+const RESERVED: &[&str] = &[
+    "active",
+    "assert",
+    "atomic",
+    "bit",
+    "bool",
+    "break",
+    "byte",
+    "chan",
+    "d_step",
+    "D_proctype",
+    "do",
+    "else",
+    "empty",
+    "enabled",
+    "eval",
+    "false",
+    "fi",
+    "for",
+    "full",
+    "get_priority",
+    "goto",
+    "hidden",
+    "if",
+    "in",
+    "init",
+    "inline",
+    "int",
+    "len",
+    "local",
+    "ltl",
+    "mtype",
+    "nempty",
+    "never",
+    "nfull",
+    "notrace",
+    "np_",
+    "od",
+    "of",
+    "pc_value",
+    "pid",
+    "printf",
+    "printm",
+    "priority",
+    "proctype",
+    "provided",
+    "run",
+    "select",
+    "set_priority",
+    "short",
+    "show",
+    "skip",
+    "timeout",
+    "trace",
+    "true",
+    "typedef",
+    "unless",
+    "unsigned",
+    "xr",
+    "xs",
+    "N",
+    "F",
+    "NT",
+    "NONE",
+    "BYZANTINE",
+    "COUNTED_TYPES",
+    "FROM0_TYPES",
+    "TV",
+    "HAS",
+    "COUNTED",
+    "FROM0",
+    "SENT",
+    "SENT_ANY",
+    "CORRECT",
+    "DLV",
+    "AGREE",
+    "HONEST_BROADCASTER",
+    "AGREEMENT",
+    "INTEGRITY",
+    "NO_MAIL",
+    "QUIESCENT",
+    "VALIDITY",
+    "TOTALITY",
+    "CAN_CRASH",
+    "CRASHES",
+    "Process",
+    "proc",
+    "heard",
+    "heard0",
+    "lied",
+    "mail",
+    "mail0",
+    "inbox",
+    "sent",
+    "dlv",
+    "crashed",
+    "changed",
+    "q",
+    "agreement",
+    "integrity",
+    "validity",
+    "totality",
+    "mark_sent",
+    "add_sender",
+    "to_others",
+    "send_to_all",
+    "send_to_others",
+    "send_to_self",
+    "deliver",
+    "settle",
+    "hear",
+    "crash",
+    "check",
+    "end",
+];
+
+/// PROMELA names for the message types: the DSL's names where possible.
+pub(super) fn type_names(ir: &ProtocolIr) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, name) in ir.messages.iter().enumerate() {
+        let plain = name.strip_prefix("r#").unwrap_or(name);
+        let mut chosen = if RESERVED.contains(&plain) || plain.starts_with('_') {
+            format!("msg_{plain}")
+        } else {
+            plain.to_string()
+        };
+        if names.contains(&chosen) || (chosen != *name && ir.messages.contains(&chosen)) {
+            chosen = format!("msg{i}_{plain}");
+        }
+        names.push(chosen);
+    }
+    names
+}
