@@ -1,6 +1,6 @@
 //! `distgen check`: model-check every `protocol!` of a `.rs` file.
 
-use super::input::{FaultsArgs, ProtocolArgs, SizeArgs};
+use super::input::ModelArgs;
 use anyhow::{bail, Result};
 use distgen::checker::{self, report, Config, Limits, Scenario, Verdict};
 use distgen::ir::FaultModel;
@@ -17,15 +17,9 @@ With --n and --f, check that one size instead of the default configurations.",
     mut_arg("f", |a| a.requires("n"))
 )]
 pub struct Args {
-    /// The file, and which of its protocols to check [default: all].
+    /// The protocol, the fault model and the size.
     #[command(flatten)]
-    pub input: ProtocolArgs,
-    /// Fault model to check under [default: the one each protocol claims].
-    #[command(flatten)]
-    pub faults: FaultsArgs,
-    /// One size to check instead of the defaults (--n and --f together).
-    #[command(flatten)]
-    pub size: SizeArgs,
+    pub model: ModelArgs,
     /// Print one JSON object per result instead of text.
     #[arg(long)]
     pub json: bool,
@@ -73,7 +67,7 @@ pub fn configs(
 
 /// Runs `distgen check`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let selected = args.input.load_all()?;
+    let selected = args.model.protocol.load_all()?;
     let limits = Limits {
         max_states: args.max_states,
         timeout_secs: args.timeout,
@@ -82,8 +76,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let progress = !args.json && std::io::stderr().is_terminal();
     for ir in &selected {
-        let faults = args.faults.or_claimed(ir);
-        let configs = configs(ir, faults, args.size.n, args.size.f)?;
+        let faults = args.model.faults.or_claimed(ir);
+        let configs = configs(ir, faults, args.model.size.n, args.model.size.f)?;
         if configs.is_empty() {
             bail!("no default configuration of the {faults} fault model satisfies the `requires` of {}; give one with --n and --f", ir.name);
         }

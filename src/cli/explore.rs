@@ -1,6 +1,6 @@
 //! `distgen explore`: stateright's web explorer on one configuration.
 
-use super::input::{FaultsArgs, ProtocolArgs, SizeArgs};
+use super::input::ModelArgs;
 use anyhow::{Context, Result};
 use distgen::checker::reference::PlainModel;
 use distgen::checker::{Config, Scenario};
@@ -15,15 +15,9 @@ use std::process::ExitCode;
     mut_arg("n", |a| a.default_value("4"))
 )]
 pub struct Args {
-    /// The file, and the protocol to explore (needed if the file has several).
+    /// The protocol, the fault model and the size.
     #[command(flatten)]
-    pub input: ProtocolArgs,
-    /// Fault model [default: the one the protocol claims].
-    #[command(flatten)]
-    pub faults: FaultsArgs,
-    /// The size to explore.
-    #[command(flatten)]
-    pub size: SizeArgs,
+    pub model: ModelArgs,
     /// Explore with the Byzantine broadcaster (Byzantine faults only).
     #[arg(long)]
     pub byzantine_broadcaster: bool,
@@ -34,10 +28,11 @@ pub struct Args {
 
 /// Runs `distgen explore`; serves until interrupted.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let ir = &args.input.load_one()?;
-    let faults = args.faults.or_claimed(ir);
-    let n = args.size.n.unwrap_or(4);
+    let ir = &args.model.protocol.load_one()?;
+    let faults = args.model.faults.or_claimed(ir);
+    let n = args.model.size.n.unwrap_or(4);
     let f = args
+        .model
         .size
         .f
         .unwrap_or(if faults == FaultModel::None { 0 } else { 1 });

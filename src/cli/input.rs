@@ -7,6 +7,21 @@ use distgen::ir::FaultModel;
 use distgen::ProtocolIr;
 use std::path::{Path, PathBuf};
 
+/// What `check`, `explore` and `promela` share: which protocol, under which
+/// fault model, at which size.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// FILE and `--protocol`.
+    #[command(flatten)]
+    pub protocol: ProtocolArgs,
+    /// `--faults`.
+    #[command(flatten)]
+    pub faults: FaultsArgs,
+    /// `--n` and `--f`.
+    #[command(flatten)]
+    pub size: SizeArgs,
+}
+
 /// The protocols a subcommand works on: a `.rs` file and, when it has
 /// several, the name of one.
 #[derive(clap::Args, Debug, Clone)]

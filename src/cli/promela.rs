@@ -1,6 +1,6 @@
 //! `distgen promela`: a protocol as a PROMELA model for Spin.
 
-use super::input::{FaultsArgs, ProtocolArgs, SizeArgs};
+use super::input::ModelArgs;
 use anyhow::{bail, Context, Result};
 use distgen::checker::{default_configs, Config, Scenario};
 use distgen::ir::FaultModel;
@@ -15,15 +15,9 @@ use std::process::ExitCode;
     mut_arg("f", |a| a.requires("n"))
 )]
 pub struct Args {
-    /// The file, and which of its protocols (needed when it has several).
+    /// The protocol, the fault model and the size.
     #[command(flatten)]
-    input: ProtocolArgs,
-    /// The fault model of the adversary [default: the one the protocol claims].
-    #[command(flatten)]
-    faults: FaultsArgs,
-    /// The size of the model.
-    #[command(flatten)]
-    size: SizeArgs,
+    model: ModelArgs,
     /// Who is faulty under `--faults byzantine`.
     #[arg(long, value_enum, default_value = "correct-broadcaster")]
     scenario: ByzantineScenario,
@@ -43,8 +37,8 @@ enum ByzantineScenario {
 
 /// Runs `distgen promela`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let ir = &args.input.load_one()?;
-    let faults = args.faults.or_claimed(ir);
+    let ir = &args.model.protocol.load_one()?;
+    let faults = args.model.faults.or_claimed(ir);
     let scenario = match faults {
         FaultModel::None => Scenario::FailureFree,
         FaultModel::Crash => Scenario::Crashes,
@@ -53,7 +47,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
             ByzantineScenario::ByzantineBroadcaster => Scenario::ByzantineBroadcaster,
         },
     };
-    let (n, f) = match (args.size.n, args.size.f) {
+    let (n, f) = match (args.model.size.n, args.model.size.f) {
         (Some(n), Some(f)) => (n, f),
         _ => match default_configs(ir, faults).first() {
             Some(c) => (c.n, c.f),
