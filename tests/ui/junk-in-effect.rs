@@ -1,16 +1,8 @@
 use distgen::protocol;
-
 protocol! {
     pub Junk {
-        faults: none;
-        messages: Msg;
-
-        on broadcast(m) {
-            send Msg(m) to everyone;
-        }
-        when received Msg(m) >= 1 {
-            deliver(m);
-        }
+        faults: none; messages: Msg;
+        on broadcast(m) { send Msg(m) to everyone; deliver(m); }
     }
 }
 

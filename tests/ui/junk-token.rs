@@ -1,16 +1,9 @@
 use distgen::protocol;
-
 protocol! {
     pub Junk {
-        faults: none;
-        messages: Msg;
-
-        on broadcast(m) {
-            send Msg(m) to all;
-        }
-        upon received Msg(m) >= 1 {
-            deliver(m);
-        }
+        faults: none; messages: Msg;
+        on broadcast(m) { send Msg(m) to all; }
+        upon received Msg(m) >= 1 { deliver(m); }
     }
 }
 

@@ -1,15 +1,9 @@
 use distgen::protocol;
-
 protocol! {
     pub NoFaults {
         messages: Msg;
-
-        on broadcast(m) {
-            send Msg(m) to all;
-        }
-        when received Msg(m) >= 1 {
-            deliver(m);
-        }
+        on broadcast(m) { send Msg(m) to all; }
+        when received Msg(m) >= 1 { deliver(m); }
     }
 }
 

@@ -1,12 +1,8 @@
 use distgen::protocol;
-
 protocol! {
     pub NoMessages {
         faults: none;
-
-        on broadcast(m) {
-            deliver(m);
-        }
+        on broadcast(m) { deliver(m); }
     }
 }
 

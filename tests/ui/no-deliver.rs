@@ -1,16 +1,9 @@
 use distgen::protocol;
-
 protocol! {
     pub Silent {
-        faults: none;
-        messages: Msg;
-
-        on broadcast(m) {
-            send Msg(m) to all;
-        }
-        when received Msg(m) >= 1 {
-            send Msg(m) to all;
-        }
+        faults: none; messages: Msg;
+        on broadcast(m) { send Msg(m) to all; }
+        when received Msg(m) >= 1 { send Msg(m) to all; }
     }
 }
 

@@ -1,16 +1,8 @@
 use distgen::protocol;
-
 protocol! {
     pub Omission {
-        faults: omission;
-        messages: Msg;
-
-        on broadcast(m) {
-            send Msg(m) to all;
-        }
-        when received Msg(m) >= 1 {
-            deliver(m);
-        }
+        faults: omission; messages: Msg;
+        on broadcast(m) { deliver(m); }
     }
 }
 
