@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod actors;
+pub mod chart;
 pub mod checker;
 pub mod ir;
 pub mod metrics;
