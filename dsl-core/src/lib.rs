@@ -27,6 +27,7 @@
 pub mod actors;
 pub mod chart;
 pub mod checker;
+pub mod explorer;
 pub mod ir;
 pub mod metrics;
 pub mod print;
