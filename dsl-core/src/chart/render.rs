@@ -116,57 +116,101 @@ fn lane(chart: &Chart, lane: &Lane, bottom: f64) -> Group {
     group
 }
 
-/// An arrow from (x1, y1) to (x2, y2) with its label near the head.
-#[allow(clippy::too_many_arguments)]
-fn arrow(
-    class: &str,
-    from: usize,
-    to: usize,
-    y1: f64,
-    y2: f64,
-    label: &str,
-    stroke: &str,
-    head: &str,
-) -> Group {
+/// How an arrow looks: its class, colour and head.
+struct Look {
+    class: &'static str,
+    colour: &'static str,
+    head: &'static str,
+}
+
+const PLAIN: Look = Look {
+    class: "arrow",
+    colour: MESSAGE,
+    head: "head",
+};
+const INJECTED: Look = Look {
+    class: "arrow injection",
+    colour: BYZANTINE,
+    head: "head-byz",
+};
+const LOST: Look = Look {
+    class: "lost",
+    colour: CRASHED,
+    head: "head-lost",
+};
+
+/// An arrow from `from`'s lane at height `y1` to `to`'s at `y2`, its label
+/// near the head.
+fn arrow(style: &Look, (from, y1): (usize, f64), (to, y2): (usize, f64), label: &str) -> Group {
     let (x1, x2) = (x(from), x(to));
     let (lx, ly) = (x1 + 0.62 * (x2 - x1), y1 + 0.62 * (y2 - y1) - 4.0);
-    let mut shaft = line(x1, y1, x2, y2, stroke).set("marker-end", format!("url(#{head})"));
-    if class != "arrow" {
+    let mut shaft =
+        line(x1, y1, x2, y2, style.colour).set("marker-end", format!("url(#{})", style.head));
+    if style.class != "arrow" {
         shaft = shaft.set("stroke-dasharray", "5 3");
     }
     Group::new()
-        .set("class", class)
+        .set("class", style.class)
         .set("data-from", from)
         .set("data-to", to)
         .add(shaft)
         .add(
             text("label", lx, ly, label)
                 .set("text-anchor", "middle")
-                .set("fill", stroke),
+                .set("fill", style.colour),
         )
+}
+
+fn broadcast(p: usize, value: crate::semantics::Value) -> Group {
+    let square = Rectangle::new()
+        .set("x", x(p) - 6.0)
+        .set("y", y(0) - 6.0)
+        .set("width", 12)
+        .set("height", 12)
+        .set("fill", CORRECT);
+    let label = text(
+        "label",
+        x(p) + 10.0,
+        y(0) + 4.0,
+        format!("broadcast {value}"),
+    );
+    Group::new()
+        .set("class", "broadcast")
+        .add(square)
+        .add(label)
+}
+
+fn crash(p: usize, row: usize) -> Group {
+    let (cx, cy, d) = (x(p), y(row), 9.0);
+    Group::new()
+        .set("class", "crash")
+        .set("data-process", p)
+        .add(line(cx - d, cy - d, cx + d, cy + d, BYZANTINE).set("stroke-width", 3))
+        .add(line(cx - d, cy + d, cx + d, cy - d, BYZANTINE).set("stroke-width", 3))
+        .add(text("label", cx + 14.0, cy + 4.0, "crash").set("fill", BYZANTINE))
+}
+
+fn delivery(p: usize, value: crate::semantics::Value, row: usize) -> Group {
+    // Just below the receipt that caused it, so as not to hide its arrow head.
+    let cy = y(row) + ROW * 0.3;
+    let dot = Circle::new()
+        .set("cx", x(p))
+        .set("cy", cy)
+        .set("r", 6)
+        .set("fill", DELIVERY);
+    let label = text("label", x(p) - 10.0, cy + 4.0, format!("deliver {value}"))
+        .set("text-anchor", "end")
+        .set("fill", DELIVERY);
+    Group::new()
+        .set("class", "delivery")
+        .set("data-process", p)
+        .add(dot)
+        .add(label)
 }
 
 fn event(e: &Event) -> Group {
     match e {
-        Event::Broadcast { process, value } => Group::new()
-            .set("class", "broadcast")
-            .add(
-                Rectangle::new()
-                    .set("x", x(*process) - 6.0)
-                    .set("y", y(0) - 6.0)
-                    .set("width", 12)
-                    .set("height", 12)
-                    .set("fill", CORRECT),
-            )
-            .add(
-                text(
-                    "label",
-                    x(*process) - 10.0,
-                    y(0) + 4.0,
-                    format!("broadcast {value}"),
-                )
-                .set("text-anchor", "end"),
-            ),
+        Event::Broadcast { process, value } => broadcast(*process, *value),
         Event::Message {
             from,
             to,
@@ -175,29 +219,11 @@ fn event(e: &Event) -> Group {
             row,
             injected,
         } => {
+            let end = (*to, y(*row));
             if *injected {
-                let start = y(*row) - ROW * 0.6;
-                arrow(
-                    "arrow injection",
-                    *from,
-                    *to,
-                    start,
-                    y(*row),
-                    label,
-                    BYZANTINE,
-                    "head-byz",
-                )
+                arrow(&INJECTED, (*from, y(*row) - ROW * 0.6), end, label)
             } else {
-                arrow(
-                    "arrow",
-                    *from,
-                    *to,
-                    y(*sent),
-                    y(*row),
-                    label,
-                    MESSAGE,
-                    "head",
-                )
+                arrow(&PLAIN, (*from, y(*sent)), end, label)
             }
         }
         Event::Lost {
@@ -207,50 +233,15 @@ fn event(e: &Event) -> Group {
             sent,
             row,
         } => {
-            let lost = format!("{label} lost");
-            arrow(
-                "lost",
-                *from,
-                *to,
-                y(*sent),
-                y(*row),
-                &lost,
-                CRASHED,
-                "head-lost",
-            )
+            let label = format!("{label} lost");
+            arrow(&LOST, (*from, y(*sent)), (*to, y(*row)), &label)
         }
-        Event::Crash { process, row } => {
-            let (cx, cy, d) = (x(*process), y(*row), 9.0);
-            Group::new()
-                .set("class", "crash")
-                .set("data-process", *process)
-                .add(line(cx - d, cy - d, cx + d, cy + d, BYZANTINE).set("stroke-width", 3))
-                .add(line(cx - d, cy + d, cx + d, cy - d, BYZANTINE).set("stroke-width", 3))
-                .add(text("label", cx + 14.0, cy + 4.0, "crash").set("fill", BYZANTINE))
-        }
+        Event::Crash { process, row } => crash(*process, *row),
         Event::Deliver {
             process,
             value,
             row,
-        } => Group::new()
-            .set("class", "delivery")
-            .set("data-process", *process)
-            .add(
-                Circle::new()
-                    .set("cx", x(*process))
-                    .set("cy", y(*row))
-                    .set("r", 6)
-                    .set("fill", DELIVERY),
-            )
-            .add(
-                text(
-                    "label",
-                    x(*process) + 10.0,
-                    y(*row) + 4.0,
-                    format!("deliver {value}"),
-                )
-                .set("fill", DELIVERY),
-            ),
+        } => delivery(*process, *value, *row),
     }
 }
 
