@@ -16,6 +16,10 @@
 //! - the title names the violated property (or the run) and the
 //!   configuration.
 //!
+//! [`of_run`] draws the same lanes for one instance of a run of the UDP
+//! actors, from its report: who broadcast, crashed and delivered, in order of
+//! time (the actors do not record single messages, so it has no arrows).
+//!
 //! Every element carries a `class` (`lane`, `arrow`, `injection`, `lost`,
 //! `delivery`, `crash`, `broadcast`) and `data-*` attributes, so that tests
 //! and scripts can read a chart back.
@@ -28,6 +32,7 @@
 //! assert!(svg.starts_with("<svg"));
 //! ```
 
+mod actors;
 mod render;
 mod replay;
 #[cfg(test)]
@@ -35,8 +40,9 @@ mod tests;
 
 use crate::checker::{Action, Config, Violation};
 use crate::ir::ProtocolIr;
-use crate::semantics::{InstanceError, ProcId, Value};
+use crate::semantics::{InstanceError, ProcId};
 
+pub use actors::of_run;
 pub use replay::failure_free_actions;
 
 /// Why a chart cannot be drawn.
@@ -89,12 +95,12 @@ pub struct Lane {
 /// Something drawn in the chart, at a row (a step; row 0 is the start).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// The broadcaster broadcasts `value` (row 0).
+    /// A correct process broadcasts `value` (row 0).
     Broadcast {
         /// The broadcaster.
         process: ProcId,
         /// The value.
-        value: Value,
+        value: u64,
     },
     /// `to` receives `label` (type and value) from `from`: sent at row
     /// `sent`, received at row `row`. `injected` if `from` is Byzantine.
@@ -132,12 +138,12 @@ pub enum Event {
         /// When.
         row: usize,
     },
-    /// The process delivers `value`.
+    /// The process delivers.
     Deliver {
         /// Who.
         process: ProcId,
-        /// The value.
-        value: Value,
+        /// What is written: `deliver 0`, `deliver 7 after 2.1 ms`.
+        label: String,
         /// When.
         row: usize,
     },
@@ -150,6 +156,9 @@ pub struct Chart {
     pub title: String,
     /// The second line (configuration and what went wrong).
     pub caption: String,
+    /// The process whose broadcast is charted (process 0 in the checker,
+    /// where it may be Byzantine).
+    pub broadcaster: ProcId,
     /// One lane per process, by id.
     pub lanes: Vec<Lane>,
     /// Rows used: 0 (the start) to `rows - 1`.

@@ -1,6 +1,8 @@
-//! `--svg DIR`: message-sequence charts of counterexamples, one file each.
+//! `--svg`: message-sequence charts of counterexamples (`check`, one file per
+//! violation) and of one instance of a run (`run`).
 
 use anyhow::{Context, Result};
+use distgen::actors::RunReport;
 use distgen::checker::{CheckResult, Verdict};
 use distgen::ProtocolIr;
 use std::path::{Path, PathBuf};
@@ -35,4 +37,21 @@ pub fn write_violation(
     std::fs::write(&path, chart.to_svg())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Some(path))
+}
+
+/// Writes the chart of one instance of `report` to `path`: the first instance
+/// where reliable broadcast failed, else the first one. `None` if the run had
+/// no instance.
+pub fn write_run(path: &Path, report: &RunReport) -> Result<Option<PathBuf>> {
+    let index = report
+        .instances
+        .iter()
+        .position(|i| report.violations.iter().any(|v| v.instance == i.instance))
+        .unwrap_or(0);
+    let Some(chart) = distgen::chart::of_run(report, index) else {
+        return Ok(None);
+    };
+    std::fs::write(path, chart.to_svg())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Some(path.to_path_buf()))
 }

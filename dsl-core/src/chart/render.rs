@@ -81,9 +81,9 @@ fn marker(id: &str, fill: &str) -> Marker {
 fn lane(chart: &Chart, lane: &Lane, bottom: f64) -> Group {
     let (p, kind) = (lane.process, lane.kind);
     let role = match kind {
-        LaneKind::Correct if p == 0 => "broadcaster".to_string(),
+        LaneKind::Correct if p == chart.broadcaster => "broadcaster".to_string(),
         LaneKind::Correct => "correct".to_string(),
-        kind if p == 0 => format!("{} broadcaster", kind.name()),
+        kind if p == chart.broadcaster => format!("{} broadcaster", kind.name()),
         kind => kind.name().to_string(),
     };
     let crash_row = chart.events.iter().find_map(|e| match *e {
@@ -161,7 +161,7 @@ fn arrow(style: &Look, (from, y1): (usize, f64), (to, y2): (usize, f64), label: 
         )
 }
 
-fn broadcast(p: usize, value: crate::semantics::Value) -> Group {
+fn broadcast(p: usize, value: u64) -> Group {
     let square = Rectangle::new()
         .set("x", x(p) - 6.0)
         .set("y", y(0) - 6.0)
@@ -190,7 +190,7 @@ fn crash(p: usize, row: usize) -> Group {
         .add(text("label", cx + 14.0, cy + 4.0, "crash").set("fill", BYZANTINE))
 }
 
-fn delivery(p: usize, value: crate::semantics::Value, row: usize) -> Group {
+fn delivery(p: usize, label: &str, row: usize) -> Group {
     // Just below the receipt that caused it, so as not to hide its arrow head.
     let cy = y(row) + ROW * 0.3;
     let dot = Circle::new()
@@ -198,7 +198,7 @@ fn delivery(p: usize, value: crate::semantics::Value, row: usize) -> Group {
         .set("cy", cy)
         .set("r", 6)
         .set("fill", DELIVERY);
-    let label = text("label", x(p) - 10.0, cy + 4.0, format!("deliver {value}"))
+    let label = text("label", x(p) - 10.0, cy + 4.0, label)
         .set("text-anchor", "end")
         .set("fill", DELIVERY);
     Group::new()
@@ -239,9 +239,9 @@ fn event(e: &Event) -> Group {
         Event::Crash { process, row } => crash(*process, *row),
         Event::Deliver {
             process,
-            value,
+            label,
             row,
-        } => delivery(*process, *value, *row),
+        } => delivery(*process, label, *row),
     }
 }
 

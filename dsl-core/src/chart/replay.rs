@@ -41,7 +41,7 @@ impl Replay<'_> {
             if let (None, Some(value)) = (old.delivered, new.delivered) {
                 self.events.push(Event::Deliver {
                     process: p,
-                    value,
+                    label: format!("deliver {value}"),
                     row: self.row,
                 });
             }
@@ -156,7 +156,7 @@ pub(super) fn replay(
         if let Some(value) = replay.state.procs[0].delivered {
             replay.events.push(Event::Deliver {
                 process: 0,
-                value,
+                label: format!("deliver {value}"),
                 row: 0,
             });
         }
@@ -180,6 +180,7 @@ pub(super) fn replay(
     Ok(Chart {
         title: String::new(),
         caption: String::new(),
+        broadcaster: 0,
         lanes,
         rows: replay.row + 1,
         events: replay.events,

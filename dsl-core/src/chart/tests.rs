@@ -126,3 +126,23 @@ fn an_action_that_is_not_enabled_is_an_error() {
         })
     );
 }
+
+#[test]
+fn a_run_over_udp_is_charted_with_its_crash_and_deliveries() {
+    let ir = example(include_str!("../../../examples/bracha.rs"));
+    let mut config = crate::actors::RunConfig::new(4, 1);
+    config.crash.insert(2, 0);
+    let report = crate::actors::run(&ir, &config).expect("the run starts");
+    let chart = of_run(&report, 0).expect("one instance");
+    assert_eq!(chart.lanes[2].kind, LaneKind::Crashed);
+    let svg = chart.to_svg();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    assert_eq!(with_class(&doc, "lane").len(), 4);
+    assert_eq!(with_class(&doc, "crash").len(), 1);
+    assert_eq!(with_class(&doc, "broadcast").len(), 1);
+    let delivered = report.instances[0].delivered.iter().flatten().count();
+    assert_eq!(with_class(&doc, "delivery").len(), delivered);
+    assert!(report.holds(), "{report}");
+    assert_eq!(delivered, 3, "the three correct processes deliver");
+    assert!(of_run(&report, 1).is_none());
+}
