@@ -142,7 +142,7 @@ pub enum Event {
     Deliver {
         /// Who.
         process: ProcId,
-        /// What is written: `deliver 0`, `deliver 7 after 2.1 ms`.
+        /// What is written: `deliver 0`, `deliver 7, 2.1 ms`.
         label: String,
         /// When.
         row: usize,

@@ -41,7 +41,7 @@ pub fn of_run(report: &RunReport, index: usize) -> Option<Chart> {
         events.push(match value {
             Some(value) => Event::Deliver {
                 process,
-                label: format!("deliver {value} after {ms:.1} ms"),
+                label: format!("deliver {value}, {ms:.1} ms"),
                 row,
             },
             None => Event::Crash { process, row },

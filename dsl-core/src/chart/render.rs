@@ -198,8 +198,14 @@ fn delivery(p: usize, label: &str, row: usize) -> Group {
         .set("cy", cy)
         .set("r", 6)
         .set("fill", DELIVERY);
-    let label = text("label", x(p) - 10.0, cy + 4.0, label)
-        .set("text-anchor", "end")
+    // Left of the lane, but right of the leftmost one (the margin is narrow).
+    let (dx, anchor) = if p == 0 {
+        (10.0, "start")
+    } else {
+        (-10.0, "end")
+    };
+    let label = text("label", x(p) + dx, cy + 4.0, label)
+        .set("text-anchor", anchor)
         .set("fill", DELIVERY);
     Group::new()
         .set("class", "delivery")
