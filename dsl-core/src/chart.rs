@@ -1,7 +1,7 @@
 //! Message-sequence charts: one execution of a protocol as a picture.
 //!
 //! A [`Chart`] is built by replaying a sequence of checker
-//! [`Action`](crate::checker::Action)s through the plain model
+//! [`Action`]s through the plain model
 //! ([`PlainModel`](crate::checker::reference::PlainModel), which steps
 //! processes with the one [`Machine`](crate::semantics::Machine)), never by
 //! reading the trace's text. [`Chart::to_svg`] draws it with the `svg` crate:

@@ -4,10 +4,14 @@
 //! - [`syntax`]: the grammar (`syn::parse::Parse`), lowering to the IR and
 //!   validation with spans; the `protocol!` macro, the CLI and the learner
 //!   all parse with it.
-//! - [`print`]: IR -> DSL source.
+//! - [`print`](mod@print): IR -> DSL source.
 //! - [`source`]: `protocol!` invocations read out of a `.rs` file at run time.
 //! - [`semantics`]: the one step function that the checker, the metrics and
 //!   the actors share.
+//! - [`chart`]: message-sequence charts of executions (SVG); [`explorer`]: the
+//!   plain model dressed for stateright's web explorer.
+//! - [`Protocol`]: what `protocol!` implements, with typed helpers to check,
+//!   model, run and draw a protocol.
 //!
 //! ```
 //! let ir = dsl_core::syntax::parse_str(r#"
@@ -143,7 +147,7 @@ pub trait Protocol {
         explorer::Explorer::new(&Self::ir(), config)
     }
 
-    /// Runs the protocol as UDP actors on 127.0.0.1 ([`actors::run`]) and
+    /// Runs the protocol as UDP actors on 127.0.0.1 ([`actors::run()`]) and
     /// reports what every process delivered.
     ///
     /// ```
