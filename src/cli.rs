@@ -1,5 +1,6 @@
 //! The subcommands of `distgen`, one file each, and what they share.
 
+pub mod charts;
 pub mod check;
 pub mod explore;
 pub mod input;

@@ -1,10 +1,10 @@
 //! The protocol IR: an owned, span-free description of one broadcast protocol.
 //!
-//! The parser ([`crate::parse`]) builds it from DSL source, the printer
-//! ([`crate::print`]) turns it back into source, the `protocol!` macro quotes it
+//! The parser ([`crate::syntax`]) builds it from DSL source, the printer
+//! ([`crate::print`](mod@crate::print)) turns it back into source, the `protocol!` macro quotes it
 //! into Rust, the checker and the actors run it through [`crate::semantics`], and
 //! the learner builds it one action at a time. `parse(print(ir)) == ir` for every
-//! IR that [`crate::check`] accepts.
+//! IR that validation ([`crate::syntax`]) accepts.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

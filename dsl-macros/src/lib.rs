@@ -2,7 +2,7 @@
 //!
 //! This crate is a thin shim (after thiserror's `impl` crate): the grammar,
 //! lowering and validation live in `dsl_core::syntax`, shared with the CLI and
-//! the learner; [`expand`] only quotes the resulting IR.
+//! the learner; `expand` only quotes the resulting IR.
 
 mod expand;
 

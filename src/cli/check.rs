@@ -33,6 +33,9 @@ pub struct Args {
     /// Stop a run after this many seconds (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().timeout_secs)]
     pub timeout: u64,
+    /// Write one message-sequence chart (SVG) per violation into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub svg: Option<PathBuf>,
 }
 
 /// The configurations to check for `ir`.
@@ -98,6 +101,10 @@ pub fn main(args: Args) -> Result<ExitCode> {
             };
             violated |= matches!(result.verdict, Verdict::Violated(_));
             unknown |= matches!(result.verdict, Verdict::Unknown { .. });
+            let chart = match &args.svg {
+                Some(dir) => super::charts::write_violation(dir, ir, &result)?,
+                None => None,
+            };
             let mut out = stdout.lock();
             if args.json {
                 writeln!(out, "{}", report::json(&result))?;
@@ -106,6 +113,9 @@ pub fn main(args: Args) -> Result<ExitCode> {
                     eprint!("{:79}\r", "");
                 }
                 writeln!(out, "{}", report::render(&result))?;
+                if let Some(path) = &chart {
+                    writeln!(out, "chart: {}", path.display())?;
+                }
             }
         }
         if !args.json {

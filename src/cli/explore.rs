@@ -1,9 +1,10 @@
-//! `distgen explore`: stateright's web explorer on one configuration.
+//! `distgen explore`: stateright's web explorer on one configuration, with
+//! states as tables and the path as a chart (`distgen::explorer`).
 
 use super::input::ModelArgs;
 use anyhow::{Context, Result};
-use distgen::checker::reference::PlainModel;
 use distgen::checker::{Config, Scenario};
+use distgen::explorer::Explorer;
 use distgen::ir::FaultModel;
 use stateright::Model;
 use std::process::ExitCode;
@@ -48,7 +49,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
         f,
         scenario,
     };
-    let model = PlainModel::new(ir, &config).context("cannot build the model")?;
+    let model = Explorer::new(ir, config).context("cannot build the model")?;
     println!(
         "Exploring {} ({faults}, N = {}, F = {f}, {}) at http://{} (Ctrl-C to stop)",
         ir.name,

@@ -77,6 +77,10 @@ pub struct Args {
     /// Print the report as JSON instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Write a chart (SVG) of one instance to this file: the first that
+    /// failed, else the first.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 /// Runs `distgen run`.
@@ -93,6 +97,11 @@ pub fn main(args: Args) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{report}");
+    }
+    if let Some(path) = &args.svg {
+        if let Some(path) = super::charts::write_run(path, &report)? {
+            eprintln!("chart: {}", path.display());
+        }
     }
     Ok(if report.holds() {
         ExitCode::SUCCESS
