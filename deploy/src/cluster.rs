@@ -234,6 +234,9 @@ fn drive(
             }
         }
     }
+    for (&p, _) in config.kill.iter().filter(|(_, &k)| k == 0) {
+        members[p].killed = members[p].child.kill().is_ok();
+    }
     let start = Instant::now();
     let t0 = now_us();
     let schedule = rc.schedule();
@@ -304,8 +307,8 @@ fn watch(
     }
 }
 
-/// Asks a child to stop (SIGTERM), so that it prints its final counts.
-fn terminate(child: &Child) {
+/// Asks a child to stop (SIGTERM), so that a node prints its final counts.
+pub fn terminate(child: &Child) {
     if let Ok(pid) = libc::pid_t::try_from(child.id()) {
         // SAFETY: kill(2) with a pid of our own child that has not been
         // waited for (so not reused) and a valid signal number.

@@ -24,20 +24,20 @@ const SALT: &[u8] = b"distgen-deploy v1";
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// The file cannot be read.
-    #[error("cannot read the secret file {path}: {source}")]
+    #[error("cannot read the secret file {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file cannot be written.
-    #[error("cannot write the secret file {path}: {source}")]
+    #[error("cannot write the secret file {path}: {error}")]
     Write {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file does not hold 64 hex digits.
     #[error("the secret file {} must hold {SECRET_BYTES} bytes as 64 hex digits (`distgen keys` writes one)", .0.display())]
@@ -74,9 +74,9 @@ impl Secret {
 
     /// Reads a secret file.
     pub fn read(path: &Path) -> Result<Secret, KeyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| KeyError::Read {
             path: path.into(),
-            source,
+            error,
         })?;
         let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Format(path.into()))?;
         let bytes: [u8; SECRET_BYTES] = bytes
@@ -89,9 +89,9 @@ impl Secret {
     /// owner only (on Unix); fails if the file exists.
     pub fn write(&self, path: &Path) -> Result<(), KeyError> {
         use std::io::Write as _;
-        let error = |source| KeyError::Write {
+        let error = |error| KeyError::Write {
             path: path.into(),
-            source,
+            error,
         };
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);

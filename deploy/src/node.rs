@@ -31,15 +31,15 @@ pub enum NodeError {
     #[error(transparent)]
     Instance(#[from] InstanceError),
     /// The socket could not be bound.
-    #[error("cannot bind {address}: {source}")]
+    #[error("cannot bind {address}: {error}")]
     Bind {
         /// The address.
         address: SocketAddr,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The socket failed while running.
-    #[error("socket: {0}")]
+    #[error("socket failed")]
     Io(#[from] std::io::Error),
     /// A setting is out of range.
     #[error("{0}")]
@@ -259,7 +259,7 @@ pub fn serve(
     let links = Links::new(&peers.secret, config.id, n, now_us());
     let mut transport =
         AuthTransport::bind(address, config.id, peers.addresses.clone(), links, config.loss)
-            .map_err(|source| NodeError::Bind { address, source })?;
+            .map_err(|error| NodeError::Bind { address, error })?;
     emit(&Line::Ready {
         id: config.id,
         n,

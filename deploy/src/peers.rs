@@ -27,20 +27,20 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum PeersError {
     /// It cannot be read.
-    #[error("cannot read the peers file {path}: {source}")]
+    #[error("cannot read the peers file {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// It is not TOML of the expected shape.
-    #[error("peers file {path}: {source}")]
+    #[error("peers file {path}: {error}")]
     Parse {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: toml::de::Error,
+        error: toml::de::Error,
     },
     /// It lists no node, or more than the protocols allow.
     #[error("peers file {path}: {count} node(s); a cluster has 1 to {MAX_PROCESSES}")]
@@ -101,12 +101,12 @@ pub enum PeersError {
         n: usize,
     },
     /// The secret file is missing or malformed.
-    #[error("peers file {path}: {source}")]
+    #[error("peers file {path}: {error}")]
     Secret {
         /// The peers file.
         path: PathBuf,
         /// Why.
-        source: KeyError,
+        error: KeyError,
     },
 }
 
@@ -142,9 +142,9 @@ impl Peers {
     pub fn load(path: &Path) -> Result<Peers, PeersError> {
         let p = || path.to_path_buf();
         let text = std::fs::read_to_string(path)
-            .map_err(|source| PeersError::Read { path: p(), source })?;
+            .map_err(|error| PeersError::Read { path: p(), error })?;
         let file: PeersFile =
-            toml::from_str(&text).map_err(|source| PeersError::Parse { path: p(), source })?;
+            toml::from_str(&text).map_err(|error| PeersError::Parse { path: p(), error })?;
         let n = file.node.len();
         if !(1..=MAX_PROCESSES).contains(&n) {
             return Err(PeersError::Count { path: p(), count: n });
@@ -183,7 +183,7 @@ impl Peers {
             None => file.secret.clone(),
         };
         let secret =
-            Secret::read(&secret_path).map_err(|source| PeersError::Secret { path: p(), source })?;
+            Secret::read(&secret_path).map_err(|error| PeersError::Secret { path: p(), error })?;
         Ok(Peers {
             addresses,
             secret,

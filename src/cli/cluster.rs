@@ -44,7 +44,7 @@ pub struct Args {
     #[arg(long, value_name = "STEPS", default_value_t = 1)]
     pub crash_after: u64,
     /// Nodes to kill with SIGKILL, as `ID:K`: once node ID delivered K
-    /// instances.
+    /// instances (0: before any broadcast).
     #[arg(long, value_name = "ID:K")]
     pub kill: Option<String>,
     /// Every node drops each incoming datagram with probability P.

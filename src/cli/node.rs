@@ -7,7 +7,7 @@ use deploy::node::{serve, stop_on_signals, Line, NodeConfig};
 use deploy::peers::Peers;
 use distgen::actors::config::default_size;
 use distgen::actors::Behaviour;
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,15 +94,14 @@ pub fn main(args: Args) -> Result<ExitCode> {
     let stop = stop_on_signals().context("cannot catch signals")?;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || read_requests(tx));
+    // A closed standard output (the reader is gone) must not stop the node.
     serve(ir, &peers, &config, &rx, &stop, |line: &Line| {
-        if args.json {
-            match serde_json::to_string(line) {
-                Ok(text) => println!("{text}"),
-                Err(e) => eprintln!("error: {e}"),
-            }
+        let mut out = std::io::stdout().lock();
+        let _ = if args.json {
+            serde_json::to_string(line).map_or(Ok(()), |text| writeln!(out, "{text}"))
         } else {
-            println!("{line}");
-        }
+            writeln!(out, "{line}")
+        };
     })?;
     Ok(ExitCode::SUCCESS)
 }
