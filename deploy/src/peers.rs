@@ -263,7 +263,7 @@ mod tests {
             (format!("secret = \"k.key\"\n{}{}", node(0, "127.0.0.1:1"), node(0, "127.0.0.1:2")), "appears twice"),
             (format!("secret = \"k.key\"\n{}{}", node(0, "127.0.0.1:1"), node(2, "127.0.0.1:2")), "1 is missing"),
             (format!("secret = \"k.key\"\n{}{}", node(0, "127.0.0.1:1"), node(1, "127.0.0.1:1")), "both have address"),
-            (format!("secret = \"k.key\"\n{}", node(0, "no port")), "does not resolve"),
+            (format!("secret = \"k.key\"\n{}", node(0, "no port")), "not a host:port"),
             (format!("secret = \"nope.key\"\n{}", node(0, "127.0.0.1:1")), "cannot read the secret file"),
             ("secret = \"k.key\"\nnode = []\n".to_string(), "0 node(s)"),
             (format!("secret = \"k.key\"\nfoo = 1\n{}", node(0, "127.0.0.1:1")), "unknown field"),

@@ -53,8 +53,9 @@ pub struct Args {
     /// Stop after this many seconds at the latest.
     #[arg(long, value_name = "SECS", default_value_t = 60.0)]
     pub timeout: f64,
-    /// Stop when nothing was heard from any node for this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    /// Stop when nothing was heard from any node for this many seconds (a
+    /// burst of broadcasts can keep nodes busy but silent for seconds).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub quiet: f64,
     /// Print the report as JSON instead of tables.
     #[arg(long)]
