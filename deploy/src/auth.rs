@@ -229,7 +229,10 @@ mod tests {
         assert_eq!(a.open(&d), Err(Reject::Misaddressed));
         // Another cluster's secret.
         let mut stranger = Links::new(&Secret::from_bytes([4; 32]), 0, 3, 1);
-        assert_eq!(b.open(&stranger.seal(1, b"x").unwrap()), Err(Reject::BadMac));
+        assert_eq!(
+            b.open(&stranger.seal(1, b"x").unwrap()),
+            Err(Reject::BadMac)
+        );
         for junk in [&b""[..], b"DGN1", &[0u8; 100], &[0xff; 57]] {
             assert!(b.open(junk).is_err());
         }

@@ -78,7 +78,7 @@ struct Member {
 }
 
 enum News {
-    Line(usize, Line),
+    Line(usize, Box<Line>),
     Closed(usize),
 }
 
@@ -88,9 +88,16 @@ pub fn run_cluster(ir: &ProtocolIr, config: &ClusterConfig) -> Result<RunReport,
     rc.validate()?;
     dsl_core::semantics::Machine::new(ir, rc.n, rc.f).map_err(RunError::from)?;
     if let Some(&id) = config.kill.keys().find(|&&id| id >= rc.n) {
-        return Err(RunError::NoSuchProcess { option: "kill", id, n: rc.n }.into());
+        return Err(RunError::NoSuchProcess {
+            option: "kill",
+            id,
+            n: rc.n,
+        }
+        .into());
     }
-    let dir = tempfile::Builder::new().prefix("distgen-cluster-").tempdir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("distgen-cluster-")
+        .tempdir()?;
     let peers = write_peers(dir.path(), rc.n)?;
     let (tx, rx) = mpsc::channel();
     let mut members = Vec::with_capacity(rc.n);
@@ -125,7 +132,12 @@ fn write_peers(dir: &Path, n: usize) -> std::io::Result<PathBuf> {
 }
 
 /// Starts node `p` with its lines going to `tx`.
-fn spawn(config: &ClusterConfig, peers: &Path, p: usize, tx: Sender<News>) -> std::io::Result<Member> {
+fn spawn(
+    config: &ClusterConfig,
+    peers: &Path,
+    p: usize,
+    tx: Sender<News>,
+) -> std::io::Result<Member> {
     let rc = &config.run;
     let mut cmd = Command::new(&config.binary);
     cmd.arg("node").arg(&config.file);
@@ -154,7 +166,7 @@ fn spawn(config: &ClusterConfig, peers: &Path, p: usize, tx: Sender<News>) -> st
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
             if let Ok(parsed) = serde_json::from_str::<Line>(&line) {
-                if tx.send(News::Line(p, parsed)).is_err() {
+                if tx.send(News::Line(p, Box::new(parsed))).is_err() {
                     return;
                 }
             }
@@ -187,8 +199,8 @@ fn take(members: &mut [Member], news: News, kill: &BTreeMap<usize, usize>) {
         News::Closed(p) => members[p].closed = true,
         News::Line(p, line) => {
             let m = &mut members[p];
-            match line {
-                Line::Ready { .. } => m.ready = Some(line),
+            match *line {
+                line @ Line::Ready { .. } => m.ready = Some(line),
                 Line::Broadcast {
                     instance,
                     values,
@@ -206,7 +218,7 @@ fn take(members: &mut [Member], news: News, kill: &BTreeMap<usize, usize>) {
                     }
                 }
                 Line::Crashed { at_us, .. } => m.crashed_at = Some(at_us),
-                Line::Stopped { .. } => m.stopped = Some(line),
+                line @ Line::Stopped { .. } => m.stopped = Some(line),
             }
         }
     }
@@ -224,13 +236,19 @@ fn drive(
     while members.iter().any(|m| m.ready.is_none()) {
         if let Some(p) = members.iter().position(|m| m.closed && m.ready.is_none()) {
             let why = members[p].stderr.take().and_then(|h| h.join().ok());
-            return Err(ClusterError::Start { id: p, why: why.unwrap_or_default().trim().into() });
+            return Err(ClusterError::Start {
+                id: p,
+                why: why.unwrap_or_default().trim().into(),
+            });
         }
         match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(news) => take(members, news, &config.kill),
             Err(_) => {
                 let id = members.iter().position(|m| m.ready.is_none()).unwrap_or(0);
-                return Err(ClusterError::Start { id, why: "no ready line in time".into() });
+                return Err(ClusterError::Start {
+                    id,
+                    why: "no ready line in time".into(),
+                });
             }
         }
     }
@@ -267,8 +285,14 @@ fn drive(
         }
     }
     let instances: Vec<Instance> = schedule.iter().map(|(i, _)| *i).collect();
-    let records = members.iter().enumerate().map(|(p, m)| record(m, p, rc, t0)).collect();
-    Ok(assemble(&ir.name, rc.f, &instances, records, timed_out, seconds))
+    let records = members
+        .iter()
+        .enumerate()
+        .map(|(p, m)| record(m, p, rc, t0))
+        .collect();
+    Ok(assemble(
+        &ir.name, rc.f, &instances, records, timed_out, seconds,
+    ))
 }
 
 /// Collects lines until every live correct node delivered every instance, or
@@ -330,14 +354,26 @@ fn record(m: &Member, p: usize, rc: &RunConfig, t0: u64) -> ProcessRecord {
         _ => (0, 0),
     };
     let mut record = ProcessRecord {
-        role: if rc.is_byzantine(p) { Role::Byzantine } else { Role::Dead },
+        role: if rc.is_byzantine(p) {
+            Role::Byzantine
+        } else {
+            Role::Dead
+        },
         port,
         recv_buffer,
         crash_after: rc.crash.get(&p).copied(),
         crashed_ms: m.crashed_at.map(ms),
         steps: 0,
-        deliveries: m.deliveries.iter().map(|&(i, v, at)| (i, v, Some(ms(at)))).collect(),
-        broadcasts: m.broadcasts.iter().map(|(i, v, at)| (*i, v.clone(), Some(ms(*at)))).collect(),
+        deliveries: m
+            .deliveries
+            .iter()
+            .map(|&(i, v, at)| (i, v, Some(ms(at))))
+            .collect(),
+        broadcasts: m
+            .broadcasts
+            .iter()
+            .map(|(i, v, at)| (*i, v.clone(), Some(ms(*at))))
+            .collect(),
         sent: BTreeMap::new(),
         counters: Default::default(),
         socket: Default::default(),
@@ -352,7 +388,11 @@ fn record(m: &Member, p: usize, rc: &RunConfig, t0: u64) -> ProcessRecord {
     }) = &m.stopped
     {
         if record.role != Role::Byzantine {
-            record.role = if *crashed { Role::Crashed } else { Role::Correct };
+            record.role = if *crashed {
+                Role::Crashed
+            } else {
+                Role::Correct
+            };
         }
         record.steps = *steps;
         record.counters = counters.clone();

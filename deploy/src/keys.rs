@@ -121,7 +121,11 @@ mod tests {
         let s = Secret::from_bytes([7; SECRET_BYTES]);
         assert_eq!(s.link_key(1, 3), s.link_key(3, 1));
         assert_ne!(s.link_key(1, 3), s.link_key(1, 2));
-        assert_ne!(s.link_key(0, 1), s.link_key(0, 10), "no ambiguity in 0 1 / 0 10");
+        assert_ne!(
+            s.link_key(0, 1),
+            s.link_key(0, 10),
+            "no ambiguity in 0 1 / 0 10"
+        );
         let other = Secret::from_bytes([8; SECRET_BYTES]);
         assert_ne!(s.link_key(1, 3), other.link_key(1, 3));
     }
@@ -146,10 +150,17 @@ mod tests {
     #[test]
     fn rejects_malformed_secret_files() {
         let dir = tempfile::tempdir().unwrap();
-        for (name, text) in [("short", "abcd\n"), ("nothex", &"zz".repeat(32)[..]), ("long", &"00".repeat(33)[..])] {
+        for (name, text) in [
+            ("short", "abcd\n"),
+            ("nothex", &"zz".repeat(32)[..]),
+            ("long", &"00".repeat(33)[..]),
+        ] {
             let path = dir.path().join(name);
             std::fs::write(&path, text).unwrap();
-            assert!(matches!(Secret::read(&path), Err(KeyError::Format(_))), "{name}");
+            assert!(
+                matches!(Secret::read(&path), Err(KeyError::Format(_))),
+                "{name}"
+            );
         }
         assert!(matches!(
             Secret::read(&dir.path().join("missing")),

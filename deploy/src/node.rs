@@ -257,9 +257,14 @@ pub fn serve(
     };
     let address = config.bind.unwrap_or(peers.addresses[config.id]);
     let links = Links::new(&peers.secret, config.id, n, now_us());
-    let mut transport =
-        AuthTransport::bind(address, config.id, peers.addresses.clone(), links, config.loss)
-            .map_err(|error| NodeError::Bind { address, error })?;
+    let mut transport = AuthTransport::bind(
+        address,
+        config.id,
+        peers.addresses.clone(),
+        links,
+        config.loss,
+    )
+    .map_err(|error| NodeError::Bind { address, error })?;
     emit(&Line::Ready {
         id: config.id,
         n,

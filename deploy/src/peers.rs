@@ -141,21 +141,31 @@ impl Peers {
     /// the peers file's folder.
     pub fn load(path: &Path) -> Result<Peers, PeersError> {
         let p = || path.to_path_buf();
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| PeersError::Read { path: p(), error })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|error| PeersError::Read { path: p(), error })?;
         let file: PeersFile =
             toml::from_str(&text).map_err(|error| PeersError::Parse { path: p(), error })?;
         let n = file.node.len();
         if !(1..=MAX_PROCESSES).contains(&n) {
-            return Err(PeersError::Count { path: p(), count: n });
+            return Err(PeersError::Count {
+                path: p(),
+                count: n,
+            });
         }
         let mut slots: Vec<Option<&NodeEntry>> = vec![None; n];
         for entry in &file.node {
             match slots.get_mut(entry.id) {
-                Some(Some(_)) => return Err(PeersError::DuplicateId { path: p(), id: entry.id }),
+                Some(Some(_)) => {
+                    return Err(PeersError::DuplicateId {
+                        path: p(),
+                        id: entry.id,
+                    })
+                }
                 Some(slot) => *slot = Some(entry),
                 None => {
-                    let id = (0..n).find(|&i| file.node.iter().all(|e| e.id != i)).unwrap_or(0);
+                    let id = (0..n)
+                        .find(|&i| file.node.iter().all(|e| e.id != i))
+                        .unwrap_or(0);
                     return Err(PeersError::MissingId { path: p(), id, n });
                 }
             }
@@ -174,7 +184,12 @@ impl Peers {
                     address: entry.address.clone(),
                 })?;
             if let Some(a) = addresses.iter().position(|&x| x == address) {
-                return Err(PeersError::DuplicateAddress { path: p(), address, a, b: id });
+                return Err(PeersError::DuplicateAddress {
+                    path: p(),
+                    address,
+                    a,
+                    b: id,
+                });
             }
             addresses.push(address);
         }
@@ -225,7 +240,9 @@ pub fn render(addresses: &[SocketAddr], secret: &Path) -> String {
             .collect(),
     };
     let body = toml::to_string(&file).expect("a peers file serialises");
-    format!("# distgen peers file: node ids, addresses, and the secret the link keys come from\n{body}")
+    format!(
+        "# distgen peers file: node ids, addresses, and the secret the link keys come from\n{body}"
+    )
 }
 
 #[cfg(test)]
@@ -253,20 +270,53 @@ mod tests {
         assert_eq!(peers.addresses, addresses);
         assert_eq!(peers.secret, Secret::from_bytes([1; 32]));
         assert!(peers.check_id(2, &path).is_ok());
-        assert!(matches!(peers.check_id(3, &path), Err(PeersError::UnknownId { id: 3, n: 3, .. })));
+        assert!(matches!(
+            peers.check_id(3, &path),
+            Err(PeersError::UnknownId { id: 3, n: 3, .. })
+        ));
     }
 
     #[test]
     fn errors_name_what_is_wrong() {
         let node = |id: usize, a: &str| format!("[[node]]\nid = {id}\naddress = \"{a}\"\n");
         let cases = [
-            (format!("secret = \"k.key\"\n{}{}", node(0, "127.0.0.1:1"), node(0, "127.0.0.1:2")), "appears twice"),
-            (format!("secret = \"k.key\"\n{}{}", node(0, "127.0.0.1:1"), node(2, "127.0.0.1:2")), "1 is missing"),
-            (format!("secret = \"k.key\"\n{}{}", node(0, "127.0.0.1:1"), node(1, "127.0.0.1:1")), "both have address"),
-            (format!("secret = \"k.key\"\n{}", node(0, "no port")), "not a host:port"),
-            (format!("secret = \"nope.key\"\n{}", node(0, "127.0.0.1:1")), "cannot read the secret file"),
+            (
+                format!(
+                    "secret = \"k.key\"\n{}{}",
+                    node(0, "127.0.0.1:1"),
+                    node(0, "127.0.0.1:2")
+                ),
+                "appears twice",
+            ),
+            (
+                format!(
+                    "secret = \"k.key\"\n{}{}",
+                    node(0, "127.0.0.1:1"),
+                    node(2, "127.0.0.1:2")
+                ),
+                "1 is missing",
+            ),
+            (
+                format!(
+                    "secret = \"k.key\"\n{}{}",
+                    node(0, "127.0.0.1:1"),
+                    node(1, "127.0.0.1:1")
+                ),
+                "both have address",
+            ),
+            (
+                format!("secret = \"k.key\"\n{}", node(0, "no port")),
+                "not a host:port",
+            ),
+            (
+                format!("secret = \"nope.key\"\n{}", node(0, "127.0.0.1:1")),
+                "cannot read the secret file",
+            ),
             ("secret = \"k.key\"\nnode = []\n".to_string(), "0 node(s)"),
-            (format!("secret = \"k.key\"\nfoo = 1\n{}", node(0, "127.0.0.1:1")), "unknown field"),
+            (
+                format!("secret = \"k.key\"\nfoo = 1\n{}", node(0, "127.0.0.1:1")),
+                "unknown field",
+            ),
         ];
         for (text, expected) in cases {
             let (_dir, path) = setup(&text);

@@ -44,7 +44,7 @@ pub mod runtime;
 pub mod wire;
 
 pub use config::{RunConfig, RunError};
-pub use process::{Behaviour, RunLimits, ProcessActor};
+pub use process::{Behaviour, ProcessActor, RunLimits};
 pub use report::{Disagreement, Outcome, Role, RunReport};
 pub use run::run;
 

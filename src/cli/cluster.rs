@@ -120,8 +120,14 @@ fn kills(text: &str) -> Result<BTreeMap<usize, usize>> {
             let (id, k) = item
                 .split_once(':')
                 .with_context(|| format!("--kill: `{item}` is not ID:K"))?;
-            let id = id.trim().parse().with_context(|| format!("--kill: `{id}` is not a node id"))?;
-            let k = k.trim().parse().with_context(|| format!("--kill: `{k}` is not a number"))?;
+            let id = id
+                .trim()
+                .parse()
+                .with_context(|| format!("--kill: `{id}` is not a node id"))?;
+            let k = k
+                .trim()
+                .parse()
+                .with_context(|| format!("--kill: `{k}` is not a number"))?;
             Ok((id, k))
         })
         .collect()

@@ -268,7 +268,12 @@ impl ProcessActor {
     /// latest broadcast), as [`ProcessActor::broadcasts`] does at start but
     /// asked for while running (`distgen node`). Returns the instance, or
     /// `None` if the process crashed.
-    pub fn broadcast_next(&self, node: &mut Node, value: u64, o: &mut Out<Self>) -> Option<Instance> {
+    pub fn broadcast_next(
+        &self,
+        node: &mut Node,
+        value: u64,
+        o: &mut Out<Self>,
+    ) -> Option<Instance> {
         if node.crashed {
             return None;
         }

@@ -172,7 +172,11 @@ impl RunReport {
 
 /// The violations of `instance`, given each process's role and its
 /// deliveries (every delivery, to catch a double one).
-pub fn judge(instance: &InstanceReport, roles: &[Role], deliveries: &[Vec<u64>]) -> Vec<Disagreement> {
+pub fn judge(
+    instance: &InstanceReport,
+    roles: &[Role],
+    deliveries: &[Vec<u64>],
+) -> Vec<Disagreement> {
     let violation = |property: &str, detail: String| Disagreement {
         instance: instance.instance,
         property: property.into(),
