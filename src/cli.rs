@@ -2,8 +2,11 @@
 
 pub mod charts;
 pub mod check;
+pub mod cluster;
 pub mod explore;
 pub mod input;
+pub mod keys;
 pub mod learn;
+pub mod node;
 pub mod promela;
 pub mod run;

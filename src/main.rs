@@ -28,6 +28,12 @@ enum Command {
     Explore(cli::explore::Args),
     /// Write a PROMELA model of a protocol for Spin.
     Promela(cli::promela::Args),
+    /// Run one node of a protocol as its own process, on authenticated UDP links to its peers.
+    Node(cli::node::Args),
+    /// Run N `distgen node` processes on 127.0.0.1 and report as `run` does.
+    Cluster(cli::cluster::Args),
+    /// Write a new cluster secret, from which nodes derive their link keys.
+    Keys(cli::keys::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +44,9 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::main(args),
         Command::Explore(args) => cli::explore::main(args),
         Command::Promela(args) => cli::promela::main(args),
+        Command::Node(args) => cli::node::main(args),
+        Command::Cluster(args) => cli::cluster::main(args),
+        Command::Keys(args) => cli::keys::main(args),
     };
     match result {
         Ok(code) => code,

@@ -15,8 +15,10 @@
 //! - [`process`]: the actor, with crash (after a number of messages, also in
 //!   the middle of a `send to all`) and Byzantine (equivocating, forging every
 //!   message type, replaying) behaviour.
-//! - [`runtime`]: a stoppable UDP loop for any stateright `Actor`
-//!   (stateright's `spawn` never returns; see the module for why not it).
+//! - [`runtime`]: a stoppable loop for any stateright `Actor` over a
+//!   [`runtime::Transport`] (plain UDP here; authenticated UDP in the
+//!   `distgen-deploy` crate); stateright's `spawn` never returns, see the
+//!   module for why not it.
 //! - [`config`], [`run`](mod@run), [`report`]: a bounded run and its report.
 //!
 //! ```no_run
@@ -42,8 +44,8 @@ pub mod runtime;
 pub mod wire;
 
 pub use config::{RunConfig, RunError};
-pub use process::{Behaviour, Limits, ProcessActor};
-pub use report::{Outcome, Role, RunReport};
+pub use process::{Behaviour, ProcessActor, RunLimits};
+pub use report::{Disagreement, Outcome, Role, RunReport};
 pub use run::run;
 
 use crate::ir::ProtocolIr;

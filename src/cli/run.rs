@@ -140,7 +140,7 @@ fn example(name: &str) -> Result<Vec<ProtocolIr>> {
 }
 
 /// Process ids: `all` or a comma-separated list.
-fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
+pub fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
     if text.trim() == "all" {
         return Ok((0..n).collect());
     }
@@ -155,7 +155,7 @@ fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
 }
 
 /// Crashing processes: `ID` (after `default` messages) or `ID:STEPS`.
-fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
+pub fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
     text.split(',')
         .filter(|s| !s.trim().is_empty())
         .map(|item| {

@@ -1,6 +1,6 @@
 //! What a run is asked to do, and what can be wrong with the request.
 
-use super::process::Limits;
+use super::process::RunLimits;
 use super::wire::Instance;
 use crate::ir::{FaultModel, ProtocolIr};
 use crate::semantics::{InstanceError, ProcId, MAX_PROCESSES};
@@ -89,7 +89,7 @@ pub struct RunConfig {
     /// The run stops after this long at the latest.
     pub timeout: Duration,
     /// Bounds on each process's state.
-    pub limits: Limits,
+    pub limits: RunLimits,
     /// Period of the retransmission tick.
     pub resend_every: Duration,
     /// Receive buffer asked for each socket, in bytes (0: the system's
@@ -114,7 +114,7 @@ impl RunConfig {
             byzantine: Vec::new(),
             byzantine_foresight: true,
             timeout: Duration::from_secs(10),
-            limits: Limits::default(),
+            limits: RunLimits::default(),
             resend_every: Duration::from_millis(10),
             recv_buffer: 4 << 20,
             quiet: Duration::from_millis(50),

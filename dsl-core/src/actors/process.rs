@@ -46,16 +46,16 @@ pub enum Behaviour {
 
 /// Bounds on what a process keeps, against floods of well-formed messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Limits {
+pub struct RunLimits {
     /// Distinct values per instance (at most 256); more are dropped.
     pub max_values: usize,
     /// Instances per process; messages of more are dropped.
     pub max_instances: usize,
 }
 
-impl Default for Limits {
+impl Default for RunLimits {
     fn default() -> Self {
-        Limits {
+        RunLimits {
             max_values: 8,
             max_instances: 4096,
         }
@@ -89,7 +89,7 @@ pub struct ProcessActor {
     /// the schedule).
     pub foresight: Vec<(Instance, u64)>,
     /// Bounds on the state.
-    pub limits: Limits,
+    pub limits: RunLimits,
     /// Period of the retransmission tick.
     pub resend_every: Duration,
 }
@@ -247,6 +247,49 @@ impl ProcessActor {
         self.emit(node, instance, &mut outs, o);
     }
 
+    /// Broadcasts `value` in this process's instance `seq`: by the rules, or
+    /// equivocating if Byzantine.
+    fn originate(&self, node: &mut Node, seq: u32, value: u64, o: &mut Out<Self>) {
+        let instance = Instance {
+            origin: self.me,
+            seq,
+        };
+        match self.behaviour {
+            Behaviour::Correct => self.broadcast(node, instance, value, o),
+            Behaviour::Byzantine => {
+                self.equivocate(node, instance, value, o);
+                node.broadcasts
+                    .push((instance, vec![value, value ^ FORGED]));
+            }
+        }
+    }
+
+    /// Broadcasts `value` in this process's next instance (one past its
+    /// latest broadcast), as [`ProcessActor::broadcasts`] does at start but
+    /// asked for while running (`distgen node`). Returns the instance, or
+    /// `None` if the process crashed.
+    pub fn broadcast_next(
+        &self,
+        node: &mut Node,
+        value: u64,
+        o: &mut Out<Self>,
+    ) -> Option<Instance> {
+        if node.crashed {
+            return None;
+        }
+        let seq = node
+            .broadcasts
+            .iter()
+            .map(|(i, _)| i.seq + 1)
+            .max()
+            .unwrap_or(0);
+        self.originate(node, seq, value, o);
+        Some(Instance {
+            origin: self.me,
+            seq,
+        })
+    }
+
     /// A correct process receives a new message from `from`.
     fn receive(&self, node: &mut Node, from: ProcId, payload: Payload, o: &mut Out<Self>) {
         let Payload {
@@ -351,18 +394,7 @@ impl Actor for ProcessActor {
         }
         o.set_timer(Timer::Resend, self.resend_every..self.resend_every);
         for &(seq, value) in &self.broadcasts {
-            let instance = Instance {
-                origin: self.me,
-                seq,
-            };
-            match self.behaviour {
-                Behaviour::Correct => self.broadcast(&mut node, instance, value, o),
-                Behaviour::Byzantine => {
-                    self.equivocate(&mut node, instance, value, o);
-                    node.broadcasts
-                        .push((instance, vec![value, value ^ FORGED]));
-                }
-            }
+            self.originate(&mut node, seq, value, o);
         }
         if self.behaviour == Behaviour::Byzantine {
             for &(instance, value) in &self.foresight {
@@ -464,7 +496,7 @@ mod tests {
             crash_after: None,
             broadcasts: Vec::new(),
             foresight: Vec::new(),
-            limits: Limits::default(),
+            limits: RunLimits::default(),
             resend_every: Duration::from_millis(10),
         }
     }
@@ -669,6 +701,23 @@ mod tests {
         let mut out = Out::new();
         a.on_start(Id::from(2), &None, &mut out);
         assert!(sends(&out).is_empty());
+    }
+
+    #[test]
+    fn broadcasts_asked_for_while_running_take_the_next_instance() {
+        let mut a = actor(&best_effort(), 3, 0, 1);
+        a.broadcasts = vec![(0, 10)];
+        let mut out = Out::new();
+        let mut node = a.on_start(Id::from(1), &None, &mut out);
+        let mut out = Out::new();
+        assert_eq!(
+            a.broadcast_next(&mut node, 11, &mut out),
+            Some(Instance { origin: 1, seq: 1 })
+        );
+        assert_eq!(sends(&out).len(), 2);
+        assert_eq!(node.deliveries.len(), 2, "best-effort delivers its own");
+        node.crashed = true;
+        assert_eq!(a.broadcast_next(&mut node, 12, &mut Out::new()), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::runtime::SocketStats;
 use super::wire::Instance;
 use crate::semantics::ProcId;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 /// How the run ended.
@@ -39,6 +40,9 @@ pub enum Role {
     Crashed,
     /// Byzantine.
     Byzantine,
+    /// Vanished without a last word: a deployed node that was killed or
+    /// died (counted as crashed).
+    Dead,
 }
 
 /// One process at the end of the run.
@@ -91,7 +95,7 @@ pub struct InstanceReport {
 
 /// A property that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Violation {
+pub struct Disagreement {
     /// The instance.
     pub instance: Instance,
     /// `validity`, `agreement` or `integrity`.
@@ -119,6 +123,12 @@ pub struct Totals {
     pub invalid: u64,
     /// Messages dropped for too many values or instances.
     pub dropped: u64,
+    /// Datagrams that failed authentication, dropped (deployed nodes only).
+    #[serde(default)]
+    pub forged: u64,
+    /// Replayed datagrams, dropped (deployed nodes only).
+    #[serde(default)]
+    pub replayed: u64,
 }
 
 /// The result of [`crate::actors::run()`].
@@ -141,7 +151,7 @@ pub struct RunReport {
     /// Totals.
     pub totals: Totals,
     /// What went wrong; empty when reliable broadcast held.
-    pub violations: Vec<Violation>,
+    pub violations: Vec<Disagreement>,
 }
 
 impl RunReport {
@@ -162,8 +172,12 @@ impl RunReport {
 
 /// The violations of `instance`, given each process's role and its
 /// deliveries (every delivery, to catch a double one).
-pub fn judge(instance: &InstanceReport, roles: &[Role], deliveries: &[Vec<u64>]) -> Vec<Violation> {
-    let violation = |property: &str, detail: String| Violation {
+pub fn judge(
+    instance: &InstanceReport,
+    roles: &[Role],
+    deliveries: &[Vec<u64>],
+) -> Vec<Disagreement> {
+    let violation = |property: &str, detail: String| Disagreement {
         instance: instance.instance,
         property: property.into(),
         detail,
@@ -215,6 +229,157 @@ pub fn judge(instance: &InstanceReport, roles: &[Role], deliveries: &[Vec<u64>])
     out
 }
 
+/// What one process did, as a run or a cluster saw it: the input of
+/// [`assemble`]. Times are in ms from the start of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessRecord {
+    /// What it turned out to be.
+    pub role: Role,
+    /// Its UDP port.
+    pub port: u16,
+    /// Its socket's receive buffer, in bytes.
+    pub recv_buffer: usize,
+    /// The crash it was set up for, in network messages.
+    pub crash_after: Option<u64>,
+    /// When it crashed or died.
+    pub crashed_ms: Option<f64>,
+    /// Network messages it sent.
+    pub steps: u64,
+    /// Its deliveries in order: instance, value, when.
+    pub deliveries: Vec<(Instance, u64, Option<f64>)>,
+    /// Its own broadcasts: instance, the values sent, when.
+    pub broadcasts: Vec<(Instance, Vec<u64>, Option<f64>)>,
+    /// Network messages it sent, per instance.
+    pub sent: BTreeMap<Instance, u64>,
+    /// Its protocol and link counters.
+    pub counters: Counters,
+    /// Its socket's counters.
+    pub socket: SocketStats,
+}
+
+/// The report of a run of `protocol` at F = `f` over the processes of
+/// `records` (process `p` is `records[p]`): per instance of `schedule`, who
+/// delivered what and when, judged by [`judge`]. `timed_out`: whether the
+/// run was stopped by its timeout.
+pub fn assemble(
+    protocol: &str,
+    f: usize,
+    schedule: &[Instance],
+    records: Vec<ProcessRecord>,
+    timed_out: bool,
+    seconds: f64,
+) -> RunReport {
+    let n = records.len();
+    let roles: Vec<Role> = records.iter().map(|r| r.role).collect();
+    let mut instances = Vec::with_capacity(schedule.len());
+    let mut violations = Vec::new();
+    for &instance in schedule {
+        let report = instance_report(instance, &records);
+        let deliveries: Vec<Vec<u64>> = records
+            .iter()
+            .map(|r| match r.role {
+                Role::Byzantine => Vec::new(),
+                _ => r
+                    .deliveries
+                    .iter()
+                    .filter(|(i, ..)| *i == instance)
+                    .map(|&(_, v, _)| v)
+                    .collect(),
+            })
+            .collect();
+        violations.extend(judge(&report, &roles, &deliveries));
+        instances.push(report);
+    }
+    let all_delivered = instances
+        .iter()
+        .all(|i| (0..n).all(|p| roles[p] != Role::Correct || i.delivered[p].is_some()));
+    let outcome = match (timed_out, all_delivered) {
+        (_, true) => Outcome::Complete,
+        (false, false) => Outcome::Quiescent,
+        (true, false) => Outcome::Timeout,
+    };
+    let mut totals = Totals::default();
+    let processes = records
+        .into_iter()
+        .enumerate()
+        .map(|(p, r)| {
+            let (c, s) = (&r.counters, &r.socket);
+            totals.messages += c.sent;
+            totals.retransmits += c.retransmits;
+            totals.acks += c.acks_sent;
+            totals.duplicates += c.duplicates;
+            totals.malformed += s.malformed + s.not_ipv4;
+            totals.foreign += c.foreign;
+            totals.invalid += c.invalid;
+            totals.dropped += c.values_dropped + c.instances_dropped;
+            totals.forged += s.forged;
+            totals.replayed += s.replayed;
+            ProcessReport {
+                id: p,
+                port: r.port,
+                recv_buffer: r.recv_buffer,
+                role: r.role,
+                crash_after: r.crash_after,
+                crashed_ms: r.crashed_ms,
+                steps: r.steps,
+                delivered: r.deliveries.len(),
+                counters: r.counters,
+                socket: r.socket,
+            }
+        })
+        .collect();
+    RunReport {
+        protocol: protocol.into(),
+        n,
+        f,
+        outcome,
+        seconds,
+        processes,
+        instances,
+        totals,
+        violations,
+    }
+}
+
+/// One instance: the origin's values, each process's first delivery and its
+/// latency, the messages sent.
+fn instance_report(instance: Instance, records: &[ProcessRecord]) -> InstanceReport {
+    let origin = records.get(instance.origin);
+    let broadcast = origin.and_then(|r| r.broadcasts.iter().find(|(i, ..)| *i == instance));
+    let sent = broadcast.and_then(|b| b.2);
+    fn first(r: &ProcessRecord, instance: Instance) -> Option<&(Instance, u64, Option<f64>)> {
+        r.deliveries
+            .iter()
+            .find(|(i, ..)| *i == instance)
+            .filter(|_| r.role != Role::Byzantine)
+    }
+    let latency: Vec<Option<f64>> = records
+        .iter()
+        .map(|r| match (sent, first(r, instance).and_then(|d| d.2)) {
+            (Some(b), Some(d)) => Some((d - b).max(0.0)),
+            _ => None,
+        })
+        .collect();
+    let completed_ms = records
+        .iter()
+        .zip(&latency)
+        .filter(|(r, _)| r.role == Role::Correct)
+        .try_fold(0.0f64, |m, (_, l)| l.map(|l| m.max(l)));
+    InstanceReport {
+        instance,
+        origin_correct: origin.is_some_and(|r| r.role == Role::Correct),
+        values: broadcast.map(|b| b.1.clone()).unwrap_or_default(),
+        broadcast_ms: sent,
+        delivered: records
+            .iter()
+            .map(|r| first(r, instance).map(|d| d.1))
+            .collect(),
+        latency_ms: latency,
+        messages: records.iter().filter_map(|r| r.sent.get(&instance)).sum(),
+        completed_ms,
+    }
+}
+
 fn ms(x: Option<f64>) -> String {
     x.map_or("-".into(), |x| format!("{x:.1} ms"))
 }
@@ -258,13 +423,17 @@ impl fmt::Display for RunReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{} at N = {}, F = {}: {} broadcast(s); byzantine: {}; crashed: {}",
+            "{} at N = {}, F = {}: {} broadcast(s); byzantine: {}; crashed: {}{}",
             self.protocol,
             self.n,
             self.f,
             self.instances.len(),
             ids(&self.with_role(Role::Byzantine)),
             ids(&self.with_role(Role::Crashed)),
+            match self.with_role(Role::Dead) {
+                dead if dead.is_empty() => String::new(),
+                dead => format!("; dead: {}", ids(&dead)),
+            }
         )?;
         let outcome = match self.outcome {
             Outcome::Complete => "complete: every correct process delivered every instance",
@@ -279,6 +448,7 @@ impl fmt::Display for RunReport {
                 Role::Correct => format!("p{}", p.id),
                 Role::Crashed => format!("p{} (crashed)", p.id),
                 Role::Byzantine => format!("p{} (byz)", p.id),
+                Role::Dead => format!("p{} (dead)", p.id),
             }));
             h.extend(["msgs".into(), "latency".into()]);
             h
@@ -318,6 +488,8 @@ impl fmt::Display for RunReport {
             "acks",
             "malformed",
             "foreign",
+            "forged",
+            "replayed",
             "invalid",
             "dropped",
         ]
@@ -331,6 +503,7 @@ impl fmt::Display for RunReport {
                 (Role::Correct, None) => "correct".into(),
                 (Role::Crashed, None) => "crashed".into(),
                 (Role::Byzantine, _) => "byzantine".into(),
+                (Role::Dead, _) => "dead (killed, no final report)".into(),
             };
             rows.push(vec![
                 format!("p{}", p.id),
@@ -343,6 +516,8 @@ impl fmt::Display for RunReport {
                 c.acks_sent.to_string(),
                 p.socket.malformed.to_string(),
                 c.foreign.to_string(),
+                p.socket.forged.to_string(),
+                p.socket.replayed.to_string(),
                 c.invalid.to_string(),
                 (c.values_dropped + c.instances_dropped).to_string(),
             ]);
@@ -352,13 +527,16 @@ impl fmt::Display for RunReport {
         writeln!(
             f,
             "messages: {} (+ {} retransmitted, {} acks, {} duplicates received); \
-             dropped: {} malformed, {} foreign, {} invalid, {} over a limit\n",
+             dropped: {} malformed, {} foreign, {} forged, {} replayed, {} invalid, \
+             {} over a limit\n",
             t.messages,
             t.retransmits,
             t.acks,
             t.duplicates,
             t.malformed,
             t.foreign,
+            t.forged,
+            t.replayed,
             t.invalid,
             t.dropped
         )?;

@@ -13,7 +13,7 @@
 
 use super::config::{RunConfig, RunError};
 use super::process::{Behaviour, Node, ProcessActor};
-use super::report::{judge, InstanceReport, Outcome, ProcessReport, Role, RunReport, Totals};
+use super::report::{assemble, ProcessRecord, Role, RunReport};
 use super::runtime::{self, Codec, Flow, SocketStats};
 use super::wire::{self, Instance};
 use crate::ir::ProtocolIr;
@@ -296,136 +296,60 @@ fn report(
     events: &[Event],
     (timed_out, elapsed): (bool, Duration),
 ) -> RunReport {
-    let n = config.n;
-    let roles: Vec<Role> = (0..n)
-        .map(|p| {
-            if config.is_byzantine(p) {
-                Role::Byzantine
-            } else if finals[p].0.crashed {
-                Role::Crashed
-            } else {
-                Role::Correct
-            }
-        })
-        .collect();
     let mut broadcast_at = HashMap::new();
     let mut delivered_at = HashMap::new();
     let mut crashed_at = HashMap::new();
     for e in events {
         match *e {
             Event::Broadcast(i, t) => {
-                broadcast_at.insert(i, t);
+                broadcast_at.insert(i, millis(t));
             }
             Event::Delivered(p, i, t) => {
-                delivered_at.entry((p, i)).or_insert(t);
+                delivered_at.entry((p, i)).or_insert(millis(t));
             }
             Event::Crashed(p, t) => {
-                crashed_at.insert(p, t);
+                crashed_at.insert(p, millis(t));
             }
         }
     }
-
-    let mut instances = Vec::with_capacity(schedule.len());
-    let mut violations = Vec::new();
-    for &(instance, _) in schedule {
-        let deliveries: Vec<Vec<u64>> = (0..n)
-            .map(|p| {
-                if roles[p] == Role::Byzantine {
-                    return Vec::new();
-                }
-                finals[p]
-                    .0
-                    .deliveries
-                    .iter()
-                    .filter(|(i, _)| *i == instance)
-                    .map(|&(_, v)| v)
-                    .collect()
-            })
-            .collect();
-        let values = finals[instance.origin]
-            .0
-            .broadcasts
-            .iter()
-            .find(|(i, _)| *i == instance)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let sent = broadcast_at.get(&instance).copied();
-        let latency: Vec<Option<f64>> = (0..n)
-            .map(|p| {
-                let (Some(b), Some(d)) = (sent, delivered_at.get(&(p, instance))) else {
-                    return None;
-                };
-                (roles[p] != Role::Byzantine).then(|| millis(d.saturating_sub(b)))
-            })
-            .collect();
-        let correct: Vec<ProcId> = (0..n).filter(|&p| roles[p] == Role::Correct).collect();
-        let completed_ms = correct
-            .iter()
-            .map(|&p| latency[p])
-            .try_fold(0.0f64, |m, l| l.map(|l| m.max(l)));
-        let report = InstanceReport {
-            instance,
-            origin_correct: roles[instance.origin] == Role::Correct,
-            values,
-            broadcast_ms: sent.map(millis),
-            delivered: deliveries.iter().map(|d| d.first().copied()).collect(),
-            latency_ms: latency,
-            messages: finals
-                .iter()
-                .filter_map(|(node, _)| node.slots.get(&instance))
-                .map(|s| s.sent)
-                .sum(),
-            completed_ms,
-        };
-        violations.extend(judge(&report, &roles, &deliveries));
-        instances.push(report);
-    }
-
-    let all_delivered = instances
-        .iter()
-        .all(|i| (0..n).all(|p| roles[p] != Role::Correct || i.delivered[p].is_some()));
-    let outcome = match (timed_out, all_delivered) {
-        (_, true) => Outcome::Complete,
-        (false, false) => Outcome::Quiescent,
-        (true, false) => Outcome::Timeout,
-    };
-    let mut totals = Totals::default();
-    let processes = finals
+    let records = finals
         .into_iter()
         .enumerate()
-        .map(|(p, (node, socket))| {
-            let c = &node.counters;
-            totals.messages += c.sent;
-            totals.retransmits += c.retransmits;
-            totals.acks += c.acks_sent;
-            totals.duplicates += c.duplicates;
-            totals.malformed += socket.malformed + socket.not_ipv4;
-            totals.foreign += c.foreign;
-            totals.invalid += c.invalid;
-            totals.dropped += c.values_dropped + c.instances_dropped;
-            ProcessReport {
-                id: p,
-                port: endpoints[p].address.port(),
-                recv_buffer: endpoints[p].recv_buffer,
-                role: roles[p],
-                crash_after: config.crash.get(&p).copied(),
-                crashed_ms: crashed_at.get(&p).copied().map(millis),
-                steps: node.steps,
-                delivered: node.deliveries.len(),
-                counters: node.counters,
-                socket,
-            }
+        .map(|(p, (node, socket))| ProcessRecord {
+            role: if config.is_byzantine(p) {
+                Role::Byzantine
+            } else if node.crashed {
+                Role::Crashed
+            } else {
+                Role::Correct
+            },
+            port: endpoints[p].address.port(),
+            recv_buffer: endpoints[p].recv_buffer,
+            crash_after: config.crash.get(&p).copied(),
+            crashed_ms: crashed_at.get(&p).copied(),
+            steps: node.steps,
+            deliveries: node
+                .deliveries
+                .iter()
+                .map(|&(i, v)| (i, v, delivered_at.get(&(p, i)).copied()))
+                .collect(),
+            broadcasts: node
+                .broadcasts
+                .iter()
+                .map(|(i, v)| (*i, v.clone(), broadcast_at.get(i).copied()))
+                .collect(),
+            sent: node.slots.iter().map(|(i, s)| (*i, s.sent)).collect(),
+            counters: node.counters,
+            socket,
         })
         .collect();
-    RunReport {
-        protocol: ir.name.clone(),
-        n,
-        f: config.f,
-        outcome,
-        seconds: elapsed.as_secs_f64(),
-        processes,
-        instances,
-        totals,
-        violations,
-    }
+    let schedule: Vec<Instance> = schedule.iter().map(|(i, _)| *i).collect();
+    assemble(
+        &ir.name,
+        config.f,
+        &schedule,
+        records,
+        timed_out,
+        elapsed.as_secs_f64(),
+    )
 }

@@ -1,0 +1,134 @@
+//! `distgen cluster`: N `distgen node` processes on 127.0.0.1, driven and
+//! judged like `distgen run`.
+
+use super::input;
+use super::run::{crashes, ids};
+use anyhow::{bail, Context, Result};
+use deploy::cluster::{run_cluster, ClusterConfig};
+use distgen::actors::RunConfig;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Options of `distgen cluster`.
+///
+/// Exit status as for `distgen run`: 0 if validity, agreement and integrity
+/// held over the correct nodes, 1 otherwise, 2 on bad input.
+#[derive(clap::Args)]
+pub struct Args {
+    /// A `.rs` file containing `protocol! { ... }` invocations.
+    pub file: PathBuf,
+    /// The protocol to run when the file has several.
+    #[arg(long, value_name = "NAME")]
+    pub protocol: Option<String>,
+    /// Number of nodes.
+    #[arg(long)]
+    pub n: usize,
+    /// Fault bound.
+    #[arg(long)]
+    pub f: usize,
+    /// Broadcasts in all, assigned to the `--from` nodes in turn.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub broadcasts: usize,
+    /// The nodes that broadcast: `all` or ids like `0,3`.
+    #[arg(long, value_name = "IDS", default_value = "all")]
+    pub from: String,
+    /// Byzantine nodes: ids like `5,6`.
+    #[arg(long, value_name = "IDS")]
+    pub byzantine: Option<String>,
+    /// Nodes that crash: ids like `0,2`, each optionally `ID:STEPS`.
+    #[arg(long, value_name = "IDS")]
+    pub crash: Option<String>,
+    /// Network messages a crashing node sends before it stops.
+    #[arg(long, value_name = "STEPS", default_value_t = 1)]
+    pub crash_after: u64,
+    /// Nodes to kill with SIGKILL, as `ID:K`: once node ID delivered K
+    /// instances (0: before any broadcast).
+    #[arg(long, value_name = "ID:K")]
+    pub kill: Option<String>,
+    /// Every node drops each incoming datagram with probability P.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub loss: f64,
+    /// Stop after this many seconds at the latest.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Stop when nothing was heard from any node for this many seconds (a
+    /// burst of broadcasts can keep nodes busy but silent for seconds).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub quiet: f64,
+    /// Print the report as JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `distgen cluster`.
+pub fn main(args: Args) -> Result<ExitCode> {
+    let protocols = input::load(&args.file)?;
+    let ir = input::pick(&protocols, args.protocol.as_deref())?;
+    for (name, secs) in [("--timeout", args.timeout), ("--quiet", args.quiet)] {
+        if !(secs.is_finite() && secs > 0.0) {
+            bail!("{name} must be a positive number of seconds");
+        }
+    }
+    if !(0.0..1.0).contains(&args.loss) {
+        bail!("--loss must be in 0..1");
+    }
+    let mut run = RunConfig::new(args.n, args.f);
+    run.broadcasts = args.broadcasts;
+    run.from = ids("from", &args.from, args.n)?;
+    run.crash = match &args.crash {
+        Some(text) => crashes(text, args.crash_after)?,
+        None => BTreeMap::new(),
+    };
+    run.byzantine = match &args.byzantine {
+        Some(text) => ids("byzantine", text, args.n)?,
+        None => Vec::new(),
+    };
+    run.timeout = Duration::from_secs_f64(args.timeout);
+    run.quiet = Duration::from_secs_f64(args.quiet);
+    let kill = match &args.kill {
+        Some(text) => kills(text)?,
+        None => BTreeMap::new(),
+    };
+    let config = ClusterConfig {
+        binary: std::env::current_exe().context("cannot find the distgen binary")?,
+        file: args.file.clone(),
+        protocol: args.protocol.clone(),
+        run,
+        kill,
+        loss: args.loss,
+    };
+    let report = run_cluster(ir, &config)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(if report.holds() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `ID:K` pairs.
+fn kills(text: &str) -> Result<BTreeMap<usize, usize>> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|item| {
+            let (id, k) = item
+                .split_once(':')
+                .with_context(|| format!("--kill: `{item}` is not ID:K"))?;
+            let id = id
+                .trim()
+                .parse()
+                .with_context(|| format!("--kill: `{id}` is not a node id"))?;
+            let k = k
+                .trim()
+                .parse()
+                .with_context(|| format!("--kill: `{k}` is not a number"))?;
+            Ok((id, k))
+        })
+        .collect()
+}

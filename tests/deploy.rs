@@ -1,0 +1,390 @@
+//! Deployed nodes: one OS process per node on 127.0.0.1, authenticated links.
+//! Every run is bounded by a number of broadcasts and a timeout; ports are
+//! chosen by the system.
+
+mod common;
+
+use common::distgen;
+use deploy::auth::{Links, HEADER, TAG};
+use deploy::cluster::terminate;
+use deploy::keys::Secret;
+use deploy::node::{now_us, Line};
+use deploy::peers::render;
+use distgen::actors::wire::{self, Instance, Packet, Payload};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn bracha_at_n4_with_a_byzantine_node_agrees() {
+    let (code, out, err) = distgen(&[
+        "cluster",
+        "examples/bracha.rs",
+        "--n",
+        "4",
+        "--f",
+        "1",
+        "--byzantine",
+        "3",
+        "--broadcasts",
+        "20",
+        "--timeout",
+        "60",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let r = json(&out);
+    assert_eq!(r["outcome"], "complete", "{out}");
+    assert_eq!(r["violations"].as_array().unwrap().len(), 0);
+    assert_eq!(r["processes"][3]["role"], "byzantine");
+    let instances = r["instances"].as_array().unwrap();
+    assert_eq!(instances.len(), 20);
+    for i in instances {
+        let d = &i["delivered"];
+        assert!(d[0].is_u64() && d[0] == d[1] && d[1] == d[2], "{i}");
+        if i["instance"]["origin"] == 3 {
+            assert_eq!(i["values"].as_array().unwrap().len(), 2, "it equivocated");
+        } else {
+            assert_eq!(i["values"][0], d[0]);
+        }
+    }
+    // The Byzantine node's equivocations were sent on authenticated links:
+    // authentic, so not counted as forged.
+    assert!(r["processes"][3]["counters"]["sent"].as_u64().unwrap() > 0);
+    assert_eq!(r["totals"]["forged"], 0);
+}
+
+#[test]
+fn best_effort_with_a_killed_node_shows_the_missing_deliveries() {
+    let (code, out, err) = distgen(&[
+        "cluster",
+        "examples/best_effort.rs",
+        "--n",
+        "4",
+        "--f",
+        "0",
+        "--broadcasts",
+        "8",
+        "--kill",
+        "3:0",
+        "--quiet",
+        "1",
+        "--timeout",
+        "60",
+    ]);
+    assert_eq!(code, 0, "the dead node is not judged: {err}\n{out}");
+    assert!(out.contains("dead: p3"), "{out}");
+    assert!(out.contains("p3 (dead)"), "{out}");
+    assert!(out.contains("quiescent"), "{out}");
+    // Its own two instances were never broadcast; the others reached all
+    // live nodes but not p3.
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(rows.len(), 8, "{out}");
+    for row in rows {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        if row.starts_with("3.") {
+            assert_eq!(cells[1..6], ["-", "-", "-", "-", "-"], "{row}");
+        } else {
+            assert_eq!(cells[2], cells[1], "{row}");
+            assert_eq!(cells[3..5], [cells[1], cells[1]], "{row}");
+            assert_eq!(cells[5], "-", "{row}");
+        }
+    }
+}
+
+#[test]
+fn a_node_killed_mid_run_leaves_eager_reliable_broadcast_delivering() {
+    let (code, out, err) = distgen(&[
+        "cluster",
+        "examples/eager_reliable.rs",
+        "--n",
+        "4",
+        "--f",
+        "1",
+        "--from",
+        "0,1,2",
+        "--broadcasts",
+        "150",
+        "--kill",
+        "3:10",
+        "--timeout",
+        "60",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let r = json(&out);
+    assert_eq!(r["processes"][3]["role"], "dead", "{out}");
+    assert_eq!(r["outcome"], "complete", "{out}");
+    for i in r["instances"].as_array().unwrap() {
+        assert!((0..3).all(|p| i["delivered"][p].is_u64()), "{i}");
+    }
+}
+
+#[test]
+fn a_peers_file_with_errors_exits_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    Secret::generate()
+        .unwrap()
+        .write(&dir.path().join("k.key"))
+        .unwrap();
+    let node =
+        |id: usize, port: u16| format!("[[node]]\nid = {id}\naddress = \"127.0.0.1:{port}\"\n");
+    let good = format!("secret = \"k.key\"\n{}{}", node(0, 1), node(1, 2));
+    let cases = [
+        (good.clone(), "7", "no node with id 7"),
+        (
+            format!("secret = \"k.key\"\n{}{}", node(0, 1), node(1, 1)),
+            "0",
+            "both have address 127.0.0.1:1",
+        ),
+        (
+            format!("secret = \"gone.key\"\n{}{}", node(0, 1), node(1, 2)),
+            "0",
+            "cannot read the secret file",
+        ),
+        (
+            format!("secret = \"k.key\"\n{}{}", node(0, 1), node(0, 2)),
+            "0",
+            "node id 0 appears twice",
+        ),
+        ("secret = ".to_string(), "0", "peers file"),
+    ];
+    for (k, (text, id, expected)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("peers{k}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let (code, _, err) = distgen(&[
+            "node",
+            "examples/bracha.rs",
+            "--id",
+            id,
+            "--peers",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{text}");
+        assert!(err.contains(expected), "{err}");
+    }
+}
+
+/// A node process and its parsed lines; killed when dropped (a failed test
+/// leaves no process behind).
+struct NodeProcess {
+    child: Child,
+    lines: mpsc::Receiver<Line>,
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_node(peers: &Path, id: usize) -> NodeProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_distgen"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "node",
+            "examples/bracha.rs",
+            "--id",
+            &id.to_string(),
+            "--json",
+            "--peers",
+        ])
+        .arg(peers)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("distgen node starts");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx
+                .send(serde_json::from_str(&line).expect("a JSON line"))
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+    NodeProcess { child, lines }
+}
+
+/// The next line of `node` satisfying `pred`, within 30 s.
+fn wait_for(node: &NodeProcess, mut pred: impl FnMut(&Line) -> bool) -> Line {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = node.lines.recv_timeout(left).expect("a line in time");
+        if pred(&line) {
+            return line;
+        }
+    }
+}
+
+/// The forged traffic, each datagram with the counter it must land in
+/// (`valid`: accepted): made with node 3's links to node 0.
+fn junk(links: &mut Links, body: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut junk: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut random = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    // 50 authentic acks of nothing (harmless), each replayed 49 times.
+    let authentic: Vec<Vec<u8>> = (0..50)
+        .map(|k| {
+            links
+                .seal(0, &wire::encode(&Packet::Ack { id: 1 << 40 | k }).unwrap())
+                .unwrap()
+        })
+        .collect();
+    for d in &authentic {
+        junk.push(("valid", d.clone()));
+        for _ in 0..49 {
+            junk.push(("replayed", d.clone()));
+        }
+    }
+    for k in 0..2_000 {
+        // An authentic datagram with one byte changed after the header.
+        let mut d = links.seal(0, body).unwrap();
+        let at = HEADER + (k % (d.len() - HEADER));
+        d[at] ^= 1 << (k % 8);
+        junk.push(("forged", d));
+    }
+    for _ in 0..2_000 {
+        // Node 3 claims to be node 1 (its key is not the 0-1 link key).
+        let mut d = links.seal(0, body).unwrap();
+        d[4..6].copy_from_slice(&1u16.to_be_bytes());
+        junk.push(("forged", d));
+    }
+    for _ in 0..1_000 {
+        // Authentic, but for node 1: sent to node 0.
+        junk.push(("forged", links.seal(1, body).unwrap()));
+    }
+    for k in 0..1_500 {
+        let d = links.seal(0, body).unwrap();
+        let len = k % (HEADER + TAG);
+        junk.push(("malformed", d[..len].to_vec()));
+    }
+    for k in 0..1_000 {
+        let len = 1 + (random() % 1400) as usize;
+        let mut d: Vec<u8> = (0..len).map(|_| random() as u8).collect();
+        if k % 2 == 0 && d.len() >= HEADER + TAG {
+            d[..4].copy_from_slice(b"DGN1");
+            d[4..8].copy_from_slice(&[0, 3, 0, 0]);
+            junk.push(("forged", d));
+        } else {
+            junk.push(("malformed", d));
+        }
+    }
+    junk
+}
+
+/// 10,000 datagrams of forged traffic: bad MACs, a node claiming another's
+/// identity, misaddressed, replays of authentic datagrams, truncated and
+/// random ones. The attacker holds node 3's key (an insider, so it can make
+/// authentic datagrams to replay); node 3 takes no part in the protocol, a
+/// crash that Bracha at N = 4, F = 1 tolerates.
+#[test]
+fn forged_traffic_is_dropped_and_counted_and_deliveries_are_unaffected() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = Secret::generate().unwrap();
+    secret.write(&dir.path().join("k.key")).unwrap();
+    let sockets: Vec<UdpSocket> = (0..4)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let addresses: Vec<SocketAddr> = sockets.iter().map(|s| s.local_addr().unwrap()).collect();
+    let attacker = sockets.into_iter().nth(3).unwrap();
+    let peers = dir.path().join("peers.toml");
+    std::fs::write(&peers, render(&addresses, Path::new("k.key"))).unwrap();
+    let mut nodes: Vec<NodeProcess> = (0..3).map(|p| start_node(&peers, p)).collect();
+    for node in &nodes {
+        wait_for(node, |l| matches!(l, Line::Ready { .. }));
+    }
+    for (p, node) in nodes.iter_mut().enumerate().take(2) {
+        let stdin = node.child.stdin.as_mut().unwrap();
+        for k in 0..10 {
+            writeln!(stdin, "broadcast {}", 1000 * (p + 1) + k).unwrap();
+        }
+        stdin.flush().unwrap();
+    }
+
+    let mut links = Links::new(&secret, 3, 4, now_us());
+    let forged_value = 666;
+    let body = wire::encode(&Packet::Data {
+        id: 0,
+        payload: Payload {
+            instance: Instance { origin: 0, seq: 0 },
+            msg: 1,
+            value: forged_value,
+        },
+    })
+    .unwrap();
+    let mut expected = BTreeMap::from([("forged", 0u64), ("replayed", 0), ("malformed", 0)]);
+    let junk = junk(&mut links, &body);
+    assert_eq!(junk.len(), 10_000);
+    for (i, (kind, d)) in junk.iter().enumerate() {
+        if let Some(k) = expected.get_mut(kind) {
+            *k += 1;
+        }
+        attacker.send_to(d, addresses[0]).unwrap();
+        if i % 100 == 99 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    // Every correct node delivers the 20 instances, the origins' values.
+    let mut delivered = vec![BTreeMap::new(); 3];
+    for (p, node) in nodes.iter().enumerate() {
+        while delivered[p].len() < 20 {
+            if let Line::Deliver {
+                instance, value, ..
+            } = wait_for(node, |l| matches!(l, Line::Deliver { .. }))
+            {
+                delivered[p].insert(instance, value);
+            }
+        }
+    }
+    for d in &delivered {
+        assert!(
+            d.iter()
+                .all(|(i, &v)| v == 1000 * (i.origin as u64 + 1) + u64::from(i.seq)),
+            "{d:?}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let mut stopped = Vec::new();
+    for node in &mut nodes {
+        terminate(&node.child);
+        stopped.push(wait_for(node, |l| matches!(l, Line::Stopped { .. })));
+    }
+    let Line::Stopped {
+        socket,
+        counters,
+        delivered: count,
+        ..
+    } = &stopped[0]
+    else {
+        unreachable!()
+    };
+    eprintln!("node 0: {socket:?} {counters:?}");
+    assert_eq!(*count, 20);
+    assert_eq!(socket.forged, expected["forged"], "{socket:?}");
+    assert_eq!(socket.replayed, expected["replayed"], "{socket:?}");
+    assert_eq!(socket.malformed, expected["malformed"], "{socket:?}");
+    assert_eq!(counters.invalid, 0);
+}
