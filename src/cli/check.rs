@@ -5,6 +5,7 @@ use anyhow::{bail, Result};
 use distgen::checker::{self, report, Config, Limits, Scenario, Verdict};
 use distgen::ir::FaultModel;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Options of `distgen check`.

@@ -7,7 +7,6 @@ use anyhow::{bail, Context, Result};
 use deploy::cluster::{run_cluster, ClusterConfig};
 use distgen::actors::RunConfig;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,11 +16,8 @@ use std::time::Duration;
 /// held over the correct nodes, 1 otherwise, 2 on bad input.
 #[derive(clap::Args)]
 pub struct Args {
-    /// A `.rs` file containing `protocol! { ... }` invocations.
-    pub file: PathBuf,
-    /// The protocol to run when the file has several.
-    #[arg(long, value_name = "NAME")]
-    pub protocol: Option<String>,
+    #[command(flatten)]
+    pub protocol: input::ProtocolArgs,
     /// Number of nodes.
     #[arg(long)]
     pub n: usize,
@@ -64,8 +60,7 @@ pub struct Args {
 
 /// Runs `distgen cluster`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let protocols = input::load(&args.file)?;
-    let ir = input::pick(&protocols, args.protocol.as_deref())?;
+    let ir = &args.protocol.load_one()?;
     for (name, secs) in [("--timeout", args.timeout), ("--quiet", args.quiet)] {
         if !(secs.is_finite() && secs > 0.0) {
             bail!("{name} must be a positive number of seconds");
@@ -93,8 +88,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
     };
     let config = ClusterConfig {
         binary: std::env::current_exe().context("cannot find the distgen binary")?,
-        file: args.file.clone(),
-        protocol: args.protocol.clone(),
+        file: args.protocol.file.clone(),
+        protocol: args.protocol.protocol.clone(),
         run,
         kill,
         loss: args.loss,

@@ -22,17 +22,14 @@ use std::sync::mpsc;
 /// (a peers file with errors, an unknown id).
 #[derive(clap::Args)]
 pub struct Args {
-    /// A `.rs` file containing `protocol! { ... }` invocations.
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub protocol: input::ProtocolArgs,
     /// This node's id in the peers file.
     #[arg(long)]
     pub id: usize,
     /// The peers file: every node's id and host:port, and the secret file.
     #[arg(long, value_name = "PEERS.toml")]
     pub peers: PathBuf,
-    /// The protocol to run when the file has several.
-    #[arg(long, value_name = "NAME")]
-    pub protocol: Option<String>,
     /// Fault bound the protocol is instantiated with (N is the number of
     /// nodes in the peers file; default: as for `distgen run`).
     #[arg(long)]
@@ -63,8 +60,7 @@ pub struct Args {
 
 /// Runs `distgen node`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let protocols = input::load(&args.file)?;
-    let ir = input::pick(&protocols, args.protocol.as_deref())?;
+    let ir = &args.protocol.load_one()?;
     let peers = Peers::load(&args.peers)?;
     peers.check_id(args.id, &args.peers)?;
     let f = match args.f {

@@ -54,7 +54,8 @@ pub fn of_run(report: &RunReport, index: usize) -> Option<Chart> {
             process: p.id,
             kind: match p.role {
                 Role::Correct => LaneKind::Correct,
-                Role::Crashed => LaneKind::Crashed,
+                // A killed node is drawn as crashed: it stopped, and nothing after that is known.
+                Role::Crashed | Role::Dead => LaneKind::Crashed,
                 Role::Byzantine => LaneKind::Byzantine,
             },
         })
