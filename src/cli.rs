@@ -6,3 +6,4 @@ pub mod input;
 pub mod learn;
 pub mod promela;
 pub mod run;
+pub mod ta;

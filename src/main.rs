@@ -28,6 +28,8 @@ enum Command {
     Explore(cli::explore::Args),
     /// Write a PROMELA model of a protocol for Spin.
     Promela(cli::promela::Args),
+    /// Write a protocol's threshold automaton in ByMC's `.ta` syntax (for ByMC and TACO).
+    Ta(cli::ta::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::main(args),
         Command::Explore(args) => cli::explore::main(args),
         Command::Promela(args) => cli::promela::main(args),
+        Command::Ta(args) => cli::ta::main(args),
     };
     match result {
         Ok(code) => code,

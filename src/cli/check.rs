@@ -36,6 +36,10 @@ pub struct Args {
     /// compact model's verdicts.
     #[arg(long)]
     pub plain: bool,
+    /// Check for every N that `requires` allows (threshold automata checked
+    /// with TACO): safety for all N, liveness only at instances.
+    #[arg(long, conflicts_with_all = ["n", "f", "plain"])]
+    pub all_n: bool,
     /// Stop a run after generating this many states (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().max_states)]
     pub max_states: usize,
@@ -86,6 +90,9 @@ pub fn main(args: Args) -> Result<ExitCode> {
         Some(name) => vec![input::pick(&protocols, Some(name))?.clone()],
         None => protocols,
     };
+    if args.all_n {
+        return super::ta::check_all_n(&selected, args.faults, args.json);
+    }
     let limits = Limits {
         max_states: args.max_states,
         timeout_secs: args.timeout,
