@@ -43,10 +43,13 @@
 //!   the assumption is `0 <= F < N` alone, and [`ThresholdAutomaton::assumption`]
 //!   says so.
 //! - *Specifications* (safety, for TACO: reachability of a bad
-//!   configuration): agreement's consistency `[](d0 == 0 || d1 == 0)`, and,
-//!   when the broadcaster is correct, integrity `[](d1 == 0)`. A process
-//!   delivers at most once by construction (a delivery leads to locations
-//!   that never deliver again).
+//!   configuration): with a Byzantine broadcaster, agreement's consistency
+//!   `[](d0 == 0 || d1 == 0)`; with a correct one, integrity `[](d1 == 0)`,
+//!   which implies consistency there (two different values delivered means
+//!   1 delivered). A process delivers at most once by construction (a
+//!   delivery leads to locations that never deliver again).
+//!   [`ThresholdAutomaton::proves`] lists the properties a safe automaton
+//!   proves.
 //!
 //! # Why safe in the automaton means safe at every N
 //!
@@ -242,6 +245,18 @@ pub struct ThresholdAutomaton {
     pub specs: Vec<SafetyProperty>,
     /// Local states before merging.
     pub local_states: usize,
+}
+
+impl ThresholdAutomaton {
+    /// The properties that hold for all allowed N when no specification is
+    /// violated: consistency and, with a correct broadcaster, integrity.
+    pub fn proves(&self) -> Vec<SafetyProperty> {
+        if self.scenario == Scenario::ByzantineBroadcaster {
+            vec![SafetyProperty::Consistency]
+        } else {
+            SAFETY.to_vec()
+        }
+    }
 }
 
 /// Why a protocol has no threshold automaton.

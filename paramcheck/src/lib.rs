@@ -25,6 +25,9 @@ pub struct Options {
     pub backend: Backend,
     /// Limits of the explicit checker that replays a counterexample.
     pub replay: Limits,
+    /// Whether to check liveness with the explicit checker at the default
+    /// instances of each scenario once safety is proven for all N.
+    pub instances: bool,
 }
 
 impl Default for Options {
@@ -32,6 +35,7 @@ impl Default for Options {
         Options {
             backend: Backend::Smt,
             replay: Limits::default(),
+            instances: true,
         }
     }
 }
@@ -48,8 +52,10 @@ pub struct AllNResult {
     /// The (N, F) covered, in words: `N > 3 * F`.
     pub assumption: String,
     /// Verified: every property of `properties_proven` holds for every
-    /// allowed N. Violated: the explicit checker confirmed a violation at
-    /// `counterexample_at`. Unknown: neither (with the reason).
+    /// allowed N, and (with [`Options::instances`]) the others hold at the
+    /// default instances. Violated: the explicit checker confirmed a
+    /// violation at `counterexample_at` (TACO's counterexample, or a default
+    /// instance for liveness). Unknown: neither (with the reason).
     pub verdict: Verdict,
     /// The (N, F) of TACO's counterexample, if any.
     pub counterexample_at: Option<(usize, usize)>,
@@ -63,22 +69,39 @@ pub struct AllNResult {
     pub rules: usize,
     /// Which checker answered.
     pub backend: Backend,
-    /// Wall-clock seconds (translation, TACO, replay).
+    /// Wall-clock seconds in all (translation, TACO, explicit checker).
     pub seconds: f64,
+    /// Wall-clock seconds in TACO alone.
+    pub taco_seconds: f64,
 }
 
 /// Checks `ir` under `faults` for all N, one result per scenario.
 pub fn check_all_n(ir: &ProtocolIr, faults: FaultModel, options: &Options) -> Vec<AllNResult> {
-    Scenario::of(faults)
-        .iter()
-        .map(|&s| check_scenario(ir, s, options))
-        .collect()
+    // One thread per scenario: each runs its own z3 processes.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = Scenario::of(faults)
+            .iter()
+            .map(|&s| scope.spawn(move || check_scenario(ir, s, options)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(Scenario::of(faults))
+            .map(|(h, &s)| {
+                h.join().unwrap_or_else(|_| {
+                    let mut r = blank(ir, s, options);
+                    r.verdict = Verdict::Unknown {
+                        reason: "the parameterized check panicked".into(),
+                    };
+                    r
+                })
+            })
+            .collect()
+    })
 }
 
-/// Checks `ir` in one scenario for all N.
-pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
-    let start = Instant::now();
-    let mut result = AllNResult {
+/// A result with nothing found yet.
+fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
+    AllNResult {
         protocol: ir.name.clone(),
         faults: ta::faults_of(scenario),
         scenario,
@@ -93,7 +116,14 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
         rules: 0,
         backend: options.backend,
         seconds: 0.0,
-    };
+        taco_seconds: 0.0,
+    }
+}
+
+/// Checks `ir` in one scenario for all N.
+pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
+    let start = Instant::now();
+    let mut result = blank(ir, scenario, options);
     let automaton = match ta::translate(ir, scenario) {
         Ok(a) => a,
         Err(e) => {
@@ -107,22 +137,82 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
     result.assumption = automaton.assumption.clone();
     result.locations = automaton.locations.len();
     result.rules = automaton.rules.len();
+    let taco_start = Instant::now();
     let answer = taco::check(&automaton, options.backend);
+    result.taco_seconds = taco_start.elapsed().as_secs_f64();
     result.verdict = match answer {
         taco::Answer::Safe => {
-            result.properties_proven = names(&automaton.specs);
-            Verdict::Verified
+            result.properties_proven = names(&automaton.proves());
+            if options.instances {
+                let (verdict, at) = liveness_at_instances(ir, scenario, options.replay);
+                result.counterexample_at = at;
+                verdict
+            } else {
+                Verdict::Verified
+            }
         }
         taco::Answer::Unknown(reason) => Verdict::Unknown { reason },
         taco::Answer::Unsafe { violated, n, f } => {
             // TACO stops at the first violation: the other specifications
-            // are not proven either.
+            // are not proven either. Look for a counterexample small enough
+            // for the explicit checker.
+            let taco_start = Instant::now();
+            let (n, f) = small_counterexample(&automaton, options.backend).unwrap_or((n, f));
+            result.taco_seconds += taco_start.elapsed().as_secs_f64();
             result.counterexample_at = Some((n, f));
             replay(ir, scenario, n, f, &violated, options.replay)
         }
     };
     result.seconds = start.elapsed().as_secs_f64();
     result
+}
+
+/// Bounds on N tried, in turn, to find a counterexample the explicit checker
+/// can replay quickly.
+const SMALL_N: [usize; 3] = [5, 8, checker::model::MAX_N];
+
+/// A counterexample of the automaton with N <= 16, the smallest bound of
+/// [`SMALL_N`] that has one, if any.
+fn small_counterexample(automaton: &ta::ThresholdAutomaton, backend: Backend) -> Option<(usize, usize)> {
+    SMALL_N.iter().find_map(|&bound| {
+        let mut capped = automaton.clone();
+        capped.assumptions.push(format!("N <= {bound}"));
+        match taco::check(&capped, backend) {
+            taco::Answer::Unsafe { n, f, .. } => Some((n, f)),
+            _ => None,
+        }
+    })
+}
+
+/// The explicit checker on the default instances of `scenario`, for the
+/// properties that are not proven for all N (liveness): verified, or the
+/// first violation (with its (N, F)), or unknown.
+fn liveness_at_instances(
+    ir: &ProtocolIr,
+    scenario: Scenario,
+    limits: Limits,
+) -> (Verdict, Option<(usize, usize)>) {
+    let configs: Vec<Config> = checker::default_configs(ir, ta::faults_of(scenario))
+        .into_iter()
+        .filter(|c| c.scenario == scenario)
+        .collect();
+    let mut unknown = None;
+    for config in configs {
+        match checker::check(ir, config, limits).verdict {
+            Verdict::Violated(v) => return (Verdict::Violated(v), Some((config.n, config.f))),
+            Verdict::Unknown { reason } => {
+                unknown.get_or_insert(format!(
+                    "safety proven for all N; liveness unknown at N={}, F={}: {reason}",
+                    config.n, config.f
+                ));
+            }
+            Verdict::Verified => {}
+        }
+    }
+    match unknown {
+        Some(reason) => (Verdict::Unknown { reason }, None),
+        None => (Verdict::Verified, None),
+    }
 }
 
 fn names(props: &[SafetyProperty]) -> Vec<String> {
@@ -173,4 +263,10 @@ fn replay(
 /// The word for a verdict: `verified`, `violated` or `unknown`.
 pub fn verdict_word(v: &Verdict) -> &'static str {
     checker::report::verdict_word(v)
+}
+
+/// Runs TACO on a `.ta` text as it is (for experiments and benchmarks):
+/// `Ok(true)` safe, `Ok(false)` unsafe, `Err` unknown.
+pub fn check_ta_text(text: &str, backend: Backend) -> Result<bool, String> {
+    taco::check_text(text, backend)
 }

@@ -91,6 +91,18 @@ where
     PREPROCESSORS.iter().map(|p| p.clone().into()).collect()
 }
 
+/// Checks a `.ta` text: safe, unsafe, or unknown with the reason.
+pub fn check_text(text: &str, backend: Backend) -> Result<bool, String> {
+    let (gta, spec) = ByMCParser::new()
+        .parse_ta_and_spec(text)
+        .map_err(|e| format!("{e:#}"))?;
+    match run(gta, spec, backend)? {
+        ModelCheckerResult::SAFE => Ok(true),
+        ModelCheckerResult::UNSAFE(_) => Ok(false),
+        ModelCheckerResult::UNKNOWN(p) => Err(p.join(", ")),
+    }
+}
+
 /// Checks every specification of `ta` with `backend`.
 pub fn check(ta: &ThresholdAutomaton, backend: Backend) -> Answer {
     let text = bymc::print(ta);

@@ -140,8 +140,13 @@ pub fn render(r: &AllNResult) -> String {
         Verdict::Unknown { reason } => out.push_str(&format!("\n    {reason}")),
         Verdict::Violated(v) => {
             let (n, f) = r.counterexample_at.unwrap_or_default();
+            let how = if r.properties_proven.is_empty() {
+                "TACO's counterexample, confirmed by the explicit checker"
+            } else {
+                "safety holds for all N; the explicit checker at a default instance"
+            };
             out.push_str(&format!(
-                "\n    {} violated at N={n}, F={f} (TACO's counterexample, confirmed by the explicit checker): {}\n    counterexample:",
+                "\n    {} violated at N={n}, F={f} ({how}): {}\n    counterexample:",
                 v.property, v.detail
             ));
             for (i, line) in v.trace.iter().enumerate() {
@@ -186,6 +191,7 @@ pub fn row_json(r: &AllNResult) -> Value {
         "detail": detail,
         "states": null,
         "seconds": r.seconds,
+        "taco_seconds": r.taco_seconds,
         "trace": trace,
         "properties_proven": r.properties_proven,
         "instance_only": r.instance_only,

@@ -512,10 +512,13 @@ fn quotient(
             });
         }
     }
-    let mut specs = vec![SafetyProperty::Consistency];
-    if scenario != Scenario::ByzantineBroadcaster {
-        specs.push(SafetyProperty::Integrity);
-    }
+    // With a correct broadcaster, a violation of consistency (d0 >= 1 and
+    // d1 >= 1) violates integrity (d1 >= 1): integrity alone decides both.
+    let specs = if scenario == Scenario::ByzantineBroadcaster {
+        vec![SafetyProperty::Consistency]
+    } else {
+        vec![SafetyProperty::Integrity]
+    };
     ThresholdAutomaton {
         protocol: ctx.ir.name.clone(),
         scenario,

@@ -32,7 +32,8 @@ fn bracha_merges_the_values_it_no_longer_needs() {
 fn a_correct_broadcaster_has_its_own_locations() {
     let ta = translate(&bracha(), Scenario::CorrectBroadcaster).expect("linear");
     assert!(ta.locations.iter().any(|l| l.describe.starts_with("broadcaster")));
-    assert_eq!(ta.specs, SAFETY.to_vec());
+    assert_eq!(ta.specs, vec![SafetyProperty::Integrity]);
+    assert_eq!(ta.proves(), SAFETY.to_vec());
     let text = bymc::print(&ta);
     assert!(text.contains("bInitial0 == 1;"), "{text}");
     assert!(!text.contains("bInitial1 >= 1"), "nobody sends Initial(1): {text}");
