@@ -44,7 +44,11 @@ fn main() -> Result<(), String> {
         Verdict::Verified => format!("proven: {}", r.properties_proven.join(", ")),
         Verdict::Violated(v) => {
             let (n, f) = r.counterexample_at.unwrap_or_default();
-            format!("{} at N={n} F={f}, trace of {} steps", v.property, v.trace.len())
+            format!(
+                "{} at N={n} F={f}, trace of {} steps",
+                v.property,
+                v.trace.len()
+            )
         }
         Verdict::Unknown { reason } => reason.clone(),
     };

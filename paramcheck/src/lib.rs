@@ -173,7 +173,10 @@ const SMALL_N: [usize; 3] = [5, 8, checker::model::MAX_N];
 
 /// A counterexample of the automaton with N <= 16, the smallest bound of
 /// [`SMALL_N`] that has one, if any.
-fn small_counterexample(automaton: &ta::ThresholdAutomaton, backend: Backend) -> Option<(usize, usize)> {
+fn small_counterexample(
+    automaton: &ta::ThresholdAutomaton,
+    backend: Backend,
+) -> Option<(usize, usize)> {
     SMALL_N.iter().find_map(|&bound| {
         let mut capped = automaton.clone();
         capped.assumptions.push(format!("N <= {bound}"));
@@ -240,11 +243,13 @@ fn replay(
         scenario,
     };
     let names: Vec<&str> = violated.iter().map(|p| p.name()).collect();
-    let unconfirmed = |why: String| Verdict::Unknown {
+    let unconfirmed = |why: String| {
+        Verdict::Unknown {
         reason: format!(
             "unknown (counterexample not confirmed at N={n}, F={f}): TACO found {} violated in the automaton; {why}",
             names.join(" and ")
         ),
+    }
     };
     if n > checker::model::MAX_N {
         return unconfirmed(format!(

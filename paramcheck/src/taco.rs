@@ -53,7 +53,9 @@ impl std::str::FromStr for Backend {
             "smt" => Ok(Backend::Smt),
             "acs" => Ok(Backend::Acs),
             "zcs" => Ok(Backend::Zcs),
-            _ => Err(format!("unknown TACO checker `{s}`; expected smt, acs or zcs")),
+            _ => Err(format!(
+                "unknown TACO checker `{s}`; expected smt, acs or zcs"
+            )),
         }
     }
 }
@@ -174,10 +176,12 @@ fn run(
         .map_err(|e| e.to_string())?
         .verify(abort)
         .map_err(|e| e.to_string()),
-        Backend::Acs => ACSModelChecker::new(Some(smt), None, preprocessors(), gta, spec.into_iter())
-            .map_err(|e| e.to_string())?
-            .verify(abort)
-            .map_err(|e| e.to_string()),
+        Backend::Acs => {
+            ACSModelChecker::new(Some(smt), None, preprocessors(), gta, spec.into_iter())
+                .map_err(|e| e.to_string())?
+                .verify(abort)
+                .map_err(|e| e.to_string())
+        }
         Backend::Zcs => ZCSModelChecker::new(
             Some((Some(smt), Some(BDDManagerConfig::new_oxidd()))),
             None,

@@ -17,8 +17,16 @@ fn assert_verified(ir: &ProtocolIr, faults: FaultModel) {
     let results = check_all_n(ir, faults, &Options::default());
     assert_eq!(results.len(), Scenario::of(faults).len());
     for r in results {
-        assert!(r.verdict.is_verified(), "{} {:?}: {:?}", ir.name, r.scenario, r.verdict);
-        assert!(r.properties_proven.contains(&"agreement (consistency)".to_string()));
+        assert!(
+            r.verdict.is_verified(),
+            "{} {:?}: {:?}",
+            ir.name,
+            r.scenario,
+            r.verdict
+        );
+        assert!(r
+            .properties_proven
+            .contains(&"agreement (consistency)".to_string()));
         assert_eq!(
             r.properties_proven.contains(&"integrity".to_string()),
             r.scenario != Scenario::ByzantineBroadcaster
@@ -42,20 +50,35 @@ fn assert_violated(ir: &ProtocolIr) -> (usize, usize, Property) {
 
 #[test]
 fn bracha_is_safe_for_all_n_in_both_byzantine_scenarios() {
-    assert_verified(&load(include_str!("../../examples/bracha.rs")), FaultModel::Byzantine);
+    assert_verified(
+        &load(include_str!("../../examples/bracha.rs")),
+        FaultModel::Byzantine,
+    );
 }
 
 #[test]
 fn the_other_references_are_safe_for_all_n() {
     for (src, faults) in [
-        (include_str!("../../examples/imbs_raynal.rs"), FaultModel::Byzantine),
+        (
+            include_str!("../../examples/imbs_raynal.rs"),
+            FaultModel::Byzantine,
+        ),
         (
             include_str!("../../examples/generated/learned_byzantine.rs"),
             FaultModel::Byzantine,
         ),
-        (include_str!("../../examples/eager_reliable.rs"), FaultModel::Crash),
-        (include_str!("../../examples/hadzilacos_toueg.rs"), FaultModel::Crash),
-        (include_str!("../../examples/best_effort.rs"), FaultModel::None),
+        (
+            include_str!("../../examples/eager_reliable.rs"),
+            FaultModel::Crash,
+        ),
+        (
+            include_str!("../../examples/hadzilacos_toueg.rs"),
+            FaultModel::Crash,
+        ),
+        (
+            include_str!("../../examples/best_effort.rs"),
+            FaultModel::None,
+        ),
     ] {
         assert_verified(&load(src), faults);
     }
@@ -102,5 +125,8 @@ fn bracha_ta_parses_with_taco_and_matches_the_golden_file() {
     assert_eq!(gta.locations().count(), ta.locations.len());
     assert_eq!(spec.into_iter().count(), 1);
     let golden = include_str!("golden/bracha_byzantine_broadcaster.ta");
-    assert_eq!(text, golden, "regenerate with `distgen ta examples/bracha.rs --scenario byzantine-broadcaster`");
+    assert_eq!(
+        text, golden,
+        "regenerate with `distgen ta examples/bracha.rs --scenario byzantine-broadcaster`"
+    );
 }

@@ -57,12 +57,15 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
             }
             for n in 1..=max_n {
                 for f in 0..n {
-                    if !ir.allows(n, f)
-                        || (scenario == Scenario::ByzantineBroadcaster && f == 0)
-                    {
+                    if !ir.allows(n, f) || (scenario == Scenario::ByzantineBroadcaster && f == 0) {
                         continue;
                     }
-                    let config = Config { faults, n, f, scenario };
+                    let config = Config {
+                        faults,
+                        n,
+                        f,
+                        scenario,
+                    };
                     let r = checker::check(&ir, config, limits);
                     instances += 1;
                     if let Verdict::Violated(v) = &r.verdict {

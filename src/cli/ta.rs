@@ -55,7 +55,10 @@ pub fn main(args: Args) -> Result<ExitCode> {
     let scenarios = Scenario::of(faults);
     let scenario = match args.scenario {
         Some(s) if !scenarios.contains(&s) => {
-            bail!("scenario {} is not one of the {faults} fault model", s.name())
+            bail!(
+                "scenario {} is not one of the {faults} fault model",
+                s.name()
+            )
         }
         Some(s) => s,
         None => scenarios[0],

@@ -60,11 +60,7 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
         let _ = writeln!(out, "    {}: [{i}]; // {}{merged}", l.name, l.describe);
     }
     let _ = writeln!(out, "  }}");
-    let _ = writeln!(
-        out,
-        "  inits ({}) {{",
-        ta.locations.len() + ta.shared.len()
-    );
+    let _ = writeln!(out, "  inits ({}) {{", ta.locations.len() + ta.shared.len());
     for l in &ta.locations {
         let _ = writeln!(out, "    {} == {};", l.name, l.initial);
     }

@@ -244,7 +244,9 @@ fn scale(t: Threshold, k: i64) -> Result<Threshold, LinearError> {
         1 => Ok(t),
         -1 => Ok(negate(t)),
         0 => Ok(Threshold::linear(ParamLin::default())),
-        _ => Err(LinearError::Unsupported("a division multiplied by a constant")),
+        _ => Err(LinearError::Unsupported(
+            "a division multiplied by a constant",
+        )),
     }
 }
 

@@ -3,8 +3,7 @@
 
 use super::linear::{self, LinearError, ParamLin};
 use super::{
-    faults_of, Atom, Counter, Location, SafetyProperty, Shared, TaError, TaRule,
-    ThresholdAutomaton,
+    faults_of, Atom, Counter, Location, SafetyProperty, Shared, TaError, TaRule, ThresholdAutomaton,
 };
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
@@ -131,7 +130,10 @@ impl Ctx<'_> {
             match *g {
                 Guard::NotSent { msg } => {
                     let k = msg * VALUES as usize;
-                    if s.sent[k..k + VALUES as usize].iter().any(|&h| h != NOT_SENT) {
+                    if s.sent[k..k + VALUES as usize]
+                        .iter()
+                        .any(|&h| h != NOT_SENT)
+                    {
                         return None;
                     }
                 }
@@ -234,7 +236,11 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
             broadcaster: true,
             ..blank
         };
-        let effects = ir.broadcast.as_ref().map(|b| b.effects.clone()).unwrap_or_default();
+        let effects = ir
+            .broadcast
+            .as_ref()
+            .map(|b| b.effects.clone())
+            .unwrap_or_default();
         let (start, incs) = ctx.perform(&b, 0, &effects);
         for i in incs {
             ctx.shared[i].initial += 1;
@@ -243,7 +249,16 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
     }
     let edges = explore(&ctx, &initial, &mut states);
     let blocks = bisimulation(states.len(), &edges);
-    Ok(quotient(ctx, scenario, assumptions, assumption, &states, &initial, &edges, &blocks))
+    Ok(quotient(
+        ctx,
+        scenario,
+        assumptions,
+        assumption,
+        &states,
+        &initial,
+        &edges,
+        &blocks,
+    ))
 }
 
 /// The resilience condition as printed constraints, and in words.
@@ -390,9 +405,9 @@ fn explore(
                     let Some((guard, t, incs)) = ctx.edge(&states[i], r, v) else {
                         continue;
                     };
-                    let possible = guard.iter().all(|a| {
-                        positive[a.var] || !a.rhs.always_positive(ctx.f_min, ctx.f_fixed)
-                    });
+                    let possible = guard
+                        .iter()
+                        .all(|a| positive[a.var] || !a.rhs.always_positive(ctx.f_min, ctx.f_fixed));
                     if !possible {
                         continue;
                     }

@@ -21,7 +21,10 @@ fn bracha_merges_the_values_it_no_longer_needs() {
     assert_eq!(ta.locations.len(), 8, "{}", bymc::print(&ta));
     assert_eq!(ta.specs, vec![SafetyProperty::Consistency]);
     let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["nEcho0", "nEcho1", "nReady0", "nReady1", "d0", "d1"]);
+    assert_eq!(
+        names,
+        ["nEcho0", "nEcho1", "nReady0", "nReady1", "d0", "d1"]
+    );
     let text = bymc::print(&ta);
     assert!(text.contains("2 * nEcho0 >= N - F + 1"), "{text}");
     assert!(text.contains("nReady1 >= 1"), "{text}");
@@ -31,12 +34,18 @@ fn bracha_merges_the_values_it_no_longer_needs() {
 #[test]
 fn a_correct_broadcaster_has_its_own_locations() {
     let ta = translate(&bracha(), Scenario::CorrectBroadcaster).expect("linear");
-    assert!(ta.locations.iter().any(|l| l.describe.starts_with("broadcaster")));
+    assert!(ta
+        .locations
+        .iter()
+        .any(|l| l.describe.starts_with("broadcaster")));
     assert_eq!(ta.specs, vec![SafetyProperty::Integrity]);
     assert_eq!(ta.proves(), SAFETY.to_vec());
     let text = bymc::print(&ta);
     assert!(text.contains("bInitial0 == 1;"), "{text}");
-    assert!(!text.contains("bInitial1 >= 1"), "nobody sends Initial(1): {text}");
+    assert!(
+        !text.contains("bInitial1 >= 1"),
+        "nobody sends Initial(1): {text}"
+    );
     assert!(text.contains("N > 3 * F;"), "{text}");
 }
 
@@ -61,5 +70,8 @@ fn a_threshold_not_linear_in_n_and_f_is_refused() {
         g => g.clone(),
     };
     let err = translate(&ir, Scenario::CorrectBroadcaster).expect_err("not linear");
-    assert_eq!(err.to_string(), "threshold `F * F` is not linear in N and F");
+    assert_eq!(
+        err.to_string(),
+        "threshold `F * F` is not linear in N and F"
+    );
 }
