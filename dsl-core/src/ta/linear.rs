@@ -43,7 +43,7 @@ impl ParamLin {
     }
 
     /// `self + o`.
-    pub fn add(self, o: ParamLin) -> ParamLin {
+    pub fn plus(self, o: ParamLin) -> ParamLin {
         ParamLin {
             n: self.n + o.n,
             f: self.f + o.f,
@@ -149,8 +149,8 @@ impl Threshold {
         (
             d,
             self.num
-                .add(self.lin.scale(d))
-                .add(ParamLin::constant(1 - d)),
+                .plus(self.lin.scale(d))
+                .plus(ParamLin::constant(1 - d)),
         )
     }
 
@@ -196,7 +196,7 @@ pub fn threshold(e: &Expr) -> Result<Threshold, LinearError> {
                     }
                     // floor((floor(L1/d1) + L0) / d) = floor((L1 + d1 L0) / (d1 d))
                     Threshold {
-                        num: a.num.add(a.lin.scale(a.den)),
+                        num: a.num.plus(a.lin.scale(a.den)),
                         den: a.den * d,
                         lin: ParamLin::default(),
                     }
@@ -214,11 +214,11 @@ fn add(a: Threshold, b: Threshold) -> Result<Threshold, LinearError> {
     match (a.has_floor(), b.has_floor()) {
         (true, true) => Err(LinearError::Unsupported("a sum of two divisions")),
         (_, false) => Ok(Threshold {
-            lin: a.lin.add(b.lin),
+            lin: a.lin.plus(b.lin),
             ..a
         }),
         (false, true) => Ok(Threshold {
-            lin: a.lin.add(b.lin),
+            lin: a.lin.plus(b.lin),
             ..b
         }),
     }
@@ -230,7 +230,7 @@ fn negate(t: Threshold) -> Threshold {
     }
     // -floor(L / d) = floor((d - 1 - L) / d)
     Threshold {
-        num: t.num.scale(-1).add(ParamLin::constant(t.den - 1)),
+        num: t.num.scale(-1).plus(ParamLin::constant(t.den - 1)),
         den: t.den,
         lin: t.lin.scale(-1),
     }

@@ -33,6 +33,12 @@ struct LocalState {
     delivered: u8,
 }
 
+/// Per guard (rule, index) of a `received >=`: `d * count >= rhs`.
+type Bounds = HashMap<(usize, usize), (i64, ParamLin)>;
+
+/// What tells states apart in a refinement round: (guard, increments, target block).
+type Signature<'a> = BTreeSet<(&'a [Atom], &'a [usize], usize)>;
+
 /// A rule between local states, before merging.
 #[derive(Clone, Debug)]
 struct Edge {
@@ -54,7 +60,7 @@ struct Ctx<'a> {
     f_fixed: bool,
     /// Per guard (rule, index): its threshold as `d * x >= rhs` with the
     /// count bound's F term already moved right, or None for other guards.
-    thresholds: HashMap<(usize, usize), (i64, ParamLin)>,
+    thresholds: Bounds,
     shared: Vec<Shared>,
     index: BTreeMap<Counter, usize>,
 }
@@ -121,6 +127,37 @@ impl Ctx<'_> {
         (t, incs)
     }
 
+    /// The atoms of `received T(v) >= k` (guard `i` of rule `r`) at `s`:
+    /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`.
+    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Vec<Atom>> {
+        let var = self.counter(Counter::Sent { msg, value: v })?;
+        let c = match s.sent[msg * VALUES as usize + v as usize] {
+            2 => -1,
+            3 => 1,
+            _ => 0,
+        };
+        let b = ParamLin {
+            n: 0,
+            f: i64::from(self.byzantine),
+            c,
+        };
+        // x + c + B >= max(1, k): x >= 1 - c - B, and d x >= rhs - d (c + B).
+        let (d, rhs) = self.thresholds[&(r, i)];
+        // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
+        let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
+        let atoms = [
+            (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
+            (true, d, rhs.plus(b.scale(-d))),
+        ];
+        Some(
+            atoms
+                .into_iter()
+                .filter(|a| a.0 && !a.2.never_positive(self.f_min, self.f_fixed))
+                .map(|(_, coef, rhs)| Atom { var, coef, rhs })
+                .collect(),
+        )
+    }
+
     /// The rule for (DSL rule `r`, value `v`) at `s`: None when a `not sent`
     /// guard fails, nothing is left to do, or a guard is false for good.
     fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Vec<Atom>, LocalState, Vec<usize>)> {
@@ -161,34 +198,7 @@ impl Ctx<'_> {
                 Guard::Received {
                     msg,
                     quorum: Quorum::AtLeast(_),
-                } => {
-                    let var = self.counter(Counter::Sent { msg, value: v })?;
-                    let how = s.sent[msg * VALUES as usize + v as usize];
-                    let c = match how {
-                        2 => -1,
-                        3 => 1,
-                        _ => 0,
-                    };
-                    let b = ParamLin {
-                        n: 0,
-                        f: i64::from(self.byzantine),
-                        c,
-                    };
-                    // x + c + B >= max(1, k): x >= 1 - c - B, and d x >= rhs - d (c + B).
-                    let (d, rhs) = self.thresholds[&(r, i)];
-                    // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
-                    let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
-                    let atoms = [
-                        (clamp, 1, ParamLin::constant(1).add(b.scale(-1))),
-                        (true, d, rhs.add(b.scale(-d))),
-                    ];
-                    for (coef, rhs) in atoms.into_iter().filter(|a| a.0).map(|a| (a.1, a.2)) {
-                        if rhs.never_positive(self.f_min, self.f_fixed) {
-                            continue;
-                        }
-                        guard.push(Atom { var, coef, rhs });
-                    }
-                }
+                } => guard.extend(self.at_least(s, r, i, msg, v)?),
             }
         }
         let (t, incs) = self.perform(s, v, &rule.effects);
@@ -305,7 +315,7 @@ fn cmp(op: CmpOp) -> &'static str {
 }
 
 /// Every `received >=` guard as `d * count >= rhs`.
-fn thresholds(ir: &ProtocolIr) -> Result<HashMap<(usize, usize), (i64, ParamLin)>, TaError> {
+fn thresholds(ir: &ProtocolIr) -> Result<Bounds, TaError> {
     let mut out = HashMap::new();
     for (r, rule) in ir.rules.iter().enumerate() {
         for (i, g) in rule.guards.iter().enumerate() {
@@ -453,12 +463,11 @@ fn bisimulation(n: usize, edges: &[Edge]) -> Vec<usize> {
     let mut block = vec![0usize; n];
     let mut count = 1;
     loop {
-        let mut signatures: Vec<BTreeSet<(&[Atom], &[usize], usize)>> = vec![BTreeSet::new(); n];
+        let mut signatures: Vec<Signature> = vec![BTreeSet::new(); n];
         for e in edges {
             signatures[e.from].insert((&e.guard, &e.increments, block[e.to]));
         }
-        let mut ids: BTreeMap<(usize, &BTreeSet<(&[Atom], &[usize], usize)>), usize> =
-            BTreeMap::new();
+        let mut ids: BTreeMap<(usize, &Signature), usize> = BTreeMap::new();
         let next: Vec<usize> = (0..n)
             .map(|s| {
                 let len = ids.len();
@@ -507,7 +516,7 @@ fn quotient(
     for (s, count) in initial {
         if let Some(i) = states.iter().position(|t| t == s) {
             let l = &mut locations[order[&blocks[i]]];
-            l.initial = l.initial.add(*count);
+            l.initial = l.initial.plus(*count);
         }
     }
     let mut seen = BTreeSet::new();
