@@ -10,3 +10,4 @@ pub mod learn;
 pub mod node;
 pub mod promela;
 pub mod run;
+pub mod ta;

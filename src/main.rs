@@ -34,6 +34,8 @@ enum Command {
     Cluster(cli::cluster::Args),
     /// Write a new cluster secret, from which nodes derive their link keys.
     Keys(cli::keys::Args),
+    /// Write a protocol's threshold automaton in ByMC's `.ta` syntax (for ByMC and TACO).
+    Ta(cli::ta::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Node(args) => cli::node::main(args),
         Command::Cluster(args) => cli::cluster::main(args),
         Command::Keys(args) => cli::keys::main(args),
+        Command::Ta(args) => cli::ta::main(args),
     };
     match result {
         Ok(code) => code,

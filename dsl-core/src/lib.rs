@@ -40,6 +40,7 @@ pub mod random;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
+pub mod ta;
 
 pub use ir::ProtocolIr;
 

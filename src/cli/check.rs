@@ -28,6 +28,10 @@ pub struct Args {
     /// compact model's verdicts.
     #[arg(long)]
     pub plain: bool,
+    /// Check for every N that `requires` allows (threshold automata checked
+    /// with TACO): safety for all N, liveness only at instances.
+    #[arg(long, conflicts_with_all = ["n", "f", "plain"])]
+    pub all_n: bool,
     /// Stop a run after generating this many states (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().max_states)]
     pub max_states: usize,
@@ -72,6 +76,9 @@ pub fn configs(
 /// Runs `distgen check`.
 pub fn main(args: Args) -> Result<ExitCode> {
     let selected = args.model.protocol.load_all()?;
+    if args.all_n {
+        return super::ta::check_all_n(&selected, args.model.faults.faults, args.json);
+    }
     let limits = Limits {
         max_states: args.max_states,
         timeout_secs: args.timeout,

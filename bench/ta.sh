@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Benchmark of the parameterized check (issue 10): TACO's three checkers side
+# by side on the threshold automata distgen writes, for the reference
+# protocols (verified for all N) and the mutations (violated, confirmed by the
+# explicit checker at TACO's (N, F)), then the soundness differential over
+# random protocols, bigger than in CI.
+#
+#   bash bench/ta.sh [TIMEOUT_SECONDS] [RANDOM_PROTOCOLS] [MAX_N]
+#   (defaults: 60 s per run (600 s for replays at N = 8), 60 protocols, N <= 8)
+#
+# Needs z3 on the PATH. Writes Markdown to stdout; bench/RESULTS-ta.md records a run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+timeout_s="${1:-60}"
+count="${2:-60}"
+max_n="${3:-8}"
+cargo build --release --quiet -p distgen-paramcheck --example taco_bench
+bin=target/release/examples/taco_bench
+echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(z3 --version)"
+echo "Date: $(date -u +%Y-%m-%d)"
+echo
+echo "| protocol | scenario | TACO checker | locations | rules | verdict | TACO seconds | total seconds (with the explicit checker) | detail |"
+echo "|---|---|---|---|---|---|---|---|---|"
+run() { # file scenario [backends]
+  for backend in ${3:-smt acs zcs}; do
+    t=$timeout_s; [ "${3:-}" = smt ] && t=600
+    out=$(timeout "$t" "$bin" "$1" "$2" "$backend" 2>/dev/null) \
+      || out="$(basename "$1" .rs)	$2	$backend	-	-	timeout/failed	>$t	-	"
+    echo "| $(echo "$out" | sed 's/\t/ | /g') |"
+  done
+}
+P=paramcheck/tests/protocols
+for s in correct-broadcaster byzantine-broadcaster; do
+  run examples/bracha.rs $s
+  run examples/generated/learned_byzantine.rs $s
+  run examples/imbs_raynal.rs $s
+done
+run examples/eager_reliable.rs crashes
+run examples/hadzilacos_toueg.rs crashes
+for s in correct-broadcaster byzantine-broadcaster; do
+  run examples/paper_fig3.rs $s smt
+  run $P/bracha_lowered_deliver.rs $s smt
+  run $P/bracha_no_amplification.rs $s smt
+  run $P/bracha_no_echo_once.rs $s smt
+  run $P/bracha_echo_n3.rs $s smt
+done
+echo
+echo "Soundness differential ($count random protocols, N <= $max_n):"
+echo
+DISTGEN_TA_DIFF_COUNT="$count" DISTGEN_TA_DIFF_MAX_N="$max_n" \
+  cargo test --release --quiet -p distgen-paramcheck --test soundness -- --nocapture 2>&1 \
+  | grep -E "^compared|test result" || true

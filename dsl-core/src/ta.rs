@@ -1,0 +1,304 @@
+//! Threshold automata: a protocol for every N at once (DESIGN.md section 2b).
+//!
+//! [`translate`] turns a protocol and a scenario into a threshold automaton
+//! (Konnov, Veith, Widder) over the parameters N and F; [`bymc::print`] writes
+//! it in ByMC's `.ta` syntax, which TACO reads (`distgen ta`, and the
+//! `paramcheck` crate that runs TACO's checkers on it).
+//!
+//! # The automaton
+//!
+//! - *Processes*: the correct ones only, N - F under Byzantine faults (the
+//!   broadcaster among them iff it is correct), N otherwise. A correct
+//!   broadcaster has its own copy of the locations (it starts after
+//!   `on broadcast(0)`, and `from broadcaster` reads its own sends
+//!   differently).
+//! - *Locations*: a process's local state without its sender sets: per
+//!   (type, value) whether and how it sent it (to all, others or self), and
+//!   what it delivered, over the two values 0 (the correct broadcaster's) and
+//!   1, as in the explicit checker. Only the local states reachable from the
+//!   initial ones are built, and bisimilar ones are merged (below).
+//! - *Shared variables*: `n<T><v>` counts the correct processes that sent
+//!   T(v) over the network (to all or others), for each type a `received
+//!   >=` guard reads; `b<T><v>` is 1 once a correct broadcaster sent T(v)
+//!   over the network, for each type a `from broadcaster` guard reads;
+//!   `d<v>` counts the correct processes that delivered v.
+//! - *Rules*: one per (DSL rule, value, location) where the rule's `not sent`
+//!   guards hold and some effect is still to be done; it carries out all of
+//!   them, as the DSL rule does, and increments the counters of the network
+//!   sends and the delivery. Its guard is the conjunction, over the rule's
+//!   `received` guards, of:
+//!   - `received T(v) >= k`: `x >= max(1, k)` for the *count bound*
+//!     `x = nT<v> + c + B`, where c is -1 if the process sent T(v) to others
+//!     only (it is in the count but not among its own senders), +1 if it sent
+//!     T(v) to self only (a sender that the count misses), 0 otherwise, and
+//!     B = F under Byzantine faults (each Byzantine process adds at most one
+//!     sender), 0 otherwise; `k` is made linear by [`linear`];
+//!   - `received T(v) from broadcaster`: `bT<v> >= 1` at a non-broadcaster
+//!     when the broadcaster is correct; at the correct broadcaster itself,
+//!     whether it sent T(v) to all or self (no guard: a rule that cannot
+//!     fire there is left out); with a Byzantine broadcaster, true.
+//! - *Parameters and resilience condition*: N, F with `requires` (made
+//!   linear, division refused), `0 <= F < N`, `F == 0` without faults and
+//!   `F >= 1` with a Byzantine broadcaster. When a protocol has no `requires`,
+//!   the assumption is `0 <= F < N` alone, and [`ThresholdAutomaton::assumption`]
+//!   says so.
+//! - *Specifications* (safety, for TACO: reachability of a bad
+//!   configuration): with a Byzantine broadcaster, agreement's consistency
+//!   `[](d0 == 0 || d1 == 0)`; with a correct one, integrity `[](d1 == 0)`,
+//!   which implies consistency there (two different values delivered means
+//!   1 delivered). A process delivers at most once by construction (a
+//!   delivery leads to locations that never deliver again).
+//!   [`ThresholdAutomaton::proves`] lists the properties a safe automaton
+//!   proves.
+//!
+//! # Why safe in the automaton means safe at every N
+//!
+//! Fix (N, F) allowed by `requires` and the scenario, and an execution of
+//! distgen's semantics ([`crate::semantics`], with the adversary of
+//! [`crate::checker::Scenario`]). Map each correct process to the location of
+//! its sent flags and delivery (to its merged class), and each step of the
+//! execution to the automaton:
+//!
+//! - a receipt, an injection, a crash or a loss changes no sent flag and no
+//!   delivery: it maps to no step (the configuration stays the same);
+//! - when a process settles, each rule it fires for a value v changes its
+//!   sent flags and delivery exactly as the automaton's rule for (DSL rule,
+//!   v, location) does, with the same network sends counted; that rule's
+//!   guard holds: the process counted at most `nT<v> - [sent T(v) to
+//!   others] + [sent T(v) to self]` correct senders of T(v) (distinct
+//!   senders, each correct one sends T(v) at most once and only those in
+//!   `nT<v>` sent it over the network; a crashed one stays counted, as its
+//!   messages may still arrive) plus at most one per Byzantine process (F
+//!   of them), and it needed at least max(1, k); `from broadcaster` held
+//!   only if the correct broadcaster sent T(v) (to it over the network, or
+//!   to itself), or the broadcaster is Byzantine. The `not sent` guards and
+//!   the "some effect left" condition are read off the location.
+//!
+//! So the image of the execution is a run of the automaton with N and F as
+//! parameters, and `d<v>` counts the processes of the image that delivered v;
+//! a crashed process of the execution is one of the image that stopped
+//! moving. If two correct processes deliver different values, or one delivers
+//! 1 while the broadcaster is correct, in some state of the execution, the
+//! image reaches `d0 >= 1 && d1 >= 1`, or `d1 >= 1` with a correct
+//! broadcaster. Contrapositive: if no configuration of the automaton
+//! reachable under the resilience condition violates the specification, no
+//! execution at any allowed (N, F) violates consistency or integrity.
+//!
+//! The converse does not hold (the automaton may fire a rule that distgen's
+//! eager settling would pre-empt, and counts the Byzantine senders for
+//! every process at once), so a counterexample of the automaton is replayed
+//! by the explicit checker at its (N, F) before it is called a violation.
+//!
+//! Pruning and merging keep the argument: a local state or rule left out is
+//! one that no execution reaches or fires (a counter that nothing can
+//! increment stays 0, and a guard over it that is false at 0 for every
+//! N > F >= 0 never holds), and merged local states are bisimilar: the same
+//! rules (guard, increments) lead to merged states, so every run of the
+//! unmerged automaton is a run of the merged one with the same counters.
+//!
+//! # Liveness
+//!
+//! Validity and agreement's totality are not specifications here: TACO
+//! checks reachability only. They stay checked at instances by the explicit
+//! checker ([`LIVENESS`]).
+
+pub mod bymc;
+pub mod linear;
+mod local;
+
+use crate::checker::{Property, Scenario};
+use crate::ir::{FaultModel, ProtocolIr};
+pub use linear::ParamLin;
+
+/// The properties checked for all N by the automaton's specifications.
+pub const SAFETY: [SafetyProperty; 2] = [SafetyProperty::Consistency, SafetyProperty::Integrity];
+
+/// The properties that only the explicit checker checks, at instances.
+pub const LIVENESS: [&str; 2] = ["validity", "agreement (totality)"];
+
+/// A safety property the automaton checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SafetyProperty {
+    /// No two correct processes deliver different values.
+    Consistency,
+    /// With a correct broadcaster, correct processes deliver only its value.
+    Integrity,
+}
+
+impl SafetyProperty {
+    /// The name in reports, as the explicit checker words it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SafetyProperty::Consistency => "agreement (consistency)",
+            SafetyProperty::Integrity => "integrity",
+        }
+    }
+
+    /// The specification's identifier in the `.ta` file.
+    pub fn ident(self) -> &'static str {
+        match self {
+            SafetyProperty::Consistency => "consistency",
+            SafetyProperty::Integrity => "integrity",
+        }
+    }
+
+    /// The property of the explicit checker it is part of.
+    pub fn property(self) -> Property {
+        match self {
+            SafetyProperty::Consistency => Property::Agreement,
+            SafetyProperty::Integrity => Property::Integrity,
+        }
+    }
+}
+
+/// What a shared variable counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Counter {
+    /// Correct processes that sent T(v) over the network.
+    Sent {
+        /// Message type.
+        msg: usize,
+        /// Value.
+        value: u8,
+    },
+    /// Whether the correct broadcaster sent T(v) over the network.
+    FromBroadcaster {
+        /// Message type.
+        msg: usize,
+        /// Value.
+        value: u8,
+    },
+    /// Correct processes that delivered v.
+    Delivered(u8),
+}
+
+/// A shared variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shared {
+    /// Its name in the `.ta` file.
+    pub name: String,
+    /// What it counts.
+    pub counter: Counter,
+    /// Its initial value (the correct broadcaster's `on broadcast` sends).
+    pub initial: i64,
+}
+
+/// `coef * shared[var] >= rhs`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom {
+    /// Index into [`ThresholdAutomaton::shared`].
+    pub var: usize,
+    /// Positive factor.
+    pub coef: i64,
+    /// Right-hand side over N and F.
+    pub rhs: ParamLin,
+}
+
+/// A location: a class of bisimilar local states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Its name in the `.ta` file.
+    pub name: String,
+    /// A representative local state, in words.
+    pub describe: String,
+    /// How many local states it stands for.
+    pub merged: usize,
+    /// How many processes start here.
+    pub initial: ParamLin,
+}
+
+/// A rule of the automaton.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaRule {
+    /// Source location.
+    pub from: usize,
+    /// Target location.
+    pub to: usize,
+    /// Conjunction (empty: true).
+    pub guard: Vec<Atom>,
+    /// Shared variables incremented by one.
+    pub increments: Vec<usize>,
+    /// The DSL text it comes from, with the value.
+    pub source: String,
+}
+
+/// A protocol's threshold automaton in one scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThresholdAutomaton {
+    /// The protocol's name.
+    pub protocol: String,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The fault model of the scenario.
+    pub faults: FaultModel,
+    /// The resilience condition, as constraints `lhs op rhs` over N, F.
+    pub assumptions: Vec<String>,
+    /// The allowed (N, F) in words (`N > 3 * F`), for reports.
+    pub assumption: String,
+    /// Locations.
+    pub locations: Vec<Location>,
+    /// Shared variables.
+    pub shared: Vec<Shared>,
+    /// Rules.
+    pub rules: Vec<TaRule>,
+    /// The specifications.
+    pub specs: Vec<SafetyProperty>,
+    /// Local states before merging.
+    pub local_states: usize,
+}
+
+impl ThresholdAutomaton {
+    /// The properties that hold for all allowed N when no specification is
+    /// violated: consistency and, with a correct broadcaster, integrity.
+    pub fn proves(&self) -> Vec<SafetyProperty> {
+        if self.scenario == Scenario::ByzantineBroadcaster {
+            vec![SafetyProperty::Consistency]
+        } else {
+            SAFETY.to_vec()
+        }
+    }
+}
+
+/// Why a protocol has no threshold automaton.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TaError {
+    /// A threshold is not linear in N and F.
+    #[error("threshold `{threshold}` is not linear in N and F")]
+    NotLinear {
+        /// The threshold as written.
+        threshold: String,
+    },
+    /// A threshold or condition outside the supported forms.
+    #[error("`{text}` is {reason}")]
+    Unsupported {
+        /// The threshold or condition as written.
+        text: String,
+        /// Why.
+        reason: String,
+    },
+    /// The scenario does not belong to the fault model.
+    #[error("scenario {scenario} is not one of fault model {faults}")]
+    Scenario {
+        /// Scenario.
+        scenario: &'static str,
+        /// Fault model.
+        faults: FaultModel,
+    },
+}
+
+/// The fault model a scenario belongs to.
+pub fn faults_of(scenario: Scenario) -> FaultModel {
+    match scenario {
+        Scenario::FailureFree => FaultModel::None,
+        Scenario::Crashes => FaultModel::Crash,
+        Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster => FaultModel::Byzantine,
+    }
+}
+
+/// The threshold automaton of `ir` in `scenario` (see the module docs).
+pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
+    local::build(ir, scenario)
+}
+
+#[cfg(test)]
+mod tests;

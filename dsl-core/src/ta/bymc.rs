@@ -1,0 +1,113 @@
+//! The ByMC `.ta` syntax (read by ByMC and TACO), with comments that tie
+//! every location and rule to the DSL.
+
+use super::{Atom, ThresholdAutomaton};
+use std::fmt::Write;
+
+/// An identifier for the automaton: `Bracha_byzantine_broadcaster`.
+pub fn ident(ta: &ThresholdAutomaton) -> String {
+    format!("{}_{}", ta.protocol, ta.scenario.name().replace('-', "_"))
+}
+
+fn atom(ta: &ThresholdAutomaton, a: &Atom) -> String {
+    let var = &ta.shared[a.var].name;
+    if a.coef == 1 {
+        format!("{var} >= {}", a.rhs)
+    } else {
+        format!("{} * {var} >= {}", a.coef, a.rhs)
+    }
+}
+
+/// The automaton in ByMC's `.ta` syntax.
+pub fn print(ta: &ThresholdAutomaton) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Threshold automaton of {} under {} faults, scenario {}, written by `distgen ta`.",
+        ta.protocol,
+        ta.faults,
+        ta.scenario.name()
+    );
+    let _ = writeln!(
+        out,
+        "// Processes: the correct ones. Parameters: N processes, F faulty; allowed: {}.",
+        ta.assumption
+    );
+    let _ = writeln!(
+        out,
+        "// {} locations ({} local states merged by bisimulation), {} rules.",
+        ta.locations.len(),
+        ta.local_states,
+        ta.rules.len()
+    );
+    let _ = writeln!(out, "skel {} {{", ident(ta));
+    let _ = writeln!(out, "  local pc;");
+    let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
+    let _ = writeln!(out, "  shared {};", names.join(", "));
+    let _ = writeln!(out, "  parameters N, F;");
+    let _ = writeln!(out, "  assumptions ({}) {{", ta.assumptions.len());
+    for a in &ta.assumptions {
+        let _ = writeln!(out, "    {a};");
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "  locations ({}) {{", ta.locations.len());
+    for (i, l) in ta.locations.iter().enumerate() {
+        let merged = if l.merged > 1 {
+            format!(" (and {} bisimilar)", l.merged - 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "    {}: [{i}]; // {}{merged}", l.name, l.describe);
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "  inits ({}) {{", ta.locations.len() + ta.shared.len());
+    for l in &ta.locations {
+        let _ = writeln!(out, "    {} == {};", l.name, l.initial);
+    }
+    for s in &ta.shared {
+        let _ = writeln!(out, "    {} == {};", s.name, s.initial);
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "  rules ({}) {{", ta.rules.len());
+    for (i, r) in ta.rules.iter().enumerate() {
+        let guard = if r.guard.is_empty() {
+            "true".to_string()
+        } else {
+            let atoms: Vec<String> = r.guard.iter().map(|a| atom(ta, a)).collect();
+            atoms.join(" && ")
+        };
+        let updates: Vec<String> = r
+            .increments
+            .iter()
+            .map(|&v| {
+                let name = &ta.shared[v].name;
+                format!("{name}' == {name} + 1;")
+            })
+            .collect();
+        let _ = writeln!(out, "    // {}", r.source);
+        let _ = writeln!(
+            out,
+            "    {i}: {} -> {}\n        when ({guard})\n        do {{ {} }};",
+            ta.locations[r.from].name,
+            ta.locations[r.to].name,
+            updates.join(" ")
+        );
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "  specifications ({}) {{", ta.specs.len());
+    for s in &ta.specs {
+        let _ = writeln!(out, "    // {}", s.name());
+        let _ = writeln!(out, "    {}: {};", s.ident(), formula(*s));
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// The LTL formula of a specification.
+pub fn formula(p: super::SafetyProperty) -> &'static str {
+    match p {
+        super::SafetyProperty::Consistency => "[](d0 == 0 || d1 == 0)",
+        super::SafetyProperty::Integrity => "[](d1 == 0)",
+    }
+}

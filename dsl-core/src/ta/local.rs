@@ -1,0 +1,558 @@
+//! Building the automaton: local states reachable from the initial ones,
+//! their rules, and the quotient by bisimulation (see the parent module).
+
+use super::linear::{self, LinearError, ParamLin};
+use super::{
+    faults_of, Atom, Counter, Location, SafetyProperty, Shared, TaError, TaRule, ThresholdAutomaton,
+};
+use crate::checker::Scenario;
+use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The two values, as in the explicit checker.
+const VALUES: u8 = 2;
+
+/// How a process sent a (type, value).
+const NOT_SENT: u8 = 0;
+
+fn dest_code(d: Dest) -> u8 {
+    match d {
+        Dest::All => 1,
+        Dest::Others => 2,
+        Dest::Myself => 3,
+    }
+}
+
+/// A local state without sender sets.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct LocalState {
+    broadcaster: bool,
+    /// Per (type, value) `type * 2 + value`: NOT_SENT or a destination code.
+    sent: Vec<u8>,
+    /// 0 nothing, else the value + 1.
+    delivered: u8,
+}
+
+/// Per guard (rule, index) of a `received >=`: `d * count >= rhs`.
+type Bounds = HashMap<(usize, usize), (i64, ParamLin)>;
+
+/// What tells states apart in a refinement round: (guard, increments, target block).
+type Signature<'a> = BTreeSet<(&'a [Atom], &'a [usize], usize)>;
+
+/// A rule between local states, before merging.
+#[derive(Clone, Debug)]
+struct Edge {
+    from: usize,
+    to: usize,
+    guard: Vec<Atom>,
+    increments: Vec<usize>,
+    source: String,
+}
+
+/// What the builder knows of the scenario.
+struct Ctx<'a> {
+    ir: &'a ProtocolIr,
+    scenario: Scenario,
+    /// F in every count bound (Byzantine faults).
+    byzantine: bool,
+    /// Smallest F allowed, and whether F is fixed at 0.
+    f_min: i64,
+    f_fixed: bool,
+    /// Per guard (rule, index): its threshold as `d * x >= rhs` with the
+    /// count bound's F term already moved right, or None for other guards.
+    thresholds: Bounds,
+    shared: Vec<Shared>,
+    index: BTreeMap<Counter, usize>,
+}
+
+impl Ctx<'_> {
+    fn counter(&self, c: Counter) -> Option<usize> {
+        self.index.get(&c).copied()
+    }
+
+    fn describe(&self, s: &LocalState) -> String {
+        let mut sent = Vec::new();
+        for (k, &how) in s.sent.iter().enumerate() {
+            if how != NOT_SENT {
+                let to = ["", " to all", " to others", " to self"][how as usize];
+                sent.push(format!(
+                    "{}({}){to}",
+                    self.ir.messages[k / VALUES as usize],
+                    k % VALUES as usize
+                ));
+            }
+        }
+        let who = if s.broadcaster { "broadcaster, " } else { "" };
+        let sent = if sent.is_empty() {
+            "nothing sent".to_string()
+        } else {
+            format!("sent {}", sent.join(", "))
+        };
+        let delivered = match s.delivered {
+            0 => "nothing delivered".to_string(),
+            v => format!("delivered {}", v - 1),
+        };
+        format!("{who}{sent}, {delivered}")
+    }
+
+    /// Carries out `effects` for `v` at `s`: the new state and the counters
+    /// incremented.
+    fn perform(&self, s: &LocalState, v: u8, effects: &[Effect]) -> (LocalState, Vec<usize>) {
+        let mut t = s.clone();
+        let mut incs = Vec::new();
+        for e in effects {
+            match *e {
+                Effect::Send { msg, to } => {
+                    let k = msg * VALUES as usize + v as usize;
+                    if t.sent[k] != NOT_SENT {
+                        continue;
+                    }
+                    t.sent[k] = dest_code(to);
+                    if to.includes_others() {
+                        incs.extend(self.counter(Counter::Sent { msg, value: v }));
+                        if s.broadcaster {
+                            incs.extend(self.counter(Counter::FromBroadcaster { msg, value: v }));
+                        }
+                    }
+                }
+                Effect::Deliver => {
+                    if t.delivered == 0 {
+                        t.delivered = v + 1;
+                        incs.extend(self.counter(Counter::Delivered(v)));
+                    }
+                }
+            }
+        }
+        incs.sort_unstable();
+        (t, incs)
+    }
+
+    /// The atoms of `received T(v) >= k` (guard `i` of rule `r`) at `s`:
+    /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`.
+    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Vec<Atom>> {
+        let var = self.counter(Counter::Sent { msg, value: v })?;
+        let c = match s.sent[msg * VALUES as usize + v as usize] {
+            2 => -1,
+            3 => 1,
+            _ => 0,
+        };
+        let b = ParamLin {
+            n: 0,
+            f: i64::from(self.byzantine),
+            c,
+        };
+        // x + c + B >= max(1, k): x >= 1 - c - B, and d x >= rhs - d (c + B).
+        let (d, rhs) = self.thresholds[&(r, i)];
+        // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
+        let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
+        let atoms = [
+            (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
+            (true, d, rhs.plus(b.scale(-d))),
+        ];
+        Some(
+            atoms
+                .into_iter()
+                .filter(|a| a.0 && !a.2.never_positive(self.f_min, self.f_fixed))
+                .map(|(_, coef, rhs)| Atom { var, coef, rhs })
+                .collect(),
+        )
+    }
+
+    /// The rule for (DSL rule `r`, value `v`) at `s`: None when a `not sent`
+    /// guard fails, nothing is left to do, or a guard is false for good.
+    fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Vec<Atom>, LocalState, Vec<usize>)> {
+        let rule = &self.ir.rules[r];
+        let mut guard = Vec::new();
+        for (i, g) in rule.guards.iter().enumerate() {
+            match *g {
+                Guard::NotSent { msg } => {
+                    let k = msg * VALUES as usize;
+                    if s.sent[k..k + VALUES as usize]
+                        .iter()
+                        .any(|&h| h != NOT_SENT)
+                    {
+                        return None;
+                    }
+                }
+                Guard::Received {
+                    msg,
+                    quorum: Quorum::FromBroadcaster,
+                } => {
+                    if self.scenario == Scenario::ByzantineBroadcaster {
+                        continue;
+                    }
+                    let how = s.sent[msg * VALUES as usize + v as usize];
+                    if s.broadcaster {
+                        if how != dest_code(Dest::All) && how != dest_code(Dest::Myself) {
+                            return None;
+                        }
+                    } else {
+                        let var = self.counter(Counter::FromBroadcaster { msg, value: v })?;
+                        guard.push(Atom {
+                            var,
+                            coef: 1,
+                            rhs: ParamLin::constant(1),
+                        });
+                    }
+                }
+                Guard::Received {
+                    msg,
+                    quorum: Quorum::AtLeast(_),
+                } => guard.extend(self.at_least(s, r, i, msg, v)?),
+            }
+        }
+        let (t, incs) = self.perform(s, v, &rule.effects);
+        if t == *s {
+            return None;
+        }
+        guard.sort();
+        guard.dedup();
+        Some((guard, t, incs))
+    }
+}
+
+/// Builds the automaton of `ir` in `scenario`.
+pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
+    let faults = faults_of(scenario);
+    let (assumptions, assumption) = resilience(ir, scenario)?;
+    let mut ctx = Ctx {
+        ir,
+        scenario,
+        byzantine: faults == FaultModel::Byzantine,
+        f_min: i64::from(scenario == Scenario::ByzantineBroadcaster),
+        f_fixed: faults == FaultModel::None,
+        thresholds: thresholds(ir)?,
+        shared: Vec::new(),
+        index: BTreeMap::new(),
+    };
+    declare_counters(&mut ctx);
+    let has_broadcaster = scenario != Scenario::ByzantineBroadcaster;
+    let pairs = ir.messages.len() * VALUES as usize;
+    let blank = LocalState {
+        broadcaster: false,
+        sent: vec![NOT_SENT; pairs],
+        delivered: 0,
+    };
+    let mut states: Vec<LocalState> = Vec::new();
+    let mut initial: Vec<(LocalState, ParamLin)> = Vec::new();
+    let others = ParamLin {
+        n: 1,
+        f: if ctx.byzantine { -1 } else { 0 },
+        c: -i64::from(has_broadcaster),
+    };
+    initial.push((blank.clone(), others));
+    if has_broadcaster {
+        let b = LocalState {
+            broadcaster: true,
+            ..blank
+        };
+        let effects = ir
+            .broadcast
+            .as_ref()
+            .map(|b| b.effects.clone())
+            .unwrap_or_default();
+        let (start, incs) = ctx.perform(&b, 0, &effects);
+        for i in incs {
+            ctx.shared[i].initial += 1;
+        }
+        initial.push((start, ParamLin::constant(1)));
+    }
+    let edges = explore(&ctx, &initial, &mut states);
+    let blocks = bisimulation(states.len(), &edges);
+    Ok(quotient(
+        ctx,
+        scenario,
+        assumptions,
+        assumption,
+        &states,
+        &initial,
+        &edges,
+        &blocks,
+    ))
+}
+
+/// The resilience condition as printed constraints, and in words.
+fn resilience(ir: &ProtocolIr, scenario: Scenario) -> Result<(Vec<String>, String), TaError> {
+    let mut out = Vec::new();
+    let mut words = Vec::new();
+    for c in &ir.requires {
+        let side = |e| {
+            let text = crate::print::cond(c);
+            match linear::threshold(e) {
+                Ok(t) if t.den == 1 => Ok(t.lin),
+                Ok(_) => Err(TaError::Unsupported {
+                    text,
+                    reason: "a condition with a division (not supported in `requires`)".into(),
+                }),
+                Err(LinearError::NotLinear) => Err(TaError::NotLinear { threshold: text }),
+                Err(LinearError::Unsupported(why)) => Err(TaError::Unsupported {
+                    text,
+                    reason: format!("not supported ({why})"),
+                }),
+            }
+        };
+        let (l, r) = (side(&c.lhs)?, side(&c.rhs)?);
+        out.push(format!("{l} {} {r}", cmp(c.op)));
+        words.push(crate::print::cond(c));
+    }
+    out.push("F >= 0".into());
+    out.push("N > F".into());
+    match scenario {
+        Scenario::FailureFree => out.push("F == 0".into()),
+        Scenario::ByzantineBroadcaster => out.push("F >= 1".into()),
+        _ => {}
+    }
+    let assumption = if words.is_empty() {
+        "0 <= F < N (no `requires`)".to_string()
+    } else {
+        words.join(" and ")
+    };
+    Ok((out, assumption))
+}
+
+fn cmp(op: CmpOp) -> &'static str {
+    op.symbol()
+}
+
+/// Every `received >=` guard as `d * count >= rhs`.
+fn thresholds(ir: &ProtocolIr) -> Result<Bounds, TaError> {
+    let mut out = HashMap::new();
+    for (r, rule) in ir.rules.iter().enumerate() {
+        for (i, g) in rule.guards.iter().enumerate() {
+            if let Guard::Received {
+                quorum: Quorum::AtLeast(k),
+                ..
+            } = g
+            {
+                let text = crate::print::expr(k);
+                let t = linear::threshold(k).map_err(|e| match e {
+                    LinearError::NotLinear => TaError::NotLinear {
+                        threshold: text.clone(),
+                    },
+                    LinearError::Unsupported(why) => TaError::Unsupported {
+                        text: text.clone(),
+                        reason: format!("a threshold of a form not supported ({why})"),
+                    },
+                })?;
+                out.insert((r, i), t.as_lower_bound());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The shared variables the guards and the specifications read.
+fn declare_counters(ctx: &mut Ctx) {
+    let mut counted = BTreeSet::new();
+    let mut named = BTreeSet::new();
+    for g in ctx.ir.rules.iter().flat_map(|r| &r.guards) {
+        match g {
+            Guard::Received {
+                msg,
+                quorum: Quorum::AtLeast(_),
+            } => {
+                counted.insert(*msg);
+            }
+            Guard::Received {
+                msg,
+                quorum: Quorum::FromBroadcaster,
+            } => {
+                named.insert(*msg);
+            }
+            Guard::NotSent { .. } => {}
+        }
+    }
+    let add = |ctx: &mut Ctx, name: String, counter: Counter| {
+        ctx.index.insert(counter, ctx.shared.len());
+        ctx.shared.push(Shared {
+            name,
+            counter,
+            initial: 0,
+        });
+    };
+    for &msg in &counted {
+        for value in 0..VALUES {
+            let name = format!("n{}{value}", ctx.ir.messages[msg]);
+            add(ctx, name, Counter::Sent { msg, value });
+        }
+    }
+    if ctx.scenario != Scenario::ByzantineBroadcaster {
+        for &msg in &named {
+            for value in 0..VALUES {
+                let name = format!("b{}{value}", ctx.ir.messages[msg]);
+                add(ctx, name, Counter::FromBroadcaster { msg, value });
+            }
+        }
+    }
+    for value in 0..VALUES {
+        add(ctx, format!("d{value}"), Counter::Delivered(value));
+    }
+}
+
+/// The local states reachable from `initial` and their rules, with the
+/// counters that can become positive: a guard over a counter that stays 0
+/// and is false at 0 for every allowed (N, F) never holds.
+fn explore(
+    ctx: &Ctx,
+    initial: &[(LocalState, ParamLin)],
+    states: &mut Vec<LocalState>,
+) -> Vec<Edge> {
+    let mut positive: Vec<bool> = ctx.shared.iter().map(|s| s.initial > 0).collect();
+    let mut ids: HashMap<LocalState, usize> = HashMap::new();
+    for (s, _) in initial {
+        if !ids.contains_key(s) {
+            ids.insert(s.clone(), states.len());
+            states.push(s.clone());
+        }
+    }
+    loop {
+        let mut edges = Vec::new();
+        let mut changed = false;
+        let mut i = 0;
+        while i < states.len() {
+            for r in 0..ctx.ir.rules.len() {
+                for v in 0..VALUES {
+                    let Some((guard, t, incs)) = ctx.edge(&states[i], r, v) else {
+                        continue;
+                    };
+                    let possible = guard
+                        .iter()
+                        .all(|a| positive[a.var] || !a.rhs.always_positive(ctx.f_min, ctx.f_fixed));
+                    if !possible {
+                        continue;
+                    }
+                    for &k in &incs {
+                        changed |= !positive[k];
+                        positive[k] = true;
+                    }
+                    let to = *ids.entry(t.clone()).or_insert_with(|| {
+                        states.push(t);
+                        states.len() - 1
+                    });
+                    let rule = &ctx.ir.rules[r];
+                    let effects: Vec<String> = rule
+                        .effects
+                        .iter()
+                        .map(|e| crate::print::effect(ctx.ir, &rule.value, e))
+                        .collect();
+                    edges.push(Edge {
+                        from: i,
+                        to,
+                        guard,
+                        increments: incs,
+                        source: format!(
+                            "rule {} for value {v}: {} {{ {} }}",
+                            r + 1,
+                            crate::print::rule_head(ctx.ir, rule),
+                            effects.join(" ")
+                        ),
+                    });
+                }
+            }
+            i += 1;
+        }
+        if !changed {
+            return edges;
+        }
+    }
+}
+
+/// The coarsest partition where states of a block have the same rules
+/// (guard, increments, target block): bisimilar states.
+fn bisimulation(n: usize, edges: &[Edge]) -> Vec<usize> {
+    let mut block = vec![0usize; n];
+    let mut count = 1;
+    loop {
+        let mut signatures: Vec<Signature> = vec![BTreeSet::new(); n];
+        for e in edges {
+            signatures[e.from].insert((&e.guard, &e.increments, block[e.to]));
+        }
+        let mut ids: BTreeMap<(usize, &Signature), usize> = BTreeMap::new();
+        let next: Vec<usize> = (0..n)
+            .map(|s| {
+                let len = ids.len();
+                *ids.entry((block[s], &signatures[s])).or_insert(len)
+            })
+            .collect();
+        let new_count = ids.len();
+        block = next;
+        if new_count == count {
+            return block;
+        }
+        count = new_count;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn quotient(
+    ctx: Ctx,
+    scenario: Scenario,
+    assumptions: Vec<String>,
+    assumption: String,
+    states: &[LocalState],
+    initial: &[(LocalState, ParamLin)],
+    edges: &[Edge],
+    blocks: &[usize],
+) -> ThresholdAutomaton {
+    // Number blocks in order of first appearance (initial states first).
+    let mut order: HashMap<usize, usize> = HashMap::new();
+    let mut reps: Vec<usize> = Vec::new();
+    for (s, &b) in blocks.iter().enumerate() {
+        order.entry(b).or_insert_with(|| {
+            reps.push(s);
+            reps.len() - 1
+        });
+    }
+    let mut locations: Vec<Location> = reps
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| Location {
+            name: format!("loc{i}"),
+            describe: ctx.describe(&states[s]),
+            merged: blocks.iter().filter(|&&b| order[&b] == i).count(),
+            initial: ParamLin::default(),
+        })
+        .collect();
+    for (s, count) in initial {
+        if let Some(i) = states.iter().position(|t| t == s) {
+            let l = &mut locations[order[&blocks[i]]];
+            l.initial = l.initial.plus(*count);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut rules = Vec::new();
+    for e in edges {
+        let (from, to) = (order[&blocks[e.from]], order[&blocks[e.to]]);
+        if from == to && e.increments.is_empty() {
+            continue;
+        }
+        if seen.insert((from, to, e.guard.clone(), e.increments.clone())) {
+            rules.push(TaRule {
+                from,
+                to,
+                guard: e.guard.clone(),
+                increments: e.increments.clone(),
+                source: e.source.clone(),
+            });
+        }
+    }
+    // With a correct broadcaster, a violation of consistency (d0 >= 1 and
+    // d1 >= 1) violates integrity (d1 >= 1): integrity alone decides both.
+    let specs = if scenario == Scenario::ByzantineBroadcaster {
+        vec![SafetyProperty::Consistency]
+    } else {
+        vec![SafetyProperty::Integrity]
+    };
+    ThresholdAutomaton {
+        protocol: ctx.ir.name.clone(),
+        scenario,
+        faults: faults_of(scenario),
+        assumptions,
+        assumption,
+        locations,
+        shared: ctx.shared,
+        rules,
+        specs,
+        local_states: states.len(),
+    }
+}

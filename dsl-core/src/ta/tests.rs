@@ -1,0 +1,77 @@
+//! The translation on the reference protocols.
+
+use super::*;
+
+fn example(src: &str) -> ProtocolIr {
+    crate::source::protocols_in_source(src)
+        .expect("example parses")
+        .remove(0)
+}
+
+fn bracha() -> ProtocolIr {
+    example(include_str!("../../../examples/bracha.rs"))
+}
+
+#[test]
+fn bracha_merges_the_values_it_no_longer_needs() {
+    let ta = translate(&bracha(), Scenario::ByzantineBroadcaster).expect("linear");
+    // echo, ready each {none, 0, 1}, delivery {none, 0, 1}: 27 local states;
+    // once sent, the value of an echo or a ready no longer matters.
+    assert_eq!(ta.local_states, 27);
+    assert_eq!(ta.locations.len(), 8, "{}", bymc::print(&ta));
+    assert_eq!(ta.specs, vec![SafetyProperty::Consistency]);
+    let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["nEcho0", "nEcho1", "nReady0", "nReady1", "d0", "d1"]
+    );
+    let text = bymc::print(&ta);
+    assert!(text.contains("2 * nEcho0 >= N - F + 1"), "{text}");
+    assert!(text.contains("nReady1 >= 1"), "{text}");
+    assert!(text.contains("loc0 == N - F;"), "{text}");
+}
+
+#[test]
+fn a_correct_broadcaster_has_its_own_locations() {
+    let ta = translate(&bracha(), Scenario::CorrectBroadcaster).expect("linear");
+    assert!(ta
+        .locations
+        .iter()
+        .any(|l| l.describe.starts_with("broadcaster")));
+    assert_eq!(ta.specs, vec![SafetyProperty::Integrity]);
+    assert_eq!(ta.proves(), SAFETY.to_vec());
+    let text = bymc::print(&ta);
+    assert!(text.contains("bInitial0 == 1;"), "{text}");
+    assert!(
+        !text.contains("bInitial1 >= 1"),
+        "nobody sends Initial(1): {text}"
+    );
+    assert!(text.contains("N > 3 * F;"), "{text}");
+}
+
+#[test]
+fn without_faults_value_1_never_appears() {
+    let ta = translate(&bracha(), Scenario::FailureFree).expect("linear");
+    assert!(ta.rules.iter().all(|r| !r.source.contains("for value 1")));
+    assert!(ta.assumptions.contains(&"F == 0".to_string()));
+}
+
+#[test]
+fn a_threshold_not_linear_in_n_and_f_is_refused() {
+    let mut ir = bracha();
+    let src = "X { faults: none; messages: A; when received A(m) >= F * F { deliver(m); } }";
+    let other = crate::syntax::parse_str(src).expect("parses");
+    ir.rules[3].guards = other.rules[0].guards.clone();
+    ir.rules[3].guards[0] = match &other.rules[0].guards[0] {
+        crate::ir::Guard::Received { quorum, .. } => crate::ir::Guard::Received {
+            msg: 2,
+            quorum: quorum.clone(),
+        },
+        g => g.clone(),
+    };
+    let err = translate(&ir, Scenario::CorrectBroadcaster).expect_err("not linear");
+    assert_eq!(
+        err.to_string(),
+        "threshold `F * F` is not linear in N and F"
+    );
+}

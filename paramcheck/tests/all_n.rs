@@ -1,0 +1,140 @@
+//! `check_all_n` on the reference protocols and on mutations: verified for
+//! all N, violated with a counterexample the explicit checker confirms, or
+//! unknown for a threshold that is not linear. Needs `z3` on the PATH.
+
+use dsl_core::checker::{Property, Scenario, Verdict};
+use dsl_core::ir::FaultModel;
+use dsl_core::ProtocolIr;
+use paramcheck::{check_all_n, check_scenario, Options};
+
+fn load(src: &str) -> ProtocolIr {
+    dsl_core::source::protocols_in_source(src)
+        .expect("protocol parses")
+        .remove(0)
+}
+
+fn assert_verified(ir: &ProtocolIr, faults: FaultModel) {
+    let results = check_all_n(ir, faults, &Options::default());
+    assert_eq!(results.len(), Scenario::of(faults).len());
+    for r in results {
+        assert!(
+            r.verdict.is_verified(),
+            "{} {:?}: {:?}",
+            ir.name,
+            r.scenario,
+            r.verdict
+        );
+        assert!(r
+            .properties_proven
+            .contains(&"agreement (consistency)".to_string()));
+        assert_eq!(
+            r.properties_proven.contains(&"integrity".to_string()),
+            r.scenario != Scenario::ByzantineBroadcaster
+        );
+        assert_eq!(r.instance_only, ["validity", "agreement (totality)"]);
+    }
+}
+
+/// A violation in some scenario, confirmed by the explicit checker.
+fn assert_violated(ir: &ProtocolIr) -> (usize, usize, Property) {
+    for r in check_all_n(ir, FaultModel::Byzantine, &Options::default()) {
+        if let Verdict::Violated(v) = &r.verdict {
+            let (n, f) = r.counterexample_at.expect("TACO's (N, F)");
+            assert!(!v.trace.is_empty());
+            // Either TACO's counterexample (nothing proven), or safety proven
+            // for all N and liveness violated at a default instance.
+            assert!(
+                r.properties_proven.is_empty()
+                    || v.property == Property::Validity
+                    || v.detail.starts_with("nothing is in flight"),
+                "{:?} {v:?}",
+                r.properties_proven
+            );
+            return (n, f, v.property);
+        }
+    }
+    panic!("{} is not violated", ir.name)
+}
+
+#[test]
+fn bracha_is_safe_for_all_n_in_both_byzantine_scenarios() {
+    assert_verified(
+        &load(include_str!("../../examples/bracha.rs")),
+        FaultModel::Byzantine,
+    );
+}
+
+#[test]
+fn the_other_references_are_safe_for_all_n() {
+    for (src, faults) in [
+        (
+            include_str!("../../examples/imbs_raynal.rs"),
+            FaultModel::Byzantine,
+        ),
+        (
+            include_str!("../../examples/generated/learned_byzantine.rs"),
+            FaultModel::Byzantine,
+        ),
+        (
+            include_str!("../../examples/eager_reliable.rs"),
+            FaultModel::Crash,
+        ),
+        (
+            include_str!("../../examples/hadzilacos_toueg.rs"),
+            FaultModel::Crash,
+        ),
+        (
+            include_str!("../../examples/best_effort.rs"),
+            FaultModel::None,
+        ),
+    ] {
+        assert_verified(&load(src), faults);
+    }
+}
+
+#[test]
+fn figure_3_and_the_bracha_mutations_are_violated_with_confirmed_traces() {
+    for src in [
+        include_str!("../../examples/paper_fig3.rs"),
+        include_str!("protocols/bracha_lowered_deliver.rs"),
+        include_str!("protocols/bracha_no_amplification.rs"),
+        include_str!("protocols/bracha_no_echo_once.rs"),
+    ] {
+        let ir = load(src);
+        let (n, f, _) = assert_violated(&ir);
+        assert!(ir.allows(n, f), "{} at N = {n}, F = {f}", ir.name);
+    }
+}
+
+#[test]
+fn a_threshold_not_linear_in_n_and_f_is_unknown() {
+    let ir = load(include_str!("protocols/nonlinear.rs"));
+    let r = check_scenario(&ir, Scenario::CorrectBroadcaster, &Options::default());
+    match r.verdict {
+        Verdict::Unknown { reason } => assert_eq!(
+            reason,
+            "unknown: threshold `F * F + 1` is not linear in N and F"
+        ),
+        v => panic!("{v:?}"),
+    }
+    assert!(r.properties_proven.is_empty());
+}
+
+#[test]
+fn bracha_ta_parses_with_taco_and_matches_the_golden_file() {
+    use taco_parser::ParseTAWithLTL;
+    let ir = load(include_str!("../../examples/bracha.rs"));
+    let ta = dsl_core::ta::translate(&ir, Scenario::ByzantineBroadcaster).expect("linear");
+    let text = dsl_core::ta::bymc::print(&ta);
+    let (gta, spec) = taco_parser::bymc::ByMCParser::new()
+        .parse_ta_and_spec(&text)
+        .expect("TACO parses distgen's .ta");
+    use taco_threshold_automaton::ThresholdAutomaton;
+    assert_eq!(gta.locations().count(), ta.locations.len());
+    assert_eq!(spec.into_iter().count(), 1);
+    let golden = include_str!("golden/bracha_byzantine_broadcaster.ta");
+    assert_eq!(
+        text, golden,
+        "regenerate with `distgen ta examples/bracha.rs --scenario byzantine-broadcaster`"
+    );
+}

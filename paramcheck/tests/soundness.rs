@@ -1,0 +1,89 @@
+//! Soundness, differentially over random protocols: whenever the
+//! parameterized check says a safety property holds for all N, the explicit
+//! checker finds no violation of it at any allowed N <= MAX_N; whenever the
+//! explicit checker finds a safety violation, the parameterized check does
+//! not say verified. Small by default (CI); `bench/ta.sh` runs it bigger with
+//! `DISTGEN_TA_DIFF_COUNT` and `DISTGEN_TA_DIFF_MAX_N`.
+
+use dsl_core::checker::{self, Config, Limits, Property, Scenario, Verdict};
+use dsl_core::ir::FaultModel;
+use dsl_core::random::{self, Shape};
+use paramcheck::{check_scenario, Options};
+use rand::SeedableRng;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Whether a violation found by the explicit checker is of a safety part.
+fn is_safety(v: &dsl_core::checker::Violation) -> bool {
+    v.property == Property::Integrity
+        || (v.property == Property::Agreement && !v.detail.starts_with("nothing is in flight"))
+}
+
+#[test]
+fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
+    let count = env("DISTGEN_TA_DIFF_COUNT", 16);
+    let max_n = env("DISTGEN_TA_DIFF_MAX_N", 5);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10);
+    let limits = Limits {
+        max_states: 2_000_000,
+        timeout_secs: 60,
+    };
+    let (mut compared, mut verified, mut unknown, mut instances) = (0, 0, 0, 0);
+    for i in 0..count {
+        let faults = [FaultModel::Byzantine, FaultModel::Crash][i % 2];
+        let shape = Shape {
+            faults,
+            messages: 2,
+            max_rules: 3,
+            max_effects: 2,
+        };
+        let ir = random::protocol(&mut rng, &shape, &format!("R{i}"));
+        for &scenario in Scenario::of(faults) {
+            compared += 1;
+            let all_n = check_scenario(&ir, scenario, &Options::default());
+            match &all_n.verdict {
+                Verdict::Verified => verified += 1,
+                Verdict::Unknown { .. } => unknown += 1,
+                Verdict::Violated(v) => {
+                    let (n, f) = all_n.counterexample_at.expect("(N, F)");
+                    assert!(ir.allows(n, f), "{}", dsl_core::print::invocation(&ir));
+                    assert!(!v.trace.is_empty());
+                }
+            }
+            for n in 1..=max_n {
+                for f in 0..n {
+                    if !ir.allows(n, f) || (scenario == Scenario::ByzantineBroadcaster && f == 0) {
+                        continue;
+                    }
+                    let config = Config {
+                        faults,
+                        n,
+                        f,
+                        scenario,
+                    };
+                    let r = checker::check(&ir, config, limits);
+                    instances += 1;
+                    if let Verdict::Violated(v) = &r.verdict {
+                        assert!(
+                            !(is_safety(v) && all_n.verdict.is_verified()),
+                            "all-N verified but {} violated at N = {n}, F = {f}:\n{}\n{:?}",
+                            v.property,
+                            dsl_core::print::invocation(&ir),
+                            v.trace
+                        );
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "compared {compared} (protocol, scenario) pairs over {instances} instances (N <= {max_n}): \
+{verified} verified for all N, {unknown} unknown"
+    );
+    assert!(compared > 0);
+}

@@ -1,0 +1,210 @@
+//! `distgen ta`: a protocol's threshold automaton in ByMC's `.ta` syntax, and
+//! `distgen check --all-n`: its parameterized check with TACO.
+
+use super::input;
+use anyhow::{bail, Context, Result};
+use distgen::checker::{report, Scenario, Verdict};
+use distgen::ir::FaultModel;
+use distgen::ProtocolIr;
+use paramcheck::AllNResult;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of `distgen ta`.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Exit status: 0 written; 2 bad input; 3 the protocol has no threshold \
+automaton (a threshold not linear in N and F)."
+)]
+pub struct Args {
+    /// A `.rs` file with one or more `protocol! { ... }`.
+    pub file: PathBuf,
+    /// The protocol to translate (needed when the file has several).
+    #[arg(long)]
+    pub protocol: Option<String>,
+    /// Fault model [default: the one the protocol claims].
+    #[arg(long, value_parser = super::check::parse_faults)]
+    pub faults: Option<FaultModel>,
+    /// Scenario: failure-free, crashes, correct-broadcaster or
+    /// byzantine-broadcaster [default: the first of the fault model].
+    #[arg(long, value_parser = parse_scenario)]
+    pub scenario: Option<Scenario>,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Parses a scenario name.
+pub fn parse_scenario(s: &str) -> Result<Scenario, String> {
+    FaultModel::ALL
+        .iter()
+        .flat_map(|&f| Scenario::of(f).iter().copied())
+        .find(|sc| sc.name() == s)
+        .ok_or_else(|| {
+            format!("unknown scenario `{s}`; expected failure-free, crashes, correct-broadcaster or byzantine-broadcaster")
+        })
+}
+
+/// Runs `distgen ta`.
+pub fn main(args: Args) -> Result<ExitCode> {
+    let protocols = input::load(&args.file)?;
+    let ir = input::pick(&protocols, args.protocol.as_deref())?;
+    let faults = args.faults.unwrap_or(ir.faults);
+    let scenarios = Scenario::of(faults);
+    let scenario = match args.scenario {
+        Some(s) if !scenarios.contains(&s) => {
+            bail!(
+                "scenario {} is not one of the {faults} fault model",
+                s.name()
+            )
+        }
+        Some(s) => s,
+        None => scenarios[0],
+    };
+    let ta = match dsl_core::ta::translate(ir, scenario) {
+        Ok(ta) => ta,
+        Err(e) => {
+            eprintln!("{}: {}", ir.name, paramcheck::untranslatable(&e));
+            return Ok(ExitCode::from(3));
+        }
+    };
+    let text = dsl_core::ta::bymc::print(&ta);
+    match &args.out {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    if args.scenario.is_none() && scenarios.len() > 1 {
+        eprintln!(
+            "wrote scenario {}; the other: --scenario {}",
+            scenario.name(),
+            scenarios[1].name()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `distgen check --all-n`: one row per (fault model, scenario) of each
+/// protocol; exit status 0 all verified, 1 a violation, 3 otherwise.
+pub fn check_all_n(
+    protocols: &[ProtocolIr],
+    faults: Option<FaultModel>,
+    json: bool,
+) -> Result<ExitCode> {
+    let (mut violated, mut unknown) = (false, false);
+    let stdout = std::io::stdout();
+    let options = paramcheck::Options::default();
+    for ir in protocols {
+        let faults = faults.unwrap_or(ir.faults);
+        for r in paramcheck::check_all_n(ir, faults, &options) {
+            violated |= matches!(r.verdict, Verdict::Violated(_));
+            unknown |= matches!(r.verdict, Verdict::Unknown { .. });
+            let mut out = stdout.lock();
+            if json {
+                writeln!(out, "{}", row_json(&r))?;
+            } else {
+                writeln!(out, "{}", render(&r))?;
+            }
+        }
+    }
+    Ok(ExitCode::from(if violated {
+        1
+    } else if unknown {
+        3
+    } else {
+        0
+    }))
+}
+
+fn covered(r: &AllNResult) -> String {
+    if r.assumption.is_empty() {
+        "all N".to_string()
+    } else {
+        format!("all N with {}", r.assumption)
+    }
+}
+
+/// One result as text.
+pub fn render(r: &AllNResult) -> String {
+    let mut out = format!(
+        "{:<16} {:<9} {:<28} {:<22} {:<9} {:>3} locations {:>8.3} s",
+        r.protocol,
+        r.faults.keyword(),
+        covered(r),
+        r.scenario.name(),
+        report::verdict_word(&r.verdict),
+        r.locations,
+        r.seconds
+    );
+    match &r.verdict {
+        Verdict::Verified => {}
+        Verdict::Unknown { reason } => out.push_str(&format!("\n    {reason}")),
+        Verdict::Violated(v) => {
+            let (n, f) = r.counterexample_at.unwrap_or_default();
+            let how = if r.properties_proven.is_empty() {
+                "TACO's counterexample, confirmed by the explicit checker"
+            } else {
+                "safety holds for all N; the explicit checker at a default instance"
+            };
+            out.push_str(&format!(
+                "\n    {} violated at N={n}, F={f} ({how}): {}\n    counterexample:",
+                v.property, v.detail
+            ));
+            for (i, line) in v.trace.iter().enumerate() {
+                out.push_str(&format!("\n    {:>3}. {line}", i + 1));
+            }
+        }
+    }
+    let proven = if r.properties_proven.is_empty() {
+        "none".to_string()
+    } else {
+        r.properties_proven.join(", ")
+    };
+    out.push_str(&format!(
+        "\n    proven for all N: {proven}; checked only at instances (distgen check without --all-n): {}",
+        r.instance_only.join(", ")
+    ));
+    out
+}
+
+/// One result as the JSON object of `check --all-n --json`.
+pub fn row_json(r: &AllNResult) -> Value {
+    let (property, detail, trace, reason) = match &r.verdict {
+        Verdict::Violated(v) => (
+            Some(v.property.to_string()),
+            Some(v.detail.clone()),
+            v.trace.clone(),
+            None,
+        ),
+        Verdict::Unknown { reason } => (None, None, vec![], Some(reason.clone())),
+        Verdict::Verified => (None, None, vec![], None),
+    };
+    let mut obj = json!({
+        "protocol": r.protocol,
+        "faults": r.faults.keyword(),
+        "n": null,
+        "f": null,
+        "all_n": true,
+        "requires": r.assumption,
+        "scenario": r.scenario.name(),
+        "verdict": report::verdict_word(&r.verdict),
+        "property": property,
+        "detail": detail,
+        "states": null,
+        "seconds": r.seconds,
+        "taco_seconds": r.taco_seconds,
+        "trace": trace,
+        "properties_proven": r.properties_proven,
+        "instance_only": r.instance_only,
+        "counterexample_at": r.counterexample_at.map(|(n, f)| json!({"n": n, "f": f})),
+        "checker": r.backend.name(),
+        "locations": r.locations,
+        "rules": r.rules,
+    });
+    if let Some(reason) = reason {
+        obj["reason"] = Value::String(reason);
+    }
+    obj
+}
