@@ -19,14 +19,10 @@ use std::process::ExitCode;
 automaton (a threshold not linear in N and F)."
 )]
 pub struct Args {
-    /// A `.rs` file with one or more `protocol! { ... }`.
-    pub file: PathBuf,
-    /// The protocol to translate (needed when the file has several).
-    #[arg(long)]
-    pub protocol: Option<String>,
-    /// Fault model [default: the one the protocol claims].
-    #[arg(long, value_parser = super::check::parse_faults)]
-    pub faults: Option<FaultModel>,
+    #[command(flatten)]
+    pub protocol: input::ProtocolArgs,
+    #[command(flatten)]
+    pub faults: input::FaultsArgs,
     /// Scenario: failure-free, crashes, correct-broadcaster or
     /// byzantine-broadcaster [default: the first of the fault model].
     #[arg(long, value_parser = parse_scenario)]
@@ -49,9 +45,8 @@ pub fn parse_scenario(s: &str) -> Result<Scenario, String> {
 
 /// Runs `distgen ta`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let protocols = input::load(&args.file)?;
-    let ir = input::pick(&protocols, args.protocol.as_deref())?;
-    let faults = args.faults.unwrap_or(ir.faults);
+    let ir = &args.protocol.load_one()?;
+    let faults = args.faults.or_claimed(ir);
     let scenarios = Scenario::of(faults);
     let scenario = match args.scenario {
         Some(s) if !scenarios.contains(&s) => {
