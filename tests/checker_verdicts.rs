@@ -21,7 +21,7 @@ fn bracha() -> ProtocolIr {
 
 /// The default configurations of `faults` (N <= 7).
 fn small_configs(ir: &ProtocolIr, faults: FaultModel) -> Vec<Config> {
-    checker::default_configs(ir, faults)
+    checker::default_configs(&ir.requires, faults)
         .into_iter()
         .filter(|c| c.n <= 7)
         .collect()
@@ -134,7 +134,7 @@ fn bracha_tolerates_byzantine_faults() {
 #[test]
 fn imbs_raynal_tolerates_byzantine_faults_with_n_above_5f() {
     let ir = example(include_str!("../examples/imbs_raynal.rs"));
-    let configs = checker::default_configs(&ir, FaultModel::Byzantine);
+    let configs = checker::default_configs(&ir.requires, FaultModel::Byzantine);
     assert_eq!(
         (configs[0].n, configs[0].f),
         (6, 1),
@@ -224,7 +224,7 @@ fn a_run_cut_short_is_unknown_not_verified() {
 #[test]
 fn bracha_state_counts_are_pinned() {
     let ir = bracha();
-    let counts: Vec<usize> = checker::default_configs(&ir, FaultModel::Byzantine)
+    let counts: Vec<usize> = checker::default_configs(&ir.requires, FaultModel::Byzantine)
         .into_iter()
         .filter(|c| c.n == 4)
         .map(|c| checker::check(&ir, c, Limits::default()).states)

@@ -43,7 +43,7 @@ fn show(r: &CheckResult) -> String {
 #[test]
 fn smoke() {
     let ir = bracha();
-    for c in default_configs(&ir, FaultModel::Byzantine)
+    for c in default_configs(&ir.requires, FaultModel::Byzantine)
         .into_iter()
         .take(4)
     {
