@@ -232,7 +232,8 @@ pub struct CheckResult {
 /// (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2). Where `requires` excludes
 /// some of them, the two smallest N that it allows for F = 1 and the smallest
 /// for F = 2 instead (under `none`: the two smallest N for F = 0), with
-/// N <= [`layout::MAX_N`].
+/// N <= [`crate::semantics::MAX_PROCESSES`] (beyond [`layout::MAX_N`] the
+/// checker answers unknown rather than nothing being checked).
 pub fn default_configs(requires: &[Cond], faults: FaultModel) -> Vec<Config> {
     let defaults: &[(usize, usize)] = match faults {
         FaultModel::None => &[(3, 0), (4, 0)],
@@ -246,7 +247,7 @@ pub fn default_configs(requires: &[Cond], faults: FaultModel) -> Vec<Config> {
         defaults.to_vec()
     } else {
         let smallest = |f: usize, count: usize| {
-            (f + 1..=layout::MAX_N)
+            (f + 1..=crate::semantics::MAX_PROCESSES)
                 .map(move |n| (n, f))
                 .filter(allowed)
                 .take(count)

@@ -29,7 +29,13 @@ pub struct Rules {
     pub messages: usize,
     /// Per type, the largest `received T >= k` threshold of any rule.
     pub needed: Vec<usize>,
+    /// [`Rules::live_types`] tabulated by (sent flags, delivered, value)
+    /// when there are at most `TABLE_PAIRS` (type, value) pairs.
+    table: Vec<u16>,
 }
+
+/// Most (type, value) pairs for which [`Rules::live_types`] is tabulated.
+const TABLE_PAIRS: usize = 10;
 
 impl Rules {
     /// The rules of `machine`.
@@ -67,17 +73,36 @@ impl Rules {
                     .unwrap_or(0)
             })
             .collect();
-        Rules {
+        let mut rules = Rules {
             infos,
             messages: machine.messages,
             needed,
+            table: Vec::new(),
+        };
+        let pairs = machine.messages * VALUES;
+        if pairs <= TABLE_PAIRS {
+            rules.table = (0..1usize << (pairs + 2))
+                .map(|i| rules.compute_live(((i >> 2) as u16, (i >> 1) & 1 != 0, (i & 1) as Value)))
+                .collect();
         }
+        rules
     }
 
     /// The message types that a rule able to change anything for `v` still
     /// reads, as a bitmask, given a process's sent flags and delivery word
     /// (0: nothing delivered).
     pub fn live_types(&self, sent: u16, delivered: u16, v: Value) -> u16 {
+        let delivered = delivered != 0;
+        match self
+            .table
+            .get((sent as usize) << 2 | usize::from(delivered) << 1 | v as usize)
+        {
+            Some(&live) => live,
+            None => self.compute_live((sent, delivered, v)),
+        }
+    }
+
+    fn compute_live(&self, (sent, delivered, v): (u16, bool, Value)) -> u16 {
         let mut sent_types = 0u16;
         let mut sent_v = 0u16;
         for t in 0..self.messages {
@@ -93,7 +118,7 @@ impl Rules {
             if rule.blocked_by & sent_types != 0 {
                 continue;
             }
-            if (rule.delivers && delivered == 0) || rule.sends & !sent_v != 0 {
+            if (rule.delivers && !delivered) || rule.sends & !sent_v != 0 {
                 live |= rule.reads;
             }
         }

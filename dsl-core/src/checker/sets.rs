@@ -142,6 +142,18 @@ pub fn steps_at(core: &Core, s: &[u16], r: usize, out: &mut Vec<Step>) {
             continue;
         }
         let probe = core.probe(row, v);
+        // Nothing fires even with everything taken: no step.
+        let mut most = [0u8; MAX_TYPES];
+        let mut all_bcast = 0u8;
+        for room in rs {
+            most[room.msg] = room.ks[room.nk - 1];
+            if room.broadcaster {
+                all_bcast |= 1 << room.msg;
+            }
+        }
+        if !core.fires(&probe, &most, all_bcast) {
+            continue;
+        }
         SCRATCH.with_borrow_mut(|(sets, outputs)| {
             sets.clear();
             for mut index in 0..total {
