@@ -27,8 +27,8 @@ use crate::ir::{Cond, FaultModel, ProtocolIr};
 use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use run::Explained;
 pub use layout::Senders;
+pub(crate) use run::Explained;
 pub use run::{check, check_plain, check_with, Engine};
 
 /// One step of an execution, in both the compact and the plain model.
@@ -240,9 +240,8 @@ pub fn default_configs(requires: &[Cond], faults: FaultModel) -> Vec<Config> {
         FaultModel::Crash => &[(3, 1), (5, 2)],
         FaultModel::Byzantine => &[(4, 1), (5, 1), (7, 2)],
     };
-    let allowed = |&(n, f): &(usize, usize)| {
-        f < n && requires.iter().all(|c| c.holds(n as i64, f as i64))
-    };
+    let allowed =
+        |&(n, f): &(usize, usize)| f < n && requires.iter().all(|c| c.holds(n as i64, f as i64));
     let sizes: Vec<(usize, usize)> = if defaults.iter().all(allowed) {
         defaults.to_vec()
     } else {

@@ -152,4 +152,3 @@ impl properties::Checked for CompactModel {
         self.observe(&s.0)
     }
 }
-

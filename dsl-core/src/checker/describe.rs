@@ -81,4 +81,3 @@ pub fn receiver(action: &Action) -> Option<ProcId> {
         _ => None,
     }
 }
-

@@ -91,7 +91,13 @@ fn senders(rooms: &[Room], take: &Take) -> Senders {
 }
 
 /// The outputs of settling `row` for `v` once `set` is counted.
-pub(crate) fn outcome(model: &CompactModel, row: &[u16], to: ProcId, v: Value, set: &Senders) -> Vec<Output> {
+pub(crate) fn outcome(
+    model: &CompactModel,
+    row: &[u16],
+    to: ProcId,
+    v: Value,
+    set: &Senders,
+) -> Vec<Output> {
     let mut scratch = row.to_vec();
     let mut local = Row(&mut scratch);
     for (t, b) in set.iter() {

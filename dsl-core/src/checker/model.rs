@@ -281,5 +281,4 @@ impl CompactModel {
         }
         out
     }
-
 }

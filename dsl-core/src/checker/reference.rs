@@ -10,7 +10,7 @@
 use super::faults::Faulty;
 use super::layout::VALUES;
 use super::properties::{self, Observe};
-use super::{Action, Senders, Config};
+use super::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
 use crate::semantics::{
     InstanceError, Local, Machine, Output, ProcId, ProcSet, ProcessState, Value,

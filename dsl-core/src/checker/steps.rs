@@ -51,12 +51,13 @@ pub type Outcome = u32;
 fn encode(out: &[Output]) -> Outcome {
     out.iter().fold(0, |m, o| match *o {
         Output::Send { msg, to, .. } => {
-            m | 1 << (3 * msg
-                + match to {
-                    Dest::All => 0,
-                    Dest::Others => 1,
-                    Dest::Myself => 2,
-                })
+            m | 1
+                << (3 * msg
+                    + match to {
+                        Dest::All => 0,
+                        Dest::Others => 1,
+                        Dest::Myself => 2,
+                    })
         }
         Output::Deliver(_) => m | 1 << 30,
     })

@@ -5,17 +5,18 @@
 //! whose canonical successor is the path's next state. The trace then names
 //! processes consistently from the first step to the last.
 
-use super::describe::{describe, reactions, receiver};
 use super::counting::CountingModel;
+use super::describe::{describe, reactions, receiver};
 use super::layout::{pair, Row, Senders, State};
 use super::lazy;
-use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
-use super::steps::Step;
 use super::model::CompactModel;
-use super::properties::first_violation;
+use super::properties::{first_violation, Observe};
 use super::reference::{PlainModel, PlainState};
+use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
+use super::sets;
+use super::steps::Step;
 use super::{Action, Explained};
-use crate::semantics::ProcId;
+use crate::semantics::{ProcId, Value};
 use stateright::Path;
 
 /// Explains a path of the compact model.
@@ -125,6 +126,32 @@ pub fn plain(model: &PlainModel, path: &Path<PlainState, Action>) -> Option<Expl
     Some((lines, actions, detail))
 }
 
+/// A replayed bitset state as the properties see it, quiescent when its
+/// counting state is (lazy receipts, also without Byzantine processes).
+struct Replayed<'a> {
+    bits: &'a CompactModel,
+    s: &'a [u16],
+    quiescent: bool,
+}
+
+impl Observe for Replayed<'_> {
+    fn n(&self) -> usize {
+        self.bits.layout.n
+    }
+    fn is_correct(&self, p: ProcId) -> bool {
+        self.bits.is_correct(self.s, p)
+    }
+    fn delivered(&self, p: ProcId) -> Option<Value> {
+        self.bits.observe(self.s).delivered(p)
+    }
+    fn quiescent(&self) -> bool {
+        self.quiescent
+    }
+    fn broadcaster_correct(&self) -> bool {
+        self.bits.faulty.broadcaster_correct
+    }
+}
+
 /// The counting state of a bitset state `s` (reduced and sorted), and which
 /// process each of its rows is.
 fn counted(model: &CountingModel, bits: &CompactModel, s: &[u16]) -> (Box<[u16]>, Vec<ProcId>) {
@@ -151,8 +178,12 @@ fn counted(model: &CountingModel, bits: &CompactModel, s: &[u16]) -> (Box<[u16]>
     model.core.reduce(&mut rows);
     let w = shape.width();
     let mut order: Vec<usize> = (0..shape.rows).collect();
-    order[shape.first_symmetric..].sort_by(|&a, &b| rows[a * w..(a + 1) * w].cmp(&rows[b * w..(b + 1) * w]));
-    let sorted: Vec<u16> = order.iter().flat_map(|&r| shape.row(&rows, r).to_vec()).collect();
+    order[shape.first_symmetric..]
+        .sort_by(|&a, &b| rows[a * w..(a + 1) * w].cmp(&rows[b * w..(b + 1) * w]));
+    let sorted: Vec<u16> = order
+        .iter()
+        .flat_map(|&r| shape.row(&rows, r).to_vec())
+        .collect();
     (sorted.into(), order.iter().map(|&r| model.ids[r]).collect())
 }
 
@@ -221,7 +252,8 @@ pub fn counting(
     if model.faulty.broadcaster_correct {
         let mut out = Vec::new();
         let mut scratch = vec![0u16; bits.layout.row()];
-        bits.machine.broadcast(0, &mut Row(&mut scratch), 0, &mut out);
+        bits.machine
+            .broadcast(0, &mut Row(&mut scratch), 0, &mut out);
         lines.push("p0 broadcasts 0".to_string());
         reactions(names, 0, &out, &mut lines);
     }
@@ -240,6 +272,12 @@ pub fn counting(
         reactions(names, p, &out, &mut lines);
         actions.push(action);
     }
-    let (_, detail) = first_violation(&bits.observe(&concrete))?;
+    let (last, _) = counted(model, bits, &concrete);
+    let view = Replayed {
+        bits,
+        s: &concrete,
+        quiescent: sets::quiescent(&model.core, &last),
+    };
+    let (_, detail) = first_violation(&view)?;
     Some((lines, actions, detail))
 }
