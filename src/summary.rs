@@ -6,7 +6,7 @@ use crate::ProtocolIr;
 
 /// The metrics of the failure-free run at the smallest default size, as one line.
 pub fn metrics_line(ir: &ProtocolIr) -> Option<String> {
-    let (n, f) = checker::default_configs(ir, ir.faults)
+    let (n, f) = checker::default_configs(&ir.requires, ir.faults)
         .first()
         .map(|c| (c.n, c.f))?;
     let m = crate::metrics::measure(ir, n, f).ok()?;
@@ -34,7 +34,7 @@ pub fn print(ir: &ProtocolIr) {
         max_states: 50_000_000,
         timeout_secs: 60,
     };
-    for config in checker::default_configs(ir, ir.faults) {
+    for config in checker::default_configs(&ir.requires, ir.faults) {
         println!("{}", report::render(&checker::check(ir, config, limits)));
     }
 }

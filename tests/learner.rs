@@ -14,7 +14,7 @@ fn check_generated(file: &str) {
     let protocols = dsl_core::source::protocols_in_source(&text).unwrap();
     assert_eq!(protocols.len(), 1, "{file}");
     let ir = &protocols[0];
-    let configs = default_configs(ir, ir.faults);
+    let configs = default_configs(&ir.requires, ir.faults);
     assert!(!configs.is_empty(), "{file}: no configuration to check");
     for r in check_all(ir, &configs, Limits::default(), false) {
         assert!(

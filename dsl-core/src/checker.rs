@@ -5,46 +5,31 @@
 //! This is the interface that the CLI and the learner's oracle use; the models
 //! behind it live in `checker/`.
 
+pub mod bitset;
+pub mod counting;
+pub mod describe;
 pub mod faults;
+pub mod layout;
 pub mod lazy;
 pub mod model;
 pub mod properties;
 pub mod reference;
 pub mod report;
+pub mod rows;
+pub mod rules;
 pub mod run;
+pub mod sets;
+pub mod steps;
 pub mod symmetry;
 pub mod trace;
 
-use crate::ir::{FaultModel, ProtocolIr};
+use crate::ir::{Cond, FaultModel, ProtocolIr};
 use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
 
+pub use layout::Senders;
 pub(crate) use run::Explained;
-pub use run::{check, check_plain};
-
-/// Messages that a process receives in one step before the step's main
-/// message, all of the step's value: entry `t` is the set of senders of
-/// message type `t` (Byzantine injections, or messages in flight).
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-pub struct Byz(pub [u16; model::MAX_TYPES]);
-
-impl Byz {
-    /// Whether there is no message.
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|&s| s == 0)
-    }
-
-    /// The (type, sender) pairs, by type then sender.
-    pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.0.iter().enumerate().flat_map(|(t, &set)| {
-            (0..16)
-                .filter(move |b| set & (1 << b) != 0)
-                .map(move |b| (t, b))
-        })
-    }
-}
+pub use run::{check, check_plain, check_with, Engine};
 
 /// One step of an execution, in both the compact and the plain model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,7 +50,7 @@ pub enum Action {
         /// Value.
         value: Value,
         /// Messages received just before, silently.
-        before: Byz,
+        before: Senders,
     },
     /// The process crashes (crash-stop).
     Crash(u8),
@@ -240,36 +225,38 @@ pub struct CheckResult {
     pub seconds: f64,
 }
 
-/// The configurations checked by default under `faults` (DESIGN.md section 2),
-/// those that `ir`'s `requires` allows (whatever fault model `ir` claims), smallest first, each with every
-/// scenario of the fault model: none (N = 3, 4), crash (N = 3, F = 1;
-/// N = 5, F = 2), Byzantine (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2). If
-/// `requires` allows none of them, the smallest size it allows (with F >= 1
-/// unless the fault model is none).
-pub fn default_configs(ir: &ProtocolIr, faults: FaultModel) -> Vec<Config> {
-    let sizes: &[(usize, usize)] = match faults {
+/// The configurations checked by default under `faults` (DESIGN.md section
+/// 2) for a protocol whose `requires` is `requires` (whatever fault model the
+/// protocol claims), smallest first, each with every scenario of the fault
+/// model: none (N = 3, 4), crash (N = 3, F = 1; N = 5, F = 2), Byzantine
+/// (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2). Where `requires` excludes
+/// some of them, the two smallest N that it allows for F = 1 and the smallest
+/// for F = 2 instead (under `none`: the two smallest N for F = 0), with
+/// N <= [`crate::semantics::MAX_PROCESSES`] (beyond [`layout::MAX_N`] the
+/// checker answers unknown rather than nothing being checked).
+pub fn default_configs(requires: &[Cond], faults: FaultModel) -> Vec<Config> {
+    let defaults: &[(usize, usize)] = match faults {
         FaultModel::None => &[(3, 0), (4, 0)],
         FaultModel::Crash => &[(3, 1), (5, 2)],
         FaultModel::Byzantine => &[(4, 1), (5, 1), (7, 2)],
     };
     let allowed =
-        |&(n, f): &(usize, usize)| f < n && ir.requires.iter().all(|c| c.holds(n as i64, f as i64));
-    let mut sizes: Vec<(usize, usize)> = sizes.iter().copied().filter(allowed).collect();
-    if sizes.is_empty() {
-        // None of the defaults fits `requires` (Imbs-Raynal needs N > 5F):
-        // take the smallest size it allows, with at least one fault.
-        let least_f = usize::from(faults != FaultModel::None);
-        let max_f = if faults == FaultModel::None {
-            0
-        } else {
-            model::MAX_N
+        |&(n, f): &(usize, usize)| f < n && requires.iter().all(|c| c.holds(n as i64, f as i64));
+    let sizes: Vec<(usize, usize)> = if defaults.iter().all(allowed) {
+        defaults.to_vec()
+    } else {
+        let smallest = |f: usize, count: usize| {
+            (f + 1..=crate::semantics::MAX_PROCESSES)
+                .map(move |n| (n, f))
+                .filter(allowed)
+                .take(count)
         };
-        sizes.extend(
-            (1..=model::MAX_N)
-                .flat_map(|n| (least_f..=max_f.min(n - 1)).map(move |f| (n, f)))
-                .find(|c| allowed(c)),
-        );
-    }
+        if faults == FaultModel::None {
+            smallest(0, 2).collect()
+        } else {
+            smallest(1, 2).chain(smallest(2, 1)).collect()
+        }
+    };
     sizes
         .into_iter()
         .flat_map(|(n, f)| {

@@ -224,7 +224,7 @@ impl Env {
             effects: vec![Effect::Deliver],
         });
         let mut sizes: Vec<(usize, usize)> =
-            dsl_core::checker::default_configs(&probe, config.faults)
+            dsl_core::checker::default_configs(&probe.requires, config.faults)
                 .iter()
                 .map(|c| (c.n, c.f))
                 .collect();

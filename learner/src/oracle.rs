@@ -153,7 +153,7 @@ impl CheckerOracle {
 
     /// All configurations of `ir`, smallest first.
     pub fn configs(&self, ir: &ProtocolIr) -> Vec<Config> {
-        checker::default_configs(ir, self.faults)
+        checker::default_configs(&ir.requires, self.faults)
     }
 }
 

@@ -69,7 +69,7 @@ pub fn configs(
                 })
                 .collect())
         }
-        _ => Ok(checker::default_configs(ir, faults)),
+        _ => Ok(checker::default_configs(&ir.requires, faults)),
     }
 }
 

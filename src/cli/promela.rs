@@ -49,7 +49,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
     };
     let (n, f) = match (args.model.size.n, args.model.size.f) {
         (Some(n), Some(f)) => (n, f),
-        _ => match default_configs(ir, faults).first() {
+        _ => match default_configs(&ir.requires, faults).first() {
             Some(c) => (c.n, c.f),
             None => bail!(
                 "{} allows none of the default sizes under `{faults}`; choose --n and --f",

@@ -37,8 +37,9 @@
 //! to single receipts, which is the plain model's (sound and complete on its
 //! own).
 
-use super::model::{pair, CompactModel, Row, VALUES};
-use super::{Action, Byz};
+use super::layout::{pair, Row, VALUES};
+use super::model::CompactModel;
+use super::{Action, Senders};
 use crate::semantics::{CompiledGuard, Local, Output, ProcId, Value};
 
 /// Most sets tried per (process, value) before falling back to single receipts.
@@ -79,8 +80,8 @@ fn below(a: &Take, b: &Take) -> bool {
     a != b && a.iter().zip(b).all(|(x, y)| x.0 <= y.0 && (!x.1 || y.1))
 }
 
-fn senders(rooms: &[Room], take: &Take) -> Byz {
-    let mut set = Byz::default();
+fn senders(rooms: &[Room], take: &Take) -> Senders {
+    let mut set = Senders::default();
     for (room, &(k, b)) in rooms.iter().zip(take) {
         set.0[room.msg] = room.others[..k]
             .iter()
@@ -90,7 +91,13 @@ fn senders(rooms: &[Room], take: &Take) -> Byz {
 }
 
 /// The outputs of settling `row` for `v` once `set` is counted.
-fn outcome(model: &CompactModel, row: &[u16], to: ProcId, v: Value, set: &Byz) -> Vec<Output> {
+pub(crate) fn outcome(
+    model: &CompactModel,
+    row: &[u16],
+    to: ProcId,
+    v: Value,
+    set: &Senders,
+) -> Vec<Output> {
     let mut scratch = row.to_vec();
     let mut local = Row(&mut scratch);
     for (t, b) in set.iter() {
@@ -158,7 +165,7 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
     for v in 0..VALUES as Value {
         let rooms = rooms(model, s, to, v);
         let total: usize = rooms.iter().map(Room::choices).product();
-        let receipt = |from: ProcId, msg: usize, before: Byz| Action::Receive {
+        let receipt = |from: ProcId, msg: usize, before: Senders| Action::Receive {
             from: from as u8,
             to: to as u8,
             msg: msg as u8,
@@ -170,32 +177,32 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
             // lowest sender of each type stands for the others) and every
             // injection.
             for (from, msg) in model.receipts(s, to, v) {
-                actions.push(receipt(from, msg, Byz::default()));
+                actions.push(receipt(from, msg, Senders::default()));
             }
             for room in &rooms {
                 let counted = row[2 + pair(room.msg, v)];
                 if model.faulty.is_byzantine(0) && counted & 1 == 0 {
-                    actions.push(receipt(0, room.msg, Byz::default()));
+                    actions.push(receipt(0, room.msg, Senders::default()));
                 }
                 if let Some(&b) = model
                     .byzantine_others
                     .iter()
                     .find(|&&b| counted & (1 << b) == 0)
                 {
-                    actions.push(receipt(b, room.msg, Byz::default()));
+                    actions.push(receipt(b, room.msg, Senders::default()));
                 }
             }
             continue;
         }
         let takes: Vec<Take> = (0..total).map(|i| decode(&rooms, i)).collect();
-        let sets: Vec<Byz> = takes.iter().map(|t| senders(&rooms, t)).collect();
+        let sets: Vec<Senders> = takes.iter().map(|t| senders(&rooms, t)).collect();
         let outcomes: Vec<Vec<Output>> = sets
             .iter()
             .map(|b| outcome(model, &row, to, v, b))
             .collect();
         // A step: a set that makes a rule fire, and does not without one of
         // its messages, received last.
-        let last = |i: usize| -> Option<(ProcId, usize, Byz)> {
+        let last = |i: usize| -> Option<(ProcId, usize, Senders)> {
             if outcomes[i].is_empty() {
                 return None;
             }
@@ -218,7 +225,7 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
             }
             None
         };
-        let steps: Vec<Option<(ProcId, usize, Byz)>> = (0..total).map(last).collect();
+        let steps: Vec<Option<(ProcId, usize, Senders)>> = (0..total).map(last).collect();
         for i in 0..total {
             let Some((from, msg, before)) = steps[i] else {
                 continue;
@@ -240,7 +247,7 @@ pub fn quiescent(model: &CompactModel, s: &[u16]) -> bool {
     (0..l.n).filter(|&p| model.is_correct(s, p)).all(|to| {
         let row = &s[l.proc(to)..l.proc(to) + l.row()];
         (0..VALUES as Value).all(|v| {
-            let mut all = Byz::default();
+            let mut all = Senders::default();
             for (t, set) in all.0.iter_mut().enumerate().take(model.machine.messages) {
                 let bit = 1 << pair(t, v);
                 *set = (0..l.n)

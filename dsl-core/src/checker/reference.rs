@@ -8,9 +8,9 @@
 //! model's reductions are tested against (same verdicts).
 
 use super::faults::Faulty;
-use super::model::VALUES;
+use super::layout::VALUES;
 use super::properties::{self, Observe};
-use super::{Action, Byz, Config};
+use super::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
 use crate::semantics::{
     InstanceError, Local, Machine, Output, ProcId, ProcSet, ProcessState, Value,
@@ -149,7 +149,7 @@ impl PlainModel {
                 to,
                 msg,
                 value,
-                before: Byz::default(),
+                before: Senders::default(),
             });
             if s.crashed & (1 << from) != 0 {
                 actions.push(Action::Lose {
@@ -171,7 +171,7 @@ impl PlainModel {
                                 to: to as u8,
                                 msg: msg as u8,
                                 value,
-                                before: Byz::default(),
+                                before: Senders::default(),
                             });
                         }
                     }
@@ -231,7 +231,7 @@ impl Model for PlainModel {
     }
 
     fn format_action(&self, action: &Action) -> String {
-        super::trace::describe(&self.faulty, &self.messages, action).join("; ")
+        super::describe::describe(&self.faulty, &self.messages, action).join("; ")
     }
 
     fn next_state(&self, last: &PlainState, action: Action) -> Option<PlainState> {

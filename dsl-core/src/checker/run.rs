@@ -1,40 +1,83 @@
 //! Running a model exhaustively with stateright's BFS, within limits, and
 //! turning what it found into a [`CheckResult`].
 
+use super::counting::CountingModel;
 use super::model::CompactModel;
 use super::properties::{self, NAMES};
 use super::reference::PlainModel;
 use super::trace;
-use super::{CheckResult, Config, Limits, Verdict, Violation};
+use super::{CheckResult, Config, Limits, Scenario, Verdict, Violation};
 use crate::ir::ProtocolIr;
 use stateright::{Checker, HasDiscoveries, Model};
 use std::time::{Duration, Instant};
 
-/// Checks `ir` in `config` with the compact model. Only a run that visited
+/// Which model explores a configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// The counting model ([`super::counting`]) where it applies (no
+    /// crashes), else the bitset model: what [`check`] uses.
+    Auto,
+    /// The bitset model ([`super::model`]: process identities kept, symmetry
+    /// by permutations), the compact model before the counting abstraction,
+    /// kept to cross-check it where the plain model does not finish.
+    Bitset,
+    /// The plain model ([`super::reference`]): no reduction at all.
+    Plain,
+}
+
+/// Checks `ir` in `config` with the compact models. Only a run that visited
 /// every reachable state answers [`Verdict::Verified`].
 pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    let start = Instant::now();
-    let model = match CompactModel::new(ir, &config) {
-        Ok(model) => model,
-        Err(e) => return unknown(ir, config, e.to_string(), 0, start),
-    };
-    let trace_model = model.clone();
-    explore(ir, config, limits, model, start, move |path| {
-        trace::compact(&trace_model, path)
-    })
+    check_with(ir, config, limits, Engine::Auto)
 }
 
 /// Checks `ir` in `config` with the plain model (no reduction): the reference.
 pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
+    check_with(ir, config, limits, Engine::Plain)
+}
+
+/// Checks `ir` in `config` with the model `engine`.
+pub fn check_with(ir: &ProtocolIr, config: Config, limits: Limits, engine: Engine) -> CheckResult {
     let start = Instant::now();
-    let model = match PlainModel::new(ir, &config) {
-        Ok(model) => model,
-        Err(e) => return unknown(ir, config, e.to_string(), 0, start),
+    let fail = |e: String| unknown(ir, config, e, 0, start);
+    let bitset = || -> Result<CompactModel, String> {
+        let mut model = CompactModel::new(ir, &config).map_err(|e| e.to_string())?;
+        model.use_symmetry = false;
+        Ok(model)
     };
-    let trace_model = model.clone();
-    explore(ir, config, limits, model, start, move |path| {
-        trace::plain(&trace_model, path)
-    })
+    match engine {
+        Engine::Auto if config.scenario != Scenario::Crashes => {
+            let (model, bits) = match (CountingModel::new(ir, &config), bitset()) {
+                (Ok(m), Ok(b)) => (m, b),
+                (Err(e), _) => return fail(e.to_string()),
+                (_, Err(e)) => return fail(e),
+            };
+            let trace_model = model.clone();
+            explore(ir, config, limits, model, start, move |path| {
+                trace::counting(&trace_model, &bits, path)
+            })
+        }
+        Engine::Auto | Engine::Bitset => {
+            let model = match CompactModel::new(ir, &config) {
+                Ok(model) => model,
+                Err(e) => return fail(e.to_string()),
+            };
+            let trace_model = model.clone();
+            explore(ir, config, limits, model, start, move |path| {
+                trace::compact(&trace_model, path)
+            })
+        }
+        Engine::Plain => {
+            let model = match PlainModel::new(ir, &config) {
+                Ok(model) => model,
+                Err(e) => return fail(e.to_string()),
+            };
+            let trace_model = model.clone();
+            explore(ir, config, limits, model, start, move |path| {
+                trace::plain(&trace_model, path)
+            })
+        }
+    }
 }
 
 fn unknown(
@@ -66,30 +109,46 @@ fn explore<M>(
     explain: impl Fn(&stateright::Path<M::State, M::Action>) -> Option<Explained>,
 ) -> CheckResult
 where
-    M: Model + Send + Sync + 'static,
+    M: Model + Clone + Send + Sync + 'static,
     M::State: Clone + std::fmt::Debug + std::hash::Hash + PartialEq + Send + Sync + 'static,
     M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
 {
     let timeout = Duration::from_secs(limits.timeout_secs);
-    let checker = model
-        .checker()
-        .finish_when(HasDiscoveries::AnyFailures)
-        .target_state_count(limits.max_states)
-        .timeout(timeout)
-        .spawn_bfs()
-        .join();
-    let states = checker.unique_state_count();
-    let generated = checker.state_count();
-    let discoveries = checker.discoveries();
-    // BFS visits states in order of depth and stops at the first violation
-    // it finds; of the properties found violated, report the one with the
-    // shortest path (the first in NAMES order among equals).
-    if let Some((name, path)) = NAMES
-        .iter()
-        .filter_map(|&n| discoveries.get(n).map(|p| (n, p)))
-        .min_by_key(|(_, p)| stateright::Path::clone(p).into_actions().len())
-    {
-        let verdict = match explain(path) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let run = |model: M, threads: usize| {
+        model
+            .checker()
+            .threads(threads)
+            .finish_when(HasDiscoveries::AnyFailures)
+            .target_state_count(limits.max_states)
+            .timeout(timeout.saturating_sub(start.elapsed()))
+            .spawn_bfs()
+            .join()
+    };
+    let checker = run(model.clone(), threads);
+    let shortest = |checker: &dyn Checker<M>| {
+        // Of the properties found violated, the one with the shortest path
+        // (the first in NAMES order among equals).
+        let discoveries = checker.discoveries();
+        NAMES
+            .iter()
+            .filter_map(|&n| discoveries.get(n).map(|p| (n, p.clone())))
+            .min_by_key(|(_, p)| p.clone().into_actions().len())
+    };
+    let mut found = shortest(&checker);
+    let (mut states, generated) = (checker.unique_state_count(), checker.state_count());
+    if found.is_some() && threads > 1 {
+        // Threads share BFS levels loosely, so a path found with several may
+        // not be a shortest one: a single-threaded BFS finds one (it visits
+        // states by depth and stops at the first violation).
+        let again = run(model, 1);
+        if let Some(short) = shortest(&again) {
+            found = Some(short);
+            states = again.unique_state_count();
+        }
+    }
+    if let Some((name, path)) = found {
+        let verdict = match explain(&path) {
             Some((trace, actions, detail)) => Verdict::Violated(Violation {
                 property: properties::property_of(name),
                 detail,

@@ -5,78 +5,19 @@
 //! whose canonical successor is the path's next state. The trace then names
 //! processes consistently from the first step to the last.
 
-use super::model::{who, CompactModel, State};
-use super::properties::first_violation;
+use super::counting::CountingModel;
+use super::describe::{describe, reactions, receiver};
+use super::layout::{pair, Row, Senders, State};
+use super::lazy;
+use super::model::CompactModel;
+use super::properties::{first_violation, Observe};
 use super::reference::{PlainModel, PlainState};
+use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
+use super::sets;
+use super::steps::Step;
 use super::{Action, Explained};
-use crate::ir::Dest;
-use crate::semantics::{Output, ProcId};
+use crate::semantics::{ProcId, Value};
 use stateright::Path;
-
-/// What `p` did in reaction to one step, as readable clauses.
-fn reactions(names: &[String], p: ProcId, out: &[Output], lines: &mut Vec<String>) {
-    let mut sends = Vec::new();
-    for o in out {
-        match *o {
-            Output::Send { msg, value, to } => sends.push(format!(
-                "{}({value}) to {}",
-                names[msg],
-                match to {
-                    Dest::All => "all",
-                    Dest::Others => "others",
-                    Dest::Myself => "self",
-                }
-            )),
-            Output::Deliver(v) => {
-                if !sends.is_empty() {
-                    lines.push(format!("p{p} sends {}", sends.join(", ")));
-                    sends.clear();
-                }
-                lines.push(format!("p{p} delivers {v}"));
-            }
-        }
-    }
-    if !sends.is_empty() {
-        lines.push(format!("p{p} sends {}", sends.join(", ")));
-    }
-}
-
-/// The lines of one action (a receipt with a preload is several lines).
-pub fn describe(faulty: &super::faults::Faulty, names: &[String], action: &Action) -> Vec<String> {
-    let msg = |m: usize, v: u8| format!("{}({v})", names.get(m).map(String::as_str).unwrap_or("?"));
-    match *action {
-        Action::Receive {
-            from,
-            to,
-            msg: m,
-            value,
-            before,
-        } => before
-            .iter()
-            .chain(std::iter::once((m as usize, from as usize)))
-            .map(|(m, from)| format!("{} -> p{to}: {}", who(faulty, from), msg(m, value)))
-            .collect(),
-        Action::Crash(p) => vec![format!("p{p} crashes")],
-        Action::Lose {
-            from,
-            to,
-            msg: m,
-            value,
-        } => {
-            vec![format!(
-                "p{from} -> p{to}: {} is lost (p{from} crashed)",
-                msg(m as usize, value)
-            )]
-        }
-    }
-}
-
-fn receiver(action: &Action) -> Option<ProcId> {
-    match *action {
-        Action::Receive { to, .. } => Some(to as ProcId),
-        _ => None,
-    }
-}
 
 /// Explains a path of the compact model.
 pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Explained> {
@@ -93,7 +34,7 @@ pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Expla
         let mut scratch = vec![0u16; model.layout.row()];
         model
             .machine
-            .broadcast(0, &mut super::model::Row(&mut scratch), 0, &mut out);
+            .broadcast(0, &mut Row(&mut scratch), 0, &mut out);
         lines.push("p0 broadcasts 0".to_string());
         reactions(names, 0, &out, &mut lines);
     }
@@ -182,5 +123,161 @@ pub fn plain(model: &PlainModel, path: &Path<PlainState, Action>) -> Option<Expl
         }
     }
     let (_, detail) = first_violation(&model.observe(&s))?;
+    Some((lines, actions, detail))
+}
+
+/// A replayed bitset state as the properties see it, quiescent when its
+/// counting state is (lazy receipts, also without Byzantine processes).
+struct Replayed<'a> {
+    bits: &'a CompactModel,
+    s: &'a [u16],
+    quiescent: bool,
+}
+
+impl Observe for Replayed<'_> {
+    fn n(&self) -> usize {
+        self.bits.layout.n
+    }
+    fn is_correct(&self, p: ProcId) -> bool {
+        self.bits.is_correct(self.s, p)
+    }
+    fn delivered(&self, p: ProcId) -> Option<Value> {
+        self.bits.observe(self.s).delivered(p)
+    }
+    fn quiescent(&self) -> bool {
+        self.quiescent
+    }
+    fn broadcaster_correct(&self) -> bool {
+        self.bits.faulty.broadcaster_correct
+    }
+}
+
+/// The counting state of a bitset state `s` (reduced and sorted), and which
+/// process each of its rows is.
+fn counted(model: &CountingModel, bits: &CompactModel, s: &[u16]) -> (Box<[u16]>, Vec<ProcId>) {
+    let (shape, l) = (model.core.shape, bits.layout);
+    let byzantine = (bits.faulty.byzantine & !1) as u16;
+    let mut rows = vec![0u16; shape.len()].into_boxed_slice();
+    for (r, &p) in model.ids.iter().enumerate() {
+        let row = shape.row_mut(&mut rows, r);
+        let src = &s[l.proc(p)..l.proc(p) + l.row()];
+        row[..2].copy_from_slice(&src[..2]);
+        for k in 0..l.k {
+            let set = src[2 + k];
+            let flight = (1..l.n)
+                .filter(|&q| q != p && s[l.flight(q, p)] & (1 << k) != 0)
+                .count() as u16;
+            let bflight = u16::from(s[l.flight(0, p)] & (1 << k) != 0);
+            row[2 + k] = (set & !1).count_ones() as u16
+                | ((set & byzantine).count_ones() as u16) << BYZ_SHIFT
+                | flight << FLIGHT_SHIFT
+                | if set & 1 != 0 { BCAST } else { 0 }
+                | if bflight != 0 { BCAST_FLIGHT } else { 0 };
+        }
+    }
+    model.core.reduce(&mut rows);
+    let w = shape.width();
+    let mut order: Vec<usize> = (0..shape.rows).collect();
+    order[shape.first_symmetric..]
+        .sort_by(|&a, &b| rows[a * w..(a + 1) * w].cmp(&rows[b * w..(b + 1) * w]));
+    let sorted: Vec<u16> = order
+        .iter()
+        .flat_map(|&r| shape.row(&rows, r).to_vec())
+        .collect();
+    (sorted.into(), order.iter().map(|&r| model.ids[r]).collect())
+}
+
+/// The concrete receipt (in `bits`' names) of a counting step taken by
+/// process `p` of bitset state `s`: the lowest senders in flight, then the
+/// lowest Byzantine ones not counted yet; the message received last is one
+/// without which the others make no rule fire.
+fn concrete_step(bits: &CompactModel, s: &[u16], p: ProcId, step: &Step) -> Option<Action> {
+    let l = bits.layout;
+    let v = step.value;
+    let row = &s[l.proc(p)..l.proc(p) + l.row()];
+    let mut set = Senders::default();
+    for t in 0..bits.machine.messages {
+        let bit = 1 << pair(t, v);
+        let flight = (1..l.n).filter(|&q| q != p && s[l.flight(q, p)] & bit != 0);
+        let injections = bits
+            .byzantine_others
+            .iter()
+            .copied()
+            .filter(|&b| row[2 + pair(t, v)] & (1 << b) == 0);
+        let chosen: Vec<ProcId> = flight
+            .take(step.flight[t] as usize)
+            .chain(injections.take(step.injected[t] as usize))
+            .collect();
+        if chosen.len() != (step.flight[t] + step.injected[t]) as usize {
+            return None;
+        }
+        set.0[t] = chosen.iter().fold(0, |m, &q| m | 1 << q);
+        if step.broadcaster & (1 << t) != 0 {
+            set.0[t] |= 1;
+        }
+    }
+    let (msg, from) = set.iter().find(|&(t, q)| {
+        let mut rest = set;
+        rest.0[t] &= !(1 << q);
+        lazy::outcome(bits, row, p, v, &rest).is_empty()
+    })?;
+    let mut before = set;
+    before.0[msg] &= !(1 << from);
+    Some(Action::Receive {
+        from: from as u8,
+        to: p as u8,
+        msg: msg as u8,
+        value: v,
+        before,
+    })
+}
+
+/// Explains a path of the counting model: replays it on the bitset model
+/// (`bits`, the same protocol and configuration), naming the senders of
+/// each step.
+pub fn counting(
+    model: &CountingModel,
+    bits: &CompactModel,
+    path: &Path<CountState, Step>,
+) -> Option<Explained> {
+    let names = &model.messages;
+    let steps = path.clone().into_vec();
+    let mut concrete = bits.initial();
+    bits.reduce(&mut concrete);
+    if *counted(model, bits, &concrete).0 != *steps.first()?.0 .0 {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut actions = Vec::new();
+    if model.faulty.broadcaster_correct {
+        let mut out = Vec::new();
+        let mut scratch = vec![0u16; bits.layout.row()];
+        bits.machine
+            .broadcast(0, &mut Row(&mut scratch), 0, &mut out);
+        lines.push("p0 broadcasts 0".to_string());
+        reactions(names, 0, &out, &mut lines);
+    }
+    for (i, (_, step)) in steps.iter().enumerate() {
+        let Some(step) = step else { break };
+        let (_, order) = counted(model, bits, &concrete);
+        let p = *order.get(step.row as usize)?;
+        let action = concrete_step(bits, &concrete, p, step)?;
+        let mut out = Vec::new();
+        bits.apply(&mut concrete, action, &mut out)?;
+        bits.reduce(&mut concrete);
+        if *counted(model, bits, &concrete).0 != *steps.get(i + 1)?.0 .0 {
+            return None;
+        }
+        lines.extend(describe(&bits.faulty, names, &action));
+        reactions(names, p, &out, &mut lines);
+        actions.push(action);
+    }
+    let (last, _) = counted(model, bits, &concrete);
+    let view = Replayed {
+        bits,
+        s: &concrete,
+        quiescent: sets::quiescent(&model.core, &last),
+    };
+    let (_, detail) = first_violation(&view)?;
     Some((lines, actions, detail))
 }
