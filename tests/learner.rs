@@ -176,3 +176,17 @@ fn the_same_options_give_the_same_files() {
         assert!(x == y, "{file} differs between two runs");
     }
 }
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "explores N = 7: run with --release")]
+fn the_byzantine_defaults_find_a_protocol_that_distgen_check_verifies() {
+    // With the defaults and seed 1, a Bracha-class protocol is first found in
+    // episode 3,067 (bench/RESULTS-learner.md).
+    let (code, stdout, stderr, dir) =
+        learn(&["--faults", "byzantine", "--seed", "1", "--episodes", "3100"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let file = dir.path().join("learned_byzantine.rs");
+    let (code, stdout, stderr) = distgen(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout.matches(" verified ").count(), 6, "{stdout}");
+}

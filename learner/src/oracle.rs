@@ -167,11 +167,16 @@ impl CheckerOracle {
                     })
             })
             .collect();
-        let training = configs
+        let mut training: Vec<Config> = configs
             .iter()
             .copied()
             .filter(|c| params.max_n.is_none_or(|m| c.n <= m))
+            .filter(|c| params.max_f.is_none_or(|m| c.f <= m))
             .collect();
+        if training.is_empty() {
+            // The bounds exclude every size: train on the smallest.
+            training.extend(configs.iter().filter(|c| c.n == configs[0].n));
+        }
         Ok(CheckerOracle {
             faults: config.faults,
             configs,
