@@ -166,4 +166,12 @@ impl Env {
                 .collect(),
         }
     }
+
+    /// A readable one-line form of a quorum (`>= F + 1`, `from broadcaster`).
+    pub fn quorum_label(&self, quorum: u8) -> String {
+        match &self.quorums[quorum as usize] {
+            Quorum::FromBroadcaster => "from broadcaster".into(),
+            Quorum::AtLeast(e) => format!(">= {}", dsl_core::print::expr(e)),
+        }
+    }
 }
