@@ -194,10 +194,12 @@ impl CheckerOracle {
     }
 }
 
-/// Checks `ir` in `configs`, `threads` runs at a time, in order; with
+/// Checks `ir` in `configs`, up to `threads` runs at a time, in order; with
 /// `stop_at_first`, the results end at the first configuration that is not
-/// verified. The results do not depend on `threads` (a batch is checked
-/// whole, then cut at the first failure in order).
+/// verified, and only configurations of the same size run together (a
+/// candidate that fails at the smallest N costs no run at a larger one).
+/// The results do not depend on `threads` (a batch is checked whole, then
+/// cut at the first failure in order).
 pub fn check_in_order(
     ir: &ProtocolIr,
     configs: &[Config],
@@ -206,22 +208,18 @@ pub fn check_in_order(
     stop_at_first: bool,
 ) -> Vec<ConfigOutcome> {
     let mut out = Vec::new();
-    for batch in configs.chunks(threads.max(1)) {
-        let results: Vec<ConfigOutcome> = if batch.len() == 1 {
-            vec![outcome(&checker::check(ir, batch[0], limits))]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = batch
-                    .iter()
-                    .map(|&c| s.spawn(move || outcome(&checker::check(ir, c, limits))))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("a checker run panicked"))
-                    .collect()
-            })
-        };
-        for r in results {
+    let mut rest = configs;
+    while !rest.is_empty() {
+        let mut take = rest.len().min(threads.max(1));
+        if stop_at_first {
+            take = rest[..take]
+                .iter()
+                .take_while(|c| (c.n, c.f) == (rest[0].n, rest[0].f))
+                .count();
+        }
+        let (batch, tail) = rest.split_at(take);
+        rest = tail;
+        for r in check_batch(ir, batch, limits) {
             let failed = !r.verified();
             out.push(r);
             if failed && stop_at_first {
@@ -230,6 +228,23 @@ pub fn check_in_order(
         }
     }
     out
+}
+
+/// Checks `ir` in every configuration of `batch` at once, one thread each.
+fn check_batch(ir: &ProtocolIr, batch: &[Config], limits: Limits) -> Vec<ConfigOutcome> {
+    if let [c] = batch {
+        return vec![outcome(&checker::check(ir, *c, limits))];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .iter()
+            .map(|&c| s.spawn(move || outcome(&checker::check(ir, c, limits))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a checker run panicked"))
+            .collect()
+    })
 }
 
 fn outcome(r: &checker::CheckResult) -> ConfigOutcome {
@@ -390,5 +405,32 @@ mod tests {
         let j = Judgement::from_outcomes(2, vec![ok(3), bad]);
         assert!(!j.verified);
         assert_eq!(j.configs_verified(), 1);
+    }
+
+    #[test]
+    fn the_answer_does_not_depend_on_the_threads() {
+        let mut config = LearnConfig::defaults(FaultModel::Byzantine);
+        config.oracle.max_f = None;
+        let oracle = CheckerOracle::new(&config).unwrap();
+        // Right at F = 1, wrong at N = 7, F = 2 (bench/RESULTS-learner.md).
+        let ir = dsl_core::syntax::parse_str(
+            "A { faults: byzantine; requires: N > 3 * F; messages: I, E, R;
+                 on broadcast(m) { send I(m) to all; }
+                 when received I(m) from broadcaster and not sent E { send E(m) to all; }
+                 when received E(m) >= N - F { send R(m) to others; }
+                 when received R(m) >= F + 1 { send R(m) to others; deliver(m); } }",
+        )
+        .unwrap();
+        let limits = oracle.limits;
+        for stop in [true, false] {
+            let one = check_in_order(&ir, &oracle.configs, limits, 1, stop);
+            let two = check_in_order(&ir, &oracle.configs, limits, 2, stop);
+            let four = check_in_order(&ir, &oracle.configs, limits, 4, stop);
+            assert_eq!(one, two);
+            assert_eq!(one, four);
+            assert_eq!(one.len(), 6);
+            assert!(one[..4].iter().all(ConfigOutcome::verified), "{one:?}");
+            assert!(!one[5].verified(), "{one:?}");
+        }
     }
 }
