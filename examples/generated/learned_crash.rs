@@ -6,6 +6,7 @@
 //! - configurations checked exhaustively by distgen's checker:
 //!   - N=3 F=1 crashes: verified (20 states)
 //!   - N=5 F=2 crashes: verified (137 states)
+//! - every N allowed by `requires`: not checked
 //! - metrics of the failure-free run:
 //!   - N=3 F=1: 6 messages, 2 steps, delivers on 1 message
 //!   - N=5 F=2: 20 messages, 2 steps, delivers on 1 message

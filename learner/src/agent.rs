@@ -12,54 +12,26 @@
 //! `agent.learning_rate = 0.01` and `agent.backward = false` for the paper's
 //! update.
 //!
-//! The Q-table maps a state (the normalized [`Draft`]) to the actions offered
-//! there, each with its Q-value and visit count. A state's actions are fixed
+//! The Q-table maps a state (the normalized [`Draft`]) to the moves offered
+//! there, each with its Q-value and visit count. A state's moves are fixed
 //! when it is first expanded, in the environment's order, so that the table,
 //! and with it the whole run, depends on the seed only: the random number
 //! generator (ChaCha8, seeded) only breaks ties.
 
-use crate::env::{Action, Draft, Env};
-use crate::heuristics::Pruned;
+pub use crate::config::AgentParams;
+use crate::env::Env;
+use crate::heuristics::{Pruned, Pruner};
+use crate::vocab::{Draft, Move};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The agent's parameters (section `[agent]`).
+/// The moves of one state with their statistics: one entry of the Q-table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct AgentParams {
-    /// Learning rate (alpha).
-    pub learning_rate: f64,
-    /// Discount (gamma).
-    pub discount: f64,
-    /// Weight of the UCB exploration bonus `c * sqrt(ln N(s) / N(s, a))`.
-    pub ucb_c: f64,
-    /// Q-value of an action never tried.
-    pub initial_q: f64,
-    /// Apply an episode's updates in reverse order once it ended (the
-    /// terminal reward then reaches every step of the episode), instead of
-    /// after each step.
-    pub backward: bool,
-}
-
-impl Default for AgentParams {
-    fn default() -> Self {
-        AgentParams {
-            learning_rate: 1.0,
-            discount: 0.95,
-            ucb_c: 100.0,
-            initial_q: 0.0,
-            backward: true,
-        }
-    }
-}
-
-/// The actions of one state with their statistics.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Node {
-    /// The actions offered, in the environment's order.
-    pub actions: Vec<Action>,
+pub struct QEntry {
+    /// The moves offered, in the environment's order.
+    pub moves: Vec<Move>,
     /// Q-value per action.
     pub q: Vec<f64>,
     /// Times each action was taken.
@@ -74,7 +46,7 @@ pub struct Agent {
     /// Parameters.
     pub params: AgentParams,
     /// The Q-table.
-    pub table: HashMap<Draft, Node>,
+    pub table: HashMap<Draft, QEntry>,
     /// Tie-breaking randomness.
     pub rng: ChaCha8Rng,
     /// What the heuristics pruned over all expanded states.
@@ -93,14 +65,14 @@ impl Agent {
     }
 
     /// The node of `key`, expanding it if new.
-    pub fn expand(&mut self, env: &Env, draft: &Draft, key: &Draft) -> &Node {
+    pub fn expand(&mut self, env: &Env, pruner: &Pruner, draft: &Draft, key: &Draft) -> &QEntry {
         if !self.table.contains_key(key) {
-            let actions = env.actions(draft, &mut self.pruned);
-            let k = actions.len();
+            let moves = pruner.offered(env, draft, &mut self.pruned);
+            let k = moves.len();
             self.table.insert(
                 key.clone(),
-                Node {
-                    actions,
+                QEntry {
+                    moves,
                     q: vec![self.params.initial_q; k],
                     n: vec![0; k],
                     visits: 0,
@@ -122,10 +94,10 @@ impl Agent {
                 node.q[i] + self.params.ucb_c * (ln / node.n[i] as f64).sqrt()
             }
         };
-        let best = (0..node.actions.len())
+        let best = (0..node.moves.len())
             .map(score)
             .fold(f64::NEG_INFINITY, f64::max);
-        let ties: Vec<usize> = (0..node.actions.len())
+        let ties: Vec<usize> = (0..node.moves.len())
             .filter(|&i| score(i) == best)
             .collect();
         ties[self.rng.random_range(0..ties.len())]
@@ -136,7 +108,7 @@ impl Agent {
     pub fn choose_greedy(&self, key: &Draft) -> usize {
         let node = &self.table[key];
         let mut best: Option<usize> = None;
-        for i in 0..node.actions.len() {
+        for i in 0..node.moves.len() {
             if node.n[i] > 0 && best.is_none_or(|b| node.q[i] > node.q[b]) {
                 best = Some(i);
             }

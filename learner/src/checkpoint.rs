@@ -7,18 +7,18 @@
 //! the actions of a state are recomputed from the configuration on resume. A
 //! resumed run goes on exactly as the uninterrupted run would have.
 
-use crate::agent::Node;
+use crate::agent::QEntry;
 use crate::config::{ConfigError, LearnConfig};
-use crate::env::{Draft, DraftRule, Eff, RuleGuard};
 use crate::heuristics::Pruned;
 use crate::oracle::{Judgement, Oracle, OracleStats};
 use crate::train::{Found, Learner};
+use crate::vocab::{Draft, DraftRule, Eff, RuleGuard};
 use dsl_core::ir::Dest;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Version of the checkpoint format.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// A checkpoint that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +90,7 @@ impl Checkpoint {
             .map(|(draft, node)| SavedNode {
                 draft: encode_draft(draft),
                 visits: node.visits,
-                tried: (0..node.actions.len())
+                tried: (0..node.moves.len())
                     .filter(|&i| node.n[i] > 0)
                     .map(|i| (i as u32, node.q[i], node.n[i]))
                     .collect(),
@@ -162,10 +162,10 @@ impl Checkpoint {
         for saved in self.table {
             let draft = decode_draft(&saved.draft)
                 .ok_or_else(|| CheckpointError::Format(format!("bad draft `{}`", saved.draft)))?;
-            let actions = learner.env.actions(&draft, &mut scratch);
-            let k = actions.len();
-            let mut node = Node {
-                actions,
+            let moves = learner.pruner.offered(&learner.env, &draft, &mut scratch);
+            let k = moves.len();
+            let mut node = QEntry {
+                moves,
                 q: vec![learner.agent.params.initial_q; k],
                 n: vec![0; k],
                 visits: saved.visits,

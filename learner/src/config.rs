@@ -6,13 +6,10 @@
 //! merged, arrays and values replaced), and the result must deserialize with
 //! no unknown key, so a misspelt option is an error, not a silent default.
 
-use crate::agent::AgentParams;
-use crate::heuristics::Heuristics;
-use crate::oracle::OracleParams;
-use crate::rewards::Rewards;
 use dsl_core::ir::{Cond, Dest, FaultModel, Quorum};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A configuration that cannot be used.
@@ -58,9 +55,9 @@ impl ThresholdSpec {
         if self.expr.trim() == "broadcaster" {
             return Ok(Quorum::FromBroadcaster);
         }
-        let e: dsl_core::syntax::ast::ExprSyn = syn::parse_str(&self.expr)
+        let e = dsl_core::syntax::parse_expr(&self.expr)
             .map_err(|e| ConfigError::Parse(format!("threshold `{}`: {e}", self.expr)))?;
-        Ok(Quorum::AtLeast(e.expr))
+        Ok(Quorum::AtLeast(e))
     }
 }
 
@@ -76,7 +73,10 @@ pub struct LearnConfig {
     pub seed: u64,
     /// Name of the protocol (a Rust identifier); files are named after it.
     pub name: String,
-    /// The protocol's `requires` conditions (`N > 3 * F`).
+    /// The protocol's `requires` conditions (`N > 3 * F`; one string or a
+    /// list). The configurations checked come from them (see
+    /// [`sizes_for`]).
+    #[serde(deserialize_with = "one_or_many")]
     pub requires: Vec<String>,
     /// Largest number of message types.
     pub max_types: u8,
@@ -88,9 +88,13 @@ pub struct LearnConfig {
     pub max_actions: usize,
     /// Destinations a send may use: `all`, `others`, `self`.
     pub dests: Vec<String>,
-    /// The quorums a rule may use, with their costs. The paper's set is
-    /// 1, F+1, ceil((N+F)/2) and N-F.
-    pub thresholds: Vec<ThresholdSpec>,
+    /// The quorums a rule may use, with their costs (the paper's set is 1,
+    /// F+1, ceil((N+F)/2) and N-F), or `"linear"`: every `(a*N + b*F + c) /
+    /// d` within the bounds of `linear` that `requires` allows.
+    pub thresholds: Thresholds,
+    /// Bounds of the generated thresholds of `thresholds = "linear"`.
+    #[serde(default)]
+    pub linear: LinearBounds,
     /// Rewards.
     pub rewards: Rewards,
     /// The agent's parameters.
@@ -101,11 +105,34 @@ pub struct LearnConfig {
     pub oracle: OracleParams,
     /// Window of the moving average in the learning curve.
     pub moving_average: usize,
+    /// How protocols are searched for: `q-learning` (the episodes) or
+    /// `exhaustive` (uniform-cost search, [`crate::search`]).
+    #[serde(default)]
+    pub search: SearchMode,
+    /// Most protocols the exhaustive search judges before it gives up.
+    #[serde(default = "default_search_max_judged")]
+    pub search_max_judged: u64,
+}
+
+fn default_search_max_judged() -> u64 {
+    1_000_000
+}
+
+/// How `distgen learn` searches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SearchMode {
+    /// Q-learning episodes, the greedy episode and the re-validation.
+    #[default]
+    QLearning,
+    /// Uniform-cost enumeration of the action space, cheapest first.
+    Exhaustive,
 }
 
 impl LearnConfig {
     /// The defaults for a fault model.
     pub fn defaults(faults: FaultModel) -> LearnConfig {
+        let byzantine = faults == FaultModel::Byzantine;
         let (name, requires, max_types, max_rules) = match faults {
             FaultModel::None => ("LearnedNone", vec![], 2, 2),
             FaultModel::Crash => ("LearnedCrash", vec!["N > 2 * F".to_string()], 2, 3),
@@ -119,29 +146,42 @@ impl LearnConfig {
             requires,
             max_types,
             max_rules,
-            max_effects: 2,
+            // Byzantine: one effect per handler, sends to all only. With
+            // `to others` and two effects per handler, the cheapest
+            // protocols verified at F = 1 (where several thresholds coincide
+            // and a process's own message makes up a quorum) are all wrong
+            // at F = 2, and training converged to them
+            // (bench/RESULTS-learner.md).
+            max_effects: if byzantine { 1 } else { 2 },
             max_actions: max_rules + 2,
-            dests: vec!["all".into(), "others".into(), "self".into()],
-            thresholds: vec![
-                ThresholdSpec::new("1", -1.0),
-                ThresholdSpec::new("F + 1", -2.0),
-                ThresholdSpec::new("(N + F + 1) / 2", -3.0),
-                ThresholdSpec::new("N - F", -4.0),
-                ThresholdSpec::new("(N + F) / 2 + 1", -4.0),
-                ThresholdSpec::new("2 * F + 1", -3.0),
-                ThresholdSpec::new("N - 2 * F", -3.0),
-                ThresholdSpec::new("broadcaster", -1.0),
-            ],
-            rewards: Rewards::default(),
+            dests: if byzantine {
+                vec!["all".into()]
+            } else {
+                vec!["all".into(), "others".into(), "self".into()]
+            },
+            thresholds: Thresholds::List(
+                CLASSIC
+                    .iter()
+                    .map(|&(e, cost)| ThresholdSpec::new(e, cost))
+                    .collect(),
+            ),
+            linear: LinearBounds::default(),
+            rewards: Rewards {
+                // Byzantine: partial credit per configuration verified.
+                per_config_verified: if byzantine { 5.0 } else { 0.0 },
+                ..Rewards::default()
+            },
             agent: AgentParams::default(),
             heuristics: Heuristics::default(),
             oracle: OracleParams {
-                // N = 7, F = 2 takes the checker minutes per protocol: train
-                // on N <= 5, re-validate on all.
-                max_n: (faults == FaultModel::Byzantine).then_some(5),
+                // Byzantine at F = 2 (N = 7) takes the checker seconds per
+                // protocol: train on F = 1, re-validate on all.
+                max_f: byzantine.then_some(1),
                 ..OracleParams::default()
             },
             moving_average: 100,
+            search: SearchMode::QLearning,
+            search_max_judged: default_search_max_judged(),
         }
     }
 
@@ -187,8 +227,10 @@ impl LearnConfig {
         if self.max_types == 0 || self.max_effects == 0 || self.max_actions == 0 {
             return bad("max_types, max_effects and max_actions must be at least 1".into());
         }
-        if self.thresholds.is_empty() || self.thresholds.len() > u8::MAX as usize {
-            return bad("give between 1 and 255 thresholds".into());
+        if let Thresholds::List(list) = &self.thresholds {
+            if list.is_empty() || list.len() > u8::MAX as usize {
+                return bad("give between 1 and 255 thresholds".into());
+            }
         }
         if self.agent.learning_rate <= 0.0 || self.agent.learning_rate > 1.0 {
             return bad("agent.learning_rate must be in (0, 1]".into());
@@ -196,8 +238,12 @@ impl LearnConfig {
         if !(0.0..=1.0).contains(&self.agent.discount) {
             return bad("agent.discount must be in [0, 1]".into());
         }
-        self.requires_conds()?;
-        self.quorums()?;
+        self.sizes()?;
+        if let Thresholds::List(list) = &self.thresholds {
+            for t in list {
+                t.quorum()?;
+            }
+        }
         self.dest_list()?;
         Ok(())
     }
@@ -207,25 +253,32 @@ impl LearnConfig {
         self.requires
             .iter()
             .map(|s| {
-                let c: dsl_core::syntax::ast::CondSyn = syn::parse_str(s)
-                    .map_err(|e| ConfigError::Parse(format!("requires `{s}`: {e}")))?;
-                Ok(Cond {
-                    lhs: c.lhs.expr,
-                    op: c.op,
-                    rhs: c.rhs.expr,
-                })
+                dsl_core::syntax::parse_cond(s)
+                    .map_err(|e| ConfigError::Parse(format!("requires `{s}`: {e}")))
             })
             .collect()
     }
 
-    /// The quorums and their costs.
-    pub fn quorums(&self) -> Result<(Vec<Quorum>, Vec<f64>), ConfigError> {
-        let quorums = self
-            .thresholds
-            .iter()
-            .map(ThresholdSpec::quorum)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((quorums, self.thresholds.iter().map(|t| t.cost).collect()))
+    /// The (N, F) pairs checked, smallest first: those of [`sizes_for`].
+    /// An error names the `requires` that no (N, F) satisfies.
+    pub fn sizes(&self) -> Result<Vec<(usize, usize)>, ConfigError> {
+        let sizes = sizes_for(&self.requires_conds()?, self.faults);
+        if sizes.is_empty() {
+            return Err(ConfigError::Invalid(format!(
+                "no N <= {LARGEST_N} and F {} satisfies `requires` {}",
+                if self.faults == FaultModel::None {
+                    "= 0"
+                } else {
+                    "in 1..=2"
+                },
+                self.requires
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )));
+        }
+        Ok(sizes)
     }
 
     /// The destinations.
@@ -267,6 +320,313 @@ impl LearnConfig {
         }
         out
     }
+}
+
+/// The agent's parameters (section `[agent]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentParams {
+    /// Learning rate (alpha).
+    pub learning_rate: f64,
+    /// Discount (gamma).
+    pub discount: f64,
+    /// Weight of the UCB exploration bonus `c * sqrt(ln N(s) / N(s, a))`.
+    pub ucb_c: f64,
+    /// Q-value of an action never tried.
+    pub initial_q: f64,
+    /// Apply an episode's updates in reverse order once it ended (the
+    /// terminal reward then reaches every step of the episode), instead of
+    /// after each step.
+    pub backward: bool,
+}
+
+impl Default for AgentParams {
+    fn default() -> Self {
+        AgentParams {
+            learning_rate: 1.0,
+            discount: 0.95,
+            ucb_c: 100.0,
+            initial_q: 0.0,
+            backward: true,
+        }
+    }
+}
+
+/// The oracle's parameters (section `[oracle]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OracleParams {
+    /// Largest number of states of one checker run (a run cut short is not
+    /// a verification).
+    pub max_states: usize,
+    /// Wall-clock budget of one checker run, in seconds.
+    pub timeout_secs: u64,
+    /// Whether to cache verdicts by canonical form.
+    pub cache: bool,
+    /// During training, check only the configurations with N at most this
+    /// (all if unset); the final re-validation checks all of them.
+    pub max_n: Option<usize>,
+    /// During training, check only the configurations with F at most this
+    /// (all if unset); the final re-validation checks all of them.
+    pub max_f: Option<usize>,
+    /// State limit of the final re-validation.
+    pub revalidation_max_states: usize,
+    /// Time limit of one run of the final re-validation, in seconds.
+    pub revalidation_timeout_secs: u64,
+    /// How many of the cheapest verified protocols the final re-validation
+    /// tries, cheapest first, until one holds in every configuration.
+    pub revalidation_candidates: usize,
+    /// How many checker runs go on at once (the results do not depend on
+    /// it).
+    pub threads: usize,
+    /// Whether the final re-validation also checks the protocol it settles
+    /// on for every N allowed by `requires` (threshold automata checked with
+    /// TACO, crate `paramcheck`; needs the `z3` binary).
+    pub all_n: bool,
+}
+
+impl Default for OracleParams {
+    fn default() -> Self {
+        OracleParams {
+            max_states: 50_000,
+            timeout_secs: 60,
+            cache: true,
+            max_n: None,
+            max_f: None,
+            revalidation_max_states: 5_000_000,
+            revalidation_timeout_secs: 300,
+            revalidation_candidates: 50,
+            threads: 2,
+            all_n: true,
+        }
+    }
+}
+
+/// Reward settings (section `[rewards]` of a config file).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rewards {
+    /// Cost of `send T(m) to all`.
+    pub send_all: f64,
+    /// Cost of `send T(m) to others`.
+    pub send_others: f64,
+    /// Cost of `send T(m) to self`.
+    pub send_self: f64,
+    /// Cost of `deliver(m)`.
+    pub deliver: f64,
+    /// Cost of an `and not sent U` guard.
+    pub not_sent: f64,
+    /// Cost of ending the protocol.
+    pub end: f64,
+    /// Reward when the oracle verifies the protocol in every configuration.
+    pub verified: f64,
+    /// Reward otherwise (also for an episode that cannot end: a dead end).
+    pub failed: f64,
+    /// Extra reward per configuration verified before the first violation
+    /// (0 in the paper: a shaping term of ours, off by default).
+    pub per_config_verified: f64,
+    /// Whether the actions of a protocol that fails cost anything. The paper
+    /// charges them (true); then a long failing protocol looks worse than a
+    /// short one, and the agent keeps coming back to the cheapest failure
+    /// instead of exploring. With false, actions are charged at the end and
+    /// only if the protocol is verified: a verified protocol's return is the
+    /// same, every failure is worth `failed`.
+    pub costs_when_failed: bool,
+}
+
+impl Default for Rewards {
+    fn default() -> Self {
+        Rewards {
+            send_all: -6.0,
+            send_others: -5.0,
+            send_self: -2.0,
+            deliver: -1.0,
+            not_sent: -1.0,
+            end: 0.0,
+            verified: 100.0,
+            failed: -1.0,
+            per_config_verified: 0.0,
+            costs_when_failed: false,
+        }
+    }
+}
+
+/// A pruning rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Heuristic {
+    /// Effects are added to `on broadcast` first, then rules in increasing
+    /// order of their guards, and each handler's effects in increasing order:
+    /// every protocol is built by one action sequence only.
+    CanonicalOrder,
+    /// A message type is used only once all lower ones are sent somewhere
+    /// (type names do not matter, so `T1` before `T0` is a renaming).
+    TypesInOrder,
+    /// No rule on a type that no handler sends (yet).
+    UnsentTrigger,
+    /// A handler sends each type once (a second send of the same type is a
+    /// no-op: a process sends each message at most once).
+    DuplicateSend,
+    /// Only one handler delivers (a process delivers at most once).
+    DeliverTwice,
+    /// No threshold that equals an earlier one in every configuration checked.
+    EquivalentThreshold,
+    /// Under Byzantine faults, no threshold that F processes can meet alone in
+    /// some configuration checked (the Byzantine ones could trigger the rule).
+    ForgeableQuorum,
+    /// `from broadcaster` only on a type that `on broadcast` sends.
+    FromBroadcasterInitial,
+    /// No `end` while a type is sent that no rule reads.
+    UnreadType,
+    /// Under Byzantine faults, no send to self: only the sender counts such
+    /// a message, and every quorum the Byzantine processes cannot fake needs
+    /// F+1 senders (a rule that must fire once has `not sent U` for that).
+    SelfSend,
+    /// Under Byzantine faults, no counting quorum on a type that no rule sends
+    /// over the network: then only the broadcaster sends it, and F+1 senders
+    /// need the Byzantine ones.
+    LoneSenderQuorum,
+}
+
+impl Heuristic {
+    /// Every heuristic, in the order they are tried.
+    pub const ALL: [Heuristic; 11] = [
+        Heuristic::CanonicalOrder,
+        Heuristic::TypesInOrder,
+        Heuristic::UnsentTrigger,
+        Heuristic::DuplicateSend,
+        Heuristic::DeliverTwice,
+        Heuristic::EquivalentThreshold,
+        Heuristic::ForgeableQuorum,
+        Heuristic::FromBroadcasterInitial,
+        Heuristic::UnreadType,
+        Heuristic::SelfSend,
+        Heuristic::LoneSenderQuorum,
+    ];
+
+    /// The name used in configuration files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Heuristic::CanonicalOrder => "canonical-order",
+            Heuristic::TypesInOrder => "types-in-order",
+            Heuristic::UnsentTrigger => "unsent-trigger",
+            Heuristic::DuplicateSend => "duplicate-send",
+            Heuristic::DeliverTwice => "deliver-twice",
+            Heuristic::EquivalentThreshold => "equivalent-threshold",
+            Heuristic::ForgeableQuorum => "forgeable-quorum",
+            Heuristic::FromBroadcasterInitial => "from-broadcaster-initial",
+            Heuristic::UnreadType => "unread-type",
+            Heuristic::SelfSend => "self-send",
+            Heuristic::LoneSenderQuorum => "lone-sender-quorum",
+        }
+    }
+}
+
+/// Which heuristics are on (all by default).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Heuristics(pub BTreeMap<Heuristic, bool>);
+
+impl Default for Heuristics {
+    fn default() -> Self {
+        Heuristics(Heuristic::ALL.iter().map(|&h| (h, true)).collect())
+    }
+}
+
+impl Heuristics {
+    /// Whether `h` is on (a heuristic missing from the map is on).
+    pub fn on(&self, h: Heuristic) -> bool {
+        self.0.get(&h).copied().unwrap_or(true)
+    }
+}
+
+/// The classic thresholds with their costs: the paper's 1, F+1,
+/// ceil((N+F)/2), N-F, and (N+F)/2+1, 2F+1, N-2F from Bracha and
+/// Imbs-Raynal; `broadcaster` is `from broadcaster`.
+pub const CLASSIC: [(&str, f64); 8] = [
+    ("1", -1.0),
+    ("F + 1", -2.0),
+    ("(N + F + 1) / 2", -3.0),
+    ("N - F", -4.0),
+    ("(N + F) / 2 + 1", -4.0),
+    ("2 * F + 1", -3.0),
+    ("N - 2 * F", -3.0),
+    ("broadcaster", -1.0),
+];
+
+/// The largest N the learner checks (the checker handles N <= 16).
+pub const LARGEST_N: usize = 16;
+
+/// The (N, F) pairs checked under `requires`, smallest first: the sizes of
+/// the checker's default configurations ([`dsl_core::checker::default_configs`],
+/// the one place that rule is written), at most [`LARGEST_N`]. Under the usual
+/// `requires`: none (3, 0), (4, 0); crash (3, 1), (5, 2); Byzantine (4, 1),
+/// (5, 1), (7, 2); under `N > 5 * F`, Byzantine: (6, 1), (7, 1), (11, 2).
+pub fn sizes_for(requires: &[Cond], faults: FaultModel) -> Vec<(usize, usize)> {
+    let mut sizes: Vec<(usize, usize)> = dsl_core::checker::default_configs(requires, faults)
+        .iter()
+        .map(|c| (c.n, c.f))
+        .filter(|&(n, _)| n <= LARGEST_N)
+        .collect();
+    sizes.dedup();
+    sizes
+}
+
+/// The quorums a rule may use: a list, or a generated family.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Thresholds {
+    /// A fixed list, each with its cost.
+    List(Vec<ThresholdSpec>),
+    /// A generated family.
+    Family(ThresholdFamily),
+}
+
+/// A generated family of thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThresholdFamily {
+    /// `(a*N + b*F + c) / d` within [`LinearBounds`].
+    Linear,
+}
+
+/// Bounds of the coefficients of `(a*N + b*F + c) / d` (inclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinearBounds {
+    /// Range of `a`.
+    pub a: (i64, i64),
+    /// Range of `b`.
+    pub b: (i64, i64),
+    /// Range of `c`.
+    pub c: (i64, i64),
+    /// Range of `d` (at least 1).
+    pub d: (i64, i64),
+}
+
+impl Default for LinearBounds {
+    fn default() -> Self {
+        LinearBounds {
+            a: (0, 1),
+            b: (-2, 2),
+            c: (-1, 3),
+            d: (1, 2),
+        }
+    }
+}
+
+/// `requires = "N > 3 * F"` or `requires = ["N > 3 * F", ...]`.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// Reads a TOML or (`.json`) JSON file as a JSON value.
@@ -349,11 +709,59 @@ mod tests {
     #[test]
     fn thresholds_parse() {
         let c = LearnConfig::defaults(FaultModel::Byzantine);
-        let (q, costs) = c.quorums().unwrap();
+        let (q, costs) = crate::thresholds::quorums(&c, &c.sizes().unwrap()).unwrap();
         assert_eq!(q.len(), costs.len());
         assert_eq!(q[7], Quorum::FromBroadcaster);
         let Quorum::AtLeast(e) = &q[2] else { panic!() };
         assert_eq!(e.eval(4, 1), Some(3));
         assert_eq!(c.file_stem(), "learned_byzantine");
+    }
+
+    #[test]
+    fn sizes_come_from_requires() {
+        let byz = |r: &str| {
+            let mut c = LearnConfig::defaults(FaultModel::Byzantine);
+            c.requires = vec![r.to_string()];
+            c.sizes()
+        };
+        assert_eq!(byz("N > 3 * F").unwrap(), vec![(4, 1), (5, 1), (7, 2)]);
+        assert_eq!(byz("N > 5 * F").unwrap(), vec![(6, 1), (7, 1), (11, 2)]);
+        assert_eq!(byz("N >= 4 * F").unwrap(), vec![(4, 1), (5, 1), (8, 2)]);
+        assert_eq!(byz("N > 9 * F").unwrap(), vec![(10, 1), (11, 1)]);
+        let err = byz("N > 20 * F").unwrap_err().to_string();
+        assert!(err.contains("`N > 20 * F`"), "{err}");
+        let crash = LearnConfig::defaults(FaultModel::Crash).sizes().unwrap();
+        assert_eq!(crash, vec![(3, 1), (5, 2)]);
+        let none = LearnConfig::defaults(FaultModel::None).sizes().unwrap();
+        assert_eq!(none, vec![(3, 0), (4, 0)]);
+    }
+
+    #[test]
+    fn requires_is_one_string_or_a_list() {
+        let c = LearnConfig::load(
+            Some(FaultModel::Byzantine),
+            None,
+            serde_json::json!({"requires": "N > 5 * F"}),
+        )
+        .unwrap();
+        assert_eq!(c.requires, vec!["N > 5 * F".to_string()]);
+        let err =
+            LearnConfig::load(None, None, serde_json::json!({"requires": "N >"})).unwrap_err();
+        assert!(err.to_string().contains("requires `N >`"), "{err}");
+    }
+
+    #[test]
+    fn linear_thresholds_are_an_option() {
+        let c = LearnConfig::load(
+            Some(FaultModel::Byzantine),
+            None,
+            serde_json::json!({"thresholds": "linear"}),
+        )
+        .unwrap();
+        assert_eq!(c.thresholds, Thresholds::Family(ThresholdFamily::Linear));
+        let (q, costs) = crate::thresholds::quorums(&c, &c.sizes().unwrap()).unwrap();
+        assert_eq!(q.len(), costs.len());
+        assert!(q.len() > 8, "{}", q.len());
+        assert!(costs.iter().all(|&c| c < 0.0));
     }
 }

@@ -19,7 +19,7 @@
 //! use std::sync::atomic::AtomicBool;
 //!
 //! let config = LearnConfig::defaults(FaultModel::None);
-//! let oracle = CheckerOracle::new(config.faults, &config.oracle);
+//! let oracle = CheckerOracle::new(&config).unwrap();
 //! let mut learner = Learner::new(config, oracle).unwrap();
 //! learner.train(&AtomicBool::new(false), &mut |_| {});
 //! let outcome = learner.finish();
@@ -30,12 +30,15 @@
 pub mod agent;
 pub mod canonical;
 pub mod checkpoint;
-
 pub mod config;
 pub mod emit;
-
 pub mod env;
 pub mod heuristics;
 pub mod oracle;
+pub mod plot;
+pub mod report;
 pub mod rewards;
+pub mod search;
+pub mod thresholds;
 pub mod train;
+pub mod vocab;

@@ -1,51 +1,61 @@
 //! The oracle ("RB-Oracle" in the paper): does a protocol solve reliable
 //! broadcast?
 //!
-//! [`CheckerOracle`] asks the model checker (`dsl_core::checker::check_all`)
-//! over the default configurations of the fault model, smallest first,
-//! stopping at the first violation: most candidates fail at the smallest N in
-//! a few states. [`Cached`] puts a cache in front of any oracle, keyed by the
+//! [`CheckerOracle`] asks the model checker (`dsl_core::checker::check`)
+//! over the configurations of the run ([`LearnConfig::sizes`]), smallest
+//! first, stopping at the first violation: most candidates fail at the
+//! smallest N in a few states. Several runs go on at once
+//! ([`check_in_order`]); the answer does not depend on how many. [`Cached`] puts a cache in front of any oracle, keyed by the
 //! protocol's [`crate::canonical::key`]. The [`Oracle`] trait lets the agent be
 //! tested against a fake.
 
-use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
+pub use crate::config::OracleParams;
+use crate::config::{ConfigError, LearnConfig};
+use dsl_core::checker::{self, Config, Limits, Property, Scenario, Verdict};
 use dsl_core::ir::{FaultModel, ProtocolIr};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The oracle's parameters (section `[oracle]`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct OracleParams {
-    /// Largest number of states of one checker run (a run cut short is not
-    /// a verification).
-    pub max_states: usize,
-    /// Wall-clock budget of one checker run, in seconds.
-    pub timeout_secs: u64,
-    /// Whether to cache verdicts by canonical form.
-    pub cache: bool,
-    /// During training, check only the configurations with N at most this
-    /// (all if unset); the final re-validation checks all of them.
-    pub max_n: Option<usize>,
-    /// State limit of the final re-validation.
-    pub revalidation_max_states: usize,
-    /// Time limit of one run of the final re-validation, in seconds.
-    pub revalidation_timeout_secs: u64,
-    /// How many of the cheapest verified protocols the final re-validation
-    /// tries, cheapest first, until one holds in every configuration.
-    pub revalidation_candidates: usize,
+/// What the checker said about one configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigVerdict {
+    /// Exhaustively checked, no violation.
+    Verified,
+    /// A property is violated.
+    Violated {
+        /// Which one.
+        property: Property,
+    },
+    /// The run stopped at a limit.
+    Unknown {
+        /// Which limit.
+        reason: String,
+    },
 }
 
-impl Default for OracleParams {
-    fn default() -> Self {
-        OracleParams {
-            max_states: 50_000,
-            timeout_secs: 60,
-            cache: true,
-            max_n: None,
-            revalidation_max_states: 5_000_000,
-            revalidation_timeout_secs: 300,
-            revalidation_candidates: 50,
+impl ConfigVerdict {
+    /// The verdict of a checker run, without its trace.
+    pub fn of(v: &Verdict) -> ConfigVerdict {
+        match v {
+            Verdict::Verified => ConfigVerdict::Verified,
+            Verdict::Violated(violation) => ConfigVerdict::Violated {
+                property: violation.property,
+            },
+            Verdict::Unknown { reason } => ConfigVerdict::Unknown {
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigVerdict {
+    /// `verified`, `violated: agreement`, `unknown: <reason>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigVerdict::Verified => f.write_str("verified"),
+            ConfigVerdict::Violated { property } => write!(f, "violated: {property}"),
+            ConfigVerdict::Unknown { reason } => write!(f, "unknown: {reason}"),
         }
     }
 }
@@ -59,8 +69,8 @@ pub struct ConfigOutcome {
     pub f: usize,
     /// Who is faulty.
     pub scenario: Scenario,
-    /// `verified`, `violated: <property>` or `unknown: <reason>`.
-    pub verdict: String,
+    /// The verdict.
+    pub verdict: ConfigVerdict,
     /// Distinct states visited.
     pub states: usize,
 }
@@ -68,7 +78,7 @@ pub struct ConfigOutcome {
 impl ConfigOutcome {
     /// Whether the configuration was verified.
     pub fn verified(&self) -> bool {
-        self.verdict == "verified"
+        self.verdict == ConfigVerdict::Verified
     }
 
     /// `N=4 F=1 correct-broadcaster`.
@@ -121,24 +131,56 @@ pub trait Oracle {
     }
 }
 
-/// The model checker over the default configurations of a fault model.
+/// The model checker over the configurations of a run ([`LearnConfig::sizes`]
+/// with every scenario of the fault model).
 #[derive(Clone, Debug)]
 pub struct CheckerOracle {
     /// The fault model the adversary follows.
     pub faults: FaultModel,
+    /// Every configuration, smallest first.
+    pub configs: Vec<Config>,
+    /// The configurations checked during training, smallest first.
+    pub training: Vec<Config>,
     /// Limits of one run during training.
     pub limits: Limits,
     /// Limits of one run of the re-validation.
     pub revalidation_limits: Limits,
-    /// Largest N checked during training.
-    pub max_n: Option<usize>,
+    /// How many checker runs go on at once.
+    pub threads: usize,
 }
 
 impl CheckerOracle {
-    /// The checker oracle for `faults` with the limits of `params`.
-    pub fn new(faults: FaultModel, params: &OracleParams) -> CheckerOracle {
-        CheckerOracle {
-            faults,
+    /// The checker oracle of a run's options.
+    pub fn new(config: &LearnConfig) -> Result<CheckerOracle, ConfigError> {
+        let params = &config.oracle;
+        let configs: Vec<Config> = config
+            .sizes()?
+            .into_iter()
+            .flat_map(|(n, f)| {
+                Scenario::of(config.faults)
+                    .iter()
+                    .map(move |&scenario| Config {
+                        faults: config.faults,
+                        n,
+                        f,
+                        scenario,
+                    })
+            })
+            .collect();
+        let mut training: Vec<Config> = configs
+            .iter()
+            .copied()
+            .filter(|c| params.max_n.is_none_or(|m| c.n <= m))
+            .filter(|c| params.max_f.is_none_or(|m| c.f <= m))
+            .collect();
+        if training.is_empty() {
+            // The bounds exclude every size: train on the smallest.
+            training.extend(configs.iter().filter(|c| c.n == configs[0].n));
+        }
+        Ok(CheckerOracle {
+            faults: config.faults,
+            configs,
+            training,
             limits: Limits {
                 max_states: params.max_states,
                 timeout_secs: params.timeout_secs,
@@ -147,58 +189,96 @@ impl CheckerOracle {
                 max_states: params.revalidation_max_states,
                 timeout_secs: params.revalidation_timeout_secs,
             },
-            max_n: params.max_n,
-        }
-    }
-
-    /// All configurations of `ir`, smallest first.
-    pub fn configs(&self, ir: &ProtocolIr) -> Vec<Config> {
-        checker::default_configs(&ir.requires, self.faults)
+            threads: params.threads.max(1),
+        })
     }
 }
 
-/// `verified`, `violated: agreement`, `unknown: <reason>`.
-pub fn verdict_label(v: &Verdict) -> String {
-    match v {
-        Verdict::Verified => "verified".into(),
-        Verdict::Violated(violation) => format!("violated: {}", violation.property),
-        Verdict::Unknown { reason } => format!("unknown: {reason}"),
+/// Checks `ir` in `configs`, up to `threads` runs at a time, in order; with
+/// `stop_at_first`, the results end at the first configuration that is not
+/// verified, and only configurations of the same size run together (a
+/// candidate that fails at the smallest N costs no run at a larger one).
+/// The results do not depend on `threads` (a batch is checked whole, then
+/// cut at the first failure in order).
+pub fn check_in_order(
+    ir: &ProtocolIr,
+    configs: &[Config],
+    limits: Limits,
+    threads: usize,
+    stop_at_first: bool,
+) -> Vec<ConfigOutcome> {
+    let mut out = Vec::new();
+    let mut rest = configs;
+    while !rest.is_empty() {
+        let mut take = rest.len().min(threads.max(1));
+        if stop_at_first {
+            take = rest[..take]
+                .iter()
+                .take_while(|c| (c.n, c.f) == (rest[0].n, rest[0].f))
+                .count();
+        }
+        let (batch, tail) = rest.split_at(take);
+        rest = tail;
+        for r in check_batch(ir, batch, limits) {
+            let failed = !r.verified();
+            out.push(r);
+            if failed && stop_at_first {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Checks `ir` in every configuration of `batch` at once, one thread each.
+fn check_batch(ir: &ProtocolIr, batch: &[Config], limits: Limits) -> Vec<ConfigOutcome> {
+    if let [c] = batch {
+        return vec![outcome(&checker::check(ir, *c, limits))];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .iter()
+            .map(|&c| s.spawn(move || outcome(&checker::check(ir, c, limits))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a checker run panicked"))
+            .collect()
+    })
+}
+
+fn outcome(r: &checker::CheckResult) -> ConfigOutcome {
+    ConfigOutcome {
+        n: r.config.n,
+        f: r.config.f,
+        scenario: r.config.scenario,
+        verdict: ConfigVerdict::of(&r.verdict),
+        states: r.states,
     }
 }
 
 impl Oracle for CheckerOracle {
     fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
-        let mut configs = self.configs(ir);
-        let limits = if exhaustive {
-            self.revalidation_limits
+        let (configs, limits) = if exhaustive {
+            (&self.configs, self.revalidation_limits)
         } else {
-            configs.retain(|c| self.max_n.is_none_or(|m| c.n <= m));
-            self.limits
+            (&self.training, self.limits)
         };
-        let results = checker::check_all(ir, &configs, limits, !exhaustive);
-        let outcomes = results
-            .iter()
-            .map(|r| ConfigOutcome {
-                n: r.config.n,
-                f: r.config.f,
-                scenario: r.config.scenario,
-                verdict: verdict_label(&r.verdict),
-                states: r.states,
-            })
-            .collect();
+        let outcomes = check_in_order(ir, configs, limits, self.threads, !exhaustive);
         Judgement::from_outcomes(configs.len(), outcomes)
     }
 
     /// Every configuration with the re-validation limits, stopping at the
     /// first one that is not verified.
     fn screen(&mut self, ir: &ProtocolIr) -> bool {
-        let configs = self.configs(ir);
-        !configs.is_empty()
-            && configs.iter().all(|&c| {
-                checker::check(ir, c, self.revalidation_limits)
-                    .verdict
-                    .is_verified()
-            })
+        let outcomes = check_in_order(
+            ir,
+            &self.configs,
+            self.revalidation_limits,
+            self.threads,
+            true,
+        );
+        Judgement::from_outcomes(self.configs.len(), outcomes).verified
     }
 }
 
@@ -312,16 +392,45 @@ mod tests {
             n,
             f: 0,
             scenario: Scenario::FailureFree,
-            verdict: "verified".into(),
+            verdict: ConfigVerdict::Verified,
             states: 1,
         };
         assert!(Judgement::from_outcomes(2, vec![ok(3), ok(4)]).verified);
         assert!(!Judgement::from_outcomes(2, vec![ok(3)]).verified);
         assert!(!Judgement::from_outcomes(0, vec![]).verified);
         let mut bad = ok(4);
-        bad.verdict = "unknown: timeout".into();
+        bad.verdict = ConfigVerdict::Unknown {
+            reason: "timeout".into(),
+        };
         let j = Judgement::from_outcomes(2, vec![ok(3), bad]);
         assert!(!j.verified);
         assert_eq!(j.configs_verified(), 1);
+    }
+
+    #[test]
+    fn the_answer_does_not_depend_on_the_threads() {
+        let mut config = LearnConfig::defaults(FaultModel::Byzantine);
+        config.oracle.max_f = None;
+        let oracle = CheckerOracle::new(&config).unwrap();
+        // Right at F = 1, wrong at N = 7, F = 2 (bench/RESULTS-learner.md).
+        let ir = dsl_core::syntax::parse_str(
+            "A { faults: byzantine; requires: N > 3 * F; messages: I, E, R;
+                 on broadcast(m) { send I(m) to all; }
+                 when received I(m) from broadcaster and not sent E { send E(m) to all; }
+                 when received E(m) >= N - F { send R(m) to others; }
+                 when received R(m) >= F + 1 { send R(m) to others; deliver(m); } }",
+        )
+        .unwrap();
+        let limits = oracle.limits;
+        for stop in [true, false] {
+            let one = check_in_order(&ir, &oracle.configs, limits, 1, stop);
+            let two = check_in_order(&ir, &oracle.configs, limits, 2, stop);
+            let four = check_in_order(&ir, &oracle.configs, limits, 4, stop);
+            assert_eq!(one, two);
+            assert_eq!(one, four);
+            assert_eq!(one.len(), 6);
+            assert!(one[..4].iter().all(ConfigOutcome::verified), "{one:?}");
+            assert!(!one[5].verified(), "{one:?}");
+        }
     }
 }

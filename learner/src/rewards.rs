@@ -1,4 +1,4 @@
-//! Rewards: a cost for every action and a reward at the end of an episode.
+//! Rewards: a cost for every move and a reward at the end of an episode.
 //!
 //! The defaults are those of the paper's published code (Vaz et al., DSN 2023):
 //! sending to all costs 6, to others 5, to self 2, delivering 1; a threshold of
@@ -8,58 +8,9 @@
 //! one with the highest return. Unlike the paper, by default the costs are
 //! charged only to verified protocols ([`Rewards::costs_when_failed`]).
 
-use crate::env::{Action, Draft, Eff};
+pub use crate::config::Rewards;
+use crate::vocab::{Draft, Eff, Move};
 use dsl_core::ir::Dest;
-use serde::{Deserialize, Serialize};
-
-/// Reward settings (section `[rewards]` of a config file).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Rewards {
-    /// Cost of `send T(m) to all`.
-    pub send_all: f64,
-    /// Cost of `send T(m) to others`.
-    pub send_others: f64,
-    /// Cost of `send T(m) to self`.
-    pub send_self: f64,
-    /// Cost of `deliver(m)`.
-    pub deliver: f64,
-    /// Cost of an `and not sent U` guard.
-    pub not_sent: f64,
-    /// Cost of ending the protocol.
-    pub end: f64,
-    /// Reward when the oracle verifies the protocol in every configuration.
-    pub verified: f64,
-    /// Reward otherwise (also for an episode that cannot end: a dead end).
-    pub failed: f64,
-    /// Extra reward per configuration verified before the first violation
-    /// (0 in the paper: a shaping term of ours, off by default).
-    pub per_config_verified: f64,
-    /// Whether the actions of a protocol that fails cost anything. The paper
-    /// charges them (true); then a long failing protocol looks worse than a
-    /// short one, and the agent keeps coming back to the cheapest failure
-    /// instead of exploring. With false, actions are charged at the end and
-    /// only if the protocol is verified: a verified protocol's return is the
-    /// same, every failure is worth `failed`.
-    pub costs_when_failed: bool,
-}
-
-impl Default for Rewards {
-    fn default() -> Self {
-        Rewards {
-            send_all: -6.0,
-            send_others: -5.0,
-            send_self: -2.0,
-            deliver: -1.0,
-            not_sent: -1.0,
-            end: 0.0,
-            verified: 100.0,
-            failed: -1.0,
-            per_config_verified: 0.0,
-            costs_when_failed: false,
-        }
-    }
-}
 
 impl Rewards {
     /// The cost of one effect.
@@ -76,13 +27,13 @@ impl Rewards {
         }
     }
 
-    /// The immediate reward of taking `action` in `draft`; `threshold_costs`
+    /// The immediate reward of taking `mv` in `draft`; `threshold_costs`
     /// is indexed by a rule's quorum. Adding an effect to an existing rule
     /// costs the effect only.
-    pub fn action(&self, draft: &Draft, action: &Action, threshold_costs: &[f64]) -> f64 {
-        match action {
-            Action::Broadcast(e) => self.effect(*e),
-            Action::Rule { guard, effect } => {
+    pub fn of_move(&self, draft: &Draft, mv: &Move, threshold_costs: &[f64]) -> f64 {
+        match mv {
+            Move::Broadcast(e) => self.effect(*e),
+            Move::Rule { guard, effect } => {
                 let effect = self.effect(*effect);
                 if draft.rules.iter().any(|r| r.guard == *guard) {
                     effect
@@ -95,7 +46,7 @@ impl Rewards {
                     threshold_costs[guard.quorum as usize] + not_sent + effect
                 }
             }
-            Action::End => self.end,
+            Move::End => self.end,
         }
     }
 

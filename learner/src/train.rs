@@ -4,8 +4,10 @@
 
 use crate::agent::Agent;
 use crate::config::{ConfigError, LearnConfig};
-use crate::env::{Action, Draft, Env};
+use crate::env::Env;
+use crate::heuristics::Pruner;
 use crate::oracle::{Cached, Judgement, Oracle};
+use crate::vocab::{Draft, Move};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;
 use serde::{Deserialize, Serialize};
@@ -57,6 +59,36 @@ pub struct Progress<'a> {
     pub cache_hits: u64,
 }
 
+/// One step of an episode, kept for the Q-learning update.
+#[derive(Clone, Debug, PartialEq)]
+struct Step {
+    /// The state (normalized draft) the move was taken in.
+    state: Draft,
+    /// Index of the move among the state's offered moves.
+    choice: usize,
+    /// The immediate reward.
+    reward: f64,
+    /// The next state, `None` when the episode ended with this step.
+    next: Option<Draft>,
+}
+
+/// Whether a protocol is safe for every N allowed by its `requires` (the
+/// parameterized check), as far as it was asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AllN {
+    /// Not asked (no parameterized checker is wired in).
+    #[default]
+    NotChecked,
+    /// Proven safe for every N allowed by `requires`: which properties, and
+    /// for which N (`agreement, integrity for every N with N > 3 * F`).
+    Proven(String),
+    /// Refuted: unsafe at some N, with the reason.
+    Refuted(String),
+    /// The parameterized checker could not decide.
+    Unknown(String),
+}
+
 /// The protocol a run settles on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Best {
@@ -69,8 +101,24 @@ pub struct Best {
     pub first_episode: Option<usize>,
     /// The exhaustive re-validation over every configuration.
     pub revalidation: Judgement,
+    /// The parameterized check for every N (see [`Learner::check_all_n`]).
+    pub all_n: AllN,
+    /// Thresholds it uses that are not in the classic list
+    /// ([`crate::thresholds::classic`]), printed.
+    pub new_thresholds: Vec<String>,
     /// Metrics of the failure-free run at each (N, F) checked.
     pub metrics: Vec<Metrics>,
+}
+
+/// A verified protocol up for re-validation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// The protocol.
+    pub ir: ProtocolIr,
+    /// Sum of its action costs.
+    pub cost: f64,
+    /// The training episode it was first found in (`None`: the greedy one).
+    pub first_episode: Option<usize>,
 }
 
 /// The end of a run.
@@ -87,6 +135,26 @@ pub struct Outcome {
     /// The cheapest protocol of training and the greedy episode that the
     /// re-validation verified (else the cheapest candidate).
     pub best: Option<Best>,
+    /// What the exhaustive search did, if the run was one.
+    pub search: Option<SearchStats>,
+}
+
+/// Counters of an exhaustive search ([`crate::search`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchStats {
+    /// Drafts expanded.
+    pub expanded: u64,
+    /// Finished protocols judged, cheapest first.
+    pub judged: u64,
+    /// Oracle calls (judgements asked for).
+    pub oracle_calls: u64,
+    /// Of which not answered by the cache (checker runs).
+    pub checker_runs: u64,
+    /// Largest size of the frontier.
+    pub frontier_peak: u64,
+    /// Whether the whole action space was searched without a verified
+    /// protocol.
+    pub exhausted: bool,
 }
 
 /// The learner: environment, agent, oracle and what was found.
@@ -95,6 +163,8 @@ pub struct Learner<O> {
     pub config: LearnConfig,
     /// The environment.
     pub env: Env,
+    /// The heuristics, compiled for the environment.
+    pub pruner: Pruner,
     /// The agent.
     pub agent: Agent,
     /// The oracle behind its cache.
@@ -116,11 +186,13 @@ impl<O: Oracle> Learner<O> {
     pub fn new(config: LearnConfig, oracle: O) -> Result<Learner<O>, ConfigError> {
         config.validate()?;
         let env = Env::new(&config)?;
+        let pruner = Pruner::new(&env, &config.heuristics);
         let agent = Agent::new(config.agent.clone(), config.seed);
         let oracle = Cached::new(oracle, config.oracle.cache);
         Ok(Learner {
             config,
             env,
+            pruner,
             agent,
             oracle,
             episode: 0,
@@ -198,79 +270,78 @@ impl<O: Oracle> Learner<O> {
     pub fn run_episode(&mut self, greedy: bool) -> Episode {
         let rewards = self.config.rewards.clone();
         let gamma = self.agent.params.discount;
-        let backward = self.agent.params.backward;
+        let online = !greedy && !self.agent.params.backward;
         let mut draft = Draft::default();
         let mut cost = 0.0;
-        // (state, action index, immediate reward, next state or None at the end)
-        let mut steps: Vec<(Draft, usize, f64, Option<Draft>)> = Vec::new();
-        let terminal;
-        let mut ir = None;
-        let mut judgement = None;
-        loop {
+        let mut steps: Vec<Step> = Vec::new();
+        let mut ended: Option<(ProtocolIr, Judgement)> = None;
+        let terminal = loop {
             let key = draft.normalized();
-            let dead = self
-                .agent
-                .expand(&self.env, &draft, &key)
-                .actions
-                .is_empty();
-            if dead {
+            let entry = self.agent.expand(&self.env, &self.pruner, &draft, &key);
+            if entry.moves.is_empty() {
                 if !greedy {
                     self.dead_ends += 1;
                 }
-                terminal = rewards.failed;
                 // The step into a dead end ends the episode with a failure.
                 if let Some(last) = steps.last_mut() {
-                    last.2 += gamma * rewards.failed;
-                    last.3 = None;
+                    last.reward += gamma * rewards.failed;
+                    last.next = None;
                 }
-                break;
+                break rewards.failed;
             }
-            let i = if greedy {
+            let choice = if greedy {
                 self.agent.choose_greedy(&key)
             } else {
                 self.agent.choose_ucb(&key)
             };
-            let action = self.agent.table[&key].actions[i];
-            let c = rewards.action(&draft, &action, &self.env.quorum_costs);
+            let mv = self.agent.table[&key].moves[choice];
+            let c = rewards.of_move(&draft, &mv, &self.env.quorum_costs);
             cost += c;
             // Without `costs_when_failed`, the costs are charged at the end.
             let r = if rewards.costs_when_failed { c } else { 0.0 };
-            if action == Action::End {
+            if mv == Move::End {
                 let protocol = self.env.to_ir(&draft);
                 let j = self.oracle.judge(&protocol);
-                terminal = rewards.terminal(j.verified, j.configs_verified());
+                let terminal = rewards.terminal(j.verified, j.configs_verified());
                 let charged = if rewards.costs_when_failed || !j.verified {
                     r
                 } else {
                     cost
                 };
-                steps.push((key, i, charged + terminal, None));
-                ir = Some(protocol);
-                judgement = Some(j);
-                break;
+                steps.push(Step {
+                    state: key,
+                    choice,
+                    reward: charged + terminal,
+                    next: None,
+                });
+                ended = Some((protocol, j));
+                break terminal;
             }
-            draft = draft.apply(&action);
-            steps.push((key, i, r, Some(draft.normalized())));
-            if !greedy && !backward && steps.len() >= 2 {
-                // Online: the previous step's next state is now expanded.
-                let (s, a, r, next) = steps[steps.len() - 2].clone();
-                let target = r + next.map_or(0.0, |n| gamma * self.agent.max_q(&n));
-                self.agent.update(&s, a, target);
+            draft = draft.apply(&mv);
+            steps.push(Step {
+                state: key,
+                choice,
+                reward: r,
+                next: Some(draft.normalized()),
+            });
+            if online && steps.len() >= 2 {
+                // The previous step's next state is now expanded.
+                let prev = steps[steps.len() - 2].clone();
+                self.learn(&prev);
             }
-        }
+        };
         if !greedy {
-            let pending: Vec<_> = if backward {
-                steps.into_iter().rev().collect()
-            } else {
-                // Online: only the last step is left.
+            let pending: Vec<Step> = if online {
                 steps.pop().into_iter().collect()
+            } else {
+                steps.into_iter().rev().collect()
             };
-            for (s, a, r, next) in pending {
-                let target = r + next.map_or(0.0, |n| gamma * self.agent.max_q(&n));
-                self.agent.update(&s, a, target);
+            for step in &pending {
+                self.learn(step);
             }
         }
-        let verified = judgement.as_ref().is_some_and(|j: &Judgement| j.verified);
+        let verified = ended.as_ref().is_some_and(|(_, j)| j.verified);
+        let (ir, judgement) = ended.unzip();
         Episode {
             ir,
             cost,
@@ -283,6 +354,17 @@ impl<O: Oracle> Learner<O> {
         }
     }
 
+    /// The Q-learning update of one step.
+    fn learn(&mut self, step: &Step) {
+        let gamma = self.agent.params.discount;
+        let target = step.reward
+            + step
+                .next
+                .as_ref()
+                .map_or(0.0, |n| gamma * self.agent.max_q(n));
+        self.agent.update(&step.state, step.choice, target);
+    }
+
     /// After training: the greedy optimisation episode, then the
     /// re-validation of the cheapest verified protocols (training's and the
     /// greedy one) over every configuration, with the re-validation limits,
@@ -292,38 +374,67 @@ impl<O: Oracle> Learner<O> {
     pub fn finish(&mut self) -> Outcome {
         let greedy = self.run_episode(true);
         let greedy_verified = greedy.judgement.as_ref().is_some_and(|j| j.verified);
-        let mut candidates: Vec<(ProtocolIr, f64, Option<usize>)> = self
+        let mut candidates: Vec<Candidate> = self
             .found
             .iter()
-            .map(|f| (f.ir.clone(), f.cost, Some(f.first_episode)))
+            .map(|f| Candidate {
+                ir: f.ir.clone(),
+                cost: f.cost,
+                first_episode: Some(f.first_episode),
+            })
             .collect();
         if let (true, Some(ir)) = (greedy_verified, &greedy.ir) {
             if !self.found_index.contains_key(&crate::canonical::key(ir)) {
-                candidates.push((ir.clone(), greedy.cost, None));
+                candidates.push(Candidate {
+                    ir: ir.clone(),
+                    cost: greedy.cost,
+                    first_episode: None,
+                });
             }
         }
-        // Cheapest first; among equals, the first found (stable sort).
-        candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (best, rejected) = self.revalidate(candidates);
+        Outcome {
+            greedy: greedy.ir,
+            greedy_cost: greedy.cost,
+            greedy_verified,
+            rejected_by_revalidation: rejected,
+            best,
+            search: None,
+        }
+    }
+
+    /// Re-validates `candidates` cheapest first (among equals, the first
+    /// found) until one holds in every configuration; returns the best and
+    /// how many were rejected.
+    pub fn revalidate(&mut self, mut candidates: Vec<Candidate>) -> (Option<Best>, usize) {
+        candidates.sort_by(|a, b| b.cost.total_cmp(&a.cost));
         candidates.truncate(self.config.oracle.revalidation_candidates.max(1));
         let mut best: Option<Best> = None;
         let mut rejected = 0;
-        for (i, (ir, cost, first_episode)) in candidates.into_iter().enumerate() {
+        for (i, c) in candidates.into_iter().enumerate() {
             // Screen (stop at the first failing configuration) before the
             // full re-validation; the cheapest candidate is always reported.
-            if i > 0 && !self.oracle.inner.screen(&ir) {
+            if i > 0 && !self.oracle.inner.screen(&c.ir) {
                 rejected += 1;
                 continue;
             }
-            let revalidation = self.oracle.inner.judge(&ir, true);
+            let revalidation = self.oracle.inner.judge(&c.ir, true);
             let verified = revalidation.verified;
             if best.is_none() || verified {
-                let metrics = self.metrics(&ir);
+                // The one place where the parameterized verdict enters.
+                let all_n = if verified {
+                    self.check_all_n(&c.ir)
+                } else {
+                    AllN::NotChecked
+                };
                 best = Some(Best {
-                    ir,
-                    cost,
-                    first_episode,
+                    new_thresholds: crate::thresholds::non_classic(&c.ir),
+                    metrics: self.metrics(&c.ir),
+                    ir: c.ir,
+                    cost: c.cost,
+                    first_episode: c.first_episode,
                     revalidation,
-                    metrics,
+                    all_n,
                 });
             }
             if verified {
@@ -331,13 +442,23 @@ impl<O: Oracle> Learner<O> {
             }
             rejected += 1;
         }
-        Outcome {
-            greedy: greedy.ir,
-            greedy_cost: greedy.cost,
-            greedy_verified,
-            rejected_by_revalidation: rejected,
-            best,
+        (best, rejected)
+    }
+
+    /// The parameterized ("all N") check of a protocol verified in every
+    /// configuration: its safety properties for every N that `requires`
+    /// allows, one threshold automaton per scenario checked with TACO
+    /// ([`paramcheck::check_all_n`]). Liveness stays what the re-validation
+    /// checked at its instances.
+    pub fn check_all_n(&self, ir: &ProtocolIr) -> AllN {
+        if !self.config.oracle.all_n {
+            return AllN::NotChecked;
         }
+        let options = paramcheck::Options {
+            instances: false,
+            ..paramcheck::Options::default()
+        };
+        all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options))
     }
 
     /// Metrics of `ir` at each (N, F) the oracle checks.
@@ -350,10 +471,51 @@ impl<O: Oracle> Learner<O> {
     }
 }
 
+/// One answer for every scenario: refuted if any scenario is violated,
+/// unknown if any is undecided, proven otherwise.
+fn all_n_summary(results: &[paramcheck::AllNResult]) -> AllN {
+    use dsl_core::checker::Verdict;
+    let mut unknown = None;
+    for r in results {
+        match &r.verdict {
+            Verdict::Violated(v) => {
+                let at = r
+                    .counterexample_at
+                    .map(|(n, f)| format!(" at N={n}, F={f}"))
+                    .unwrap_or_default();
+                return AllN::Refuted(format!(
+                    "{} violated{at} ({}): {}",
+                    v.property,
+                    r.scenario.name(),
+                    v.detail
+                ));
+            }
+            Verdict::Unknown { reason } => {
+                unknown.get_or_insert_with(|| format!("{}: {reason}", r.scenario.name()));
+            }
+            Verdict::Verified => {}
+        }
+    }
+    if let Some(why) = unknown {
+        return AllN::Unknown(why);
+    }
+    let mut proven: Vec<&str> = results
+        .iter()
+        .flat_map(|r| r.properties_proven.iter().map(String::as_str))
+        .collect();
+    proven.sort_unstable();
+    proven.dedup();
+    let assumption = results.first().map_or("", |r| r.assumption.as_str());
+    AllN::Proven(format!(
+        "{} for every N with {assumption}",
+        proven.join(", ")
+    ))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::oracle::{ConfigOutcome, Judgement};
+    use crate::oracle::{ConfigOutcome, ConfigVerdict, Judgement};
     use dsl_core::checker::Scenario;
     use dsl_core::ir::FaultModel;
 
@@ -371,7 +533,13 @@ pub(crate) mod tests {
                     n,
                     f: 0,
                     scenario: Scenario::FailureFree,
-                    verdict: if ok { "verified" } else { "violated: validity" }.into(),
+                    verdict: if ok {
+                        ConfigVerdict::Verified
+                    } else {
+                        ConfigVerdict::Violated {
+                            property: dsl_core::checker::Property::Validity,
+                        }
+                    },
                     states: 1,
                 });
                 if !ok && !exhaustive {

@@ -12,7 +12,7 @@ fn run(episodes: usize, seed: u64, out: &Path) -> (Learner<CheckerOracle>, Outco
     let mut config = LearnConfig::defaults(FaultModel::None);
     config.episodes = episodes;
     config.seed = seed;
-    let oracle = CheckerOracle::new(config.faults, &config.oracle);
+    let oracle = CheckerOracle::new(&config).unwrap();
     let mut learner = Learner::new(config, oracle).unwrap();
     assert!(learner.train(&AtomicBool::new(false), &mut |_| {}));
     let outcome = learner.finish();
@@ -68,17 +68,19 @@ fn the_emitted_file_parses_back_to_the_same_protocol() {
 #[test]
 fn the_environment_can_build_bracha() {
     use dsl_core::ir::Dest;
-    use learner::env::{Action, Draft, Eff, Env, RuleGuard};
-    use learner::heuristics::Pruned;
+    use learner::env::Env;
+    use learner::heuristics::{Pruned, Pruner};
+    use learner::vocab::{Draft, Eff, Move, RuleGuard};
     let config = LearnConfig::defaults(FaultModel::Byzantine);
     let env = Env::new(&config).unwrap();
+    let pruner = Pruner::new(&env, &config.heuristics);
     let q = |label: &str| {
         (0..env.quorums.len() as u8)
             .find(|&i| env.quorum_label(i) == label)
             .unwrap()
     };
     let send = |msg| Eff::Send { msg, to: Dest::All };
-    let rule = |trigger, quorum, not_sent, effect| Action::Rule {
+    let rule = |trigger, quorum, not_sent, effect| Move::Rule {
         guard: RuleGuard {
             trigger,
             quorum,
@@ -86,25 +88,26 @@ fn the_environment_can_build_bracha() {
         },
         effect,
     };
-    let actions = [
-        Action::Broadcast(send(0)),
+    let moves = [
+        Move::Broadcast(send(0)),
         rule(0, q("from broadcaster"), Some(1), send(1)),
         rule(1, q(">= N - F"), Some(2), send(2)),
         rule(2, q(">= F + 1"), Some(2), send(2)),
         rule(2, q(">= (N + F + 1) / 2"), None, Eff::Deliver),
-        Action::End,
+        Move::End,
     ];
     let mut draft = Draft::default();
-    for a in actions {
-        let offered = env.actions(&draft, &mut Pruned::default());
+    for a in moves {
+        let offered = pruner.offered(&env, &draft, &mut Pruned::default());
         assert!(offered.contains(&a), "{a:?} is not offered in {draft:?}");
         draft = draft.apply(&a);
     }
     let ir = env.to_ir(&draft);
-    let mut oracle = CheckerOracle::new(FaultModel::Byzantine, &config.oracle);
+    let oracle = CheckerOracle::new(&config).unwrap();
     let configs: Vec<_> = oracle
-        .configs(&ir)
-        .into_iter()
+        .configs
+        .iter()
+        .copied()
         .filter(|c| c.n == 4)
         .collect();
     assert_eq!(configs.len(), 2);
@@ -112,5 +115,4 @@ fn the_environment_can_build_bracha() {
         let r = dsl_core::checker::check(&ir, c, oracle.limits);
         assert!(r.verdict.is_verified(), "{c:?}: {:?}", r.verdict);
     }
-    let _ = &mut oracle;
 }

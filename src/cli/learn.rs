@@ -6,9 +6,9 @@ use anyhow::{bail, Context, Result};
 use dsl_core::ir::{FaultModel, ProtocolIr};
 use indicatif::{ProgressBar, ProgressStyle};
 use learner::checkpoint::Checkpoint;
-use learner::config::LearnConfig;
+use learner::config::{LearnConfig, SearchMode};
 use learner::oracle::CheckerOracle;
-use learner::train::{Learner, Progress};
+use learner::train::{Learner, Outcome, Progress};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +37,19 @@ pub struct Args {
     /// Go on from a checkpoint (its options, except `--episodes`).
     #[arg(long, value_name = "CHECKPOINT")]
     resume: Option<PathBuf>,
+    /// A `requires` condition to learn under (`"N > 5 * F"`); the
+    /// configurations checked come from it. Repeatable; replaces the
+    /// defaults' and the config file's.
+    #[arg(long, value_name = "COND")]
+    requires: Vec<String>,
+    /// How to search: `q-learning` (episodes) or `exhaustive` (cheapest
+    /// first, uniform-cost) [default: q-learning].
+    #[arg(long, value_name = "MODE")]
+    search: Option<String>,
+    /// Thresholds: `linear` for `(a*N + b*F + c) / d` with bounded
+    /// coefficients instead of the classic list.
+    #[arg(long, value_name = "FAMILY")]
+    thresholds: Option<String>,
     /// Name of the protocol [default: Learned<Faults>].
     #[arg(long)]
     name: Option<String>,
@@ -70,6 +83,15 @@ fn overrides(args: &Args) -> Result<Value> {
     }
     if let Some(n) = &args.name {
         v["name"] = n.clone().into();
+    }
+    if !args.requires.is_empty() {
+        v["requires"] = args.requires.clone().into();
+    }
+    if let Some(s) = &args.search {
+        v["search"] = s.clone().into();
+    }
+    if let Some(t) = &args.thresholds {
+        v["thresholds"] = t.clone().into();
     }
     for kv in &args.set {
         let Some((key, value)) = kv.split_once('=') else {
@@ -120,23 +142,32 @@ fn one_line(ir: &ProtocolIr) -> String {
     parts.join(" | ").replace("(m)", "")
 }
 
-/// Runs `distgen learn`.
-pub fn main(args: Args) -> Result<ExitCode> {
-    let mut learner: Learner<CheckerOracle> = match &args.resume {
+/// The learner of a fresh run or of a checkpoint.
+fn learner_of(args: &Args) -> Result<Learner<CheckerOracle>> {
+    Ok(match &args.resume {
         Some(path) => {
-            if args.faults.is_some() || args.config.is_some() || !args.set.is_empty() {
-                bail!("--resume goes on with the checkpoint's options; drop --faults, --config and --set");
+            if args.faults.is_some()
+                || args.config.is_some()
+                || !args.set.is_empty()
+                || !args.requires.is_empty()
+            {
+                bail!("--resume goes on with the checkpoint's options; drop --faults, --config, --requires and --set");
             }
             let cp = Checkpoint::load(path)?;
-            let oracle = CheckerOracle::new(cp.config.faults, &cp.config.oracle);
+            let oracle = CheckerOracle::new(&cp.config)?;
             cp.resume(oracle, args.episodes)?
         }
         None => {
-            let config = LearnConfig::load(args.faults, args.config.as_deref(), overrides(&args)?)?;
-            let oracle = CheckerOracle::new(config.faults, &config.oracle);
+            let config = LearnConfig::load(args.faults, args.config.as_deref(), overrides(args)?)?;
+            let oracle = CheckerOracle::new(&config)?;
             Learner::new(config, oracle)?
         }
-    };
+    })
+}
+
+/// Runs `distgen learn`.
+pub fn main(args: Args) -> Result<ExitCode> {
+    let mut learner = learner_of(&args)?;
     if args.print_config {
         print!(
             "{}",
@@ -144,31 +175,69 @@ pub fn main(args: Args) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let stem = learner.config.file_stem();
-    let checkpoint_path = args
-        .checkpoint
-        .clone()
-        .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
-
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
         // A second handler cannot be installed; then Ctrl-C just kills us.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
-    let bar = if args.quiet {
+    let outcome = if learner.config.search == SearchMode::Exhaustive {
+        let max = learner.config.search_max_judged;
+        learner.search(&stop, max).map_err(anyhow::Error::msg)?
+    } else {
+        if !train(&mut learner, &stop, args.quiet) {
+            let stem = learner.config.file_stem();
+            let checkpoint_path = args
+                .checkpoint
+                .clone()
+                .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
+            Checkpoint::of(&learner).save(&checkpoint_path)?;
+            eprintln!(
+                "interrupted after {} episodes; checkpoint saved to {} (go on with --resume)",
+                learner.episode,
+                checkpoint_path.display()
+            );
+            return Ok(ExitCode::from(130));
+        }
+        learner.finish()
+    };
+    let written = learner::emit::write_all(&learner, &outcome, &args.out)?;
+    if args.save_checkpoint {
+        let stem = learner.config.file_stem();
+        let checkpoint_path = args
+            .checkpoint
+            .clone()
+            .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
+        Checkpoint::of(&learner).save(&checkpoint_path)?;
+        println!("checkpoint: {}", checkpoint_path.display());
+    }
+    let code = print_outcome(&learner, &outcome);
+    if let Some(p) = &written.protocol {
+        println!("wrote {}", p.display());
+    }
+    println!(
+        "wrote {}\nwrote {}",
+        written.report.display(),
+        written.curve.display()
+    );
+    Ok(code)
+}
+
+/// The training episodes with a progress bar; whether all were done.
+fn train(learner: &mut Learner<CheckerOracle>, stop: &AtomicBool, quiet: bool) -> bool {
+    let bar = if quiet {
         ProgressBar::hidden()
     } else {
         ProgressBar::new(learner.config.episodes as u64)
     };
-    bar.set_style(
+    if let Ok(style) =
         ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} episodes {msg}")
-            .context("progress bar template")?
-            .progress_chars("=> "),
-    );
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
     bar.set_position(learner.episode as u64);
     let mut last_best = String::new();
-    let done = learner.train(&stop, &mut |p: &Progress| {
+    let done = learner.train(stop, &mut |p: &Progress| {
         if p.episode.is_multiple_of(20) || p.episode == p.episodes {
             let best = p.best.map_or("none yet".to_string(), |b| {
                 format!("{} {}", b.cost, one_line(&b.ir))
@@ -188,44 +257,48 @@ pub fn main(args: Args) -> Result<ExitCode> {
         }
     });
     bar.finish_and_clear();
-    if !done {
-        Checkpoint::of(&learner).save(&checkpoint_path)?;
-        eprintln!(
-            "interrupted after {} episodes; checkpoint saved to {} (go on with --resume)",
-            learner.episode,
-            checkpoint_path.display()
-        );
-        return Ok(ExitCode::from(130));
-    }
-    let outcome = learner.finish();
-    let written = learner::emit::write_all(&learner, &outcome, &args.out)?;
-    if args.save_checkpoint {
-        Checkpoint::of(&learner).save(&checkpoint_path)?;
-        println!("checkpoint: {}", checkpoint_path.display());
-    }
+    done
+}
+
+/// Prints what the run found; the exit status: 0 when the best protocol
+/// was verified in every configuration, else 1.
+fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCode {
     let stats = learner.oracle.stats;
-    println!(
-        "{} episodes, {} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
-        learner.episode,
-        learner.config.faults,
-        learner.config.seed,
-        learner.found.len(),
-        stats.calls,
-        stats.cache_hits,
-        100.0 * stats.hit_rate()
-    );
-    match &outcome.greedy {
-        Some(ir) => println!(
-            "greedy episode: {} ({}), cost {}",
-            one_line(ir),
-            if outcome.greedy_verified {
-                "verified"
-            } else {
-                "not verified"
-            },
-            outcome.greedy_cost
+    match &outcome.search {
+        Some(s) => println!(
+            "exhaustive search, {} faults: {} drafts expanded, {} protocols judged; oracle calls {}, checker runs {}{}",
+            learner.config.faults,
+            s.expanded,
+            s.judged,
+            s.oracle_calls,
+            s.checker_runs,
+            if s.exhausted { "; the action space holds no verified protocol" } else { "" }
         ),
-        None => println!("greedy episode: dead end"),
+        None => println!(
+            "{} episodes, {} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
+            learner.episode,
+            learner.config.faults,
+            learner.config.seed,
+            learner.found.len(),
+            stats.calls,
+            stats.cache_hits,
+            100.0 * stats.hit_rate()
+        ),
+    }
+    if outcome.search.is_none() {
+        match &outcome.greedy {
+            Some(ir) => println!(
+                "greedy episode: {} ({}), cost {}",
+                one_line(ir),
+                if outcome.greedy_verified {
+                    "verified"
+                } else {
+                    "not verified"
+                },
+                outcome.greedy_cost
+            ),
+            None => println!("greedy episode: dead end"),
+        }
     }
     if outcome.rejected_by_revalidation > 0 {
         println!(
@@ -233,34 +306,27 @@ pub fn main(args: Args) -> Result<ExitCode> {
             outcome.rejected_by_revalidation
         );
     }
-    let code = match &outcome.best {
-        Some(best) => {
-            println!("best protocol (cost {}):\n", best.cost);
-            print!("{}", dsl_core::print::invocation(&best.ir));
-            for o in &best.revalidation.outcomes {
-                println!("  {}: {} ({} states)", o.label(), o.verdict, o.states);
-            }
-            for m in &best.metrics {
-                println!("  {}", learner::emit::metrics_line(m));
-            }
-            if best.revalidation.verified {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        None => {
-            println!("no verified protocol found");
-            ExitCode::from(1)
-        }
+    let Some(best) = &outcome.best else {
+        println!("no verified protocol found");
+        return ExitCode::from(1);
     };
-    if let Some(p) = &written.protocol {
-        println!("wrote {}", p.display());
+    println!("best protocol (cost {}):\n", best.cost);
+    print!("{}", dsl_core::print::invocation(&best.ir));
+    for o in &best.revalidation.outcomes {
+        println!("  {}: {} ({} states)", o.label(), o.verdict, o.states);
     }
-    println!(
-        "wrote {}\nwrote {}",
-        written.report.display(),
-        written.curve.display()
-    );
-    Ok(code)
+    if !best.new_thresholds.is_empty() {
+        println!(
+            "  thresholds outside the classic list: {}",
+            best.new_thresholds.join(", ")
+        );
+    }
+    for m in &best.metrics {
+        println!("  {}", learner::report::metrics_line(m));
+    }
+    if best.revalidation.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

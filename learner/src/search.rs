@@ -1,0 +1,151 @@
+//! Exhaustive search (`distgen learn --search exhaustive`): the canonical
+//! protocols of the learner's action space in order of cost, cheapest first
+//! (uniform-cost search; every move costs something or nothing, none pays
+//! back), each judged by the same cached oracle as training; the first one
+//! verified is the cheapest of the action space.
+//!
+//! The frontier holds drafts and finished protocols keyed by their cost and
+//! then by the order they were made in, so the search, like training, gives
+//! the same answer every time. The moves are those training offers
+//! ([`crate::heuristics::Pruner::offered`]); with `canonical-order` on, every
+//! protocol is made by one move sequence only.
+
+use crate::oracle::Oracle;
+use crate::train::{Best, Candidate, Learner, Outcome, SearchStats};
+use crate::vocab::{Draft, Move};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A cost as an integer key (thousandths), so that the frontier is totally
+/// ordered.
+fn cost_key(cost: f64) -> i64 {
+    (-cost * 1000.0).round() as i64
+}
+
+/// An entry of the frontier: a draft to expand, or a protocol to judge.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    /// Minus the cost, in thousandths (smallest first).
+    priority: i64,
+    /// Order of insertion (first first among equal costs).
+    seq: u64,
+    /// Whether the draft is finished (ends with `end`).
+    finished: bool,
+    /// The draft.
+    draft: Draft,
+}
+
+impl<O: Oracle> Learner<O> {
+    /// Uniform-cost search over the action space until a protocol is
+    /// verified, `max_judged` protocols were judged, or `stop` is set; then
+    /// the found protocol is re-validated like training's best. Costs must
+    /// not be positive (else an error is returned before anything runs).
+    pub fn search(&mut self, stop: &AtomicBool, max_judged: u64) -> Result<Outcome, String> {
+        let rewards = self.config.rewards.clone();
+        let positive = [rewards.send_all, rewards.send_others, rewards.send_self]
+            .into_iter()
+            .chain([rewards.deliver, rewards.not_sent, rewards.end])
+            .chain(self.env.quorum_costs.iter().copied())
+            .any(|c| c > 0.0);
+        if positive {
+            return Err("exhaustive search needs costs <= 0 (no move may pay back)".into());
+        }
+        let mut stats = SearchStats {
+            exhausted: true,
+            ..SearchStats::default()
+        };
+        let mut frontier = BinaryHeap::new();
+        let mut seen: HashSet<Draft> = HashSet::new();
+        let mut seq = 0u64;
+        frontier.push(Reverse(Entry {
+            priority: 0,
+            seq,
+            finished: false,
+            draft: Draft::default(),
+        }));
+        let mut found: Option<Candidate> = None;
+        while let Some(Reverse(entry)) = frontier.pop() {
+            if stop.load(Ordering::SeqCst) || stats.judged >= max_judged {
+                stats.exhausted = false;
+                break;
+            }
+            let cost = -(entry.priority as f64) / 1000.0;
+            if entry.finished {
+                stats.judged += 1;
+                let ir = self.env.to_ir(&entry.draft);
+                if self.oracle.judge(&ir).verified {
+                    found = Some(Candidate {
+                        ir,
+                        cost,
+                        first_episode: None,
+                    });
+                    stats.exhausted = false;
+                    break;
+                }
+                continue;
+            }
+            if !seen.insert(entry.draft.normalized()) {
+                continue;
+            }
+            stats.expanded += 1;
+            let moves = self
+                .pruner
+                .offered(&self.env, &entry.draft, &mut self.agent.pruned);
+            for mv in moves {
+                seq += 1;
+                let c = rewards.of_move(&entry.draft, &mv, &self.env.quorum_costs);
+                frontier.push(Reverse(Entry {
+                    priority: entry.priority + cost_key(c),
+                    seq,
+                    finished: mv == Move::End,
+                    draft: entry.draft.apply(&mv),
+                }));
+            }
+            stats.frontier_peak = stats.frontier_peak.max(frontier.len() as u64);
+        }
+        stats.oracle_calls = self.oracle.stats.calls;
+        stats.checker_runs = self.oracle.stats.calls - self.oracle.stats.cache_hits;
+        let (best, rejected) = match found {
+            Some(c) => self.revalidate(vec![c]),
+            None => (None::<Best>, 0),
+        };
+        Ok(Outcome {
+            greedy: None,
+            greedy_cost: 0.0,
+            greedy_verified: false,
+            rejected_by_revalidation: rejected,
+            best,
+            search: Some(stats),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LearnConfig;
+    use crate::train::tests::SyncRunOracle;
+    use dsl_core::ir::FaultModel;
+
+    #[test]
+    fn the_first_verified_protocol_is_the_cheapest() {
+        let config = LearnConfig::defaults(FaultModel::None);
+        let mut l = Learner::new(config, SyncRunOracle).unwrap();
+        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
+        let best = out.best.expect("a protocol");
+        // send T0 to all (-6), when received T0 >= 1 (-1) deliver (-1).
+        assert_eq!(best.cost, -8.0, "{}", dsl_core::print::body(&best.ir, ""));
+        let stats = out.search.unwrap();
+        assert!(stats.judged >= 1 && stats.expanded >= 1);
+        assert_eq!(stats.oracle_calls, stats.judged);
+    }
+
+    #[test]
+    fn positive_costs_are_refused() {
+        let mut config = LearnConfig::defaults(FaultModel::None);
+        config.rewards.deliver = 1.0;
+        let mut l = Learner::new(config, SyncRunOracle).unwrap();
+        assert!(l.search(&AtomicBool::new(false), 10).is_err());
+    }
+}
