@@ -8,7 +8,7 @@
 mod common;
 
 use common::distgen;
-use dsl_core::checker::{check_all, Config, Limits, Scenario};
+use dsl_core::checker::{check_all, default_configs, Limits};
 use std::path::Path;
 
 fn check_generated(file: &str) {

@@ -25,7 +25,7 @@
 use crate::chart::{self, Chart};
 use crate::checker::properties::{self, Checked, Observe};
 use crate::checker::reference::{PlainModel, PlainState};
-use crate::checker::{trace, Action, Config};
+use crate::checker::{describe, Action, Config};
 use crate::ir::{Dest, ProtocolIr};
 use crate::semantics::{InstanceError, Output, ProcId, Value};
 use std::collections::BTreeMap;
@@ -221,7 +221,7 @@ impl stateright::Model for Explorer {
 
     fn format_action(&self, action: &Action) -> String {
         let plain = self.plain();
-        trace::describe(&plain.faulty, &plain.messages, action).join("; ")
+        describe::describe(&plain.faulty, &plain.messages, action).join("; ")
     }
 
     fn format_step(&self, last: &ExplorerState, action: Action) -> Option<String> {

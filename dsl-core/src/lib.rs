@@ -77,7 +77,7 @@ pub trait Protocol {
     /// ```
     fn check() -> Vec<checker::CheckResult> {
         let ir = Self::ir();
-        let configs = checker::default_configs(&ir, ir.faults);
+        let configs = checker::default_configs(&ir.requires, ir.faults);
         checker::check_all(&ir, &configs, checker::Limits::default(), false)
     }
 

@@ -169,7 +169,7 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
 
 /// Bounds on N tried, in turn, to find a counterexample the explicit checker
 /// can replay quickly.
-const SMALL_N: [usize; 3] = [5, 8, checker::model::MAX_N];
+const SMALL_N: [usize; 3] = [5, 8, checker::layout::MAX_N];
 
 /// A counterexample of the automaton with N <= 16, the smallest bound of
 /// [`SMALL_N`] that has one, if any.
@@ -195,7 +195,7 @@ fn liveness_at_instances(
     scenario: Scenario,
     limits: Limits,
 ) -> (Verdict, Option<(usize, usize)>) {
-    let configs: Vec<Config> = checker::default_configs(ir, ta::faults_of(scenario))
+    let configs: Vec<Config> = checker::default_configs(&ir.requires, ta::faults_of(scenario))
         .into_iter()
         .filter(|c| c.scenario == scenario)
         .collect();
@@ -251,10 +251,10 @@ fn replay(
         ),
     }
     };
-    if n > checker::model::MAX_N {
+    if n > checker::layout::MAX_N {
         return unconfirmed(format!(
             "the explicit checker handles N <= {}",
-            checker::model::MAX_N
+            checker::layout::MAX_N
         ));
     }
     let r = checker::check(ir, config, limits);

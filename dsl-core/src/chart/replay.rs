@@ -2,7 +2,7 @@
 
 use super::{Chart, ChartError, Event, Lane, LaneKind};
 use crate::checker::reference::{PlainModel, PlainState};
-use crate::checker::{Action, Byz, Config};
+use crate::checker::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
 use crate::semantics::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -76,7 +76,7 @@ impl Replay<'_> {
             to,
             msg,
             value,
-            before: Byz::default(),
+            before: Senders::default(),
         };
         self.apply(single, step)
     }
@@ -201,7 +201,7 @@ pub fn failure_free_actions(ir: &ProtocolIr, config: &Config) -> Result<Vec<Acti
             to,
             msg,
             value,
-            before: Byz::default(),
+            before: Senders::default(),
         };
         let before = state.in_flight.clone();
         model

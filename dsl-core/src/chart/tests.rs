@@ -27,7 +27,7 @@ fn is_receipt(line: &str) -> bool {
 #[test]
 fn the_fig3_violation_is_valid_svg_with_a_lane_per_process_and_an_arrow_per_receipt() {
     let ir = fig3();
-    let configs = checker::default_configs(&ir, ir.faults);
+    let configs = checker::default_configs(&ir.requires, ir.faults);
     let results = checker::check_all(&ir, &configs, Limits::default(), true);
     let result = results.last().expect("at least one configuration");
     let Verdict::Violated(v) = &result.verdict else {
@@ -111,7 +111,7 @@ fn a_crash_is_marked_and_its_lane_is_crashed() {
 #[test]
 fn an_action_that_is_not_enabled_is_an_error() {
     let ir = fig3();
-    let config = checker::default_configs(&ir, ir.faults)[0];
+    let config = checker::default_configs(&ir.requires, ir.faults)[0];
     let bogus = Action::Lose {
         from: 1,
         to: 2,
