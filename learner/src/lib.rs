@@ -3,7 +3,7 @@
 //! with Generative AI* (DSN 2023; arXiv 2208.00525).
 //!
 //! An agent ([`agent`]) builds a protocol one action at a time in an
-//! environment ([`env`]) whose state is the protocol built so far; named
+//! environment ([`env`](mod@env)) whose state is the protocol built so far; named
 //! heuristics ([`heuristics`]) prune actions that make no sense; every action
 //! has a cost and a finished protocol earns a reward ([`rewards`]) when the
 //! oracle ([`oracle`]: the model checker behind a cache keyed by
