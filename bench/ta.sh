@@ -29,7 +29,16 @@ run() { # file scenario [backends]
     echo "| $(echo "$out" | sed 's/\t/ | /g') |"
   done
 }
-P=paramcheck/tests/protocols
+# The mutations of tests/checker_verdicts.rs (and paramcheck/tests/all_n.rs),
+# made from examples/bracha.rs.
+P=$(mktemp -d)
+trap 'rm -rf "$P"' EXIT
+sed 's/Ready(m) >= 2 \* F + 1 {/Ready(m) >= F + 1 {/; s/pub Bracha {/pub BrachaLoweredDeliver {/' \
+  examples/bracha.rs > "$P/bracha_lowered_deliver.rs"
+sed '/Ready(m) >= F + 1 and not sent Ready {/,+2d; s/pub Bracha {/pub BrachaNoAmplification {/' \
+  examples/bracha.rs > "$P/bracha_no_amplification.rs"
+sed 's/from broadcaster and not sent Echo {/from broadcaster {/; s/pub Bracha {/pub BrachaNoEchoOnce {/' \
+  examples/bracha.rs > "$P/bracha_no_echo_once.rs"
 for s in correct-broadcaster byzantine-broadcaster; do
   run examples/bracha.rs $s
   run examples/generated/learned_byzantine.rs $s
@@ -42,7 +51,7 @@ for s in correct-broadcaster byzantine-broadcaster; do
   run $P/bracha_lowered_deliver.rs $s smt
   run $P/bracha_no_amplification.rs $s smt
   run $P/bracha_no_echo_once.rs $s smt
-  run $P/bracha_echo_n3.rs $s smt
+  run bench/bracha_echo_n3.rs $s smt
 done
 echo
 echo "Soundness differential ($count random protocols, N <= $max_n):"

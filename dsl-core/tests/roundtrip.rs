@@ -29,7 +29,11 @@ fn examples() -> Vec<(String, ProtocolIr)> {
 #[test]
 fn every_example_round_trips() {
     let examples = examples();
-    assert_eq!(examples.len(), 6, "six reference protocols");
+    assert_eq!(
+        examples.len(),
+        7,
+        "the six reference protocols and examples/custom_check.rs"
+    );
     for (file, ir) in examples {
         let text = print::body(&ir, "");
         let back = parse_str(&text).unwrap_or_else(|e| panic!("{file}: {e}\n{text}"));
