@@ -96,6 +96,10 @@ fn unknown(
     }
 }
 
+/// Generated states a single-threaded run explores before the checker runs
+/// again on every core.
+const ONE_THREAD_STATES: usize = 20_000;
+
 /// A discovered path as (readable lines, concrete actions, detail of the
 /// violation in the last state).
 pub(crate) type Explained = (Vec<String>, Vec<super::Action>, String);
@@ -115,17 +119,16 @@ where
 {
     let timeout = Duration::from_secs(limits.timeout_secs);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let run = |model: M, threads: usize| {
+    let run = |model: M, threads: usize, max_states: usize| {
         model
             .checker()
             .threads(threads)
             .finish_when(HasDiscoveries::AnyFailures)
-            .target_state_count(limits.max_states)
+            .target_state_count(max_states)
             .timeout(timeout.saturating_sub(start.elapsed()))
             .spawn_bfs()
             .join()
     };
-    let checker = run(model.clone(), threads);
     let shortest = |checker: &dyn Checker<M>| {
         // Of the properties found violated, the one with the shortest path
         // (the first in NAMES order among equals).
@@ -135,13 +138,27 @@ where
             .filter_map(|&n| discoveries.get(n).map(|p| (n, p.clone())))
             .min_by_key(|(_, p)| p.clone().into_actions().len())
     };
+    // One thread first, up to a small budget: most state spaces (nearly all
+    // of the learner's candidates) end there, without the cost of starting
+    // threads, and a violation found by one thread is a shortest one.
+    let budget = limits.max_states.min(ONE_THREAD_STATES);
+    let mut checker = run(model.clone(), 1, budget);
     let mut found = shortest(&checker);
+    let parallel = found.is_none()
+        && threads > 1
+        && budget < limits.max_states
+        && checker.state_count() >= budget
+        && start.elapsed() < timeout;
+    if parallel {
+        checker = run(model.clone(), threads, limits.max_states);
+        found = shortest(&checker);
+    }
     let (mut states, generated) = (checker.unique_state_count(), checker.state_count());
-    if found.is_some() && threads > 1 {
+    if found.is_some() && parallel {
         // Threads share BFS levels loosely, so a path found with several may
         // not be a shortest one: a single-threaded BFS finds one (it visits
         // states by depth and stops at the first violation).
-        let again = run(model, 1);
+        let again = run(model, 1, limits.max_states);
         if let Some(short) = shortest(&again) {
             found = Some(short);
             states = again.unique_state_count();
