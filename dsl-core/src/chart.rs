@@ -36,7 +36,7 @@ mod actors;
 mod render;
 mod replay;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::checker::{Action, Config, Violation};
 use crate::ir::ProtocolIr;

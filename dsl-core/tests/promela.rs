@@ -217,11 +217,17 @@ fn spin(name: &str, pml: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Spin's output on the model of `examples/{file}` at N = 4, F = 1; `None`
+/// if Spin or gcc is missing.
+fn spin_on_example(file: &str, faults: FaultModel, scenario: Scenario) -> Option<String> {
+    let pml = model(&example(file), config(faults, 4, 1, scenario)).unwrap();
+    spin(file.trim_end_matches(".rs"), &pml)
+}
+
 #[test]
 fn spin_verifies_eager_reliable_broadcast_under_crashes() {
-    let cfg = config(FaultModel::Crash, 4, 1, Scenario::Crashes);
-    let pml = model(&example("eager_reliable.rs"), cfg).unwrap();
-    if let Some(out) = spin("eager", &pml) {
+    let out = spin_on_example("eager_reliable.rs", FaultModel::Crash, Scenario::Crashes);
+    if let Some(out) = out {
         assert!(out.contains("errors: 0"), "{out}");
         assert!(!out.contains("Search not completed"), "{out}");
     }
@@ -229,18 +235,15 @@ fn spin_verifies_eager_reliable_broadcast_under_crashes() {
 
 #[test]
 fn spin_finds_that_best_effort_broadcast_breaks_under_crashes() {
-    let cfg = config(FaultModel::Crash, 4, 1, Scenario::Crashes);
-    let pml = model(&example("best_effort.rs"), cfg).unwrap();
-    if let Some(out) = spin("best-effort", &pml) {
+    if let Some(out) = spin_on_example("best_effort.rs", FaultModel::Crash, Scenario::Crashes) {
         assert!(out.contains("assertion violated totality"), "{out}");
     }
 }
 
 #[test]
 fn spin_finds_that_the_papers_figure_3_breaks_agreement() {
-    let cfg = config(FaultModel::Byzantine, 4, 1, Scenario::CorrectBroadcaster);
-    let pml = model(&example("paper_fig3.rs"), cfg).unwrap();
-    if let Some(out) = spin("fig3", &pml) {
+    let scenario = Scenario::CorrectBroadcaster;
+    if let Some(out) = spin_on_example("paper_fig3.rs", FaultModel::Byzantine, scenario) {
         assert!(out.contains("assertion violated agreement"), "{out}");
     }
 }

@@ -49,28 +49,38 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// One receipt (a step's silent receipts are each a row of their own).
-    fn receive(
-        &mut self,
-        from: u8,
-        to: u8,
-        msg: u8,
-        value: Value,
-        step: usize,
-    ) -> Result<(), ChartError> {
-        let injected = self.model.faulty.is_byzantine(from as usize);
+    /// Draws the message in flight `(from, to, msg, value)` from the row it
+    /// was sent at (this row if it was never seen sent) to this row: received
+    /// (`Some(injected)`) or lost (`None`).
+    fn arrow(&mut self, (from, to, msg, value): Flight, received: Option<bool>) {
         let sent = self
             .sent_at
             .remove(&(from, to, msg, value))
             .unwrap_or(self.row);
-        self.events.push(Event::Message {
-            from: from as usize,
-            to: to as usize,
-            label: self.label(msg, value),
-            sent,
-            row: self.row,
-            injected,
+        let (from, to, label, row) = (from as usize, to as usize, self.label(msg, value), self.row);
+        self.events.push(match received {
+            Some(injected) => Event::Message {
+                from,
+                to,
+                label,
+                sent,
+                row,
+                injected,
+            },
+            None => Event::Lost {
+                from,
+                to,
+                label,
+                sent,
+                row,
+            },
         });
+    }
+
+    /// One receipt (a step's silent receipts are each a row of their own).
+    fn receive(&mut self, flight: Flight, step: usize) -> Result<(), ChartError> {
+        let (from, to, msg, value) = flight;
+        self.arrow(flight, Some(self.model.faulty.is_byzantine(from as usize)));
         let single = Action::Receive {
             from,
             to,
@@ -98,7 +108,7 @@ impl Replay<'_> {
                     if i > 0 {
                         self.row += 1;
                     }
-                    self.receive(b, to, m, value, step)?;
+                    self.receive((b, to, m, value), step)?;
                 }
             }
             Action::Crash(p) => {
@@ -114,17 +124,7 @@ impl Replay<'_> {
                 msg,
                 value,
             } => {
-                let sent = self
-                    .sent_at
-                    .remove(&(from, to, msg, value))
-                    .unwrap_or(self.row);
-                self.events.push(Event::Lost {
-                    from: from as usize,
-                    to: to as usize,
-                    label: self.label(msg, value),
-                    sent,
-                    row: self.row,
-                });
+                self.arrow((from, to, msg, value), None);
                 self.apply(action, step)?;
             }
         }
