@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::distgen;
+use common::{data_datagram, distgen};
 use dsl_core::actors::report::{Outcome, Role};
-use dsl_core::actors::wire::{self, Instance, Packet, Payload};
+use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{run, RunConfig};
 use dsl_core::ir::ProtocolIr;
 use std::net::UdpSocket;
@@ -126,15 +126,7 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
         b"{\"Data\":{\"id\":1,\"payload\":{\"instance\":{\"origin\":99}}}}".to_vec(),
     ];
     // Well-formed, but from an address that is no process of the run.
-    let forged = wire::encode(&Packet::Data {
-        id: 0,
-        payload: Payload {
-            instance: Instance { origin: 0, seq: 0 },
-            msg: 0,
-            value: 666,
-        },
-    })
-    .unwrap();
+    let forged = data_datagram(0, 666);
     let (report, flooded) = std::thread::scope(|s| {
         let flood = s.spawn(|| {
             let socket = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::distgen;
+use common::{data_datagram, distgen};
 use deploy::auth::{Links, HEADER, TAG};
 use deploy::cluster::terminate;
 use deploy::keys::Secret;
 use deploy::node::{now_us, Line};
 use deploy::peers::render;
-use distgen::actors::wire::{self, Instance, Packet, Payload};
+use distgen::actors::wire::{self, Packet};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, UdpSocket};
@@ -348,15 +348,7 @@ fn send_junk(
     to: SocketAddr,
     links: &mut Links,
 ) -> BTreeMap<&'static str, u64> {
-    let body = wire::encode(&Packet::Data {
-        id: 0,
-        payload: Payload {
-            instance: Instance { origin: 0, seq: 0 },
-            msg: 1,
-            value: 666,
-        },
-    })
-    .unwrap();
+    let body = data_datagram(1, 666);
     let mut expected = BTreeMap::from([("forged", 0u64), ("replayed", 0), ("malformed", 0)]);
     let junk = junk(links, &body);
     assert_eq!(junk.len(), 10_000);

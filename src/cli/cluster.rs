@@ -94,15 +94,10 @@ fn kills(text: &str) -> Result<BTreeMap<usize, usize>> {
             let (id, k) = item
                 .split_once(':')
                 .with_context(|| format!("--kill: `{item}` is not ID:K"))?;
-            let id = id
-                .trim()
-                .parse()
-                .with_context(|| format!("--kill: `{id}` is not a node id"))?;
-            let k = k
-                .trim()
-                .parse()
-                .with_context(|| format!("--kill: `{k}` is not a number"))?;
-            Ok((id, k))
+            Ok((
+                input::number("kill", id, "a node id")?,
+                input::number("kill", k, "a number")?,
+            ))
         })
         .collect()
 }

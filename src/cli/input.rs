@@ -125,11 +125,7 @@ pub fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
     }
     text.split(',')
         .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            s.trim()
-                .parse()
-                .with_context(|| format!("--{option}: `{s}` is not a process id"))
-        })
+        .map(|s| number(option, s, "a process id"))
         .collect()
 }
 
@@ -139,22 +135,24 @@ fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
         .filter(|s| !s.trim().is_empty())
         .map(|item| {
             let (id, steps) = match item.split_once(':') {
-                Some((id, steps)) => (
-                    id,
-                    steps
-                        .trim()
-                        .parse()
-                        .with_context(|| format!("--crash: `{steps}` is not a number of steps"))?,
-                ),
+                Some((id, steps)) => (id, number("crash", steps, "a number of steps")?),
                 None => (item, default),
             };
-            let id = id
-                .trim()
-                .parse()
-                .with_context(|| format!("--crash: `{id}` is not a process id"))?;
-            Ok((id, steps))
+            Ok((number("crash", id, "a process id")?, steps))
         })
         .collect()
+}
+
+/// `text`, a part of the value of `--{option}`, as a number; else an error
+/// saying that it is not `what`.
+pub fn number<T>(option: &str, text: &str, what: &str) -> Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    text.trim()
+        .parse()
+        .with_context(|| format!("--{option}: `{text}` is not {what}"))
 }
 
 /// Every `protocol!` in `path`. Syntax and validation errors are printed as

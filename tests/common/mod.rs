@@ -1,6 +1,7 @@
 //! What the end-to-end CLI tests share. Each test file uses some of it.
 #![allow(dead_code)]
 
+use distgen::actors::wire::{self, Instance, Packet, Payload};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -40,4 +41,18 @@ pub fn count_class(svg: &str, class: &str) -> usize {
     doc.descendants()
         .filter(|n| n.attribute("class") == Some(class))
         .count()
+}
+
+/// A well-formed datagram of the actors' wire format: message type `msg`
+/// with `value` in instance (0, 0), link message id 0.
+pub fn data_datagram(msg: usize, value: u64) -> Vec<u8> {
+    wire::encode(&Packet::Data {
+        id: 0,
+        payload: Payload {
+            instance: Instance { origin: 0, seq: 0 },
+            msg,
+            value,
+        },
+    })
+    .expect("encodes")
 }

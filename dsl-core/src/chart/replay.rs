@@ -1,6 +1,6 @@
 //! Replaying actions through the plain model, recording what the chart shows.
 
-use super::{Chart, ChartError, Event, Lane, LaneKind};
+use super::{Arrow, Chart, ChartError, Event, Lane, LaneKind};
 use crate::checker::reference::{PlainModel, PlainState};
 use crate::checker::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
@@ -57,23 +57,16 @@ impl Replay<'_> {
             .sent_at
             .remove(&(from, to, msg, value))
             .unwrap_or(self.row);
-        let (from, to, label, row) = (from as usize, to as usize, self.label(msg, value), self.row);
+        let arrow = Arrow {
+            from: from as usize,
+            to: to as usize,
+            label: self.label(msg, value),
+            sent,
+            row: self.row,
+        };
         self.events.push(match received {
-            Some(injected) => Event::Message {
-                from,
-                to,
-                label,
-                sent,
-                row,
-                injected,
-            },
-            None => Event::Lost {
-                from,
-                to,
-                label,
-                sent,
-                row,
-            },
+            Some(injected) => Event::Message { arrow, injected },
+            None => Event::Lost(arrow),
         });
     }
 
