@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # Runs the reference protocols as UDP actors (`distgen run`, release build) and
 # prints one Markdown table row per run. Usage: bench/actors.sh [REPEATS]
-set -euo pipefail
-cd "$(dirname "$0")/.."
 repeats=${1:-3}
-cargo build --release -q -p distgen
-bin=target/release/distgen
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+source "$(dirname "$0")/table.sh"
 
 runs=(
   "bracha|--example bracha --n 4 --f 1 --broadcasts 1"
@@ -24,16 +19,7 @@ runs=(
 
 echo "| protocol | options | exit | outcome | seconds | msgs | msgs/instance | retransmitted | max completion ms | median completion ms | violations |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
-for entry in "${runs[@]}"; do
-  name=${entry%%|*}
-  opts=${entry#*|}
-  for _ in $(seq "$repeats"); do
-    set +e
-    # shellcheck disable=SC2086
-    $bin run $opts --json --timeout 30 > "$tmp"
-    code=$?
-    set -e
-    python3 - "$name" "$opts" "$code" "$tmp" <<'PY'
+bench_rows "$repeats" 30 run "$(cat <<'PY'
 import json, statistics, sys
 name, opts, code, path = sys.argv[1:5]
 r = json.load(open(path))
@@ -46,5 +32,4 @@ opts = opts.replace("--example " + name + " ", "")
 print(f"| {name} | `{opts}` | {code} | {r['outcome']} | {r['seconds']:.3f} | {t['messages']} | "
       f"{t['messages'] / k:.1f} | {t['retransmits']} | {mx} | {med} | {len(r['violations'])} |")
 PY
-  done
-done
+)"

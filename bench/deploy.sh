@@ -2,13 +2,8 @@
 # Deployed nodes (`distgen cluster`: one OS process per node, authenticated
 # links) side by side with `distgen run` (threads) on the same work, release
 # build. Prints one Markdown table row per run. Usage: bench/deploy.sh [REPEATS]
-set -euo pipefail
-cd "$(dirname "$0")/.."
 repeats=${1:-1}
-cargo build --release -q -p distgen
-bin=target/release/distgen
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+source "$(dirname "$0")/table.sh"
 
 runs=(
   "run|run --example bracha --n 7 --f 2 --byzantine 5,6 --from all --broadcasts 1000"
@@ -19,16 +14,7 @@ runs=(
 
 echo "| command | options | exit | outcome | seconds | broadcasts/s | correct deliveries | missing (correct origin) | violations | p50 ms | p99 ms | msgs | retransmitted | dead |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-for entry in "${runs[@]}"; do
-  name=${entry%%|*}
-  opts=${entry#*|}
-  for _ in $(seq "$repeats"); do
-    set +e
-    # shellcheck disable=SC2086
-    $bin $opts --json --timeout 300 > "$tmp"
-    code=$?
-    set -e
-    python3 - "$name" "$opts" "$code" "$tmp" <<'PY'
+bench_rows "$repeats" 300 "" "$(cat <<'PY'
 import json, sys
 name, opts, code, path = sys.argv[1:5]
 r = json.load(open(path))
@@ -52,5 +38,4 @@ opts = opts.split(" ", 1)[1]
 print(f"| {name} | `{opts}` | {code} | {r['outcome']} | {r['seconds']:.2f} | {k / r['seconds']:.0f} | "
       f"{delivered} | {missing} | {len(r['violations'])} | {pct(0.5)} | {pct(0.99)} | {t['messages']} | {t['retransmits']} | {dead} |")
 PY
-  done
-done
+)"

@@ -2,12 +2,14 @@
 //! tests can run in parallel; every run is bounded by a timeout and a number
 //! of broadcasts.
 
+mod common;
+
+use common::{data_datagram, distgen};
 use dsl_core::actors::report::{Outcome, Role};
-use dsl_core::actors::wire::{self, Instance, Packet, Payload};
+use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{run, RunConfig};
 use dsl_core::ir::ProtocolIr;
 use std::net::UdpSocket;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -23,14 +25,21 @@ fn best_effort() -> ProtocolIr {
     protocol(include_str!("../examples/best_effort.rs"))
 }
 
+/// N = 4, F = 1 on the ports from `base_port`: every process broadcasts in
+/// turn, `broadcasts` in all, for at most `timeout_s` seconds.
+fn all_broadcast(base_port: u16, broadcasts: usize, timeout_s: u64) -> RunConfig {
+    let mut config = RunConfig::new(4, 1);
+    config.base_port = base_port;
+    config.broadcasts = broadcasts;
+    config.from = vec![0, 1, 2, 3];
+    config.timeout = Duration::from_secs(timeout_s);
+    config
+}
+
 #[test]
 fn bracha_with_an_equivocating_byzantine_process_agrees_on_20_broadcasts() {
-    let mut config = RunConfig::new(4, 1);
-    config.base_port = 24100;
-    config.broadcasts = 20;
-    config.from = vec![0, 1, 2, 3];
+    let mut config = all_broadcast(24100, 20, 30);
     config.byzantine = vec![3];
-    config.timeout = Duration::from_secs(30);
     let report = run(&bracha(), &config).expect("run starts");
 
     assert_eq!(report.instances.len(), 20);
@@ -103,11 +112,7 @@ fn eager_reliable_broadcast_survives_the_same_crash() {
 #[test]
 fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
     const BASE: u16 = 24400;
-    let mut config = RunConfig::new(4, 1);
-    config.base_port = BASE;
-    config.broadcasts = 8;
-    config.from = vec![0, 1, 2, 3];
-    config.timeout = Duration::from_secs(30);
+    let mut config = all_broadcast(BASE, 8, 30);
     // Keep the run open a while after the last message, under the flood.
     config.quiet = Duration::from_millis(300);
     let done = AtomicBool::new(false);
@@ -121,15 +126,7 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
         b"{\"Data\":{\"id\":1,\"payload\":{\"instance\":{\"origin\":99}}}}".to_vec(),
     ];
     // Well-formed, but from an address that is no process of the run.
-    let forged = wire::encode(&Packet::Data {
-        id: 0,
-        payload: Payload {
-            instance: Instance { origin: 0, seq: 0 },
-            msg: 0,
-            value: 666,
-        },
-    })
-    .unwrap();
+    let forged = data_datagram(0, 666);
     let (report, flooded) = std::thread::scope(|s| {
         let flood = s.spawn(|| {
             let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -173,11 +170,8 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
 #[test]
 fn paper_fig3_breaks_under_an_equivocating_byzantine_process() {
     let ir = protocol(include_str!("../examples/paper_fig3.rs"));
-    let mut config = RunConfig::new(4, 1);
-    config.broadcasts = 20;
-    config.from = vec![0, 1, 2, 3];
+    let mut config = all_broadcast(24700, 20, 20);
     config.byzantine = vec![3];
-    config.timeout = Duration::from_secs(20);
     let mut runs = 0;
     let report = loop {
         config.base_port = 24700 + 10 * runs;
@@ -198,16 +192,12 @@ fn paper_fig3_breaks_under_an_equivocating_byzantine_process() {
 
 #[test]
 fn retransmission_recovers_datagrams_lost_to_a_full_buffer() {
-    let mut config = RunConfig::new(4, 1);
-    config.base_port = 24600;
-    config.broadcasts = 20;
-    config.from = vec![0, 1, 2, 3];
+    let mut config = all_broadcast(24600, 20, 60);
     config.byzantine = vec![3];
     // A 16 KiB buffer holds a dozen datagrams or so: the initial burst of
     // 20 broadcasts overflows it.
     config.recv_buffer = 16 << 10;
     config.resend_every = Duration::from_millis(2);
-    config.timeout = Duration::from_secs(60);
     let report = run(&bracha(), &config).expect("run starts");
     let sent: u64 = report
         .processes
@@ -228,46 +218,37 @@ fn retransmission_recovers_datagrams_lost_to_a_full_buffer() {
 /// `distgen run` end to end: exit status 0, 1 and 2, and the JSON report.
 #[test]
 fn command_line_exit_status_and_json() {
-    let distgen = env!("CARGO_BIN_EXE_distgen");
-    let ok = Command::new(distgen)
-        .args([
-            "run",
-            "--example",
-            "bracha",
-            "--byzantine",
-            "3",
-            "--from",
-            "all",
-        ])
-        .args(["--broadcasts", "4", "--base-port", "24500", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    let (code, out, err) = distgen(&[
+        "run",
+        "--example",
+        "bracha",
+        "--byzantine",
+        "3",
+        "--from",
+        "all",
+        "--broadcasts",
+        "4",
+        "--base-port",
+        "24500",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["protocol"], "Bracha");
     assert_eq!(json["instances"].as_array().unwrap().len(), 4);
     assert_eq!(json["processes"][3]["role"], "byzantine");
 
-    let violated = Command::new(distgen)
-        .args([
-            "run",
-            "examples/best_effort.rs",
-            "--crash",
-            "0",
-            "--crash-after",
-            "2",
-        ])
-        .args(["--base-port", "24510"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(violated.status.code(), Some(1));
-    let table = String::from_utf8_lossy(&violated.stdout);
+    let (code, table, _) = distgen(&[
+        "run",
+        "examples/best_effort.rs",
+        "--crash",
+        "0",
+        "--crash-after",
+        "2",
+        "--base-port",
+        "24510",
+    ]);
+    assert_eq!(code, 1);
     assert!(table.contains("agreement"), "{table}");
 
     for bad in [
@@ -284,7 +265,6 @@ fn command_line_exit_status_and_json() {
             "1",
         ],
     ] {
-        let out = Command::new(distgen).args(bad).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert_eq!(distgen(bad).0, 2, "{bad:?}");
     }
 }

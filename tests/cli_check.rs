@@ -3,19 +3,11 @@
 
 mod common;
 
-use common::distgen;
+use common::{check_at, distgen};
 
 #[test]
 fn a_verified_protocol_exits_0_with_one_json_object_per_run() {
-    let (code, stdout, stderr) = distgen(&[
-        "check",
-        "examples/bracha.rs",
-        "--n",
-        "4",
-        "--f",
-        "1",
-        "--json",
-    ]);
+    let (code, stdout, stderr) = check_at("examples/bracha.rs", 4, 1, &["--json"]);
     assert_eq!(code, 0, "{stderr}");
     let results: Vec<serde_json::Value> = stdout
         .lines()

@@ -2,23 +2,13 @@
 
 mod common;
 
-use common::distgen;
+use common::{check_at, count_class, fresh_temp_path};
 
 #[test]
 fn check_svg_writes_one_valid_chart_per_violation() {
-    let dir = std::env::temp_dir().join(format!("distgen-cli-svg-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh_temp_path("cli-svg");
     let dir_arg = dir.to_str().expect("a UTF-8 temporary directory");
-    let (code, stdout, stderr) = distgen(&[
-        "check",
-        "examples/paper_fig3.rs",
-        "--n",
-        "4",
-        "--f",
-        "1",
-        "--svg",
-        dir_arg,
-    ]);
+    let (code, stdout, stderr) = check_at("examples/paper_fig3.rs", 4, 1, &["--svg", dir_arg]);
     assert_eq!(
         code, 1,
         "Fig. 3 is violated at N = 4, F = 1: {stdout}{stderr}"
@@ -50,31 +40,16 @@ fn check_svg_writes_one_valid_chart_per_violation() {
             "{stdout}"
         );
         let text = std::fs::read_to_string(file).expect("readable");
-        let doc = roxmltree::Document::parse(&text).expect("valid XML");
-        let lanes = doc
-            .descendants()
-            .filter(|n| n.attribute("class") == Some("lane"))
-            .count();
-        assert_eq!(lanes, 4);
+        assert_eq!(count_class(&text, "lane"), 4);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn check_svg_writes_nothing_for_a_verified_protocol() {
-    let dir = std::env::temp_dir().join(format!("distgen-cli-svg-ok-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = fresh_temp_path("cli-svg-ok");
     let dir_arg = dir.to_str().expect("a UTF-8 temporary directory");
-    let (code, stdout, _) = distgen(&[
-        "check",
-        "examples/bracha.rs",
-        "--n",
-        "4",
-        "--f",
-        "1",
-        "--svg",
-        dir_arg,
-    ]);
+    let (code, stdout, _) = check_at("examples/bracha.rs", 4, 1, &["--svg", dir_arg]);
     assert_eq!(code, 0, "{stdout}");
     assert!(!dir.exists(), "no violation, no chart");
     assert!(!stdout.contains("chart:"));

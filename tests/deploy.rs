@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::distgen;
+use common::{data_datagram, distgen};
 use deploy::auth::{Links, HEADER, TAG};
 use deploy::cluster::terminate;
 use deploy::keys::Secret;
 use deploy::node::{now_us, Line};
 use deploy::peers::render;
-use distgen::actors::wire::{self, Instance, Packet, Payload};
+use distgen::actors::wire::{self, Packet};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, UdpSocket};
@@ -19,30 +19,33 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-fn json(stdout: &str) -> serde_json::Value {
-    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+/// `distgen cluster FILE` with `options`, at most 60 s: its exit status 0
+/// and its JSON report.
+fn cluster_json(file: &str, options: &[&str]) -> serde_json::Value {
+    let mut args = vec!["cluster", file];
+    args.extend_from_slice(options);
+    args.extend(["--timeout", "60", "--json"]);
+    let (code, out, err) = distgen(&args);
+    assert_eq!(code, 0, "{err}\n{out}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
 #[test]
 fn bracha_at_n4_with_a_byzantine_node_agrees() {
-    let (code, out, err) = distgen(&[
-        "cluster",
+    let r = cluster_json(
         "examples/bracha.rs",
-        "--n",
-        "4",
-        "--f",
-        "1",
-        "--byzantine",
-        "3",
-        "--broadcasts",
-        "20",
-        "--timeout",
-        "60",
-        "--json",
-    ]);
-    assert_eq!(code, 0, "{err}\n{out}");
-    let r = json(&out);
-    assert_eq!(r["outcome"], "complete", "{out}");
+        &[
+            "--n",
+            "4",
+            "--f",
+            "1",
+            "--byzantine",
+            "3",
+            "--broadcasts",
+            "20",
+        ],
+    );
+    assert_eq!(r["outcome"], "complete", "{r}");
     assert_eq!(r["violations"].as_array().unwrap().len(), 0);
     assert_eq!(r["processes"][3]["role"], "byzantine");
     let instances = r["instances"].as_array().unwrap();
@@ -105,27 +108,23 @@ fn best_effort_with_a_killed_node_shows_the_missing_deliveries() {
 
 #[test]
 fn a_node_killed_mid_run_leaves_eager_reliable_broadcast_delivering() {
-    let (code, out, err) = distgen(&[
-        "cluster",
+    let r = cluster_json(
         "examples/eager_reliable.rs",
-        "--n",
-        "4",
-        "--f",
-        "1",
-        "--from",
-        "0,1,2",
-        "--broadcasts",
-        "150",
-        "--kill",
-        "3:10",
-        "--timeout",
-        "60",
-        "--json",
-    ]);
-    assert_eq!(code, 0, "{err}\n{out}");
-    let r = json(&out);
-    assert_eq!(r["processes"][3]["role"], "dead", "{out}");
-    assert_eq!(r["outcome"], "complete", "{out}");
+        &[
+            "--n",
+            "4",
+            "--f",
+            "1",
+            "--from",
+            "0,1,2",
+            "--broadcasts",
+            "150",
+            "--kill",
+            "3:10",
+        ],
+    );
+    assert_eq!(r["processes"][3]["role"], "dead", "{r}");
+    assert_eq!(r["outcome"], "complete", "{r}");
     for i in r["instances"].as_array().unwrap() {
         assert!((0..3).all(|p| i["delivered"][p].is_u64()), "{i}");
     }
@@ -324,31 +323,52 @@ fn forged_traffic_is_dropped_and_counted_and_deliveries_are_unaffected() {
     }
 
     let mut links = Links::new(&secret, 3, 4, now_us());
-    let forged_value = 666;
-    let body = wire::encode(&Packet::Data {
-        id: 0,
-        payload: Payload {
-            instance: Instance { origin: 0, seq: 0 },
-            msg: 1,
-            value: forged_value,
-        },
-    })
-    .unwrap();
+    let expected = send_junk(&attacker, addresses[0], &mut links);
+    let Line::Stopped {
+        socket,
+        counters,
+        delivered: count,
+        ..
+    } = deliver_then_stop(&mut nodes)
+    else {
+        unreachable!()
+    };
+    eprintln!("node 0: {socket:?} {counters:?}");
+    assert_eq!(count, 20);
+    assert_eq!(socket.forged, expected["forged"], "{socket:?}");
+    assert_eq!(socket.replayed, expected["replayed"], "{socket:?}");
+    assert_eq!(socket.malformed, expected["malformed"], "{socket:?}");
+    assert_eq!(counters.invalid, 0);
+}
+
+/// Sends the 10,000 datagrams of [`junk`] (made with `links`, node 3's) from
+/// `attacker` to `to`, node 0; returns how many must land in each counter.
+fn send_junk(
+    attacker: &UdpSocket,
+    to: SocketAddr,
+    links: &mut Links,
+) -> BTreeMap<&'static str, u64> {
+    let body = data_datagram(1, 666);
     let mut expected = BTreeMap::from([("forged", 0u64), ("replayed", 0), ("malformed", 0)]);
-    let junk = junk(&mut links, &body);
+    let junk = junk(links, &body);
     assert_eq!(junk.len(), 10_000);
     for (i, (kind, d)) in junk.iter().enumerate() {
         if let Some(k) = expected.get_mut(kind) {
             *k += 1;
         }
-        attacker.send_to(d, addresses[0]).unwrap();
+        attacker.send_to(d, to).unwrap();
         if i % 100 == 99 {
             std::thread::sleep(Duration::from_millis(2));
         }
     }
+    expected
+}
 
-    // Every correct node delivers the 20 instances, the origins' values.
-    let mut delivered = vec![BTreeMap::new(); 3];
+/// Waits until every node of `nodes` (p0 and p1 broadcast values 1000..1009
+/// and 2000..2009) delivered the 20 instances, checks that it delivered the
+/// origins' values, stops them all; node 0's final line.
+fn deliver_then_stop(nodes: &mut [NodeProcess]) -> Line {
+    let mut delivered = vec![BTreeMap::new(); nodes.len()];
     for (p, node) in nodes.iter().enumerate() {
         while delivered[p].len() < 20 {
             if let Line::Deliver {
@@ -368,23 +388,9 @@ fn forged_traffic_is_dropped_and_counted_and_deliveries_are_unaffected() {
     }
     std::thread::sleep(Duration::from_millis(200));
     let mut stopped = Vec::new();
-    for node in &mut nodes {
+    for node in nodes.iter_mut() {
         terminate(&node.child);
         stopped.push(wait_for(node, |l| matches!(l, Line::Stopped { .. })));
     }
-    let Line::Stopped {
-        socket,
-        counters,
-        delivered: count,
-        ..
-    } = &stopped[0]
-    else {
-        unreachable!()
-    };
-    eprintln!("node 0: {socket:?} {counters:?}");
-    assert_eq!(*count, 20);
-    assert_eq!(socket.forged, expected["forged"], "{socket:?}");
-    assert_eq!(socket.replayed, expected["replayed"], "{socket:?}");
-    assert_eq!(socket.malformed, expected["malformed"], "{socket:?}");
-    assert_eq!(counters.invalid, 0);
+    stopped.swap_remove(0)
 }

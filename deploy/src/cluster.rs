@@ -9,7 +9,7 @@
 use crate::keys::Secret;
 use crate::node::{now_us, Line};
 use crate::peers::render;
-use dsl_core::actors::report::{assemble, ProcessRecord, Role, RunReport};
+use dsl_core::actors::report::{assemble, ProcessRecord, ProcessReport, Role, RunReport};
 use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{RunConfig, RunError};
 use dsl_core::ir::ProtocolIr;
@@ -354,16 +354,22 @@ fn record(m: &Member, p: usize, rc: &RunConfig, t0: u64) -> ProcessRecord {
         _ => (0, 0),
     };
     let mut record = ProcessRecord {
-        role: if rc.is_byzantine(p) {
-            Role::Byzantine
-        } else {
-            Role::Dead
+        process: ProcessReport {
+            id: p,
+            port,
+            recv_buffer,
+            role: if rc.is_byzantine(p) {
+                Role::Byzantine
+            } else {
+                Role::Dead
+            },
+            crash_after: rc.crash.get(&p).copied(),
+            crashed_ms: m.crashed_at.map(ms),
+            steps: 0,
+            delivered: m.deliveries.len(),
+            counters: Default::default(),
+            socket: Default::default(),
         },
-        port,
-        recv_buffer,
-        crash_after: rc.crash.get(&p).copied(),
-        crashed_ms: m.crashed_at.map(ms),
-        steps: 0,
         deliveries: m
             .deliveries
             .iter()
@@ -375,8 +381,6 @@ fn record(m: &Member, p: usize, rc: &RunConfig, t0: u64) -> ProcessRecord {
             .map(|(i, v, at)| (*i, v.clone(), Some(ms(*at))))
             .collect(),
         sent: BTreeMap::new(),
-        counters: Default::default(),
-        socket: Default::default(),
     };
     if let Some(Line::Stopped {
         crashed,
@@ -387,16 +391,17 @@ fn record(m: &Member, p: usize, rc: &RunConfig, t0: u64) -> ProcessRecord {
         ..
     }) = &m.stopped
     {
-        if record.role != Role::Byzantine {
-            record.role = if *crashed {
+        let process = &mut record.process;
+        if process.role != Role::Byzantine {
+            process.role = if *crashed {
                 Role::Crashed
             } else {
                 Role::Correct
             };
         }
-        record.steps = *steps;
-        record.counters = counters.clone();
-        record.socket = socket.clone();
+        process.steps = *steps;
+        process.counters = counters.clone();
+        process.socket = socket.clone();
         record.sent = sent.iter().copied().collect();
     }
     record

@@ -36,7 +36,7 @@ mod actors;
 mod render;
 mod replay;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::checker::{Action, Config, Violation};
 use crate::ir::ProtocolIr;
@@ -92,6 +92,22 @@ pub struct Lane {
     pub kind: LaneKind,
 }
 
+/// A message, drawn from the row where it was sent to the row where it was
+/// received (or lost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    /// Sender.
+    pub from: ProcId,
+    /// Receiver, or would-be receiver.
+    pub to: ProcId,
+    /// Type and value, `Echo(1)`.
+    pub label: String,
+    /// Row of the send.
+    pub sent: usize,
+    /// Row of the receipt, or of the loss.
+    pub row: usize,
+}
+
 /// Something drawn in the chart, at a row (a step; row 0 is the start).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -102,35 +118,16 @@ pub enum Event {
         /// The value.
         value: u64,
     },
-    /// `to` receives `label` (type and value) from `from`: sent at row
-    /// `sent`, received at row `row`. `injected` if `from` is Byzantine.
+    /// `arrow.to` receives a message from `arrow.from`; `injected` if a
+    /// Byzantine process injected it.
     Message {
-        /// Sender.
-        from: ProcId,
-        /// Receiver.
-        to: ProcId,
-        /// Type and value, `Echo(1)`.
-        label: String,
-        /// Row of the send.
-        sent: usize,
-        /// Row of the receipt.
-        row: usize,
+        /// The message.
+        arrow: Arrow,
         /// Whether a Byzantine process injected it.
         injected: bool,
     },
     /// A message from a crashed process is lost.
-    Lost {
-        /// Crashed sender.
-        from: ProcId,
-        /// Would-be receiver.
-        to: ProcId,
-        /// Type and value.
-        label: String,
-        /// Row of the send.
-        sent: usize,
-        /// Row of the loss.
-        row: usize,
-    },
+    Lost(Arrow),
     /// The process crashes.
     Crash {
         /// Who.

@@ -24,9 +24,17 @@ fn config(faults: FaultModel, n: usize, f: usize, scenario: Scenario) -> Config 
     }
 }
 
+/// The model of `examples/{file}` at N = 4, F = 1.
+fn example_model(file: &str, faults: FaultModel, scenario: Scenario) -> String {
+    model(&example(file), config(faults, 4, 1, scenario)).expect("exports at N = 4, F = 1")
+}
+
 fn bracha() -> String {
-    let cfg = config(FaultModel::Byzantine, 4, 1, Scenario::CorrectBroadcaster);
-    model(&example("bracha.rs"), cfg).expect("Bracha exports at N = 4, F = 1")
+    example_model(
+        "bracha.rs",
+        FaultModel::Byzantine,
+        Scenario::CorrectBroadcaster,
+    )
 }
 
 #[test]
@@ -124,8 +132,7 @@ fn bracha_events_are_one_d_step_each() {
 
 #[test]
 fn crash_models_keep_senders_and_let_any_f_processes_crash() {
-    let cfg = config(FaultModel::Crash, 4, 1, Scenario::Crashes);
-    let pml = model(&example("eager_reliable.rs"), cfg).unwrap();
+    let pml = example_model("eager_reliable.rs", FaultModel::Crash, Scenario::Crashes);
     assert!(pml.contains("byte crashed; /* the crashed processes */"));
     assert!(pml.contains("#define CAN_CRASH(p)    (!HAS(crashed, p) && CRASHES < F)"));
     for p in 0..4 {
@@ -142,8 +149,8 @@ fn crash_models_keep_senders_and_let_any_f_processes_crash() {
 
 #[test]
 fn a_byzantine_broadcaster_broadcasts_nothing() {
-    let cfg = config(FaultModel::Byzantine, 4, 1, Scenario::ByzantineBroadcaster);
-    let pml = model(&example("bracha.rs"), cfg).unwrap();
+    let scenario = Scenario::ByzantineBroadcaster;
+    let pml = example_model("bracha.rs", FaultModel::Byzantine, scenario);
     assert!(pml.contains("/* the broadcaster is Byzantine: nobody broadcasts */"));
     assert!(pml.contains("#define HONEST_BROADCASTER false"));
     assert!(pml.contains("#define BYZANTINE 1 /* the Byzantine processes */"));
@@ -217,11 +224,19 @@ fn spin(name: &str, pml: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Spin's output on the model of `examples/{file}` at N = 4, F = 1; `None`
+/// if Spin or gcc is missing.
+fn spin_on_example(file: &str, faults: FaultModel, scenario: Scenario) -> Option<String> {
+    spin(
+        file.trim_end_matches(".rs"),
+        &example_model(file, faults, scenario),
+    )
+}
+
 #[test]
 fn spin_verifies_eager_reliable_broadcast_under_crashes() {
-    let cfg = config(FaultModel::Crash, 4, 1, Scenario::Crashes);
-    let pml = model(&example("eager_reliable.rs"), cfg).unwrap();
-    if let Some(out) = spin("eager", &pml) {
+    let out = spin_on_example("eager_reliable.rs", FaultModel::Crash, Scenario::Crashes);
+    if let Some(out) = out {
         assert!(out.contains("errors: 0"), "{out}");
         assert!(!out.contains("Search not completed"), "{out}");
     }
@@ -229,18 +244,15 @@ fn spin_verifies_eager_reliable_broadcast_under_crashes() {
 
 #[test]
 fn spin_finds_that_best_effort_broadcast_breaks_under_crashes() {
-    let cfg = config(FaultModel::Crash, 4, 1, Scenario::Crashes);
-    let pml = model(&example("best_effort.rs"), cfg).unwrap();
-    if let Some(out) = spin("best-effort", &pml) {
+    if let Some(out) = spin_on_example("best_effort.rs", FaultModel::Crash, Scenario::Crashes) {
         assert!(out.contains("assertion violated totality"), "{out}");
     }
 }
 
 #[test]
 fn spin_finds_that_the_papers_figure_3_breaks_agreement() {
-    let cfg = config(FaultModel::Byzantine, 4, 1, Scenario::CorrectBroadcaster);
-    let pml = model(&example("paper_fig3.rs"), cfg).unwrap();
-    if let Some(out) = spin("fig3", &pml) {
+    let scenario = Scenario::CorrectBroadcaster;
+    if let Some(out) = spin_on_example("paper_fig3.rs", FaultModel::Byzantine, scenario) {
         assert!(out.contains("assertion violated agreement"), "{out}");
     }
 }

@@ -89,7 +89,6 @@ fn run(cmd: &mut Command) -> std::io::Result<(bool, Option<i32>, String)> {
 
 /// Compiles and runs `pan` once in `dir`, with gcc at `opt`.
 fn spin_once(dir: &Path, opt: &'static str, bfs: bool, timeout: Duration, memlim: u64) -> SpinRun {
-    let start = Instant::now();
     let unknown = |reason: String, compile: f64| SpinRun {
         verdict: SpinVerdict::Unknown { reason },
         states: 0,
@@ -97,29 +96,10 @@ fn spin_once(dir: &Path, opt: &'static str, bfs: bool, timeout: Duration, memlim
         compile_seconds: compile,
         opt,
     };
-    match run(Command::new("spin")
-        .arg("-a")
-        .arg("model.pml")
-        .current_dir(dir))
-    {
-        Ok((true, _, _)) => {}
-        Ok((false, _, text)) => return unknown(format!("spin -a failed: {text}"), 0.0),
-        Err(e) => return unknown(format!("cannot run spin: {e}"), 0.0),
-    }
-    // SAFETY: assertions only (no never claim, no cycles); NOREDUCE: one
-    // process, nothing for partial-order reduction to do.
-    let gcc = run(Command::new("gcc")
-        .args([opt, "-DSAFETY", "-DNOREDUCE"])
-        .args(bfs.then_some("-DBFS"))
-        .arg(format!("-DMEMLIM={memlim}"))
-        .args(["-o", "pan", "pan.c"])
-        .current_dir(dir));
-    let compile_seconds = start.elapsed().as_secs_f64();
-    match gcc {
-        Ok((true, _, _)) => {}
-        Ok((false, _, text)) => return unknown(format!("gcc failed: {text}"), compile_seconds),
-        Err(e) => return unknown(format!("cannot run gcc: {e}"), compile_seconds),
-    }
+    let compile_seconds = match compile(dir, opt, bfs, memlim) {
+        Ok(seconds) => seconds,
+        Err((reason, seconds)) => return unknown(reason, seconds),
+    };
     let _ = std::fs::remove_file(dir.join("model.pml.trail"));
     let pan_start = Instant::now();
     // Exhaustive: no bitstate, no hash compaction. -m: the model's depth is
@@ -140,7 +120,54 @@ fn spin_once(dir: &Path, opt: &'static str, bfs: bool, timeout: Duration, memlim
         .and_then(|l| l.split_whitespace().next())
         .and_then(|w| w.parse::<f64>().ok())
         .unwrap_or(0.0) as u64;
-    let verdict = if let Some(line) = text.lines().find(|l| l.contains("assertion violated")) {
+    SpinRun {
+        verdict: pan_verdict(dir, &text, code, timeout, memlim),
+        states,
+        pan_seconds,
+        compile_seconds,
+        opt,
+    }
+}
+
+/// `spin -a`, then gcc at `opt` in `dir`: the seconds both took, or why
+/// they failed and the seconds spent (0 when `spin -a` failed).
+fn compile(dir: &Path, opt: &str, bfs: bool, memlim: u64) -> Result<f64, (String, f64)> {
+    let start = Instant::now();
+    match run(Command::new("spin")
+        .arg("-a")
+        .arg("model.pml")
+        .current_dir(dir))
+    {
+        Ok((true, _, _)) => {}
+        Ok((false, _, text)) => return Err((format!("spin -a failed: {text}"), 0.0)),
+        Err(e) => return Err((format!("cannot run spin: {e}"), 0.0)),
+    }
+    // SAFETY: assertions only (no never claim, no cycles); NOREDUCE: one
+    // process, nothing for partial-order reduction to do.
+    let gcc = run(Command::new("gcc")
+        .args([opt, "-DSAFETY", "-DNOREDUCE"])
+        .args(bfs.then_some("-DBFS"))
+        .arg(format!("-DMEMLIM={memlim}"))
+        .args(["-o", "pan", "pan.c"])
+        .current_dir(dir));
+    let seconds = start.elapsed().as_secs_f64();
+    match gcc {
+        Ok((true, _, _)) => Ok(seconds),
+        Ok((false, _, text)) => Err((format!("gcc failed: {text}"), seconds)),
+        Err(e) => Err((format!("cannot run gcc: {e}"), seconds)),
+    }
+}
+
+/// What `pan`'s output `text` (exit status `code`) says; a violation comes
+/// with its trail, replayed in `dir`.
+fn pan_verdict(
+    dir: &Path,
+    text: &str,
+    code: Option<i32>,
+    timeout: Duration,
+    memlim: u64,
+) -> SpinVerdict {
+    if let Some(line) = text.lines().find(|l| l.contains("assertion violated")) {
         let assertion = line
             .split("assertion violated")
             .nth(1)
@@ -172,13 +199,6 @@ fn spin_once(dir: &Path, opt: &'static str, bfs: bool, timeout: Duration, memlim
                 text.lines().last().unwrap_or("")
             ),
         }
-    };
-    SpinRun {
-        verdict,
-        states,
-        pan_seconds,
-        compile_seconds,
-        opt,
     }
 }
 
@@ -307,17 +327,11 @@ fn spin_kind(v: &SpinVerdict) -> Option<bool> {
     }
 }
 
-#[test]
-#[ignore = "needs spin and gcc; run bench/spin/diff.sh"]
-fn spin_agrees_with_distgen() {
-    let out_dir = PathBuf::from(
-        std::env::var("SPIN_DIFF_OUT")
-            .unwrap_or_else(|_| format!("{}/../target/spin-diff", env!("CARGO_MANIFEST_DIR"))),
-    );
+/// The protocols to compare: the examples and random ones, as the
+/// environment asks.
+fn corpus() -> Vec<(String, ProtocolIr)> {
     let count = env_or("SPIN_DIFF_RANDOM", 200usize);
     let seed = env_or("SPIN_DIFF_SEED", 7u64);
-    let timeout = Duration::from_secs(env_or("SPIN_DIFF_TIMEOUT", 600u64));
-    let memlim = env_or("SPIN_DIFF_MEMLIM", 4096u64);
     let mut corpus = Vec::new();
     if env_or("SPIN_DIFF_EXAMPLES", 1u8) != 0 {
         corpus.extend(examples());
@@ -327,6 +341,80 @@ fn spin_agrees_with_distgen() {
         let names: Vec<&str> = only.split(',').map(str::trim).collect();
         corpus.retain(|(_, ir)| names.contains(&ir.name.as_str()));
     }
+    corpus
+}
+
+/// Spin on the PROMELA model of `ir` in `config` (written to `dir`), and
+/// distgen's checker, side by side.
+fn compare(
+    source: &str,
+    ir: &ProtocolIr,
+    config: Config,
+    dir: &Path,
+    timeout: Duration,
+    memlim: u64,
+) -> Row {
+    std::fs::create_dir_all(dir).expect("model directory");
+    let pml = promela::model(ir, config).expect("exportable");
+    std::fs::write(dir.join("model.pml"), &pml).expect("model written");
+    let spin_run = spin(dir, timeout, memlim);
+    let ours = check(ir, config, Limits::default());
+    let agree = match (kind(&ours.verdict), spin_kind(&spin_run.verdict)) {
+        (Some(a), Some(b)) => Some(a == b),
+        _ => None,
+    };
+    Row {
+        protocol: ir.name.clone(),
+        source: source.to_string(),
+        faults: config.faults,
+        n: config.n,
+        f: config.f,
+        scenario: config.scenario,
+        distgen: ours.verdict,
+        distgen_states: ours.states,
+        distgen_seconds: ours.seconds,
+        spin: spin_run,
+        agree,
+    }
+}
+
+/// One line of the summary: both verdicts, their states and times.
+fn summary_line(row: &Row) -> String {
+    let show = |v: Option<bool>| match v {
+        Some(true) => "verified",
+        Some(false) => "violated",
+        None => "unknown",
+    };
+    format!(
+        "{:<16} {:<10} {:<22} distgen {:<8} {:>9} st {:>8.3} s | spin {:<8} {:>10} st {:>8.3} s ({}){}",
+        row.protocol,
+        row.faults.keyword(),
+        row.scenario.name(),
+        show(kind(&row.distgen)),
+        row.distgen_states,
+        row.distgen_seconds,
+        show(spin_kind(&row.spin.verdict)),
+        row.spin.states,
+        row.spin.pan_seconds,
+        row.spin.opt,
+        match row.agree {
+            Some(false) => "  DIFFERENT",
+            None => "  (undecided)",
+            _ => "",
+        }
+    )
+}
+
+#[test]
+#[ignore = "needs spin and gcc; run bench/spin/diff.sh"]
+fn spin_agrees_with_distgen() {
+    let out_dir = PathBuf::from(
+        std::env::var("SPIN_DIFF_OUT")
+            .unwrap_or_else(|_| format!("{}/../target/spin-diff", env!("CARGO_MANIFEST_DIR"))),
+    );
+    let timeout = Duration::from_secs(env_or("SPIN_DIFF_TIMEOUT", 600u64));
+    let memlim = env_or("SPIN_DIFF_MEMLIM", 4096u64);
+    let corpus = corpus();
     std::fs::create_dir_all(&out_dir).expect("output directory");
     let mut jsonl = String::new();
     let mut differences = Vec::new();
@@ -340,58 +428,14 @@ fn spin_agrees_with_distgen() {
                 config.n,
                 config.f
             ));
-            std::fs::create_dir_all(&dir).expect("model directory");
-            let pml = promela::model(ir, config).expect("exportable");
-            std::fs::write(dir.join("model.pml"), &pml).expect("model written");
-            let spin_run = spin(&dir, timeout, memlim);
-            let ours = check(ir, config, Limits::default());
-            let agree = match (kind(&ours.verdict), spin_kind(&spin_run.verdict)) {
-                (Some(a), Some(b)) => Some(a == b),
-                _ => None,
-            };
-            let row = Row {
-                protocol: ir.name.clone(),
-                source: source.clone(),
-                faults: config.faults,
-                n: config.n,
-                f: config.f,
-                scenario: config.scenario,
-                distgen: ours.verdict.clone(),
-                distgen_states: ours.states,
-                distgen_seconds: ours.seconds,
-                spin: spin_run.clone(),
-                agree,
-            };
+            let row = compare(source, ir, config, &dir, timeout, memlim);
             let line = serde_json::to_string(&row).expect("serialisable");
             jsonl.push_str(&line);
             jsonl.push('\n');
-            let show = |v: Option<bool>| match v {
-                Some(true) => "verified",
-                Some(false) => "violated",
-                None => "unknown",
-            };
-            let _ = writeln!(
-                summary,
-                "{:<16} {:<10} {:<22} distgen {:<8} {:>9} st {:>8.3} s | spin {:<8} {:>10} st {:>8.3} s ({}){}",
-                ir.name,
-                config.faults.keyword(),
-                config.scenario.name(),
-                show(kind(&ours.verdict)),
-                ours.states,
-                ours.seconds,
-                show(spin_kind(&spin_run.verdict)),
-                spin_run.states,
-                spin_run.pan_seconds,
-                spin_run.opt,
-                match agree {
-                    Some(false) => "  DIFFERENT",
-                    None => "  (undecided)",
-                    _ => "",
-                }
-            );
-            eprint!("{}", summary.lines().last().unwrap_or_default());
-            eprintln!();
-            if agree == Some(false) {
+            let text = summary_line(&row);
+            eprintln!("{text}");
+            let _ = writeln!(summary, "{text}");
+            if row.agree == Some(false) {
                 differences.push(line);
                 let _ = std::fs::write(dir.join("pml.source.rs"), dsl_core::print::invocation(ir));
             }

@@ -1,8 +1,8 @@
 //! `distgen cluster`: N `distgen node` processes on 127.0.0.1, driven and
 //! judged like `distgen run`.
 
-use super::input;
-use super::run::{crashes, ids};
+use super::input::{self, FailuresArgs};
+use super::run::{exit_status, print_report};
 use anyhow::{bail, Context, Result};
 use deploy::cluster::{run_cluster, ClusterConfig};
 use distgen::actors::RunConfig;
@@ -30,15 +30,9 @@ pub struct Args {
     /// The nodes that broadcast: `all` or ids like `0,3`.
     #[arg(long, value_name = "IDS", default_value = "all")]
     pub from: String,
-    /// Byzantine nodes: ids like `5,6`.
-    #[arg(long, value_name = "IDS")]
-    pub byzantine: Option<String>,
-    /// Nodes that crash: ids like `0,2`, each optionally `ID:STEPS`.
-    #[arg(long, value_name = "IDS")]
-    pub crash: Option<String>,
-    /// Network messages a crashing node sends before it stops.
-    #[arg(long, value_name = "STEPS", default_value_t = 1)]
-    pub crash_after: u64,
+    /// `--crash`, `--crash-after`, `--byzantine`, as for `distgen run`.
+    #[command(flatten)]
+    pub failures: FailuresArgs,
     /// Nodes to kill with SIGKILL, as `ID:K`: once node ID delivered K
     /// instances (0: before any broadcast).
     #[arg(long, value_name = "ID:K")]
@@ -71,15 +65,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
     }
     let mut run = RunConfig::new(args.n, args.f);
     run.broadcasts = args.broadcasts;
-    run.from = ids("from", &args.from, args.n)?;
-    run.crash = match &args.crash {
-        Some(text) => crashes(text, args.crash_after)?,
-        None => BTreeMap::new(),
-    };
-    run.byzantine = match &args.byzantine {
-        Some(text) => ids("byzantine", text, args.n)?,
-        None => Vec::new(),
-    };
+    run.from = input::ids("from", &args.from, args.n)?;
+    args.failures.apply(&mut run)?;
     run.timeout = Duration::from_secs_f64(args.timeout);
     run.quiet = Duration::from_secs_f64(args.quiet);
     let kill = match &args.kill {
@@ -95,16 +82,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
         loss: args.loss,
     };
     let report = run_cluster(ir, &config)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{report}");
-    }
-    Ok(if report.holds() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    print_report(&report, args.json)?;
+    Ok(exit_status(&report))
 }
 
 /// `ID:K` pairs.
@@ -115,15 +94,10 @@ fn kills(text: &str) -> Result<BTreeMap<usize, usize>> {
             let (id, k) = item
                 .split_once(':')
                 .with_context(|| format!("--kill: `{item}` is not ID:K"))?;
-            let id = id
-                .trim()
-                .parse()
-                .with_context(|| format!("--kill: `{id}` is not a node id"))?;
-            let k = k
-                .trim()
-                .parse()
-                .with_context(|| format!("--kill: `{k}` is not a number"))?;
-            Ok((id, k))
+            Ok((
+                input::number("kill", id, "a node id")?,
+                input::number("kill", k, "a number")?,
+            ))
         })
         .collect()
 }

@@ -1,10 +1,13 @@
-//! What the subcommands take in: the protocol file, the fault model and the
-//! size (N, F), each declared once here and flattened into the subcommands
-//! (`#[command(flatten)]`), and the reading of protocols from `.rs` files.
+//! What the subcommands take in: the protocol file, the fault model, the
+//! size (N, F) and who fails in a run, each declared once here and flattened
+//! into the subcommands (`#[command(flatten)]`), and the reading of protocols
+//! from `.rs` files.
 
 use anyhow::{bail, Context, Result};
+use distgen::actors::RunConfig;
 use distgen::ir::FaultModel;
 use distgen::ProtocolIr;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What `check`, `explore` and `promela` share: which protocol, under which
@@ -81,6 +84,75 @@ pub struct SizeArgs {
     /// Fault bound (how many processes may be faulty).
     #[arg(long)]
     pub f: Option<usize>,
+}
+
+/// Who fails in a run of processes (`run`, `cluster`): who crashes, after
+/// how many messages, and who is Byzantine.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FailuresArgs {
+    /// Processes that crash: ids like `0,2`, each optionally `ID:STEPS`.
+    #[arg(long, value_name = "IDS")]
+    pub crash: Option<String>,
+    /// Network messages a crashing process sends before it stops (0: at
+    /// start; 1: after the first recipient of its first send).
+    #[arg(long, value_name = "STEPS", default_value_t = 1)]
+    pub crash_after: u64,
+    /// Byzantine processes, which equivocate, forge and replay: ids like `3`.
+    #[arg(long, value_name = "IDS")]
+    pub byzantine: Option<String>,
+}
+
+impl FailuresArgs {
+    /// Sets who crashes and who is Byzantine in `config`.
+    pub fn apply(&self, config: &mut RunConfig) -> Result<()> {
+        config.crash = match &self.crash {
+            Some(text) => crashes(text, self.crash_after)?,
+            None => BTreeMap::new(),
+        };
+        config.byzantine = match &self.byzantine {
+            Some(text) => ids("byzantine", text, config.n)?,
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+}
+
+/// Process ids given to `--{option}`: `all` (the `n` processes) or a
+/// comma-separated list.
+pub fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
+    if text.trim() == "all" {
+        return Ok((0..n).collect());
+    }
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| number(option, s, "a process id"))
+        .collect()
+}
+
+/// Crashing processes: `ID` (after `default` messages) or `ID:STEPS`.
+fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|item| {
+            let (id, steps) = match item.split_once(':') {
+                Some((id, steps)) => (id, number("crash", steps, "a number of steps")?),
+                None => (item, default),
+            };
+            Ok((number("crash", id, "a process id")?, steps))
+        })
+        .collect()
+}
+
+/// `text`, a part of the value of `--{option}`, as a number; else an error
+/// saying that it is not `what`.
+pub fn number<T>(option: &str, text: &str, what: &str) -> Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    text.trim()
+        .parse()
+        .with_context(|| format!("--{option}: `{text}` is not {what}"))
 }
 
 /// Every `protocol!` in `path`. Syntax and validation errors are printed as

@@ -1,10 +1,10 @@
 //! `distgen run`: a protocol as real UDP actors on 127.0.0.1.
 
-use super::input::{self, SizeArgs};
+use super::input::{self, FailuresArgs, SizeArgs};
 use anyhow::{bail, Context, Result};
+use distgen::actors::report::RunReport;
 use distgen::actors::{config::default_size, run, RunConfig};
 use distgen::ProtocolIr;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -58,16 +58,9 @@ pub struct Args {
     /// The processes that broadcast: `all` or ids like `0,3`.
     #[arg(long, value_name = "IDS", default_value = "0")]
     pub from: String,
-    /// Processes that crash: ids like `0,2`, each optionally `ID:STEPS`.
-    #[arg(long, value_name = "IDS")]
-    pub crash: Option<String>,
-    /// Network messages a crashing process sends before it stops (0: at
-    /// start; 1: after the first recipient of its first send).
-    #[arg(long, value_name = "STEPS", default_value_t = 1)]
-    pub crash_after: u64,
-    /// Byzantine processes, which equivocate, forge and replay: ids like `3`.
-    #[arg(long, value_name = "IDS")]
-    pub byzantine: Option<String>,
+    /// `--crash`, `--crash-after`, `--byzantine`.
+    #[command(flatten)]
+    pub failures: FailuresArgs,
     /// Stop after this many seconds at the latest.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
@@ -93,21 +86,32 @@ pub fn main(args: Args) -> Result<ExitCode> {
     let ir = input::pick(&protocols, args.protocol.as_deref())?;
     let config = config(ir, &args)?;
     let report = run(ir, &config)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{report}");
-    }
+    print_report(&report, args.json)?;
     if let Some(path) = &args.svg {
         if let Some(path) = super::charts::write_run(path, &report)? {
             eprintln!("chart: {}", path.display());
         }
     }
-    Ok(if report.holds() {
+    Ok(exit_status(&report))
+}
+
+/// Prints `report` as tables, or as JSON.
+pub fn print_report(report: &RunReport, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(())
+}
+
+/// 0 if reliable broadcast held in `report`, else 1.
+pub fn exit_status(report: &RunReport) -> ExitCode {
+    if report.holds() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }
 
 /// The protocols of the example `name`: compiled in, or read from the
@@ -139,45 +143,6 @@ fn example(name: &str) -> Result<Vec<ProtocolIr>> {
     )
 }
 
-/// Process ids: `all` or a comma-separated list.
-pub fn ids(option: &str, text: &str, n: usize) -> Result<Vec<usize>> {
-    if text.trim() == "all" {
-        return Ok((0..n).collect());
-    }
-    text.split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            s.trim()
-                .parse()
-                .with_context(|| format!("--{option}: `{s}` is not a process id"))
-        })
-        .collect()
-}
-
-/// Crashing processes: `ID` (after `default` messages) or `ID:STEPS`.
-pub fn crashes(text: &str, default: u64) -> Result<BTreeMap<usize, u64>> {
-    text.split(',')
-        .filter(|s| !s.trim().is_empty())
-        .map(|item| {
-            let (id, steps) = match item.split_once(':') {
-                Some((id, steps)) => (
-                    id,
-                    steps
-                        .trim()
-                        .parse()
-                        .with_context(|| format!("--crash: `{steps}` is not a number of steps"))?,
-                ),
-                None => (item, default),
-            };
-            let id = id
-                .trim()
-                .parse()
-                .with_context(|| format!("--crash: `{id}` is not a process id"))?;
-            Ok((id, steps))
-        })
-        .collect()
-}
-
 /// The run the options ask for.
 fn config(ir: &ProtocolIr, args: &Args) -> Result<RunConfig> {
     let (n, f) = match (args.size.n, args.size.f) {
@@ -196,15 +161,8 @@ fn config(ir: &ProtocolIr, args: &Args) -> Result<RunConfig> {
     let mut config = RunConfig::new(n, f);
     config.base_port = args.base_port;
     config.broadcasts = args.broadcasts;
-    config.from = ids("from", &args.from, n)?;
-    config.crash = match &args.crash {
-        Some(text) => crashes(text, args.crash_after)?,
-        None => BTreeMap::new(),
-    };
-    config.byzantine = match &args.byzantine {
-        Some(text) => ids("byzantine", text, n)?,
-        None => Vec::new(),
-    };
+    config.from = input::ids("from", &args.from, n)?;
+    args.failures.apply(&mut config)?;
     config.timeout = Duration::from_secs_f64(args.timeout);
     config.limits.max_values = args.max_values;
     config.validate()?;

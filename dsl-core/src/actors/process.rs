@@ -466,25 +466,16 @@ mod tests {
     use super::*;
     use stateright::actor::Command;
 
-    fn ir(src: &str) -> crate::ir::ProtocolIr {
-        crate::syntax::parse_str(src).unwrap()
+    fn example(src: &str) -> crate::ir::ProtocolIr {
+        crate::source::protocols_in_source(src).expect("example parses")[0].clone()
     }
 
     fn best_effort() -> crate::ir::ProtocolIr {
-        ir("BestEffort { faults: none; messages: Msg;
-            on broadcast(m) { send Msg(m) to all; }
-            when received Msg(m) >= 1 { deliver(m); } }")
+        example(include_str!("../../../examples/best_effort.rs"))
     }
 
     fn bracha() -> crate::ir::ProtocolIr {
-        ir(
-            "Bracha { faults: byzantine; requires: N > 3 * F; messages: Initial, Echo, Ready;
-            on broadcast(m) { send Initial(m) to all; }
-            when received Initial(m) from broadcaster and not sent Echo { send Echo(m) to all; }
-            when received Echo(m) >= (N + F) / 2 + 1 and not sent Ready { send Ready(m) to all; }
-            when received Ready(m) >= F + 1 and not sent Ready { send Ready(m) to all; }
-            when received Ready(m) >= 2 * F + 1 { deliver(m); } }",
-        )
+        example(include_str!("../../../examples/bracha.rs"))
     }
 
     fn actor(ir: &crate::ir::ProtocolIr, n: usize, f: usize, me: ProcId) -> ProcessActor {
@@ -524,6 +515,18 @@ mod tests {
         }
     }
 
+    /// `a` (in `state`) receives `packet` from process `from`; what it does.
+    fn hear(
+        a: &ProcessActor,
+        state: &mut Cow<Node>,
+        from: usize,
+        packet: Packet,
+    ) -> Out<ProcessActor> {
+        let mut out = Out::new();
+        a.on_msg(Id::from(a.me), state, Id::from(from), packet, &mut out);
+        out
+    }
+
     #[test]
     fn a_crash_in_the_middle_of_send_to_all_reaches_only_some() {
         let mut a = actor(&best_effort(), 4, 0, 0);
@@ -540,14 +543,7 @@ mod tests {
         );
         // A crashed process ignores everything.
         let mut state = Cow::Owned(node);
-        let mut out = Out::new();
-        a.on_msg(
-            Id::from(0),
-            &mut state,
-            Id::from(1),
-            data(0, 1, 0, 5),
-            &mut out,
-        );
+        let out = hear(&a, &mut state, 1, data(0, 1, 0, 5));
         assert!(out.is_empty());
     }
 
@@ -557,24 +553,10 @@ mod tests {
         let mut out = Out::new();
         let mut state = Cow::Owned(a.on_start(Id::from(2), &None, &mut out));
         // Initial in instance (1, 0) from process 3: not the origin, no echo.
-        let mut out = Out::new();
-        a.on_msg(
-            Id::from(2),
-            &mut state,
-            Id::from(3),
-            data(0, 1, 0, 7),
-            &mut out,
-        );
+        let out = hear(&a, &mut state, 3, data(0, 1, 0, 7));
         assert!(sends(&out).is_empty());
         // From process 1, the origin: echo to the three others.
-        let mut out = Out::new();
-        a.on_msg(
-            Id::from(2),
-            &mut state,
-            Id::from(1),
-            data(0, 1, 0, 7),
-            &mut out,
-        );
+        let out = hear(&a, &mut state, 1, data(0, 1, 0, 7));
         let echoes = sends(&out);
         assert_eq!(echoes.len(), 3);
         assert!(echoes
@@ -590,14 +572,7 @@ mod tests {
         let mut out = Out::new();
         let mut state = Cow::Owned(a.on_start(Id::from(1), &None, &mut out));
         for (id, origin, value) in [(0, 0, u64::MAX), (0, 2, 42), (1, 0, 3)] {
-            let from = Id::from(origin);
-            a.on_msg(
-                Id::from(1),
-                &mut state,
-                from,
-                data(id, origin, 0, value),
-                &mut Out::new(),
-            );
+            hear(&a, &mut state, origin, data(id, origin, 0, value));
         }
         let got: Vec<(ProcId, u64)> = state
             .deliveries
@@ -613,52 +588,20 @@ mod tests {
         a.limits.max_values = 2;
         let mut out = Out::new();
         let mut state = Cow::Owned(a.on_start(Id::from(1), &None, &mut out));
-        let me = Id::from(1);
         // Three values in one instance from process 2: the third is dropped.
         for (id, v) in [(0, 10), (1, 11), (2, 12)] {
-            a.on_msg(
-                me,
-                &mut state,
-                Id::from(2),
-                data(id, 0, 0, v),
-                &mut Out::new(),
-            );
+            hear(&a, &mut state, 2, data(id, 0, 0, v));
         }
         assert_eq!(state.counters.values_dropped, 1);
         // A copy of message 0: a duplicate, acknowledged again.
-        let mut out = Out::new();
-        a.on_msg(me, &mut state, Id::from(2), data(0, 0, 0, 10), &mut out);
+        let out = hear(&a, &mut state, 2, data(0, 0, 0, 10));
         assert_eq!(state.counters.duplicates, 1);
         assert!(matches!(out[0], Command::Send(_, Packet::Ack { id: 0 })));
         // No such origin or message type; an unknown sender; itself.
-        a.on_msg(
-            me,
-            &mut state,
-            Id::from(2),
-            data(3, 7, 0, 1),
-            &mut Out::new(),
-        );
-        a.on_msg(
-            me,
-            &mut state,
-            Id::from(2),
-            data(4, 0, 5, 1),
-            &mut Out::new(),
-        );
-        a.on_msg(
-            me,
-            &mut state,
-            Id::from(9),
-            data(0, 0, 0, 1),
-            &mut Out::new(),
-        );
-        a.on_msg(
-            me,
-            &mut state,
-            Id::from(1),
-            data(0, 0, 0, 1),
-            &mut Out::new(),
-        );
+        hear(&a, &mut state, 2, data(3, 7, 0, 1));
+        hear(&a, &mut state, 2, data(4, 0, 5, 1));
+        hear(&a, &mut state, 9, data(0, 0, 0, 1));
+        hear(&a, &mut state, 1, data(0, 0, 0, 1));
         assert_eq!(state.counters.invalid, 2);
         assert_eq!(state.counters.foreign, 2);
     }
@@ -726,24 +669,10 @@ mod tests {
         a.behaviour = Behaviour::Byzantine;
         let mut out = Out::new();
         let mut state = Cow::Owned(a.on_start(Id::from(3), &None, &mut out));
-        let mut out = Out::new();
-        a.on_msg(
-            Id::from(3),
-            &mut state,
-            Id::from(0),
-            data(0, 0, 0, 1000),
-            &mut out,
-        );
+        let out = hear(&a, &mut state, 0, data(0, 0, 0, 1000));
         // Equivocation (3 types x 3) and the replay (3).
         assert_eq!(sends(&out).len(), 12);
-        let mut out = Out::new();
-        a.on_msg(
-            Id::from(3),
-            &mut state,
-            Id::from(1),
-            data(0, 0, 0, 1000),
-            &mut out,
-        );
+        let out = hear(&a, &mut state, 1, data(0, 0, 0, 1000));
         assert!(
             sends(&out).is_empty(),
             "the same message is not replayed twice"

@@ -233,28 +233,14 @@ pub fn judge(
 /// [`assemble`]. Times are in ms from the start of the run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessRecord {
-    /// What it turned out to be.
-    pub role: Role,
-    /// Its UDP port.
-    pub port: u16,
-    /// Its socket's receive buffer, in bytes.
-    pub recv_buffer: usize,
-    /// The crash it was set up for, in network messages.
-    pub crash_after: Option<u64>,
-    /// When it crashed or died.
-    pub crashed_ms: Option<f64>,
-    /// Network messages it sent.
-    pub steps: u64,
+    /// Its line of the report; [`assemble`] sets its `id` and `delivered`.
+    pub process: ProcessReport,
     /// Its deliveries in order: instance, value, when.
     pub deliveries: Vec<(Instance, u64, Option<f64>)>,
     /// Its own broadcasts: instance, the values sent, when.
     pub broadcasts: Vec<(Instance, Vec<u64>, Option<f64>)>,
     /// Network messages it sent, per instance.
     pub sent: BTreeMap<Instance, u64>,
-    /// Its protocol and link counters.
-    pub counters: Counters,
-    /// Its socket's counters.
-    pub socket: SocketStats,
 }
 
 /// The report of a run of `protocol` at F = `f` over the processes of
@@ -270,14 +256,14 @@ pub fn assemble(
     seconds: f64,
 ) -> RunReport {
     let n = records.len();
-    let roles: Vec<Role> = records.iter().map(|r| r.role).collect();
+    let roles: Vec<Role> = records.iter().map(|r| r.process.role).collect();
     let mut instances = Vec::with_capacity(schedule.len());
     let mut violations = Vec::new();
     for &instance in schedule {
         let report = instance_report(instance, &records);
         let deliveries: Vec<Vec<u64>> = records
             .iter()
-            .map(|r| match r.role {
+            .map(|r| match r.process.role {
                 Role::Byzantine => Vec::new(),
                 _ => r
                     .deliveries
@@ -298,12 +284,38 @@ pub fn assemble(
         (false, false) => Outcome::Quiescent,
         (true, false) => Outcome::Timeout,
     };
-    let mut totals = Totals::default();
-    let processes = records
+    let processes: Vec<ProcessReport> = records
         .into_iter()
         .enumerate()
-        .map(|(p, r)| {
-            let (c, s) = (&r.counters, &r.socket);
+        .map(|(p, r)| ProcessReport {
+            id: p,
+            delivered: r.deliveries.len(),
+            ..r.process
+        })
+        .collect();
+    RunReport {
+        protocol: protocol.into(),
+        n,
+        f,
+        outcome,
+        seconds,
+        totals: Totals::of(&processes),
+        processes,
+        instances,
+        violations,
+    }
+}
+
+impl Totals {
+    /// The sums over `processes`.
+    fn of(processes: &[ProcessReport]) -> Totals {
+        let mut totals = Totals::default();
+        for ProcessReport {
+            counters: c,
+            socket: s,
+            ..
+        } in processes
+        {
             totals.messages += c.sent;
             totals.retransmits += c.retransmits;
             totals.acks += c.acks_sent;
@@ -314,30 +326,8 @@ pub fn assemble(
             totals.dropped += c.values_dropped + c.instances_dropped;
             totals.forged += s.forged;
             totals.replayed += s.replayed;
-            ProcessReport {
-                id: p,
-                port: r.port,
-                recv_buffer: r.recv_buffer,
-                role: r.role,
-                crash_after: r.crash_after,
-                crashed_ms: r.crashed_ms,
-                steps: r.steps,
-                delivered: r.deliveries.len(),
-                counters: r.counters,
-                socket: r.socket,
-            }
-        })
-        .collect();
-    RunReport {
-        protocol: protocol.into(),
-        n,
-        f,
-        outcome,
-        seconds,
-        processes,
-        instances,
-        totals,
-        violations,
+        }
+        totals
     }
 }
 
@@ -351,7 +341,7 @@ fn instance_report(instance: Instance, records: &[ProcessRecord]) -> InstanceRep
         r.deliveries
             .iter()
             .find(|(i, ..)| *i == instance)
-            .filter(|_| r.role != Role::Byzantine)
+            .filter(|_| r.process.role != Role::Byzantine)
     }
     let latency: Vec<Option<f64>> = records
         .iter()
@@ -363,11 +353,11 @@ fn instance_report(instance: Instance, records: &[ProcessRecord]) -> InstanceRep
     let completed_ms = records
         .iter()
         .zip(&latency)
-        .filter(|(r, _)| r.role == Role::Correct)
+        .filter(|(r, _)| r.process.role == Role::Correct)
         .try_fold(0.0f64, |m, (_, l)| l.map(|l| m.max(l)));
     InstanceReport {
         instance,
-        origin_correct: origin.is_some_and(|r| r.role == Role::Correct),
+        origin_correct: origin.is_some_and(|r| r.process.role == Role::Correct),
         values: broadcast.map(|b| b.1.clone()).unwrap_or_default(),
         broadcast_ms: sent,
         delivered: records
@@ -419,29 +409,9 @@ fn ids(ids: &[ProcId]) -> String {
     }
 }
 
-impl fmt::Display for RunReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} at N = {}, F = {}: {} broadcast(s); byzantine: {}; crashed: {}{}",
-            self.protocol,
-            self.n,
-            self.f,
-            self.instances.len(),
-            ids(&self.with_role(Role::Byzantine)),
-            ids(&self.with_role(Role::Crashed)),
-            match self.with_role(Role::Dead) {
-                dead if dead.is_empty() => String::new(),
-                dead => format!("; dead: {}", ids(&dead)),
-            }
-        )?;
-        let outcome = match self.outcome {
-            Outcome::Complete => "complete: every correct process delivered every instance",
-            Outcome::Quiescent => "quiescent: the network went quiet with deliveries missing",
-            Outcome::Timeout => "timeout: the run was stopped",
-        };
-        writeln!(f, "{outcome} ({:.3} s)\n", self.seconds)?;
-
+impl RunReport {
+    /// The table of instances: who delivered what, messages, latency.
+    fn instance_rows(&self) -> Vec<Vec<String>> {
         let mut rows = vec![{
             let mut h = vec!["instance".to_string(), "broadcast".into()];
             h.extend(self.processes.iter().map(|p| match p.role {
@@ -475,8 +445,11 @@ impl fmt::Display for RunReport {
             row.extend([i.messages.to_string(), ms(i.completed_ms)]);
             rows.push(row);
         }
-        writeln!(f, "{}", columns(&rows))?;
+        rows
+    }
 
+    /// The table of processes: role and counters.
+    fn process_rows(&self) -> Vec<Vec<String>> {
         let mut rows = vec![[
             "process",
             "port",
@@ -522,7 +495,35 @@ impl fmt::Display for RunReport {
                 (c.values_dropped + c.instances_dropped).to_string(),
             ]);
         }
-        writeln!(f, "{}", columns(&rows))?;
+        rows
+    }
+}
+
+impl fmt::Display for RunReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} at N = {}, F = {}: {} broadcast(s); byzantine: {}; crashed: {}{}",
+            self.protocol,
+            self.n,
+            self.f,
+            self.instances.len(),
+            ids(&self.with_role(Role::Byzantine)),
+            ids(&self.with_role(Role::Crashed)),
+            match self.with_role(Role::Dead) {
+                dead if dead.is_empty() => String::new(),
+                dead => format!("; dead: {}", ids(&dead)),
+            }
+        )?;
+        let outcome = match self.outcome {
+            Outcome::Complete => "complete: every correct process delivered every instance",
+            Outcome::Quiescent => "quiescent: the network went quiet with deliveries missing",
+            Outcome::Timeout => "timeout: the run was stopped",
+        };
+        writeln!(f, "{outcome} ({:.3} s)\n", self.seconds)?;
+
+        writeln!(f, "{}", columns(&self.instance_rows()))?;
+        writeln!(f, "{}", columns(&self.process_rows()))?;
         let t = &self.totals;
         writeln!(
             f,

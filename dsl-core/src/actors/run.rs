@@ -13,7 +13,7 @@
 
 use super::config::{RunConfig, RunError};
 use super::process::{Behaviour, Node, ProcessActor};
-use super::report::{assemble, ProcessRecord, Role, RunReport};
+use super::report::{assemble, ProcessRecord, ProcessReport, Role, RunReport};
 use super::runtime::{self, Codec, Flow, SocketStats};
 use super::wire::{self, Instance};
 use crate::ir::ProtocolIr;
@@ -41,6 +41,19 @@ struct Shared {
 }
 
 impl Shared {
+    /// Nothing published yet: every process alive, none started.
+    fn new(config: &RunConfig) -> Shared {
+        let n = config.n;
+        Shared {
+            stop: AtomicBool::new(false),
+            alive: (0..n).map(|_| AtomicBool::new(true)).collect(),
+            byzantine: (0..n).map(|p| config.is_byzantine(p)).collect(),
+            outstanding: (0..n).map(|_| AtomicUsize::new(0)).collect(),
+            last_activity: AtomicU64::new(0),
+            started: AtomicUsize::new(0),
+        }
+    }
+
     /// Whether unacknowledged messages to `p` keep the run going.
     fn watched(&self, p: ProcId) -> bool {
         self.alive[p].load(Ordering::Relaxed) && !self.byzantine[p]
@@ -51,6 +64,20 @@ impl Shared {
 struct Endpoint {
     address: SocketAddrV4,
     recv_buffer: usize,
+}
+
+impl Endpoint {
+    /// The endpoints of `sockets`, bound at `addresses`.
+    fn of(addresses: &[SocketAddrV4], sockets: &[UdpSocket]) -> Vec<Endpoint> {
+        addresses
+            .iter()
+            .zip(sockets)
+            .map(|(&address, s)| Endpoint {
+                address,
+                recv_buffer: socket2::SockRef::from(s).recv_buffer_size().unwrap_or(0),
+            })
+            .collect()
+    }
 }
 
 /// A timed event, for latencies.
@@ -159,55 +186,12 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
         .collect::<Result<Vec<_>, _>>()?;
     let peers: Arc<[Id]> = addresses.iter().map(|&a| Id::from(a)).collect();
     let schedule = config.schedule();
-    let actors: Vec<ProcessActor> = (0..n)
-        .map(|p| ProcessActor {
-            machine: machine.clone(),
-            me: p,
-            peers: peers.clone(),
-            behaviour: if config.is_byzantine(p) {
-                Behaviour::Byzantine
-            } else {
-                Behaviour::Correct
-            },
-            crash_after: config.crash.get(&p).copied(),
-            broadcasts: schedule
-                .iter()
-                .filter(|(i, _)| i.origin == p)
-                .map(|(i, v)| (i.seq, *v))
-                .collect(),
-            foresight: if config.byzantine_foresight {
-                schedule
-                    .iter()
-                    .filter(|(i, _)| i.origin != p)
-                    .copied()
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            limits: config.limits,
-            resend_every: config.resend_every,
-        })
-        .collect();
-    let shared = Shared {
-        stop: AtomicBool::new(false),
-        alive: (0..n).map(|_| AtomicBool::new(true)).collect(),
-        byzantine: (0..n).map(|p| config.is_byzantine(p)).collect(),
-        outstanding: (0..n).map(|_| AtomicUsize::new(0)).collect(),
-        last_activity: AtomicU64::new(0),
-        started: AtomicUsize::new(0),
-    };
+    let actors = actors(&machine, &peers, config, &schedule);
+    let shared = Shared::new(config);
     let (tx, rx) = mpsc::channel();
     let barrier = Barrier::new(n);
     let start = Instant::now();
-
-    let endpoints: Vec<Endpoint> = addresses
-        .iter()
-        .zip(&sockets)
-        .map(|(&address, s)| Endpoint {
-            address,
-            recv_buffer: socket2::SockRef::from(s).recv_buffer_size().unwrap_or(0),
-        })
-        .collect();
+    let endpoints = Endpoint::of(&addresses, &sockets);
     let (outcome_time, results) = std::thread::scope(|s| {
         let handles: Vec<_> = actors
             .iter()
@@ -237,24 +221,7 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
                 })
             })
             .collect();
-        let quiet_micros = u64::try_from(config.quiet.as_micros()).unwrap_or(u64::MAX);
-        let timed_out = loop {
-            std::thread::sleep(POLL);
-            let now = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
-            let started = shared.started.load(Ordering::SeqCst) == n;
-            let idle = (0..n).all(|p| {
-                !shared.alive[p].load(Ordering::SeqCst)
-                    || shared.outstanding[p].load(Ordering::SeqCst) == 0
-            });
-            let quiet =
-                now.saturating_sub(shared.last_activity.load(Ordering::SeqCst)) >= quiet_micros;
-            if started && idle && quiet {
-                break false;
-            }
-            if start.elapsed() >= config.timeout {
-                break true;
-            }
-        };
+        let timed_out = wait(&shared, config, start);
         let elapsed = start.elapsed();
         shared.stop.store(true, Ordering::SeqCst);
         let results: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
@@ -280,6 +247,68 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
         &events,
         outcome_time,
     ))
+}
+
+/// The actors of the run: process `p` with its share of `schedule`.
+fn actors(
+    machine: &Arc<Machine>,
+    peers: &Arc<[Id]>,
+    config: &RunConfig,
+    schedule: &[(Instance, u64)],
+) -> Vec<ProcessActor> {
+    (0..config.n)
+        .map(|p| ProcessActor {
+            machine: machine.clone(),
+            me: p,
+            peers: peers.clone(),
+            behaviour: if config.is_byzantine(p) {
+                Behaviour::Byzantine
+            } else {
+                Behaviour::Correct
+            },
+            crash_after: config.crash.get(&p).copied(),
+            broadcasts: schedule
+                .iter()
+                .filter(|(i, _)| i.origin == p)
+                .map(|(i, v)| (i.seq, *v))
+                .collect(),
+            foresight: if config.byzantine_foresight {
+                schedule
+                    .iter()
+                    .filter(|(i, _)| i.origin != p)
+                    .copied()
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            limits: config.limits,
+            resend_every: config.resend_every,
+        })
+        .collect()
+}
+
+/// Waits until every process has started, none has a message
+/// outstanding and nothing happened for `config.quiet` (false), or until
+/// the timeout (true).
+fn wait(shared: &Shared, config: &RunConfig, start: Instant) -> bool {
+    let n = config.n;
+    let quiet_micros = u64::try_from(config.quiet.as_micros()).unwrap_or(u64::MAX);
+    loop {
+        std::thread::sleep(POLL);
+        let now = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let started = shared.started.load(Ordering::SeqCst) == n;
+        let idle = (0..n).all(|p| {
+            !shared.alive[p].load(Ordering::SeqCst)
+                || shared.outstanding[p].load(Ordering::SeqCst) == 0
+        });
+        let quiet = now.saturating_sub(shared.last_activity.load(Ordering::SeqCst)) >= quiet_micros;
+        if started && idle && quiet {
+            break false;
+        }
+        if start.elapsed() >= config.timeout {
+            break true;
+        }
+    }
 }
 
 fn millis(d: Duration) -> f64 {
@@ -316,18 +345,24 @@ fn report(
         .into_iter()
         .enumerate()
         .map(|(p, (node, socket))| ProcessRecord {
-            role: if config.is_byzantine(p) {
-                Role::Byzantine
-            } else if node.crashed {
-                Role::Crashed
-            } else {
-                Role::Correct
+            process: ProcessReport {
+                id: p,
+                port: endpoints[p].address.port(),
+                recv_buffer: endpoints[p].recv_buffer,
+                role: if config.is_byzantine(p) {
+                    Role::Byzantine
+                } else if node.crashed {
+                    Role::Crashed
+                } else {
+                    Role::Correct
+                },
+                crash_after: config.crash.get(&p).copied(),
+                crashed_ms: crashed_at.get(&p).copied(),
+                steps: node.steps,
+                delivered: node.deliveries.len(),
+                counters: node.counters,
+                socket,
             },
-            port: endpoints[p].address.port(),
-            recv_buffer: endpoints[p].recv_buffer,
-            crash_after: config.crash.get(&p).copied(),
-            crashed_ms: crashed_at.get(&p).copied(),
-            steps: node.steps,
             deliveries: node
                 .deliveries
                 .iter()
@@ -339,8 +374,6 @@ fn report(
                 .map(|(i, v)| (*i, v.clone(), broadcast_at.get(i).copied()))
                 .collect(),
             sent: node.slots.iter().map(|(i, s)| (*i, s.sent)).collect(),
-            counters: node.counters,
-            socket,
         })
         .collect();
     let schedule: Vec<Instance> = schedule.iter().map(|(i, _)| *i).collect();

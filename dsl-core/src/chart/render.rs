@@ -217,30 +217,17 @@ fn delivery(p: usize, label: &str, row: usize) -> Group {
 fn event(e: &Event) -> Group {
     match e {
         Event::Broadcast { process, value } => broadcast(*process, *value),
-        Event::Message {
-            from,
-            to,
-            label,
-            sent,
-            row,
-            injected,
-        } => {
-            let end = (*to, y(*row));
+        Event::Message { arrow: a, injected } => {
+            let end = (a.to, y(a.row));
             if *injected {
-                arrow(&INJECTED, (*from, y(*row) - ROW * 0.6), end, label)
+                arrow(&INJECTED, (a.from, y(a.row) - ROW * 0.6), end, &a.label)
             } else {
-                arrow(&PLAIN, (*from, y(*sent)), end, label)
+                arrow(&PLAIN, (a.from, y(a.sent)), end, &a.label)
             }
         }
-        Event::Lost {
-            from,
-            to,
-            label,
-            sent,
-            row,
-        } => {
-            let label = format!("{label} lost");
-            arrow(&LOST, (*from, y(*sent)), (*to, y(*row)), &label)
+        Event::Lost(a) => {
+            let label = format!("{} lost", a.label);
+            arrow(&LOST, (a.from, y(a.sent)), (a.to, y(a.row)), &label)
         }
         Event::Crash { process, row } => crash(*process, *row),
         Event::Deliver {

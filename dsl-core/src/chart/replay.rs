@@ -1,6 +1,6 @@
 //! Replaying actions through the plain model, recording what the chart shows.
 
-use super::{Chart, ChartError, Event, Lane, LaneKind};
+use super::{Arrow, Chart, ChartError, Event, Lane, LaneKind};
 use crate::checker::reference::{PlainModel, PlainState};
 use crate::checker::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
@@ -49,28 +49,31 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// One receipt (a step's silent receipts are each a row of their own).
-    fn receive(
-        &mut self,
-        from: u8,
-        to: u8,
-        msg: u8,
-        value: Value,
-        step: usize,
-    ) -> Result<(), ChartError> {
-        let injected = self.model.faulty.is_byzantine(from as usize);
+    /// Draws the message in flight `(from, to, msg, value)` from the row it
+    /// was sent at (this row if it was never seen sent) to this row: received
+    /// (`Some(injected)`) or lost (`None`).
+    fn arrow(&mut self, (from, to, msg, value): Flight, received: Option<bool>) {
         let sent = self
             .sent_at
             .remove(&(from, to, msg, value))
             .unwrap_or(self.row);
-        self.events.push(Event::Message {
+        let arrow = Arrow {
             from: from as usize,
             to: to as usize,
             label: self.label(msg, value),
             sent,
             row: self.row,
-            injected,
+        };
+        self.events.push(match received {
+            Some(injected) => Event::Message { arrow, injected },
+            None => Event::Lost(arrow),
         });
+    }
+
+    /// One receipt (a step's silent receipts are each a row of their own).
+    fn receive(&mut self, flight: Flight, step: usize) -> Result<(), ChartError> {
+        let (from, to, msg, value) = flight;
+        self.arrow(flight, Some(self.model.faulty.is_byzantine(from as usize)));
         let single = Action::Receive {
             from,
             to,
@@ -98,7 +101,7 @@ impl Replay<'_> {
                     if i > 0 {
                         self.row += 1;
                     }
-                    self.receive(b, to, m, value, step)?;
+                    self.receive((b, to, m, value), step)?;
                 }
             }
             Action::Crash(p) => {
@@ -114,17 +117,7 @@ impl Replay<'_> {
                 msg,
                 value,
             } => {
-                let sent = self
-                    .sent_at
-                    .remove(&(from, to, msg, value))
-                    .unwrap_or(self.row);
-                self.events.push(Event::Lost {
-                    from: from as usize,
-                    to: to as usize,
-                    label: self.label(msg, value),
-                    sent,
-                    row: self.row,
-                });
+                self.arrow((from, to, msg, value), None);
                 self.apply(action, step)?;
             }
         }

@@ -9,8 +9,12 @@ fn fig3() -> ProtocolIr {
     example(include_str!("../../../examples/paper_fig3.rs"))
 }
 
-/// Elements of `doc` whose class list contains `class`.
-fn with_class<'a>(doc: &'a roxmltree::Document<'a>, class: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+/// Elements of `doc` whose class list contains `class` (also for the
+/// explorer's tests).
+pub(crate) fn with_class<'a>(
+    doc: &'a roxmltree::Document<'a>,
+    class: &str,
+) -> Vec<roxmltree::Node<'a, 'a>> {
     doc.descendants()
         .filter(|n| {
             n.attribute("class")

@@ -14,6 +14,17 @@ fn bracha() -> Explorer {
     Explorer::new(ir, config).expect("Bracha allows N = 4, F = 1")
 }
 
+/// `to` receives `msg(value)` from `from`, alone.
+fn receive(from: u8, to: u8, msg: u8, value: Value) -> Action {
+    Action::Receive {
+        from,
+        to,
+        msg,
+        value,
+        before: Default::default(),
+    }
+}
+
 #[test]
 fn the_initial_state_is_a_table_of_processes_and_messages_in_flight() {
     let explorer = bracha();
@@ -36,13 +47,7 @@ in flight: 4
 fn a_step_prints_the_trace_line_the_reactions_and_the_next_table() {
     let explorer = bracha();
     let init = &explorer.init_states()[0];
-    let action = Action::Receive {
-        from: 0,
-        to: 1,
-        msg: 0,
-        value: 0,
-        before: Default::default(),
-    };
+    let action = receive(0, 1, 0, 0);
     assert_eq!(explorer.format_action(&action), "p0 -> p1: Initial(0)");
     let step = explorer.format_step(init, action).expect("enabled");
     let expected = "\
@@ -60,13 +65,7 @@ in flight: 5
   p1 -> p0, p2: Echo(0)
 ";
     assert_eq!(step, expected);
-    let injection = Action::Receive {
-        from: 3,
-        to: 2,
-        msg: 2,
-        value: 1,
-        before: Default::default(),
-    };
+    let injection = receive(3, 2, 2, 1);
     assert_eq!(
         explorer.format_action(&injection),
         "p3 (Byzantine) -> p2: Ready(1)"
@@ -77,19 +76,9 @@ in flight: 5
 fn the_path_is_drawn_as_a_chart() {
     let explorer = bracha();
     let init = explorer.init_states()[0].clone();
-    let action = Action::Receive {
-        from: 0,
-        to: 1,
-        msg: 0,
-        value: 0,
-        before: Default::default(),
-    };
+    let action = receive(0, 1, 0, 0);
     let path = stateright::Path::from_actions(&explorer, init, [&action]).expect("enabled");
     let svg = explorer.as_svg(path).expect("a chart");
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
-    let arrows = doc
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("arrow"))
-        .count();
-    assert_eq!(arrows, 1);
+    assert_eq!(crate::chart::tests::with_class(&doc, "arrow").len(), 1);
 }

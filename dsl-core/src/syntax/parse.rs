@@ -26,6 +26,23 @@ use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::{braced, parenthesized, Attribute, Expr as RustExpr, Ident, Lit, Meta, Token};
 
+/// One of several tokens, as the value paired with it:
+/// `one_of!(input, [kw::all] => Dest::All, [Token![self]] => Dest::Myself)`,
+/// peeked in order; on none of them, the error lists them all.
+macro_rules! one_of {
+    ($input:expr, $([$($token:tt)+] => $value:expr),+ $(,)?) => {{
+        let look = $input.lookahead1();
+        $(
+            if look.peek($($token)+) {
+                $input.parse::<$($token)+>().map(|_| $value)
+            } else
+        )+
+        {
+            Err(look.error())
+        }
+    }};
+}
+
 impl Parse for ProtocolDef {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let attrs = input.call(Attribute::parse_outer)?;
@@ -83,19 +100,11 @@ impl Parse for Item {
         if look.peek(kw::faults) {
             let span = input.parse::<kw::faults>()?.span;
             input.parse::<Token![:]>()?;
-            let look = input.lookahead1();
-            let model = if look.peek(kw::none) {
-                input.parse::<kw::none>()?;
-                FaultModel::None
-            } else if look.peek(kw::crash) {
-                input.parse::<kw::crash>()?;
-                FaultModel::Crash
-            } else if look.peek(kw::byzantine) {
-                input.parse::<kw::byzantine>()?;
-                FaultModel::Byzantine
-            } else {
-                return Err(look.error());
-            };
+            let model = one_of!(input,
+                [kw::none] => FaultModel::None,
+                [kw::crash] => FaultModel::Crash,
+                [kw::byzantine] => FaultModel::Byzantine,
+            )?;
             input.parse::<Token![;]>()?;
             Ok(Item::Faults { span, model })
         } else if look.peek(kw::requires) {
@@ -231,19 +240,11 @@ impl Parse for EffectSyn {
             let span = input.parse::<kw::send>()?.span;
             let (msg, value) = message(input)?;
             input.parse::<kw::to>()?;
-            let look = input.lookahead1();
-            let to = if look.peek(kw::all) {
-                input.parse::<kw::all>()?;
-                Dest::All
-            } else if look.peek(kw::others) {
-                input.parse::<kw::others>()?;
-                Dest::Others
-            } else if look.peek(Token![self]) {
-                input.parse::<Token![self]>()?;
-                Dest::Myself
-            } else {
-                return Err(look.error());
-            };
+            let to = one_of!(input,
+                [kw::all] => Dest::All,
+                [kw::others] => Dest::Others,
+                [Token![self]] => Dest::Myself,
+            )?;
             input.parse::<Token![;]>()?;
             Ok(EffectSyn::Send {
                 span,
@@ -268,25 +269,14 @@ impl Parse for CondSyn {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let start = input.fork();
         let lhs: ExprSyn = input.parse()?;
-        let look = input.lookahead1();
-        let op = if look.peek(Token![>=]) {
-            input.parse::<Token![>=]>()?;
-            CmpOp::Ge
-        } else if look.peek(Token![<=]) {
-            input.parse::<Token![<=]>()?;
-            CmpOp::Le
-        } else if look.peek(Token![==]) {
-            input.parse::<Token![==]>()?;
-            CmpOp::Eq
-        } else if look.peek(Token![>]) {
-            input.parse::<Token![>]>()?;
-            CmpOp::Gt
-        } else if look.peek(Token![<]) {
-            input.parse::<Token![<]>()?;
-            CmpOp::Lt
-        } else {
-            return Err(look.error());
-        };
+        // `>=` before `>`, `<=` before `<`.
+        let op = one_of!(input,
+            [Token![>=]] => CmpOp::Ge,
+            [Token![<=]] => CmpOp::Le,
+            [Token![==]] => CmpOp::Eq,
+            [Token![>]] => CmpOp::Gt,
+            [Token![<]] => CmpOp::Lt,
+        )?;
         let rhs: ExprSyn = input.parse()?;
         let tokens = tokens_between(&start, input);
         Ok(CondSyn {

@@ -22,23 +22,14 @@ pub fn check_headers(def: &ProtocolDef, errors: &mut Errors) {
 /// One `faults` header, one `messages` header, each message type declared
 /// once; a duplicate is reported where it stands.
 fn check_duplicate_headers(def: &ProtocolDef, errors: &mut Errors) {
-    let (mut seen_faults, mut seen_messages) = (false, false);
+    let mut faults = Once::new("duplicate `faults` header; a protocol has one fault model");
+    let mut messages = Once::new("duplicate `messages` header; list all message types in one");
     let mut declared: Vec<&syn::Ident> = Vec::new();
     for item in &def.items {
         match item {
-            Item::Faults { span, .. } => again(
-                &mut seen_faults,
-                *span,
-                "duplicate `faults` header; a protocol has one fault model",
-                errors,
-            ),
+            Item::Faults { span, .. } => faults.again(*span, errors),
             Item::Messages { span, names } => {
-                again(
-                    &mut seen_messages,
-                    *span,
-                    "duplicate `messages` header; list all message types in one",
-                    errors,
-                );
+                messages.again(*span, errors);
                 for name in names {
                     if declared.contains(&name) {
                         errors.spanned(
@@ -55,11 +46,26 @@ fn check_duplicate_headers(def: &ProtocolDef, errors: &mut Errors) {
     }
 }
 
-/// Reports `message` at `span` if `seen` is set, and sets it: something
-/// that may occur once is reported at its second occurrence.
-fn again(seen: &mut bool, span: proc_macro2::Span, message: &str, errors: &mut Errors) {
-    if std::mem::replace(seen, true) {
-        errors.at(span, message);
+/// Something that may occur once: reported, with `message`, at every
+/// occurrence after the first.
+struct Once {
+    seen: bool,
+    message: &'static str,
+}
+
+impl Once {
+    fn new(message: &'static str) -> Once {
+        Once {
+            seen: false,
+            message,
+        }
+    }
+
+    /// One more occurrence, at `span`.
+    fn again(&mut self, span: proc_macro2::Span, errors: &mut Errors) {
+        if std::mem::replace(&mut self.seen, true) {
+            errors.at(span, self.message);
+        }
     }
 }
 
@@ -177,17 +183,13 @@ fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut 
 
 /// One `on broadcast`, and no two `when` rules with the same guards.
 fn check_duplicate_handlers(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
-    let mut seen_broadcast = false;
+    let mut broadcast =
+        Once::new("duplicate `on broadcast` handler; merge its effects into the first one");
     let mut seen_rules: Vec<BTreeSet<String>> = Vec::new();
     let mut rules = ir.rules.iter();
     for item in &def.items {
         match item {
-            Item::OnBroadcast { span, .. } => again(
-                &mut seen_broadcast,
-                *span,
-                "duplicate `on broadcast` handler; merge its effects into the first one",
-                errors,
-            ),
+            Item::OnBroadcast { span, .. } => broadcast.again(*span, errors),
             Item::When { span, guards, .. } => {
                 if !guards
                     .iter()
