@@ -40,6 +40,10 @@ pub struct Episode {
     pub reward: f64,
     /// The oracle's judgement, if it was asked.
     pub judgement: Option<Judgement>,
+    /// Whether the protocol was judged at the smallest size only, being
+    /// costlier than one verified ([`Learner::beaten`]); then it is not
+    /// recorded as found.
+    pub bounded: bool,
 }
 
 /// What the progress bar shows after an episode.
@@ -225,7 +229,7 @@ impl<O: Oracle> Learner<O> {
             let ep = self.run_episode(false);
             self.episode += 1;
             self.curve.push(ep.reward);
-            if let (Some(ir), Some(j)) = (&ep.ir, &ep.judgement) {
+            if let (Some(ir), Some(j), false) = (&ep.ir, &ep.judgement, ep.bounded) {
                 if j.verified {
                     self.record(ir, ep.cost);
                 }
@@ -275,6 +279,7 @@ impl<O: Oracle> Learner<O> {
         let mut cost = 0.0;
         let mut steps: Vec<Step> = Vec::new();
         let mut ended: Option<(ProtocolIr, Judgement)> = None;
+        let mut bounded = false;
         let terminal = loop {
             let key = draft.normalized();
             let entry = self.agent.expand(&self.env, &self.pruner, &draft, &key);
@@ -301,7 +306,12 @@ impl<O: Oracle> Learner<O> {
             let r = if rewards.costs_when_failed { c } else { 0.0 };
             if mv == Move::End {
                 let protocol = self.env.to_ir(&draft);
-                let j = self.oracle.judge(&protocol);
+                bounded = !greedy && self.beaten(cost);
+                let j = if bounded {
+                    self.oracle.judge_smallest(&protocol)
+                } else {
+                    self.oracle.judge(&protocol)
+                };
                 let terminal = rewards.terminal(j.verified, j.configs_verified());
                 let charged = if rewards.costs_when_failed || !j.verified {
                     r
@@ -351,7 +361,21 @@ impl<O: Oracle> Learner<O> {
                 terminal
             },
             judgement,
+            bounded,
         }
+    }
+
+    /// Whether a protocol of this cost can no longer be the answer: a
+    /// cheaper one was verified, and training's verdict is final (it checks
+    /// every configuration: [`Oracle::training_is_final`]). Training then
+    /// judges it at the smallest size only, for the reward, and does not
+    /// record it (`oracle.bound_costlier`): the checks at larger sizes, where
+    /// costlier protocols' state spaces grow fast, are what made crash runs
+    /// slow (bench/RESULTS-learner.md).
+    pub fn beaten(&self, cost: f64) -> bool {
+        self.config.oracle.bound_costlier
+            && self.oracle.inner.training_is_final()
+            && self.best_found().is_some_and(|best| cost < best.cost)
     }
 
     /// The Q-learning update of one step.
@@ -567,6 +591,39 @@ pub(crate) mod tests {
         assert!(best.revalidation.verified);
         assert_eq!(l.curve.len(), 400);
         assert!(l.oracle.stats.cache_hits > 0);
+    }
+
+    /// [`SyncRunOracle`] whose training verdict is final.
+    struct FinalSync;
+
+    impl Oracle for FinalSync {
+        fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
+            SyncRunOracle.judge(ir, exhaustive)
+        }
+
+        fn training_is_final(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn protocols_costlier_than_one_verified_are_not_recorded() {
+        let mut l = Learner::new(short(400), FinalSync).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        assert!(l.oracle.stats.bounded > 0);
+        let mut best = f64::NEG_INFINITY;
+        for f in &l.found {
+            assert!(f.cost >= best, "{} found after {best}", f.cost);
+            best = best.max(f.cost);
+        }
+        let outcome = l.finish();
+        assert_eq!(outcome.best.map(|b| b.cost), Some(-8.0));
+        // Off: costlier protocols are judged in full and recorded.
+        let mut config = short(400);
+        config.oracle.bound_costlier = false;
+        let mut l = Learner::new(config, FinalSync).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        assert_eq!(l.oracle.stats.bounded, 0);
     }
 
     #[test]
