@@ -11,7 +11,8 @@
 #                                      # byzantine x seeds 1 2 3 (bench/out/learn)
 #
 # Every run holds `flock /work/wt/bench.lock` (no two benchmarks overlap) and
-# its log records `uptime` before and after. Environment: DISTGEN (the binary,
+# its log records `uptime` before and after. Environment: LEARN_LOCK (the lock
+# file, `none` for no lock), DISTGEN (the binary,
 # default target/release/distgen, built first), LEARN_TIMEOUT (seconds per
 # run, default 1800; a run cut short says so in its log).
 #
@@ -29,7 +30,9 @@ models=("$@")
 bin="${DISTGEN:-target/release/distgen}"
 [ -n "${DISTGEN:-}" ] || cargo build --release --quiet
 limit="${LEARN_TIMEOUT:-1800}"
-lock=/work/wt/bench.lock
+lock="${LEARN_LOCK:-/work/wt/bench.lock}"
+locked=(flock "$lock")
+[ "$lock" = none ] && locked=()
 mkdir -p "$out"
 echo "machine: $(nproc) cores, $(uname -srm), $(date -u +%Y-%m-%d)"
 run() { # NAME ARGS...
@@ -38,7 +41,7 @@ run() { # NAME ARGS...
     echo "== ${cmd[*]}"
     {
         echo "before: $(uptime)"
-        flock "$lock" /usr/bin/time -f "wall %e s, peak memory %M KB" \
+        "${locked[@]}" /usr/bin/time -f "wall %e s, peak memory %M KB" \
             timeout "$limit" "${cmd[@]}" 2>&1 || echo "exit status $? (124: cut at ${limit} s)"
         echo "after: $(uptime)"
     } >"$out/$name.log" 2>&1
