@@ -37,6 +37,20 @@ struct Entry {
 }
 
 impl<O: Oracle> Learner<O> {
+    /// An error unless every move costs something or nothing.
+    fn costs_never_pay_back(&self) -> Result<(), String> {
+        let r = &self.config.rewards;
+        let positive = [r.send_all, r.send_others, r.send_self]
+            .into_iter()
+            .chain([r.deliver, r.not_sent, r.end])
+            .chain(self.env.quorum_costs.iter().copied())
+            .any(|c| c > 0.0);
+        if positive {
+            return Err("exhaustive search needs costs <= 0 (no move may pay back)".into());
+        }
+        Ok(())
+    }
+
     /// Uniform-cost search over the action space until a protocol is
     /// verified, `max_judged` protocols were judged, or `stop` is set; then
     /// the found protocol is re-validated like training's best. When
@@ -47,14 +61,7 @@ impl<O: Oracle> Learner<O> {
     /// not be positive (else an error is returned before anything runs).
     pub fn search(&mut self, stop: &AtomicBool, max_judged: u64) -> Result<Outcome, String> {
         let rewards = self.config.rewards.clone();
-        let positive = [rewards.send_all, rewards.send_others, rewards.send_self]
-            .into_iter()
-            .chain([rewards.deliver, rewards.not_sent, rewards.end])
-            .chain(self.env.quorum_costs.iter().copied())
-            .any(|c| c > 0.0);
-        if positive {
-            return Err("exhaustive search needs costs <= 0 (no move may pay back)".into());
-        }
+        self.costs_never_pay_back()?;
         let mut stats = SearchStats {
             exhausted: true,
             ..SearchStats::default()

@@ -273,26 +273,16 @@ impl<O: Oracle> Learner<O> {
     /// ended, so that the terminal reward reaches the first step at once.
     pub fn run_episode(&mut self, greedy: bool) -> Episode {
         let rewards = self.config.rewards.clone();
-        let gamma = self.agent.params.discount;
         let online = !greedy && !self.agent.params.backward;
         let mut draft = Draft::default();
         let mut cost = 0.0;
         let mut steps: Vec<Step> = Vec::new();
-        let mut ended: Option<(ProtocolIr, Judgement)> = None;
-        let mut bounded = false;
+        let mut ended: Option<(ProtocolIr, Judgement, bool)> = None;
         let terminal = loop {
             let key = draft.normalized();
             let entry = self.agent.expand(&self.env, &self.pruner, &draft, &key);
             if entry.moves.is_empty() {
-                if !greedy {
-                    self.dead_ends += 1;
-                }
-                // The step into a dead end ends the episode with a failure.
-                if let Some(last) = steps.last_mut() {
-                    last.reward += gamma * rewards.failed;
-                    last.next = None;
-                }
-                break rewards.failed;
+                break self.dead_end(&mut steps, greedy);
             }
             let choice = if greedy {
                 self.agent.choose_greedy(&key)
@@ -305,13 +295,7 @@ impl<O: Oracle> Learner<O> {
             // Without `costs_when_failed`, the costs are charged at the end.
             let r = if rewards.costs_when_failed { c } else { 0.0 };
             if mv == Move::End {
-                let protocol = self.env.to_ir(&draft);
-                bounded = !greedy && self.beaten(cost);
-                let j = if bounded {
-                    self.oracle.judge_smallest(&protocol)
-                } else {
-                    self.oracle.judge(&protocol)
-                };
+                let (protocol, j, bounded) = self.judge_end(&draft, cost, greedy);
                 let terminal = rewards.terminal(j.verified, j.configs_verified());
                 let charged = if rewards.costs_when_failed || !j.verified {
                     r
@@ -324,7 +308,7 @@ impl<O: Oracle> Learner<O> {
                     reward: charged + terminal,
                     next: None,
                 });
-                ended = Some((protocol, j));
+                ended = Some((protocol, j, bounded));
                 break terminal;
             }
             draft = draft.apply(&mv);
@@ -341,17 +325,12 @@ impl<O: Oracle> Learner<O> {
             }
         };
         if !greedy {
-            let pending: Vec<Step> = if online {
-                steps.pop().into_iter().collect()
-            } else {
-                steps.into_iter().rev().collect()
-            };
-            for step in &pending {
-                self.learn(step);
-            }
+            self.learn_pending(steps, online);
         }
-        let verified = ended.as_ref().is_some_and(|(_, j)| j.verified);
-        let (ir, judgement) = ended.unzip();
+        let (verified, bounded) = ended
+            .as_ref()
+            .map_or((false, false), |e| (e.1.verified, e.2));
+        let (ir, judgement) = ended.map(|(p, j, _)| (p, j)).unzip();
         Episode {
             ir,
             cost,
@@ -362,6 +341,52 @@ impl<O: Oracle> Learner<O> {
             },
             judgement,
             bounded,
+        }
+    }
+
+    /// A state with no move left: the step into it ends the episode with a
+    /// failure; returns the terminal reward.
+    fn dead_end(&mut self, steps: &mut [Step], greedy: bool) -> f64 {
+        let failed = self.config.rewards.failed;
+        if !greedy {
+            self.dead_ends += 1;
+        }
+        if let Some(last) = steps.last_mut() {
+            last.reward += self.agent.params.discount * failed;
+            last.next = None;
+        }
+        failed
+    }
+
+    /// The protocol of a finished draft and its judgement: in full, or at
+    /// the smallest size only (`true`) when it is [`Learner::beaten`]
+    /// (never in the greedy episode).
+    fn judge_end(
+        &mut self,
+        draft: &Draft,
+        cost: f64,
+        greedy: bool,
+    ) -> (ProtocolIr, Judgement, bool) {
+        let protocol = self.env.to_ir(draft);
+        let bounded = !greedy && self.beaten(cost);
+        let j = if bounded {
+            self.oracle.judge_smallest(&protocol)
+        } else {
+            self.oracle.judge(&protocol)
+        };
+        (protocol, j, bounded)
+    }
+
+    /// The updates left at the end of an episode: the last step (updates
+    /// after each step), or every step in reverse order (backward updates).
+    fn learn_pending(&mut self, mut steps: Vec<Step>, online: bool) {
+        let pending: Vec<Step> = if online {
+            steps.pop().into_iter().collect()
+        } else {
+            steps.into_iter().rev().collect()
+        };
+        for step in &pending {
+            self.learn(step);
         }
     }
 
