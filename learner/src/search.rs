@@ -146,12 +146,18 @@ mod tests {
     use crate::train::tests::SyncRunOracle;
     use dsl_core::ir::{FaultModel, ProtocolIr};
 
+    /// The search without faults, judged by `oracle`, and its best protocol.
+    fn search_none<O: Oracle>(oracle: O) -> (Outcome, Best) {
+        let config = LearnConfig::defaults(FaultModel::None);
+        let mut l = Learner::new(config, oracle).unwrap();
+        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
+        let best = out.best.clone().expect("a protocol");
+        (out, best)
+    }
+
     #[test]
     fn the_first_verified_protocol_is_the_cheapest() {
-        let config = LearnConfig::defaults(FaultModel::None);
-        let mut l = Learner::new(config, SyncRunOracle).unwrap();
-        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
-        let best = out.best.expect("a protocol");
+        let (out, best) = search_none(SyncRunOracle);
         // send T0 to all (-6), when received T0 >= 1 (-1) deliver (-1).
         assert_eq!(best.cost, -8.0, "{}", dsl_core::print::body(&best.ir, ""));
         let stats = out.search.unwrap();
@@ -175,10 +181,7 @@ mod tests {
 
     #[test]
     fn the_search_goes_on_past_a_protocol_the_screen_rejects() {
-        let config = LearnConfig::defaults(FaultModel::None);
-        let mut l = Learner::new(config, Fussy).unwrap();
-        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
-        let best = out.best.expect("a protocol");
+        let (out, best) = search_none(Fussy);
         assert!(
             best.ir.rules.len() > 1,
             "{}",
