@@ -7,24 +7,45 @@
 #   bash bench/learn.sh [OUT_DIR] [SEEDS] [FAULTS...]     e.g.
 #   bash bench/learn.sh bench/out/learn "1 2 3" none crash byzantine
 #   bash bench/learn.sh bench/out/learn 1 extra
+#   bash bench/learn.sh targets        # the target rows: none, crash,
+#                                      # byzantine x seeds 1 2 3 (bench/out/learn)
+#
+# Every run holds `flock /work/wt/bench.lock` (no two benchmarks overlap) and
+# its log records `uptime` before and after. Environment: LEARN_LOCK (the lock
+# file, `none` for no lock), DISTGEN (the binary,
+# default target/release/distgen, built first), LEARN_TIMEOUT (seconds per
+# run, default 1800; a run cut short says so in its log).
 #
 # Writes OUT_DIR/<run>/<name>.{rs,json,svg} and OUT_DIR/<run>.log; the
 # Byzantine default run's protocol is then checked with `distgen check`.
 set -euo pipefail
+if [ "${1:-}" = targets ]; then
+    set -- bench/out/learn "1 2 3" none crash byzantine
+fi
 out="${1:-bench/out/learn}"
 seeds="${2:-1 2 3}"
 shift $(( $# > 2 ? 2 : $# )) || true
 models=("$@")
 [ ${#models[@]} -eq 0 ] && models=(none crash byzantine)
-cargo build --release --quiet
+bin="${DISTGEN:-target/release/distgen}"
+[ -n "${DISTGEN:-}" ] || cargo build --release --quiet
+limit="${LEARN_TIMEOUT:-1800}"
+lock="${LEARN_LOCK:-/work/wt/bench.lock}"
+locked=(flock "$lock")
+[ "$lock" = none ] && locked=()
 mkdir -p "$out"
 echo "machine: $(nproc) cores, $(uname -srm), $(date -u +%Y-%m-%d)"
 run() { # NAME ARGS...
     local name="$1"; shift
-    local cmd=(target/release/distgen learn --out "$out/$name" --quiet "$@")
+    local cmd=("$bin" learn --out "$out/$name" --quiet "$@")
     echo "== ${cmd[*]}"
-    /usr/bin/time -f "wall %e s, peak memory %M KB" "${cmd[@]}" >"$out/$name.log" 2>&1 || true
-    grep -E "episodes|exhaustive|best protocol|verified|violated|unknown|no verified|wall" "$out/$name.log" || true
+    {
+        echo "before: $(uptime)"
+        "${locked[@]}" /usr/bin/time -f "wall %e s, peak memory %M KB" \
+            timeout "$limit" "${cmd[@]}" 2>&1 || echo "exit status $? (124: cut at ${limit} s)"
+        echo "after: $(uptime)"
+    } >"$out/$name.log" 2>&1
+    grep -E "episodes|exhaustive|best protocol|verified|violated|unknown|no verified|wall|exit status|load average" "$out/$name.log" || true
 }
 for faults in "${models[@]}"; do
     if [ "$faults" = extra ]; then
@@ -42,8 +63,8 @@ for faults in "${models[@]}"; do
     fi
     for seed in $seeds; do
         run "$faults-seed$seed" --faults "$faults" --episodes 12000 --seed "$seed"
-        if [ "$faults" = byzantine ]; then
-            target/release/distgen check "$out/$faults-seed$seed/learned_byzantine.rs" | tail -7
+        if [ "$faults" = byzantine ] && [ -f "$out/$faults-seed$seed/learned_byzantine.rs" ]; then
+            "$bin" check "$out/$faults-seed$seed/learned_byzantine.rs" | tail -7
         fi
     done
 done

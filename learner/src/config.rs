@@ -383,6 +383,11 @@ pub struct OracleParams {
     /// on for every N allowed by `requires` (threshold automata checked with
     /// TACO, crate `paramcheck`; needs the `z3` binary).
     pub all_n: bool,
+    /// Whether training judges a protocol costlier than one already
+    /// verified at the smallest size only (for its reward; it is not
+    /// recorded), when training checks every configuration: such a protocol
+    /// cannot be the answer (branch and bound).
+    pub bound_costlier: bool,
 }
 
 impl Default for OracleParams {
@@ -398,6 +403,7 @@ impl Default for OracleParams {
             revalidation_candidates: 50,
             threads: 2,
             all_n: true,
+            bound_costlier: true,
         }
     }
 }
@@ -736,14 +742,14 @@ mod tests {
         assert_eq!(none, vec![(3, 0), (4, 0)]);
     }
 
+    /// The Byzantine defaults with `overrides`.
+    fn byzantine_with(overrides: Value) -> LearnConfig {
+        LearnConfig::load(Some(FaultModel::Byzantine), None, overrides).unwrap()
+    }
+
     #[test]
     fn requires_is_one_string_or_a_list() {
-        let c = LearnConfig::load(
-            Some(FaultModel::Byzantine),
-            None,
-            serde_json::json!({"requires": "N > 5 * F"}),
-        )
-        .unwrap();
+        let c = byzantine_with(serde_json::json!({"requires": "N > 5 * F"}));
         assert_eq!(c.requires, vec!["N > 5 * F".to_string()]);
         let err =
             LearnConfig::load(None, None, serde_json::json!({"requires": "N >"})).unwrap_err();
@@ -752,12 +758,7 @@ mod tests {
 
     #[test]
     fn linear_thresholds_are_an_option() {
-        let c = LearnConfig::load(
-            Some(FaultModel::Byzantine),
-            None,
-            serde_json::json!({"thresholds": "linear"}),
-        )
-        .unwrap();
+        let c = byzantine_with(serde_json::json!({"thresholds": "linear"}));
         assert_eq!(c.thresholds, Thresholds::Family(ThresholdFamily::Linear));
         let (q, costs) = crate::thresholds::quorums(&c, &c.sizes().unwrap()).unwrap();
         assert_eq!(q.len(), costs.len());

@@ -129,6 +129,20 @@ pub trait Oracle {
     fn screen(&mut self, ir: &ProtocolIr) -> bool {
         self.judge(ir, true).verified
     }
+
+    /// Whether a protocol verified by a non-exhaustive judgement holds in
+    /// every configuration (training checks all of them); then training
+    /// judges protocols costlier than one verified with
+    /// [`Oracle::judge_smallest`]. `false` unless the oracle says so.
+    fn training_is_final(&self) -> bool {
+        false
+    }
+
+    /// Judges `ir` at the smallest size only, stopping at the first
+    /// violation (by default, like a training judgement).
+    fn judge_smallest(&mut self, ir: &ProtocolIr) -> Judgement {
+        self.judge(ir, false)
+    }
 }
 
 /// The model checker over the configurations of a run ([`LearnConfig::sizes`]
@@ -280,6 +294,25 @@ impl Oracle for CheckerOracle {
         );
         Judgement::from_outcomes(self.configs.len(), outcomes).verified
     }
+
+    /// Training checks every configuration (no `max_n`, `max_f` cut): its
+    /// limits are smaller than the re-validation's, so what it verifies the
+    /// re-validation verifies too.
+    fn training_is_final(&self) -> bool {
+        self.training.len() == self.configs.len()
+    }
+
+    fn judge_smallest(&mut self, ir: &ProtocolIr) -> Judgement {
+        let first = (self.training[0].n, self.training[0].f);
+        let smallest: Vec<Config> = self
+            .training
+            .iter()
+            .copied()
+            .take_while(|c| (c.n, c.f) == first)
+            .collect();
+        let outcomes = check_in_order(ir, &smallest, self.limits, self.threads, true);
+        Judgement::from_outcomes(smallest.len(), outcomes)
+    }
 }
 
 /// Counters of a cached oracle.
@@ -289,6 +322,10 @@ pub struct OracleStats {
     pub calls: u64,
     /// Of which answered by the cache.
     pub cache_hits: u64,
+    /// Of which judged at the smallest size only, a cheaper protocol being
+    /// verified ([`crate::config::OracleParams::bound_costlier`]).
+    #[serde(default)]
+    pub bounded: u64,
 }
 
 impl OracleStats {
@@ -343,6 +380,25 @@ impl<O: Oracle> Cached<O> {
         self.cache.insert(key, j.clone());
         j
     }
+
+    /// Judges `ir` at the smallest size only ([`Oracle::judge_smallest`]),
+    /// or answers with its full judgement if that is cached.
+    pub fn judge_smallest(&mut self, ir: &ProtocolIr) -> Judgement {
+        self.stats.calls += 1;
+        self.stats.bounded += 1;
+        if !self.enabled {
+            return self.inner.judge_smallest(ir);
+        }
+        let key = crate::canonical::key(ir);
+        let smallest = format!("smallest:{key}");
+        if let Some(j) = self.cache.get(&key).or_else(|| self.cache.get(&smallest)) {
+            self.stats.cache_hits += 1;
+            return j.clone();
+        }
+        let j = self.inner.judge_smallest(ir);
+        self.cache.insert(smallest, j.clone());
+        j
+    }
 }
 
 #[cfg(test)]
@@ -381,7 +437,8 @@ mod tests {
             cached.stats,
             OracleStats {
                 calls: 2,
-                cache_hits: 1
+                cache_hits: 1,
+                bounded: 0
             }
         );
     }

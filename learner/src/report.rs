@@ -160,6 +160,8 @@ struct OracleReport {
     cache_hits: u64,
     hit_rate: f64,
     checker_runs: u64,
+    /// Calls judged at the smallest size only (`oracle.bound_costlier`).
+    bounded: u64,
 }
 
 /// The JSON report.
@@ -227,6 +229,7 @@ pub fn json<O: Oracle>(
             cache_hits: stats.cache_hits,
             hit_rate: stats.hit_rate(),
             checker_runs: stats.calls - stats.cache_hits,
+            bounded: stats.bounded,
         },
         heuristics: Heuristic::ALL
             .iter()

@@ -37,20 +37,31 @@ struct Entry {
 }
 
 impl<O: Oracle> Learner<O> {
-    /// Uniform-cost search over the action space until a protocol is
-    /// verified, `max_judged` protocols were judged, or `stop` is set; then
-    /// the found protocol is re-validated like training's best. Costs must
-    /// not be positive (else an error is returned before anything runs).
-    pub fn search(&mut self, stop: &AtomicBool, max_judged: u64) -> Result<Outcome, String> {
-        let rewards = self.config.rewards.clone();
-        let positive = [rewards.send_all, rewards.send_others, rewards.send_self]
+    /// An error unless every move costs something or nothing.
+    fn costs_never_pay_back(&self) -> Result<(), String> {
+        let r = &self.config.rewards;
+        let positive = [r.send_all, r.send_others, r.send_self]
             .into_iter()
-            .chain([rewards.deliver, rewards.not_sent, rewards.end])
+            .chain([r.deliver, r.not_sent, r.end])
             .chain(self.env.quorum_costs.iter().copied())
             .any(|c| c > 0.0);
         if positive {
             return Err("exhaustive search needs costs <= 0 (no move may pay back)".into());
         }
+        Ok(())
+    }
+
+    /// Uniform-cost search over the action space until a protocol is
+    /// verified, `max_judged` protocols were judged, or `stop` is set; then
+    /// the found protocol is re-validated like training's best. When
+    /// training's configurations are not all of them (Byzantine: F = 1),
+    /// a protocol verified there is screened on every configuration, and
+    /// the search goes on past one that fails (counted as rejected by the
+    /// re-validation). Costs must
+    /// not be positive (else an error is returned before anything runs).
+    pub fn search(&mut self, stop: &AtomicBool, max_judged: u64) -> Result<Outcome, String> {
+        let rewards = self.config.rewards.clone();
+        self.costs_never_pay_back()?;
         let mut stats = SearchStats {
             exhausted: true,
             ..SearchStats::default()
@@ -65,6 +76,7 @@ impl<O: Oracle> Learner<O> {
             draft: Draft::default(),
         }));
         let mut found: Option<Candidate> = None;
+        let mut screened_out = 0;
         while let Some(Reverse(entry)) = frontier.pop() {
             if stop.load(Ordering::SeqCst) || stats.judged >= max_judged {
                 stats.exhausted = false;
@@ -75,6 +87,12 @@ impl<O: Oracle> Learner<O> {
                 stats.judged += 1;
                 let ir = self.env.to_ir(&entry.draft);
                 if self.oracle.judge(&ir).verified {
+                    // Judged on training's configurations only: go on if it
+                    // fails one of the others.
+                    if !self.oracle.inner.training_is_final() && !self.oracle.inner.screen(&ir) {
+                        screened_out += 1;
+                        continue;
+                    }
                     found = Some(Candidate {
                         ir,
                         cost,
@@ -114,7 +132,7 @@ impl<O: Oracle> Learner<O> {
             greedy: None,
             greedy_cost: 0.0,
             greedy_verified: false,
-            rejected_by_revalidation: rejected,
+            rejected_by_revalidation: screened_out + rejected,
             best,
             search: Some(stats),
         })
@@ -126,19 +144,51 @@ mod tests {
     use super::*;
     use crate::config::LearnConfig;
     use crate::train::tests::SyncRunOracle;
-    use dsl_core::ir::FaultModel;
+    use dsl_core::ir::{FaultModel, ProtocolIr};
+
+    /// The search without faults, judged by `oracle`, and its best protocol.
+    fn search_none<O: Oracle>(oracle: O) -> (Outcome, Best) {
+        let config = LearnConfig::defaults(FaultModel::None);
+        let mut l = Learner::new(config, oracle).unwrap();
+        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
+        let best = out.best.clone().expect("a protocol");
+        (out, best)
+    }
 
     #[test]
     fn the_first_verified_protocol_is_the_cheapest() {
-        let config = LearnConfig::defaults(FaultModel::None);
-        let mut l = Learner::new(config, SyncRunOracle).unwrap();
-        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
-        let best = out.best.expect("a protocol");
+        let (out, best) = search_none(SyncRunOracle);
         // send T0 to all (-6), when received T0 >= 1 (-1) deliver (-1).
         assert_eq!(best.cost, -8.0, "{}", dsl_core::print::body(&best.ir, ""));
         let stats = out.search.unwrap();
         assert!(stats.judged >= 1 && stats.expanded >= 1);
         assert_eq!(stats.oracle_calls, stats.judged);
+    }
+
+    /// Verifies like [`SyncRunOracle`] in training, but its screen over
+    /// "every configuration" rejects protocols with one rule.
+    struct Fussy;
+
+    impl Oracle for Fussy {
+        fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> crate::oracle::Judgement {
+            SyncRunOracle.judge(ir, exhaustive)
+        }
+
+        fn screen(&mut self, ir: &ProtocolIr) -> bool {
+            ir.rules.len() > 1 && SyncRunOracle.judge(ir, true).verified
+        }
+    }
+
+    #[test]
+    fn the_search_goes_on_past_a_protocol_the_screen_rejects() {
+        let (out, best) = search_none(Fussy);
+        assert!(
+            best.ir.rules.len() > 1,
+            "{}",
+            dsl_core::print::body(&best.ir, "")
+        );
+        assert!(best.cost < -8.0);
+        assert!(out.rejected_by_revalidation >= 1);
     }
 
     #[test]

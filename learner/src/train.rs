@@ -40,6 +40,10 @@ pub struct Episode {
     pub reward: f64,
     /// The oracle's judgement, if it was asked.
     pub judgement: Option<Judgement>,
+    /// Whether the protocol was judged at the smallest size only, being
+    /// costlier than one verified ([`Learner::beaten`]); then it is not
+    /// recorded as found.
+    pub bounded: bool,
 }
 
 /// What the progress bar shows after an episode.
@@ -225,7 +229,7 @@ impl<O: Oracle> Learner<O> {
             let ep = self.run_episode(false);
             self.episode += 1;
             self.curve.push(ep.reward);
-            if let (Some(ir), Some(j)) = (&ep.ir, &ep.judgement) {
+            if let (Some(ir), Some(j), false) = (&ep.ir, &ep.judgement, ep.bounded) {
                 if j.verified {
                     self.record(ir, ep.cost);
                 }
@@ -269,25 +273,16 @@ impl<O: Oracle> Learner<O> {
     /// ended, so that the terminal reward reaches the first step at once.
     pub fn run_episode(&mut self, greedy: bool) -> Episode {
         let rewards = self.config.rewards.clone();
-        let gamma = self.agent.params.discount;
         let online = !greedy && !self.agent.params.backward;
         let mut draft = Draft::default();
         let mut cost = 0.0;
         let mut steps: Vec<Step> = Vec::new();
-        let mut ended: Option<(ProtocolIr, Judgement)> = None;
+        let mut ended: Option<(ProtocolIr, Judgement, bool)> = None;
         let terminal = loop {
             let key = draft.normalized();
             let entry = self.agent.expand(&self.env, &self.pruner, &draft, &key);
             if entry.moves.is_empty() {
-                if !greedy {
-                    self.dead_ends += 1;
-                }
-                // The step into a dead end ends the episode with a failure.
-                if let Some(last) = steps.last_mut() {
-                    last.reward += gamma * rewards.failed;
-                    last.next = None;
-                }
-                break rewards.failed;
+                break self.dead_end(&mut steps, greedy);
             }
             let choice = if greedy {
                 self.agent.choose_greedy(&key)
@@ -300,8 +295,7 @@ impl<O: Oracle> Learner<O> {
             // Without `costs_when_failed`, the costs are charged at the end.
             let r = if rewards.costs_when_failed { c } else { 0.0 };
             if mv == Move::End {
-                let protocol = self.env.to_ir(&draft);
-                let j = self.oracle.judge(&protocol);
+                let (protocol, j, bounded) = self.judge_end(&draft, cost, greedy);
                 let terminal = rewards.terminal(j.verified, j.configs_verified());
                 let charged = if rewards.costs_when_failed || !j.verified {
                     r
@@ -314,7 +308,7 @@ impl<O: Oracle> Learner<O> {
                     reward: charged + terminal,
                     next: None,
                 });
-                ended = Some((protocol, j));
+                ended = Some((protocol, j, bounded));
                 break terminal;
             }
             draft = draft.apply(&mv);
@@ -331,17 +325,12 @@ impl<O: Oracle> Learner<O> {
             }
         };
         if !greedy {
-            let pending: Vec<Step> = if online {
-                steps.pop().into_iter().collect()
-            } else {
-                steps.into_iter().rev().collect()
-            };
-            for step in &pending {
-                self.learn(step);
-            }
+            self.learn_pending(steps, online);
         }
-        let verified = ended.as_ref().is_some_and(|(_, j)| j.verified);
-        let (ir, judgement) = ended.unzip();
+        let (verified, bounded) = ended
+            .as_ref()
+            .map_or((false, false), |e| (e.1.verified, e.2));
+        let (ir, judgement) = ended.map(|(p, j, _)| (p, j)).unzip();
         Episode {
             ir,
             cost,
@@ -351,7 +340,67 @@ impl<O: Oracle> Learner<O> {
                 terminal
             },
             judgement,
+            bounded,
         }
+    }
+
+    /// A state with no move left: the step into it ends the episode with a
+    /// failure; returns the terminal reward.
+    fn dead_end(&mut self, steps: &mut [Step], greedy: bool) -> f64 {
+        let failed = self.config.rewards.failed;
+        if !greedy {
+            self.dead_ends += 1;
+        }
+        if let Some(last) = steps.last_mut() {
+            last.reward += self.agent.params.discount * failed;
+            last.next = None;
+        }
+        failed
+    }
+
+    /// The protocol of a finished draft and its judgement: in full, or at
+    /// the smallest size only (`true`) when it is [`Learner::beaten`]
+    /// (never in the greedy episode).
+    fn judge_end(
+        &mut self,
+        draft: &Draft,
+        cost: f64,
+        greedy: bool,
+    ) -> (ProtocolIr, Judgement, bool) {
+        let protocol = self.env.to_ir(draft);
+        let bounded = !greedy && self.beaten(cost);
+        let j = if bounded {
+            self.oracle.judge_smallest(&protocol)
+        } else {
+            self.oracle.judge(&protocol)
+        };
+        (protocol, j, bounded)
+    }
+
+    /// The updates left at the end of an episode: the last step (updates
+    /// after each step), or every step in reverse order (backward updates).
+    fn learn_pending(&mut self, mut steps: Vec<Step>, online: bool) {
+        let pending: Vec<Step> = if online {
+            steps.pop().into_iter().collect()
+        } else {
+            steps.into_iter().rev().collect()
+        };
+        for step in &pending {
+            self.learn(step);
+        }
+    }
+
+    /// Whether a protocol of this cost can no longer be the answer: a
+    /// cheaper one was verified, and training's verdict is final (it checks
+    /// every configuration: [`Oracle::training_is_final`]). Training then
+    /// judges it at the smallest size only, for the reward, and does not
+    /// record it (`oracle.bound_costlier`): the checks at larger sizes, where
+    /// costlier protocols' state spaces grow fast, are what made crash runs
+    /// slow (bench/RESULTS-learner.md).
+    pub fn beaten(&self, cost: f64) -> bool {
+        self.config.oracle.bound_costlier
+            && self.oracle.inner.training_is_final()
+            && self.best_found().is_some_and(|best| cost < best.cost)
     }
 
     /// The Q-learning update of one step.
@@ -567,6 +616,39 @@ pub(crate) mod tests {
         assert!(best.revalidation.verified);
         assert_eq!(l.curve.len(), 400);
         assert!(l.oracle.stats.cache_hits > 0);
+    }
+
+    /// [`SyncRunOracle`] whose training verdict is final.
+    struct FinalSync;
+
+    impl Oracle for FinalSync {
+        fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
+            SyncRunOracle.judge(ir, exhaustive)
+        }
+
+        fn training_is_final(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn protocols_costlier_than_one_verified_are_not_recorded() {
+        let mut l = Learner::new(short(400), FinalSync).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        assert!(l.oracle.stats.bounded > 0);
+        let mut best = f64::NEG_INFINITY;
+        for f in &l.found {
+            assert!(f.cost >= best, "{} found after {best}", f.cost);
+            best = best.max(f.cost);
+        }
+        let outcome = l.finish();
+        assert_eq!(outcome.best.map(|b| b.cost), Some(-8.0));
+        // Off: costlier protocols are judged in full and recorded.
+        let mut config = short(400);
+        config.oracle.bound_costlier = false;
+        let mut l = Learner::new(config, FinalSync).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        assert_eq!(l.oracle.stats.bounded, 0);
     }
 
     #[test]

@@ -117,26 +117,22 @@ fn overrides(args: &Args) -> Result<Value> {
 
 /// A protocol on one line, for the progress bar.
 fn one_line(ir: &ProtocolIr) -> String {
+    let effects = |es: &[dsl_core::ir::Effect]| {
+        es.iter()
+            .map(|e| dsl_core::print::effect(ir, "m", e))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut parts = Vec::new();
     if let Some(b) = &ir.broadcast {
-        let es: Vec<String> = b
-            .effects
-            .iter()
-            .map(|e| dsl_core::print::effect(ir, "m", e))
-            .collect();
-        parts.push(format!("bcast: {}", es.join(" ")));
+        parts.push(format!("bcast: {}", effects(&b.effects)));
     }
     for r in &ir.rules {
-        let es: Vec<String> = r
-            .effects
-            .iter()
-            .map(|e| dsl_core::print::effect(ir, "m", e))
-            .collect();
         let head = dsl_core::print::rule_head(ir, r);
         parts.push(format!(
             "{}: {}",
             head.trim_start_matches("when "),
-            es.join(" ")
+            effects(&r.effects)
         ));
     }
     parts.join(" | ").replace("(m)", "")
@@ -181,35 +177,13 @@ pub fn main(args: Args) -> Result<ExitCode> {
         // A second handler cannot be installed; then Ctrl-C just kills us.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
-    let outcome = if learner.config.search == SearchMode::Exhaustive {
-        let max = learner.config.search_max_judged;
-        learner.search(&stop, max).map_err(anyhow::Error::msg)?
-    } else {
-        if !train(&mut learner, &stop, args.quiet) {
-            let stem = learner.config.file_stem();
-            let checkpoint_path = args
-                .checkpoint
-                .clone()
-                .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
-            Checkpoint::of(&learner).save(&checkpoint_path)?;
-            eprintln!(
-                "interrupted after {} episodes; checkpoint saved to {} (go on with --resume)",
-                learner.episode,
-                checkpoint_path.display()
-            );
-            return Ok(ExitCode::from(130));
-        }
-        learner.finish()
+    let Some(outcome) = run(&mut learner, &args, &stop)? else {
+        return Ok(ExitCode::from(130));
     };
     let written = learner::emit::write_all(&learner, &outcome, &args.out)?;
     if args.save_checkpoint {
-        let stem = learner.config.file_stem();
-        let checkpoint_path = args
-            .checkpoint
-            .clone()
-            .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
-        Checkpoint::of(&learner).save(&checkpoint_path)?;
-        println!("checkpoint: {}", checkpoint_path.display());
+        let path = save_checkpoint(&learner, &args)?;
+        println!("checkpoint: {}", path.display());
     }
     let code = print_outcome(&learner, &outcome);
     if let Some(p) = &written.protocol {
@@ -221,6 +195,41 @@ pub fn main(args: Args) -> Result<ExitCode> {
         written.curve.display()
     );
     Ok(code)
+}
+
+/// The search or the training and its end; `None` when training was
+/// interrupted (a checkpoint is then saved).
+fn run(
+    learner: &mut Learner<CheckerOracle>,
+    args: &Args,
+    stop: &AtomicBool,
+) -> Result<Option<Outcome>> {
+    if learner.config.search == SearchMode::Exhaustive {
+        let max = learner.config.search_max_judged;
+        return Ok(Some(learner.search(stop, max).map_err(anyhow::Error::msg)?));
+    }
+    if train(learner, stop, args.quiet) {
+        return Ok(Some(learner.finish()));
+    }
+    let path = save_checkpoint(learner, args)?;
+    eprintln!(
+        "interrupted after {} episodes; checkpoint saved to {} (go on with --resume)",
+        learner.episode,
+        path.display()
+    );
+    Ok(None)
+}
+
+/// Saves a checkpoint to `--checkpoint`, else `OUT/<name>.checkpoint.json`;
+/// returns where.
+fn save_checkpoint(learner: &Learner<CheckerOracle>, args: &Args) -> Result<PathBuf> {
+    let stem = learner.config.file_stem();
+    let path = args
+        .checkpoint
+        .clone()
+        .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
+    Checkpoint::of(learner).save(&path)?;
+    Ok(path)
 }
 
 /// The training episodes with a progress bar; whether all were done.
@@ -284,6 +293,12 @@ fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCod
             stats.cache_hits,
             100.0 * stats.hit_rate()
         ),
+    }
+    if stats.bounded > 0 {
+        println!(
+            "{} of the calls judged at the smallest size only (costlier than a verified protocol)",
+            stats.bounded
+        );
     }
     if outcome.search.is_none() {
         match &outcome.greedy {
