@@ -96,6 +96,30 @@
 //! rules (guard, increments) lead to merged states, so every run of the
 //! unmerged automaton is a run of the merged one with the same counters.
 //!
+//! # Independent parts
+//!
+//! A process's local state often falls apart into parts that no rule ties
+//! together: in Bracha, whether it echoed, whether it sent Ready, and what it
+//! delivered; each rule reads and writes one of them only (its `not sent`
+//! guard, its sends, its delivery; a count bound reads how the process sent
+//! T(v) only when some send of T does not go to all; `from broadcaster`
+//! reads the correct broadcaster's own sends). [`parts`] groups the (type,
+//! value) flags and the delivery into such parts (flags no rule writes are
+//! constant and shared by all). The automaton then has one copy of every
+//! process per part, each moving only that part's flags (the others stay
+//! initial): the product of k parts with a, b, ... states becomes their
+//! disjoint union of a + b + ... locations, and TACO's checkers work on far
+//! fewer locations and rules (Bracha with a Byzantine broadcaster: 27 local
+//! states, 8 locations and 32 rules as one part; 4 locations and 10 rules
+//! as three parts).
+//!
+//! The argument above still holds: map a process to one copy per part, each
+//! at the projection of its local state on that part. A rule it fires
+//! changes only its part's flags, its guard and increments depend only on
+//! that part (and constants), so it is the same rule fired by that part's
+//! copy, with the same counters incremented. The counters of the image are
+//! those of the execution, and the specifications read counters only.
+//!
 //! # Liveness
 //!
 //! Validity and agreement's totality are not specifications here: TACO
@@ -105,6 +129,7 @@
 pub mod bymc;
 pub mod linear;
 mod local;
+mod parts;
 
 use crate::checker::{Property, Scenario};
 use crate::ir::{FaultModel, ProtocolIr};

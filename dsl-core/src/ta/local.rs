@@ -2,6 +2,7 @@
 //! their rules, and the quotient by bisimulation (see the parent module).
 
 use super::linear::{self, LinearError, ParamLin};
+use super::parts::{self, Parts};
 use super::{
     faults_of, Atom, Counter, Location, SafetyProperty, Shared, TaError, TaRule, ThresholdAutomaton,
 };
@@ -10,7 +11,7 @@ use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The two values, as in the explicit checker.
-const VALUES: u8 = 2;
+pub(super) const VALUES: u8 = 2;
 
 /// How a process sent a (type, value).
 const NOT_SENT: u8 = 0;
@@ -26,6 +27,9 @@ fn dest_code(d: Dest) -> u8 {
 /// A local state without sender sets.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct LocalState {
+    /// The independent part of the state this copy of the process runs
+    /// ([`super::parts`]); its other slots keep their initial values.
+    part: usize,
     broadcaster: bool,
     /// Per (type, value) `type * 2 + value`: NOT_SENT or a destination code.
     sent: Vec<u8>,
@@ -63,6 +67,8 @@ struct Ctx<'a> {
     thresholds: Bounds,
     shared: Vec<Shared>,
     index: BTreeMap<Counter, usize>,
+    /// The part of each (rule, value).
+    parts: Parts,
 }
 
 impl Ctx<'_> {
@@ -83,6 +89,11 @@ impl Ctx<'_> {
             }
         }
         let who = if s.broadcaster { "broadcaster, " } else { "" };
+        let part = if self.parts.iter().flatten().any(|&p| p > 0) {
+            format!("part {}: ", s.part)
+        } else {
+            String::new()
+        };
         let sent = if sent.is_empty() {
             "nothing sent".to_string()
         } else {
@@ -92,7 +103,7 @@ impl Ctx<'_> {
             0 => "nothing delivered".to_string(),
             v => format!("delivered {}", v - 1),
         };
-        format!("{who}{sent}, {delivered}")
+        format!("{part}{who}{sent}, {delivered}")
     }
 
     /// Carries out `effects` for `v` at `s`: the new state and the counters
@@ -161,6 +172,9 @@ impl Ctx<'_> {
     /// The rule for (DSL rule `r`, value `v`) at `s`: None when a `not sent`
     /// guard fails, nothing is left to do, or a guard is false for good.
     fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Vec<Atom>, LocalState, Vec<usize>)> {
+        if self.parts[r][v as usize] != s.part {
+            return None;
+        }
         let rule = &self.ir.rules[r];
         let mut guard = Vec::new();
         for (i, g) in rule.guards.iter().enumerate() {
@@ -224,39 +238,11 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         thresholds: thresholds(ir)?,
         shared: Vec::new(),
         index: BTreeMap::new(),
+        parts: parts::parts(ir, scenario),
     };
     declare_counters(&mut ctx);
-    let has_broadcaster = scenario != Scenario::ByzantineBroadcaster;
-    let pairs = ir.messages.len() * VALUES as usize;
-    let blank = LocalState {
-        broadcaster: false,
-        sent: vec![NOT_SENT; pairs],
-        delivered: 0,
-    };
     let mut states: Vec<LocalState> = Vec::new();
-    let mut initial: Vec<(LocalState, ParamLin)> = Vec::new();
-    let others = ParamLin {
-        n: 1,
-        f: if ctx.byzantine { -1 } else { 0 },
-        c: -i64::from(has_broadcaster),
-    };
-    initial.push((blank.clone(), others));
-    if has_broadcaster {
-        let b = LocalState {
-            broadcaster: true,
-            ..blank
-        };
-        let effects = ir
-            .broadcast
-            .as_ref()
-            .map(|b| b.effects.clone())
-            .unwrap_or_default();
-        let (start, incs) = ctx.perform(&b, 0, &effects);
-        for i in incs {
-            ctx.shared[i].initial += 1;
-        }
-        initial.push((start, ParamLin::constant(1)));
-    }
+    let initial = initial_states(&mut ctx);
     let edges = explore(&ctx, &initial, &mut states);
     let blocks = bisimulation(states.len(), &edges);
     Ok(quotient(
@@ -269,6 +255,51 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         &edges,
         &blocks,
     ))
+}
+
+/// The initial local states, one set per part, with how many processes
+/// start there; the correct broadcaster's first sends set the counters'
+/// initial values (once: every part's copy of it made them).
+fn initial_states(ctx: &mut Ctx) -> Vec<(LocalState, ParamLin)> {
+    let has_broadcaster = ctx.scenario != Scenario::ByzantineBroadcaster;
+    let count = ctx.parts.iter().flatten().max().map_or(1, |&p| p + 1);
+    let blank = LocalState {
+        part: 0,
+        broadcaster: false,
+        sent: vec![NOT_SENT; ctx.ir.messages.len() * VALUES as usize],
+        delivered: 0,
+    };
+    let others = ParamLin {
+        n: 1,
+        f: if ctx.byzantine { -1 } else { 0 },
+        c: -i64::from(has_broadcaster),
+    };
+    let mut start = None;
+    if has_broadcaster {
+        let b = LocalState {
+            broadcaster: true,
+            ..blank.clone()
+        };
+        let effects = ctx
+            .ir
+            .broadcast
+            .as_ref()
+            .map(|b| b.effects.clone())
+            .unwrap_or_default();
+        let (s, incs) = ctx.perform(&b, 0, &effects);
+        for i in incs {
+            ctx.shared[i].initial += 1;
+        }
+        start = Some(s);
+    }
+    let mut out = Vec::new();
+    for part in 0..count {
+        out.push((LocalState { part, ..blank.clone() }, others));
+        if let Some(s) = &start {
+            out.push((LocalState { part, ..s.clone() }, ParamLin::constant(1)));
+        }
+    }
+    out
 }
 
 /// The resilience condition as printed constraints, and in words.
