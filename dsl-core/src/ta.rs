@@ -120,11 +120,37 @@
 //! copy, with the same counters incremented. The counters of the image are
 //! those of the execution, and the specifications read counters only.
 //!
-//! # Liveness
+//! # Liveness: stuck configurations
 //!
-//! Validity and agreement's totality are not specifications here: TACO
-//! checks reachability only. They stay checked at instances by the explicit
-//! checker ([`LIVENESS`]).
+//! The explicit checker checks validity and agreement's totality at
+//! quiescence: no message of a correct process in flight. In a quiescent
+//! state every correct process has received every message the correct
+//! processes sent it, so it counts at least `nT<v> + c` senders of T(v)
+//! (the count bound without the Byzantine term), has the correct
+//! broadcaster's T(v) if that sent it, and has fired every rule such a
+//! count enables (distgen settles eagerly). Its image is therefore *stuck*:
+//! every occupied location has every rule's *sure guard* false, where the
+//! sure guard ([`TaRule::sure`]) is the guard with B = 0, and a rule that
+//! needs a Byzantine broadcaster's message has none (it may never come).
+//! The specifications say that no reachable configuration is stuck while a
+//! process has not delivered ([`Location::undelivered`]; validity, with a
+//! correct broadcaster) or has not while another has (`d0 + d1 >= 1`;
+//! totality). TACO's reachability specifications can state this: inside
+//! `[]`, a Boolean combination of `loc == 0` / `loc != 0` (one location per
+//! atom, constant bounds) and linear constraints over the shared variables
+//! and parameters, which it turns into a disjunction of target
+//! configurations (only its SMT checker accepts `loc == 0`; ACS and ZCS
+//! refuse it). So unreachable in the automaton implies no quiescent
+//! violation at any allowed N. Bisimulation keeps undelivered local states
+//! apart from the others and compares sure guards too, so that a location
+//! is undelivered, and a rule's sure guard is the same, for all it merges.
+//! Parts: a process is quiescent when each of its copies is stuck, and it
+//! has not delivered when its copy in the delivery's part has not.
+//!
+//! Under crash faults a crashed process stops anywhere, with rules still
+//! enabled, and a crashed sender's messages need not arrive: no stuck
+//! condition is stated, and liveness stays checked at instances by the
+//! explicit checker ([`ThresholdAutomaton::instance_only`]).
 
 pub mod bymc;
 pub mod linear;
@@ -135,19 +161,25 @@ use crate::checker::{Property, Scenario};
 use crate::ir::{FaultModel, ProtocolIr};
 pub use linear::ParamLin;
 
-/// The properties checked for all N by the automaton's specifications.
+/// The safety properties checked for all N by the automaton's specifications.
 pub const SAFETY: [SafetyProperty; 2] = [SafetyProperty::Consistency, SafetyProperty::Integrity];
 
-/// The properties that only the explicit checker checks, at instances.
-pub const LIVENESS: [&str; 2] = ["validity", "agreement (totality)"];
+/// The liveness properties; checked for all N through stuck configurations
+/// except under crash faults (see "Liveness" in the module docs).
+pub const LIVENESS: [SafetyProperty; 2] = [SafetyProperty::Validity, SafetyProperty::Totality];
 
-/// A safety property the automaton checks.
+/// A property the automaton checks: safety, or liveness as the
+/// unreachability of a stuck configuration that violates it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SafetyProperty {
     /// No two correct processes deliver different values.
     Consistency,
     /// With a correct broadcaster, correct processes deliver only its value.
     Integrity,
+    /// With a correct broadcaster, every correct process delivers.
+    Validity,
+    /// If a correct process delivers, every correct process delivers.
+    Totality,
 }
 
 impl SafetyProperty {
@@ -156,6 +188,8 @@ impl SafetyProperty {
         match self {
             SafetyProperty::Consistency => "agreement (consistency)",
             SafetyProperty::Integrity => "integrity",
+            SafetyProperty::Validity => "validity",
+            SafetyProperty::Totality => "agreement (totality)",
         }
     }
 
@@ -164,15 +198,32 @@ impl SafetyProperty {
         match self {
             SafetyProperty::Consistency => "consistency",
             SafetyProperty::Integrity => "integrity",
+            SafetyProperty::Validity => "validity",
+            SafetyProperty::Totality => "totality",
         }
     }
 
     /// The property of the explicit checker it is part of.
     pub fn property(self) -> Property {
         match self {
-            SafetyProperty::Consistency => Property::Agreement,
+            SafetyProperty::Consistency | SafetyProperty::Totality => Property::Agreement,
             SafetyProperty::Integrity => Property::Integrity,
+            SafetyProperty::Validity => Property::Validity,
         }
+    }
+}
+
+/// The specifications of the automaton in `scenario`. With a correct
+/// broadcaster, a violation of consistency (d0 >= 1 and d1 >= 1) violates
+/// integrity (d1 >= 1), and validity (every correct process delivers)
+/// implies totality: integrity and validity decide all four. Under crash
+/// faults, liveness is left to the instances.
+pub fn specifications(scenario: Scenario) -> Vec<SafetyProperty> {
+    use SafetyProperty::*;
+    match scenario {
+        Scenario::ByzantineBroadcaster => vec![Consistency, Totality],
+        Scenario::Crashes => vec![Integrity],
+        Scenario::CorrectBroadcaster | Scenario::FailureFree => vec![Integrity, Validity],
     }
 }
 
@@ -230,6 +281,8 @@ pub struct Location {
     pub merged: usize,
     /// How many processes start here.
     pub initial: ParamLin,
+    /// Its processes have not delivered (a location of the delivery's part).
+    pub undelivered: bool,
 }
 
 /// A rule of the automaton.
@@ -241,6 +294,10 @@ pub struct TaRule {
     pub to: usize,
     /// Conjunction (empty: true).
     pub guard: Vec<Atom>,
+    /// The guard over the senders that surely reach the process (the
+    /// correct ones), for liveness; None when it may never hold for sure
+    /// (a message of a Byzantine broadcaster).
+    pub sure: Option<Vec<Atom>>,
     /// Shared variables incremented by one.
     pub increments: Vec<usize>,
     /// The DSL text it comes from, with the value.
@@ -274,13 +331,30 @@ pub struct ThresholdAutomaton {
 
 impl ThresholdAutomaton {
     /// The properties that hold for all allowed N when no specification is
-    /// violated: consistency and, with a correct broadcaster, integrity.
+    /// violated: consistency and totality; with a correct broadcaster also
+    /// integrity and (except under crash faults) validity.
     pub fn proves(&self) -> Vec<SafetyProperty> {
-        if self.scenario == Scenario::ByzantineBroadcaster {
-            vec![SafetyProperty::Consistency]
-        } else {
-            SAFETY.to_vec()
+        use SafetyProperty::*;
+        match self.scenario {
+            Scenario::ByzantineBroadcaster => vec![Consistency, Totality],
+            Scenario::Crashes => SAFETY.to_vec(),
+            Scenario::CorrectBroadcaster | Scenario::FailureFree => {
+                vec![Consistency, Integrity, Validity, Totality]
+            }
         }
+    }
+
+    /// The properties the automaton does not decide: checked only at
+    /// instances by the explicit checker (liveness under crash faults).
+    pub fn instance_only(&self) -> Vec<SafetyProperty> {
+        let proven = self.proves();
+        let mut out: Vec<SafetyProperty> = LIVENESS.to_vec();
+        out.retain(|p| !proven.contains(p));
+        if self.scenario == Scenario::ByzantineBroadcaster {
+            // Validity asks nothing of a Byzantine broadcaster.
+            out.retain(|&p| p != SafetyProperty::Validity);
+        }
+        out
     }
 }
 

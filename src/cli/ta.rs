@@ -157,10 +157,14 @@ pub fn render(r: &AllNResult) -> String {
     } else {
         r.properties_proven.join(", ")
     };
-    out.push_str(&format!(
-        "\n    proven for all N: {proven}; checked only at instances (distgen check without --all-n): {}",
-        r.instance_only.join(", ")
-    ));
+    if r.instance_only.is_empty() {
+        out.push_str(&format!("\n    proven for all N: {proven}"));
+    } else {
+        out.push_str(&format!(
+            "\n    proven for all N: {proven}; checked only at instances (distgen check without --all-n): {}",
+            r.instance_only.join(", ")
+        ));
+    }
     out
 }
 

@@ -4,7 +4,7 @@
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
 use super::{
-    faults_of, Atom, Counter, Location, SafetyProperty, Shared, TaError, TaRule, ThresholdAutomaton,
+    faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton,
 };
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
@@ -37,11 +37,15 @@ struct LocalState {
     delivered: u8,
 }
 
+/// A rule's guard, and its guard over the senders that surely reach the
+/// process (None: it may never hold for sure).
+type Guards = (Vec<Atom>, Option<Vec<Atom>>);
+
 /// Per guard (rule, index) of a `received >=`: `d * count >= rhs`.
 type Bounds = HashMap<(usize, usize), (i64, ParamLin)>;
 
 /// What tells states apart in a refinement round: (guard, increments, target block).
-type Signature<'a> = BTreeSet<(&'a [Atom], &'a [usize], usize)>;
+type Signature<'a> = BTreeSet<(&'a [Atom], Option<&'a [Atom]>, &'a [usize], usize)>;
 
 /// A rule between local states, before merging.
 #[derive(Clone, Debug)]
@@ -49,6 +53,7 @@ struct Edge {
     from: usize,
     to: usize,
     guard: Vec<Atom>,
+    sure: Option<Vec<Atom>>,
     increments: Vec<usize>,
     source: String,
 }
@@ -72,6 +77,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Whether `s` is a copy of a process that has not delivered, in the
+    /// part of the delivery (every part if no rule delivers).
+    fn undelivered(&self, s: &LocalState) -> bool {
+        let delivers = |r: &&crate::ir::Rule| r.effects.contains(&Effect::Deliver);
+        let part = self.ir.rules.iter().position(|r| delivers(&r));
+        s.delivered == 0 && part.is_none_or(|r| self.parts[r][0] == s.part)
+    }
+
     fn counter(&self, c: Counter) -> Option<usize> {
         self.index.get(&c).copied()
     }
@@ -139,44 +152,51 @@ impl Ctx<'_> {
     }
 
     /// The atoms of `received T(v) >= k` (guard `i` of rule `r`) at `s`:
-    /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`.
-    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Vec<Atom>> {
+    /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`; and the
+    /// same for the senders that surely reach it (the correct ones:
+    /// `x = nT<v> + c`), for the stuck configurations of liveness.
+    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Guards> {
         let var = self.counter(Counter::Sent { msg, value: v })?;
         let c = match s.sent[msg * VALUES as usize + v as usize] {
             2 => -1,
             3 => 1,
             _ => 0,
         };
-        let b = ParamLin {
-            n: 0,
-            f: i64::from(self.byzantine),
-            c,
-        };
-        // x + c + B >= max(1, k): x >= 1 - c - B, and d x >= rhs - d (c + B).
         let (d, rhs) = self.thresholds[&(r, i)];
-        // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
-        let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
-        let atoms = [
-            (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
-            (true, d, rhs.plus(b.scale(-d))),
-        ];
-        Some(
+        let atoms = |b: ParamLin| -> Vec<Atom> {
+            // x + b >= max(1, k): x >= 1 - b, and d x >= rhs - d b.
+            // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
+            let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
+            let atoms = [
+                (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
+                (true, d, rhs.plus(b.scale(-d))),
+            ];
             atoms
                 .into_iter()
                 .filter(|a| a.0 && !a.2.never_positive(self.f_min, self.f_fixed))
                 .map(|(_, coef, rhs)| Atom { var, coef, rhs })
-                .collect(),
-        )
+                .collect()
+        };
+        let own = ParamLin::constant(c);
+        let byzantine = ParamLin {
+            n: 0,
+            f: i64::from(self.byzantine),
+            c,
+        };
+        Some((atoms(byzantine), Some(atoms(own))))
     }
 
     /// The rule for (DSL rule `r`, value `v`) at `s`: None when a `not sent`
     /// guard fails, nothing is left to do, or a guard is false for good.
-    fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Vec<Atom>, LocalState, Vec<usize>)> {
+    fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Guards, LocalState, Vec<usize>)> {
         if self.parts[r][v as usize] != s.part {
             return None;
         }
         let rule = &self.ir.rules[r];
         let mut guard = Vec::new();
+        // None: the rule may stay disabled for good (a Byzantine broadcaster
+        // need not send).
+        let mut sure = Some(Vec::new());
         for (i, g) in rule.guards.iter().enumerate() {
             match *g {
                 Guard::NotSent { msg } => {
@@ -193,6 +213,7 @@ impl Ctx<'_> {
                     quorum: Quorum::FromBroadcaster,
                 } => {
                     if self.scenario == Scenario::ByzantineBroadcaster {
+                        sure = None;
                         continue;
                     }
                     let how = s.sent[msg * VALUES as usize + v as usize];
@@ -202,26 +223,36 @@ impl Ctx<'_> {
                         }
                     } else {
                         let var = self.counter(Counter::FromBroadcaster { msg, value: v })?;
-                        guard.push(Atom {
+                        let atom = Atom {
                             var,
                             coef: 1,
                             rhs: ParamLin::constant(1),
-                        });
+                        };
+                        guard.push(atom.clone());
+                        sure.iter_mut().for_each(|g| g.push(atom.clone()));
                     }
                 }
                 Guard::Received {
                     msg,
                     quorum: Quorum::AtLeast(_),
-                } => guard.extend(self.at_least(s, r, i, msg, v)?),
+                } => {
+                    let (g, s) = self.at_least(s, r, i, msg, v)?;
+                    guard.extend(g);
+                    if let (Some(all), Some(s)) = (sure.as_mut(), s) {
+                        all.extend(s);
+                    }
+                }
             }
         }
         let (t, incs) = self.perform(s, v, &rule.effects);
         if t == *s {
             return None;
         }
-        guard.sort();
-        guard.dedup();
-        Some((guard, t, incs))
+        for g in std::iter::once(&mut guard).chain(sure.as_mut()) {
+            g.sort();
+            g.dedup();
+        }
+        Some(((guard, sure), t, incs))
     }
 }
 
@@ -244,7 +275,9 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
     let mut states: Vec<LocalState> = Vec::new();
     let initial = initial_states(&mut ctx);
     let edges = explore(&ctx, &initial, &mut states);
-    let blocks = bisimulation(states.len(), &edges);
+    // Undelivered states stay apart: the liveness specifications name them.
+    let start = states.iter().map(|s| usize::from(ctx.undelivered(s))).collect();
+    let blocks = bisimulation(start, &edges);
     Ok(quotient(
         ctx,
         scenario,
@@ -443,7 +476,7 @@ fn explore(
         while i < states.len() {
             for r in 0..ctx.ir.rules.len() {
                 for v in 0..VALUES {
-                    let Some((guard, t, incs)) = ctx.edge(&states[i], r, v) else {
+                    let Some(((guard, sure), t, incs)) = ctx.edge(&states[i], r, v) else {
                         continue;
                     };
                     let possible = guard
@@ -470,6 +503,7 @@ fn explore(
                         from: i,
                         to,
                         guard,
+                        sure,
                         increments: incs,
                         source: format!(
                             "rule {} for value {v}: {} {{ {} }}",
@@ -488,15 +522,16 @@ fn explore(
     }
 }
 
-/// The coarsest partition where states of a block have the same rules
-/// (guard, increments, target block): bisimilar states.
-fn bisimulation(n: usize, edges: &[Edge]) -> Vec<usize> {
-    let mut block = vec![0usize; n];
-    let mut count = 1;
+/// The coarsest partition finer than `start` where states of a block have
+/// the same rules (guards, increments, target block): bisimilar states.
+fn bisimulation(start: Vec<usize>, edges: &[Edge]) -> Vec<usize> {
+    let n = start.len();
+    let mut block = start;
+    let mut count = block.iter().collect::<BTreeSet<_>>().len();
     loop {
         let mut signatures: Vec<Signature> = vec![BTreeSet::new(); n];
         for e in edges {
-            signatures[e.from].insert((&e.guard, &e.increments, block[e.to]));
+            signatures[e.from].insert((&e.guard, e.sure.as_deref(), &e.increments, block[e.to]));
         }
         let mut ids: BTreeMap<(usize, &Signature), usize> = BTreeMap::new();
         let next: Vec<usize> = (0..n)
@@ -541,6 +576,7 @@ fn quotient(
             name: format!("loc{i}"),
             describe: ctx.describe(&states[s]),
             merged: blocks.iter().filter(|&&b| order[&b] == i).count(),
+            undelivered: ctx.undelivered(&states[s]),
             initial: ParamLin::default(),
         })
         .collect();
@@ -557,23 +593,18 @@ fn quotient(
         if from == to && e.increments.is_empty() {
             continue;
         }
-        if seen.insert((from, to, e.guard.clone(), e.increments.clone())) {
+        if seen.insert((from, to, &e.guard, &e.sure, &e.increments)) {
             rules.push(TaRule {
                 from,
                 to,
                 guard: e.guard.clone(),
+                sure: e.sure.clone(),
                 increments: e.increments.clone(),
                 source: e.source.clone(),
             });
         }
     }
-    // With a correct broadcaster, a violation of consistency (d0 >= 1 and
-    // d1 >= 1) violates integrity (d1 >= 1): integrity alone decides both.
-    let specs = if scenario == Scenario::ByzantineBroadcaster {
-        vec![SafetyProperty::Consistency]
-    } else {
-        vec![SafetyProperty::Integrity]
-    };
+    let specs = super::specifications(scenario);
     ThresholdAutomaton {
         protocol: ctx.ir.name.clone(),
         scenario,

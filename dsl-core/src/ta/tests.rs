@@ -22,7 +22,11 @@ fn bracha_merges_the_values_it_no_longer_needs() {
     assert_eq!(ta.local_states, 9);
     assert_eq!(ta.locations.len(), 4, "{}", bymc::print(&ta));
     assert_eq!(ta.rules.len(), 8, "{}", bymc::print(&ta));
-    assert_eq!(ta.specs, vec![SafetyProperty::Consistency]);
+    assert_eq!(
+        ta.specs,
+        vec![SafetyProperty::Consistency, SafetyProperty::Totality]
+    );
+    assert!(ta.instance_only().is_empty());
     let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
@@ -56,8 +60,23 @@ fn a_correct_broadcaster_has_its_own_locations() {
         .locations
         .iter()
         .any(|l| l.describe.contains("broadcaster")));
-    assert_eq!(ta.specs, vec![SafetyProperty::Integrity]);
-    assert_eq!(ta.proves(), SAFETY.to_vec());
+    assert_eq!(
+        ta.specs,
+        vec![SafetyProperty::Integrity, SafetyProperty::Validity]
+    );
+    assert_eq!(ta.proves().len(), 4);
+    // Liveness: stuck when no occupied location has a rule whose guard over
+    // the correct senders alone holds (2F + 1 Readies, not F + 1).
+    let text = bymc::print(&ta);
+    let validity = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("validity:"))
+        .expect("a validity specification");
+    assert!(validity.contains("nReady0 >= 2 * F + 1"), "{validity}");
+    assert!(validity.contains("2 * nEcho0 >= N + F + 1"), "{validity}");
+    let undelivered: Vec<&Location> = ta.locations.iter().filter(|l| l.undelivered).collect();
+    assert_eq!(undelivered.len(), 1, "{text}");
+    assert!(validity.ends_with(&format!("({} == 0));", undelivered[0].name)), "{validity}");
     let text = bymc::print(&ta);
     assert!(text.contains("bInitial0 == 1;"), "{text}");
     assert!(
@@ -72,6 +91,8 @@ fn without_faults_value_1_never_appears() {
     let ta = translate(&bracha(), Scenario::FailureFree).expect("linear");
     assert!(ta.rules.iter().all(|r| !r.source.contains("for value 1")));
     assert!(ta.assumptions.contains(&"F == 0".to_string()));
+    let crash = translate(&bracha(), Scenario::Crashes).expect("linear");
+    assert_eq!(crash.instance_only(), LIVENESS.to_vec());
 }
 
 #[test]
