@@ -46,10 +46,9 @@ fn check_all_n_verifies_bracha_with_json_rows_for_every_n() {
         assert_eq!(r["requires"], "N > 3 * F");
         let proven = r["properties_proven"].as_array().expect("array");
         assert!(proven.contains(&"agreement (consistency)".into()), "{r}");
-        assert_eq!(
-            r["instance_only"],
-            serde_json::json!(["validity", "agreement (totality)"])
-        );
+        // Liveness too, through stuck configurations.
+        assert!(proven.contains(&"agreement (totality)".into()), "{r}");
+        assert_eq!(r["instance_only"], serde_json::json!([]));
     }
 }
 
