@@ -83,7 +83,13 @@ fn check_all_n_confirms_the_violation_of_figure_3() {
 
 #[test]
 fn a_threshold_not_linear_in_n_and_f_is_unknown_with_exit_3() {
-    let file = "paramcheck/tests/protocols/nonlinear.rs";
+    // examples/bracha.rs delivering on `F * F + 1` READYs.
+    let bracha = std::fs::read_to_string("examples/bracha.rs").expect("examples/bracha.rs");
+    let from = "Ready(m) >= 2 * F + 1 {";
+    assert!(bracha.contains(from));
+    let path = std::env::temp_dir().join(format!("distgen-nonlinear-{}.rs", std::process::id()));
+    std::fs::write(&path, bracha.replacen(from, "Ready(m) >= F * F + 1 {", 1)).expect("temp file");
+    let file = path.to_str().expect("UTF-8 path");
     let (code, stdout, _) = distgen(&["check", file, "--all-n"]);
     assert_eq!(code, 3, "{stdout}");
     assert!(
@@ -93,4 +99,5 @@ fn a_threshold_not_linear_in_n_and_f_is_unknown_with_exit_3() {
     let (code, _, stderr) = distgen(&["ta", file]);
     assert_eq!(code, 3);
     assert!(stderr.contains("is not linear in N and F"), "{stderr}");
+    let _ = std::fs::remove_file(&path);
 }

@@ -159,7 +159,11 @@ fn a_liveness_bug_is_found_for_all_n_and_confirmed() {
 
 #[test]
 fn a_threshold_not_linear_in_n_and_f_is_unknown() {
-    let ir = load(include_str!("protocols/nonlinear.rs"));
+    // examples/bracha.rs delivering on `F * F + 1` READYs.
+    let bracha = include_str!("../../examples/bracha.rs");
+    let from = "Ready(m) >= 2 * F + 1 {";
+    assert!(bracha.contains(from));
+    let ir = load(&bracha.replacen(from, "Ready(m) >= F * F + 1 {", 1));
     let r = check_scenario(&ir, Scenario::CorrectBroadcaster, &Options::default());
     match r.verdict {
         Verdict::Unknown { reason } => assert_eq!(
