@@ -68,6 +68,19 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
         let _ = writeln!(out, "    {} == {};", s.name, s.initial);
     }
     let _ = writeln!(out, "  }}");
+    rules(&mut out, ta);
+    let _ = writeln!(out, "  specifications ({}) {{", ta.specs.len());
+    for s in &ta.specs {
+        let _ = writeln!(out, "    // {}", s.name());
+        let _ = writeln!(out, "    {}: {};", s.ident(), formula(ta, *s));
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// The `rules` block, each rule after a comment with its DSL source.
+fn rules(out: &mut String, ta: &ThresholdAutomaton) {
     let _ = writeln!(out, "  rules ({}) {{", ta.rules.len());
     for (i, r) in ta.rules.iter().enumerate() {
         let guard = if r.guard.is_empty() {
@@ -94,14 +107,6 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
         );
     }
     let _ = writeln!(out, "  }}");
-    let _ = writeln!(out, "  specifications ({}) {{", ta.specs.len());
-    for s in &ta.specs {
-        let _ = writeln!(out, "    // {}", s.name());
-        let _ = writeln!(out, "    {}: {};", s.ident(), formula(ta, *s));
-    }
-    let _ = writeln!(out, "  }}");
-    let _ = writeln!(out, "}}");
-    out
 }
 
 /// The LTL formula of a specification. Liveness: no stuck configuration
@@ -163,7 +168,11 @@ fn moving(ta: &ThresholdAutomaton) -> String {
         if enabled.iter().any(|g| g == TRUE) {
             out.push(format!("{} != 0", l.name));
         } else if !enabled.is_empty() {
-            out.push(format!("({} != 0 && {})", l.name, group(&enabled, " || ", FALSE)));
+            out.push(format!(
+                "({} != 0 && {})",
+                l.name,
+                group(&enabled, " || ", FALSE)
+            ));
         }
     }
     group(&out, " || ", FALSE)

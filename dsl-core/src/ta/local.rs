@@ -3,9 +3,7 @@
 
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
-use super::{
-    faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton,
-};
+use super::{faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton};
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -276,7 +274,10 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
     let initial = initial_states(&mut ctx);
     let edges = explore(&ctx, &initial, &mut states);
     // Undelivered states stay apart: the liveness specifications name them.
-    let start = states.iter().map(|s| usize::from(ctx.undelivered(s))).collect();
+    let start = states
+        .iter()
+        .map(|s| usize::from(ctx.undelivered(s)))
+        .collect();
     let blocks = bisimulation(start, &edges);
     Ok(quotient(
         ctx,
@@ -327,7 +328,13 @@ fn initial_states(ctx: &mut Ctx) -> Vec<(LocalState, ParamLin)> {
     }
     let mut out = Vec::new();
     for part in 0..count {
-        out.push((LocalState { part, ..blank.clone() }, others));
+        out.push((
+            LocalState {
+                part,
+                ..blank.clone()
+            },
+            others,
+        ));
         if let Some(s) = &start {
             out.push((LocalState { part, ..s.clone() }, ParamLin::constant(1)));
         }

@@ -76,7 +76,10 @@ fn a_correct_broadcaster_has_its_own_locations() {
     assert!(validity.contains("2 * nEcho0 >= N + F + 1"), "{validity}");
     let undelivered: Vec<&Location> = ta.locations.iter().filter(|l| l.undelivered).collect();
     assert_eq!(undelivered.len(), 1, "{text}");
-    assert!(validity.ends_with(&format!("({} == 0));", undelivered[0].name)), "{validity}");
+    assert!(
+        validity.ends_with(&format!("({} == 0));", undelivered[0].name)),
+        "{validity}"
+    );
     let text = bymc::print(&ta);
     assert!(text.contains("bInitial0 == 1;"), "{text}");
     assert!(
