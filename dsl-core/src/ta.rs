@@ -331,17 +331,25 @@ pub struct ThresholdAutomaton {
 
 impl ThresholdAutomaton {
     /// The properties that hold for all allowed N when no specification is
-    /// violated: consistency and totality; with a correct broadcaster also
-    /// integrity and (except under crash faults) validity.
+    /// violated: the specifications, consistency with integrity (a correct
+    /// broadcaster) and totality with validity (see [`specifications`]).
     pub fn proves(&self) -> Vec<SafetyProperty> {
         use SafetyProperty::*;
-        match self.scenario {
-            Scenario::ByzantineBroadcaster => vec![Consistency, Totality],
-            Scenario::Crashes => SAFETY.to_vec(),
-            Scenario::CorrectBroadcaster | Scenario::FailureFree => {
-                vec![Consistency, Integrity, Validity, Totality]
-            }
-        }
+        let implied = |p: SafetyProperty| match p {
+            Consistency => self.specs.contains(&Integrity),
+            Totality => self.specs.contains(&Validity),
+            _ => false,
+        };
+        [Consistency, Integrity, Validity, Totality]
+            .into_iter()
+            .filter(|&p| self.specs.contains(&p) || implied(p))
+            .collect()
+    }
+
+    /// Keeps the safety specifications only (for TACO's ACS and ZCS
+    /// checkers, which refuse the `loc == 0` of the liveness ones).
+    pub fn safety_only(&mut self) {
+        self.specs.retain(|p| SAFETY.contains(p));
     }
 
     /// The properties the automaton does not decide: checked only at

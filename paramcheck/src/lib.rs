@@ -125,7 +125,7 @@ fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
 pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
     let start = Instant::now();
     let mut result = blank(ir, scenario, options);
-    let automaton = match ta::translate(ir, scenario) {
+    let mut automaton = match ta::translate(ir, scenario) {
         Ok(a) => a,
         Err(e) => {
             result.verdict = Verdict::Unknown {
@@ -135,6 +135,9 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
             return result;
         }
     };
+    if options.backend != Backend::Smt {
+        automaton.safety_only();
+    }
     result.assumption = automaton.assumption.clone();
     result.locations = automaton.locations.len();
     result.rules = automaton.rules.len();
