@@ -147,6 +147,11 @@
 //! Parts: a process is quiescent when each of its copies is stuck, and it
 //! has not delivered when its copy in the delivery's part has not.
 //!
+//! TACO turns the negated specification into a disjunction of target
+//! configurations, which grows as a product over the locations; past
+//! [`MAX_STUCK_DISJUNCTS`] the liveness specifications are left out and
+//! liveness stays checked at instances, as the output then says.
+//!
 //! Under crash faults a crashed process stops anywhere, with rules still
 //! enabled, and a crashed sender's messages need not arrive: no stuck
 //! condition is stated, and liveness stays checked at instances by the
@@ -212,6 +217,11 @@ impl SafetyProperty {
         }
     }
 }
+
+/// Above this many target configurations ([`ThresholdAutomaton::stuck_disjuncts`])
+/// the liveness specifications are left out (TACO's time grows with them)
+/// and liveness stays checked at instances.
+pub const MAX_STUCK_DISJUNCTS: u128 = 512;
 
 /// The specifications of the automaton in `scenario`. With a correct
 /// broadcaster, a violation of consistency (d0 >= 1 and d1 >= 1) violates
@@ -344,6 +354,29 @@ impl ThresholdAutomaton {
             .into_iter()
             .filter(|&p| self.specs.contains(&p) || implied(p))
             .collect()
+    }
+
+    /// How many target configurations TACO makes of the negated liveness
+    /// specifications (their disjunctive normal form): per location, 1
+    /// (empty) plus the product over its rules of their sure guards' atoms;
+    /// the product over locations, times the undelivered locations, times 2
+    /// (`d0` or `d1` for totality).
+    pub fn stuck_disjuncts(&self) -> u128 {
+        let mut out: u128 = 2 * self.locations.iter().filter(|l| l.undelivered).count() as u128;
+        for i in 0..self.locations.len() {
+            let guards: Vec<u128> = self
+                .rules
+                .iter()
+                .filter(|r| r.from == i)
+                .filter_map(|r| r.sure.as_ref())
+                .map(|g| g.len() as u128)
+                .collect();
+            if !guards.is_empty() {
+                let stuck = guards.iter().fold(1u128, |a, &b| a.saturating_mul(b));
+                out = out.saturating_mul(1 + stuck);
+            }
+        }
+        out
     }
 
     /// Keeps the safety specifications only (for TACO's ACS and ZCS

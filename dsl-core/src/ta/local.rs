@@ -612,7 +612,7 @@ fn quotient(
         }
     }
     let specs = super::specifications(scenario);
-    ThresholdAutomaton {
+    let mut ta = ThresholdAutomaton {
         protocol: ctx.ir.name.clone(),
         scenario,
         faults: faults_of(scenario),
@@ -623,5 +623,9 @@ fn quotient(
         rules,
         specs,
         local_states: states.len(),
+    };
+    if ta.stuck_disjuncts() > super::MAX_STUCK_DISJUNCTS {
+        ta.safety_only();
     }
+    ta
 }

@@ -27,6 +27,9 @@ fn bracha_merges_the_values_it_no_longer_needs() {
         vec![SafetyProperty::Consistency, SafetyProperty::Totality]
     );
     assert!(ta.instance_only().is_empty());
+    // Not stuck: the ready part (4 rules of one atom) or the delivery part
+    // (2 rules); an undelivered location occupied; d0 or d1.
+    assert_eq!(ta.stuck_disjuncts(), 2 * 2 * 2);
     let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
