@@ -137,14 +137,20 @@ fn figure_3_and_the_bracha_mutations_are_violated_with_confirmed_traces() {
     }
 }
 
+/// examples/bracha.rs delivering on `threshold` READYs instead of 2F + 1.
+fn bracha_delivering_on(threshold: &str) -> ProtocolIr {
+    let bracha = include_str!("../../examples/bracha.rs");
+    let from = "when received Ready(m) >= 2 * F + 1 {";
+    assert!(bracha.contains(from));
+    let to = format!("when received Ready(m) >= {threshold} {{");
+    load(&bracha.replacen(from, &to, 1))
+}
+
 #[test]
 fn a_liveness_bug_is_found_for_all_n_and_confirmed() {
     // Delivering on 2F + 2 READYs: safe, but with N = 3F + 1 the 2F + 1
     // correct processes never deliver when the Byzantine ones stay silent.
-    let bracha = include_str!("../../examples/bracha.rs");
-    let from = "when received Ready(m) >= 2 * F + 1 {";
-    assert!(bracha.contains(from));
-    let ir = load(&bracha.replacen(from, "when received Ready(m) >= 2 * F + 2 {", 1));
+    let ir = bracha_delivering_on("2 * F + 2");
     let r = check_scenario(&ir, Scenario::CorrectBroadcaster, &Options::default());
     let Verdict::Violated(v) = &r.verdict else {
         panic!("{:?}", r.verdict)
@@ -159,11 +165,7 @@ fn a_liveness_bug_is_found_for_all_n_and_confirmed() {
 
 #[test]
 fn a_threshold_not_linear_in_n_and_f_is_unknown() {
-    // examples/bracha.rs delivering on `F * F + 1` READYs.
-    let bracha = include_str!("../../examples/bracha.rs");
-    let from = "Ready(m) >= 2 * F + 1 {";
-    assert!(bracha.contains(from));
-    let ir = load(&bracha.replacen(from, "Ready(m) >= F * F + 1 {", 1));
+    let ir = bracha_delivering_on("F * F + 1");
     let r = check_scenario(&ir, Scenario::CorrectBroadcaster, &Options::default());
     match r.verdict {
         Verdict::Unknown { reason } => assert_eq!(
