@@ -7,22 +7,29 @@
 #
 #   bash bench/ta.sh [TIMEOUT_SECONDS] [RANDOM_PROTOCOLS] [MAX_N]
 #   (defaults: 60 s per run (600 s for replays at N = 8), 60 protocols, N <= 8)
+#   bash bench/ta.sh targets
+#   (only the rows of the issue's targets, with the default checker (smt),
+#   no differential: about a minute)
 #
 # Needs z3 on the PATH. Writes Markdown to stdout; bench/RESULTS-ta.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+targets=false
+if [ "${1:-}" = targets ]; then targets=true; shift; fi
 timeout_s="${1:-60}"
 count="${2:-60}"
 max_n="${3:-8}"
 cargo build --release --quiet -p distgen-paramcheck --example taco_bench
 bin=target/release/examples/taco_bench
 echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(z3 --version)"
-echo "Date: $(date -u +%Y-%m-%d)"
+echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| protocol | scenario | TACO checker | locations | rules | verdict | TACO seconds | total seconds (with the explicit checker) | detail |"
 echo "|---|---|---|---|---|---|---|---|---|"
 run() { # file scenario [backends]
-  for backend in ${3:-smt acs zcs}; do
+  local all="smt acs zcs"
+  $targets && all=smt
+  for backend in ${3:-$all}; do
     t=$timeout_s; [ "${3:-}" = smt ] && t=600
     out=$(timeout "$t" "$bin" "$1" "$2" "$backend" 2>/dev/null) \
       || out="$(basename "$1" .rs)	$2	$backend	-	-	timeout/failed	>$t	-	"
@@ -53,6 +60,7 @@ for s in correct-broadcaster byzantine-broadcaster; do
   run $P/bracha_no_echo_once.rs $s smt
   run bench/bracha_echo_n3.rs $s smt
 done
+$targets && exit 0
 echo
 echo "Soundness differential ($count random protocols, N <= $max_n):"
 echo

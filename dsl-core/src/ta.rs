@@ -96,33 +96,95 @@
 //! rules (guard, increments) lead to merged states, so every run of the
 //! unmerged automaton is a run of the merged one with the same counters.
 //!
-//! # Liveness
+//! # Independent parts
 //!
-//! Validity and agreement's totality are not specifications here: TACO
-//! checks reachability only. They stay checked at instances by the explicit
-//! checker ([`LIVENESS`]).
+//! A process's local state often falls apart into parts that no rule ties
+//! together: in Bracha, whether it echoed, whether it sent Ready, and what it
+//! delivered; each rule reads and writes one of them only (its `not sent`
+//! guard, its sends, its delivery; a count bound reads how the process sent
+//! T(v) only when some send of T does not go to all; `from broadcaster`
+//! reads the correct broadcaster's own sends). [`parts`] groups the (type,
+//! value) flags and the delivery into such parts (flags no rule writes are
+//! constant and shared by all). The automaton then has one copy of every
+//! process per part, each moving only that part's flags (the others stay
+//! initial): the product of k parts with a, b, ... states becomes their
+//! disjoint union of a + b + ... locations, and TACO's checkers work on far
+//! fewer locations and rules (Bracha with a Byzantine broadcaster: 27 local
+//! states, 8 locations and 32 rules as one part; 4 locations and 10 rules
+//! as three parts).
+//!
+//! The argument above still holds: map a process to one copy per part, each
+//! at the projection of its local state on that part. A rule it fires
+//! changes only its part's flags, its guard and increments depend only on
+//! that part (and constants), so it is the same rule fired by that part's
+//! copy, with the same counters incremented. The counters of the image are
+//! those of the execution, and the specifications read counters only.
+//!
+//! # Liveness: stuck configurations
+//!
+//! The explicit checker checks validity and agreement's totality at
+//! quiescence: no message of a correct process in flight. In a quiescent
+//! state every correct process has received every message the correct
+//! processes sent it, so it counts at least `nT<v> + c` senders of T(v)
+//! (the count bound without the Byzantine term), has the correct
+//! broadcaster's T(v) if that sent it, and has fired every rule such a
+//! count enables (distgen settles eagerly). Its image is therefore *stuck*:
+//! every occupied location has every rule's *sure guard* false, where the
+//! sure guard ([`TaRule::sure`]) is the guard with B = 0, and a rule that
+//! needs a Byzantine broadcaster's message has none (it may never come).
+//! The specifications say that no reachable configuration is stuck while a
+//! process has not delivered ([`Location::undelivered`]; validity, with a
+//! correct broadcaster) or has not while another has (`d0 + d1 >= 1`;
+//! totality). TACO's reachability specifications can state this: inside
+//! `[]`, a Boolean combination of `loc == 0` / `loc != 0` (one location per
+//! atom, constant bounds) and linear constraints over the shared variables
+//! and parameters, which it turns into a disjunction of target
+//! configurations (only its SMT checker accepts `loc == 0`; ACS and ZCS
+//! refuse it). So unreachable in the automaton implies no quiescent
+//! violation at any allowed N. Bisimulation keeps undelivered local states
+//! apart from the others and compares sure guards too, so that a location
+//! is undelivered, and a rule's sure guard is the same, for all it merges.
+//! Parts: a process is quiescent when each of its copies is stuck, and it
+//! has not delivered when its copy in the delivery's part has not.
+//!
+//! TACO turns the negated specification into a disjunction of target
+//! configurations, which grows as a product over the locations; past
+//! [`MAX_STUCK_DISJUNCTS`] the liveness specifications are left out and
+//! liveness stays checked at instances, as the output then says.
+//!
+//! Under crash faults a crashed process stops anywhere, with rules still
+//! enabled, and a crashed sender's messages need not arrive: no stuck
+//! condition is stated, and liveness stays checked at instances by the
+//! explicit checker ([`ThresholdAutomaton::instance_only`]).
 
 pub mod bymc;
 pub mod linear;
 mod local;
+mod parts;
 
 use crate::checker::{Property, Scenario};
 use crate::ir::{FaultModel, ProtocolIr};
 pub use linear::ParamLin;
 
-/// The properties checked for all N by the automaton's specifications.
+/// The safety properties checked for all N by the automaton's specifications.
 pub const SAFETY: [SafetyProperty; 2] = [SafetyProperty::Consistency, SafetyProperty::Integrity];
 
-/// The properties that only the explicit checker checks, at instances.
-pub const LIVENESS: [&str; 2] = ["validity", "agreement (totality)"];
+/// The liveness properties; checked for all N through stuck configurations
+/// except under crash faults (see "Liveness" in the module docs).
+pub const LIVENESS: [SafetyProperty; 2] = [SafetyProperty::Validity, SafetyProperty::Totality];
 
-/// A safety property the automaton checks.
+/// A property the automaton checks: safety, or liveness as the
+/// unreachability of a stuck configuration that violates it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SafetyProperty {
     /// No two correct processes deliver different values.
     Consistency,
     /// With a correct broadcaster, correct processes deliver only its value.
     Integrity,
+    /// With a correct broadcaster, every correct process delivers.
+    Validity,
+    /// If a correct process delivers, every correct process delivers.
+    Totality,
 }
 
 impl SafetyProperty {
@@ -131,6 +193,8 @@ impl SafetyProperty {
         match self {
             SafetyProperty::Consistency => "agreement (consistency)",
             SafetyProperty::Integrity => "integrity",
+            SafetyProperty::Validity => "validity",
+            SafetyProperty::Totality => "agreement (totality)",
         }
     }
 
@@ -139,15 +203,37 @@ impl SafetyProperty {
         match self {
             SafetyProperty::Consistency => "consistency",
             SafetyProperty::Integrity => "integrity",
+            SafetyProperty::Validity => "validity",
+            SafetyProperty::Totality => "totality",
         }
     }
 
     /// The property of the explicit checker it is part of.
     pub fn property(self) -> Property {
         match self {
-            SafetyProperty::Consistency => Property::Agreement,
+            SafetyProperty::Consistency | SafetyProperty::Totality => Property::Agreement,
             SafetyProperty::Integrity => Property::Integrity,
+            SafetyProperty::Validity => Property::Validity,
         }
+    }
+}
+
+/// Above this many target configurations ([`ThresholdAutomaton::stuck_disjuncts`])
+/// the liveness specifications are left out (TACO's time grows with them)
+/// and liveness stays checked at instances.
+pub const MAX_STUCK_DISJUNCTS: u128 = 512;
+
+/// The specifications of the automaton in `scenario`. With a correct
+/// broadcaster, a violation of consistency (d0 >= 1 and d1 >= 1) violates
+/// integrity (d1 >= 1), and validity (every correct process delivers)
+/// implies totality: integrity and validity decide all four. Under crash
+/// faults, liveness is left to the instances.
+pub fn specifications(scenario: Scenario) -> Vec<SafetyProperty> {
+    use SafetyProperty::*;
+    match scenario {
+        Scenario::ByzantineBroadcaster => vec![Consistency, Totality],
+        Scenario::Crashes => vec![Integrity],
+        Scenario::CorrectBroadcaster | Scenario::FailureFree => vec![Integrity, Validity],
     }
 }
 
@@ -205,6 +291,8 @@ pub struct Location {
     pub merged: usize,
     /// How many processes start here.
     pub initial: ParamLin,
+    /// Its processes have not delivered (a location of the delivery's part).
+    pub undelivered: bool,
 }
 
 /// A rule of the automaton.
@@ -216,6 +304,10 @@ pub struct TaRule {
     pub to: usize,
     /// Conjunction (empty: true).
     pub guard: Vec<Atom>,
+    /// The guard over the senders that surely reach the process (the
+    /// correct ones), for liveness; None when it may never hold for sure
+    /// (a message of a Byzantine broadcaster).
+    pub sure: Option<Vec<Atom>>,
     /// Shared variables incremented by one.
     pub increments: Vec<usize>,
     /// The DSL text it comes from, with the value.
@@ -249,13 +341,61 @@ pub struct ThresholdAutomaton {
 
 impl ThresholdAutomaton {
     /// The properties that hold for all allowed N when no specification is
-    /// violated: consistency and, with a correct broadcaster, integrity.
+    /// violated: the specifications, consistency with integrity (a correct
+    /// broadcaster) and totality with validity (see [`specifications`]).
     pub fn proves(&self) -> Vec<SafetyProperty> {
-        if self.scenario == Scenario::ByzantineBroadcaster {
-            vec![SafetyProperty::Consistency]
-        } else {
-            SAFETY.to_vec()
+        use SafetyProperty::*;
+        let implied = |p: SafetyProperty| match p {
+            Consistency => self.specs.contains(&Integrity),
+            Totality => self.specs.contains(&Validity),
+            _ => false,
+        };
+        [Consistency, Integrity, Validity, Totality]
+            .into_iter()
+            .filter(|&p| self.specs.contains(&p) || implied(p))
+            .collect()
+    }
+
+    /// How many target configurations TACO makes of the negated liveness
+    /// specifications (their disjunctive normal form): per location, 1
+    /// (empty) plus the product over its rules of their sure guards' atoms;
+    /// the product over locations, times the undelivered locations, times 2
+    /// (`d0` or `d1` for totality).
+    pub fn stuck_disjuncts(&self) -> u128 {
+        let mut out: u128 = 2 * self.locations.iter().filter(|l| l.undelivered).count() as u128;
+        for i in 0..self.locations.len() {
+            let guards: Vec<u128> = self
+                .rules
+                .iter()
+                .filter(|r| r.from == i)
+                .filter_map(|r| r.sure.as_ref())
+                .map(|g| g.len() as u128)
+                .collect();
+            if !guards.is_empty() {
+                let stuck = guards.iter().fold(1u128, |a, &b| a.saturating_mul(b));
+                out = out.saturating_mul(1 + stuck);
+            }
         }
+        out
+    }
+
+    /// Keeps the safety specifications only (for TACO's ACS and ZCS
+    /// checkers, which refuse the `loc == 0` of the liveness ones).
+    pub fn safety_only(&mut self) {
+        self.specs.retain(|p| SAFETY.contains(p));
+    }
+
+    /// The properties the automaton does not decide: checked only at
+    /// instances by the explicit checker (liveness under crash faults).
+    pub fn instance_only(&self) -> Vec<SafetyProperty> {
+        let proven = self.proves();
+        let mut out: Vec<SafetyProperty> = LIVENESS.to_vec();
+        out.retain(|p| !proven.contains(p));
+        if self.scenario == Scenario::ByzantineBroadcaster {
+            // Validity asks nothing of a Byzantine broadcaster.
+            out.retain(|&p| p != SafetyProperty::Validity);
+        }
+        out
     }
 }
 

@@ -26,7 +26,8 @@ pub struct Options {
     /// Limits of the explicit checker that replays a counterexample.
     pub replay: Limits,
     /// Whether to check liveness with the explicit checker at the default
-    /// instances of each scenario once safety is proven for all N.
+    /// instances of each scenario once safety is proven for all N, where
+    /// the automaton does not decide it (crash faults).
     pub instances: bool,
 }
 
@@ -111,7 +112,7 @@ fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
         },
         counterexample_at: None,
         properties_proven: Vec::new(),
-        instance_only: ta::LIVENESS.iter().map(|s| s.to_string()).collect(),
+        instance_only: names(&ta::LIVENESS),
         locations: 0,
         rules: 0,
         backend: options.backend,
@@ -124,7 +125,7 @@ fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
 pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
     let start = Instant::now();
     let mut result = blank(ir, scenario, options);
-    let automaton = match ta::translate(ir, scenario) {
+    let mut automaton = match ta::translate(ir, scenario) {
         Ok(a) => a,
         Err(e) => {
             result.verdict = Verdict::Unknown {
@@ -134,16 +135,20 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
             return result;
         }
     };
+    if options.backend != Backend::Smt {
+        automaton.safety_only();
+    }
     result.assumption = automaton.assumption.clone();
     result.locations = automaton.locations.len();
     result.rules = automaton.rules.len();
+    result.instance_only = names(&automaton.instance_only());
     let taco_start = Instant::now();
     let answer = taco::check(&automaton, options.backend);
     result.taco_seconds = taco_start.elapsed().as_secs_f64();
     result.verdict = match answer {
         taco::Answer::Safe => {
             result.properties_proven = names(&automaton.proves());
-            if options.instances {
+            if options.instances && !result.instance_only.is_empty() {
                 let (verdict, at) = liveness_at_instances(ir, scenario, options.replay);
                 result.counterexample_at = at;
                 verdict

@@ -163,34 +163,40 @@ fn run(
     backend: Backend,
 ) -> Result<ModelCheckerResult, String> {
     let smt = SMTSolverBuilderCfg::new_z3();
-    // Stop at the first violation: its (N, F) is all the replay needs.
-    let abort = true;
+    let spec = spec.into_iter();
     match backend {
-        Backend::Smt => SMTModelChecker::new(
+        Backend::Smt => verify(SMTModelChecker::new(
             Some(smt),
             SMTModelCheckerOptions::default(),
             preprocessors(),
             gta,
-            spec.into_iter(),
-        )
-        .map_err(|e| e.to_string())?
-        .verify(abort)
-        .map_err(|e| e.to_string()),
-        Backend::Acs => {
-            ACSModelChecker::new(Some(smt), None, preprocessors(), gta, spec.into_iter())
-                .map_err(|e| e.to_string())?
-                .verify(abort)
-                .map_err(|e| e.to_string())
-        }
-        Backend::Zcs => ZCSModelChecker::new(
+            spec,
+        )),
+        Backend::Acs => verify(ACSModelChecker::new(
+            Some(smt),
+            None,
+            preprocessors(),
+            gta,
+            spec,
+        )),
+        Backend::Zcs => verify(ZCSModelChecker::new(
             Some((Some(smt), Some(BDDManagerConfig::new_oxidd()))),
             None,
             preprocessors(),
             gta,
-            spec.into_iter(),
-        )
+            spec,
+        )),
+    }
+}
+
+/// Runs a checker that could be set up, stopping at the first violation:
+/// its (N, F) is all the replay needs.
+fn verify<M: ModelChecker>(
+    checker: Result<M, impl std::fmt::Display>,
+) -> Result<ModelCheckerResult, String> {
+    let abort = true;
+    checker
         .map_err(|e| e.to_string())?
         .verify(abort)
-        .map_err(|e| e.to_string()),
-    }
+        .map_err(|e| e.to_string())
 }

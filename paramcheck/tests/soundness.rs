@@ -1,8 +1,8 @@
 //! Soundness, differentially over random protocols: whenever the
-//! parameterized check says a safety property holds for all N, the explicit
-//! checker finds no violation of it at any allowed N <= MAX_N; whenever the
-//! explicit checker finds a safety violation, the parameterized check does
-//! not say verified. Small by default (CI); `bench/ta.sh` runs it bigger with
+//! parameterized check says a property (safety, or liveness through stuck
+//! configurations) holds for all N, the explicit checker finds no violation
+//! of it at any allowed N <= MAX_N; whenever the explicit checker finds a
+//! safety violation, the parameterized check does not say verified. Small by default (CI); `bench/ta.sh` runs it bigger with
 //! `DISTGEN_TA_DIFF_COUNT` and `DISTGEN_TA_DIFF_MAX_N`.
 
 use dsl_core::checker::{self, Config, Limits, Property, Scenario, Verdict};
@@ -16,6 +16,19 @@ fn env(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// The name of the part of a property a violation breaks, as in
+/// `properties_proven`.
+fn part(v: &dsl_core::checker::Violation) -> &'static str {
+    match v.property {
+        Property::Integrity => "integrity",
+        Property::Validity => "validity",
+        Property::Agreement if v.detail.starts_with("nothing is in flight") => {
+            "agreement (totality)"
+        }
+        Property::Agreement => "agreement (consistency)",
+    }
 }
 
 /// Whether a violation found by the explicit checker is of a safety part.
@@ -73,6 +86,13 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
                             !(is_safety(v) && all_n.verdict.is_verified()),
                             "all-N verified but {} violated at N = {n}, F = {f}:\n{}\n{:?}",
                             v.property,
+                            dsl_core::print::invocation(&ir),
+                            v.trace
+                        );
+                        assert!(
+                            !all_n.properties_proven.iter().any(|p| p == part(v)),
+                            "{} proven for all N but violated at N = {n}, F = {f}:\n{}\n{:?}",
+                            part(v),
                             dsl_core::print::invocation(&ir),
                             v.trace
                         );

@@ -3,7 +3,7 @@
 
 use super::input;
 use anyhow::{bail, Context, Result};
-use distgen::checker::{report, Scenario, Verdict};
+use distgen::checker::{report, CheckResult, Config, Scenario, Verdict};
 use distgen::ir::FaultModel;
 use distgen::ProtocolIr;
 use paramcheck::AllNResult;
@@ -157,40 +157,41 @@ pub fn render(r: &AllNResult) -> String {
     } else {
         r.properties_proven.join(", ")
     };
-    out.push_str(&format!(
-        "\n    proven for all N: {proven}; checked only at instances (distgen check without --all-n): {}",
-        r.instance_only.join(", ")
-    ));
+    if r.instance_only.is_empty() {
+        out.push_str(&format!("\n    proven for all N: {proven}"));
+    } else {
+        out.push_str(&format!(
+            "\n    proven for all N: {proven}; checked only at instances (distgen check without --all-n): {}",
+            r.instance_only.join(", ")
+        ));
+    }
     out
 }
 
-/// One result as the JSON object of `check --all-n --json`.
+/// One result as the JSON object of `check --all-n --json`: the fields of
+/// `check --json` ([`report::json`]) with `"n"`, `"f"` and `"states"` null,
+/// and the all-N ones.
 pub fn row_json(r: &AllNResult) -> Value {
-    let (property, detail, trace, reason) = match &r.verdict {
-        Verdict::Violated(v) => (
-            Some(v.property.to_string()),
-            Some(v.detail.clone()),
-            v.trace.clone(),
-            None,
-        ),
-        Verdict::Unknown { reason } => (None, None, vec![], Some(reason.clone())),
-        Verdict::Verified => (None, None, vec![], None),
+    let as_instance = CheckResult {
+        protocol: r.protocol.clone(),
+        config: Config {
+            faults: r.faults,
+            n: 0,
+            f: 0,
+            scenario: r.scenario,
+        },
+        verdict: r.verdict.clone(),
+        states: 0,
+        seconds: r.seconds,
     };
-    let mut obj = json!({
-        "protocol": r.protocol,
-        "faults": r.faults.keyword(),
+    let mut obj = report::json(&as_instance);
+    let all_n = json!({
         "n": null,
         "f": null,
+        "states": null,
         "all_n": true,
         "requires": r.assumption,
-        "scenario": r.scenario.name(),
-        "verdict": report::verdict_word(&r.verdict),
-        "property": property,
-        "detail": detail,
-        "states": null,
-        "seconds": r.seconds,
         "taco_seconds": r.taco_seconds,
-        "trace": trace,
         "properties_proven": r.properties_proven,
         "instance_only": r.instance_only,
         "counterexample_at": r.counterexample_at.map(|(n, f)| json!({"n": n, "f": f})),
@@ -198,8 +199,8 @@ pub fn row_json(r: &AllNResult) -> Value {
         "locations": r.locations,
         "rules": r.rules,
     });
-    if let Some(reason) = reason {
-        obj["reason"] = Value::String(reason);
+    if let (Some(obj), Value::Object(fields)) = (obj.as_object_mut(), all_n) {
+        obj.extend(fields);
     }
     obj
 }

@@ -1,7 +1,7 @@
 //! The ByMC `.ta` syntax (read by ByMC and TACO), with comments that tie
 //! every location and rule to the DSL.
 
-use super::{Atom, ThresholdAutomaton};
+use super::{Atom, SafetyProperty, ThresholdAutomaton};
 use std::fmt::Write;
 
 /// An identifier for the automaton: `Bracha_byzantine_broadcaster`.
@@ -68,6 +68,19 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
         let _ = writeln!(out, "    {} == {};", s.name, s.initial);
     }
     let _ = writeln!(out, "  }}");
+    rules(&mut out, ta);
+    let _ = writeln!(out, "  specifications ({}) {{", ta.specs.len());
+    for s in &ta.specs {
+        let _ = writeln!(out, "    // {}", s.name());
+        let _ = writeln!(out, "    {}: {};", s.ident(), formula(ta, *s));
+    }
+    let _ = writeln!(out, "  }}");
+    let _ = writeln!(out, "}}");
+    out
+}
+
+/// The `rules` block, each rule after a comment with its DSL source.
+fn rules(out: &mut String, ta: &ThresholdAutomaton) {
     let _ = writeln!(out, "  rules ({}) {{", ta.rules.len());
     for (i, r) in ta.rules.iter().enumerate() {
         let guard = if r.guard.is_empty() {
@@ -94,20 +107,73 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
         );
     }
     let _ = writeln!(out, "  }}");
-    let _ = writeln!(out, "  specifications ({}) {{", ta.specs.len());
-    for s in &ta.specs {
-        let _ = writeln!(out, "    // {}", s.name());
-        let _ = writeln!(out, "    {}: {};", s.ident(), formula(*s));
-    }
-    let _ = writeln!(out, "  }}");
-    let _ = writeln!(out, "}}");
-    out
 }
 
-/// The LTL formula of a specification.
-pub fn formula(p: super::SafetyProperty) -> &'static str {
+/// The LTL formula of a specification. Liveness: no stuck configuration
+/// (every occupied location has every rule's sure guard false) where a
+/// process has not delivered (validity), or has not while another has
+/// (totality); see the module docs of [`super`].
+pub fn formula(ta: &ThresholdAutomaton, p: SafetyProperty) -> String {
+    let missing = |ta: &ThresholdAutomaton| {
+        let empty: Vec<String> = ta
+            .locations
+            .iter()
+            .filter(|l| l.undelivered)
+            .map(|l| format!("{} == 0", l.name))
+            .collect();
+        group(&empty, " && ", TRUE)
+    };
     match p {
-        super::SafetyProperty::Consistency => "[](d0 == 0 || d1 == 0)",
-        super::SafetyProperty::Integrity => "[](d1 == 0)",
+        SafetyProperty::Consistency => "[](d0 == 0 || d1 == 0)".into(),
+        SafetyProperty::Integrity => "[](d1 == 0)".into(),
+        SafetyProperty::Validity => format!("[]({} || {})", moving(ta), missing(ta)),
+        SafetyProperty::Totality => format!(
+            "[]({} || (d0 == 0 && d1 == 0) || {})",
+            moving(ta),
+            missing(ta)
+        ),
     }
+}
+
+/// Always true, always false: TACO's translation of specifications
+/// mishandles the constants `true` and `false` inside `[]` (a disjunct
+/// `(true || ...)` made a safe automaton unsafe), so they are written as
+/// comparisons.
+const TRUE: &str = "d0 >= 0";
+const FALSE: &str = "d0 < 0";
+
+/// `(a op b op ...)`, or `unit` for none.
+fn group(parts: &[String], op: &str, unit: &str) -> String {
+    if parts.is_empty() {
+        unit.to_string()
+    } else {
+        format!("({})", parts.join(op))
+    }
+}
+
+/// Not stuck: some occupied location has a rule whose sure guard holds.
+fn moving(ta: &ThresholdAutomaton) -> String {
+    let mut out = Vec::new();
+    for (i, l) in ta.locations.iter().enumerate() {
+        let enabled: Vec<String> = ta
+            .rules
+            .iter()
+            .filter(|r| r.from == i)
+            .filter_map(|r| r.sure.as_ref())
+            .map(|g| {
+                let atoms: Vec<String> = g.iter().map(|a| atom(ta, a)).collect();
+                group(&atoms, " && ", TRUE)
+            })
+            .collect();
+        if enabled.iter().any(|g| g == TRUE) {
+            out.push(format!("{} != 0", l.name));
+        } else if !enabled.is_empty() {
+            out.push(format!(
+                "({} != 0 && {})",
+                l.name,
+                group(&enabled, " || ", FALSE)
+            ));
+        }
+    }
+    group(&out, " || ", FALSE)
 }

@@ -2,15 +2,14 @@
 //! their rules, and the quotient by bisimulation (see the parent module).
 
 use super::linear::{self, LinearError, ParamLin};
-use super::{
-    faults_of, Atom, Counter, Location, SafetyProperty, Shared, TaError, TaRule, ThresholdAutomaton,
-};
+use super::parts::{self, Parts};
+use super::{faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton};
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The two values, as in the explicit checker.
-const VALUES: u8 = 2;
+pub(super) const VALUES: u8 = 2;
 
 /// How a process sent a (type, value).
 const NOT_SENT: u8 = 0;
@@ -26,6 +25,9 @@ fn dest_code(d: Dest) -> u8 {
 /// A local state without sender sets.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct LocalState {
+    /// The independent part of the state this copy of the process runs
+    /// ([`super::parts`]); its other slots keep their initial values.
+    part: usize,
     broadcaster: bool,
     /// Per (type, value) `type * 2 + value`: NOT_SENT or a destination code.
     sent: Vec<u8>,
@@ -33,11 +35,15 @@ struct LocalState {
     delivered: u8,
 }
 
+/// A rule's guard, and its guard over the senders that surely reach the
+/// process (None: it may never hold for sure).
+type Guards = (Vec<Atom>, Option<Vec<Atom>>);
+
 /// Per guard (rule, index) of a `received >=`: `d * count >= rhs`.
 type Bounds = HashMap<(usize, usize), (i64, ParamLin)>;
 
 /// What tells states apart in a refinement round: (guard, increments, target block).
-type Signature<'a> = BTreeSet<(&'a [Atom], &'a [usize], usize)>;
+type Signature<'a> = BTreeSet<(&'a [Atom], Option<&'a [Atom]>, &'a [usize], usize)>;
 
 /// A rule between local states, before merging.
 #[derive(Clone, Debug)]
@@ -45,6 +51,7 @@ struct Edge {
     from: usize,
     to: usize,
     guard: Vec<Atom>,
+    sure: Option<Vec<Atom>>,
     increments: Vec<usize>,
     source: String,
 }
@@ -63,9 +70,19 @@ struct Ctx<'a> {
     thresholds: Bounds,
     shared: Vec<Shared>,
     index: BTreeMap<Counter, usize>,
+    /// The part of each (rule, value).
+    parts: Parts,
 }
 
 impl Ctx<'_> {
+    /// Whether `s` is a copy of a process that has not delivered, in the
+    /// part of the delivery (every part if no rule delivers).
+    fn undelivered(&self, s: &LocalState) -> bool {
+        let delivers = |r: &&crate::ir::Rule| r.effects.contains(&Effect::Deliver);
+        let part = self.ir.rules.iter().position(|r| delivers(&r));
+        s.delivered == 0 && part.is_none_or(|r| self.parts[r][0] == s.part)
+    }
+
     fn counter(&self, c: Counter) -> Option<usize> {
         self.index.get(&c).copied()
     }
@@ -83,6 +100,11 @@ impl Ctx<'_> {
             }
         }
         let who = if s.broadcaster { "broadcaster, " } else { "" };
+        let part = if self.parts.iter().flatten().any(|&p| p > 0) {
+            format!("part {}: ", s.part)
+        } else {
+            String::new()
+        };
         let sent = if sent.is_empty() {
             "nothing sent".to_string()
         } else {
@@ -92,7 +114,7 @@ impl Ctx<'_> {
             0 => "nothing delivered".to_string(),
             v => format!("delivered {}", v - 1),
         };
-        format!("{who}{sent}, {delivered}")
+        format!("{part}{who}{sent}, {delivered}")
     }
 
     /// Carries out `effects` for `v` at `s`: the new state and the counters
@@ -128,41 +150,51 @@ impl Ctx<'_> {
     }
 
     /// The atoms of `received T(v) >= k` (guard `i` of rule `r`) at `s`:
-    /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`.
-    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Vec<Atom>> {
+    /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`; and the
+    /// same for the senders that surely reach it (the correct ones:
+    /// `x = nT<v> + c`), for the stuck configurations of liveness.
+    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Guards> {
         let var = self.counter(Counter::Sent { msg, value: v })?;
         let c = match s.sent[msg * VALUES as usize + v as usize] {
             2 => -1,
             3 => 1,
             _ => 0,
         };
-        let b = ParamLin {
-            n: 0,
-            f: i64::from(self.byzantine),
-            c,
-        };
-        // x + c + B >= max(1, k): x >= 1 - c - B, and d x >= rhs - d (c + B).
         let (d, rhs) = self.thresholds[&(r, i)];
-        // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
-        let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
-        let atoms = [
-            (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
-            (true, d, rhs.plus(b.scale(-d))),
-        ];
-        Some(
+        let atoms = |b: ParamLin| -> Vec<Atom> {
+            // x + b >= max(1, k): x >= 1 - b, and d x >= rhs - d b.
+            // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
+            let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
+            let atoms = [
+                (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
+                (true, d, rhs.plus(b.scale(-d))),
+            ];
             atoms
                 .into_iter()
                 .filter(|a| a.0 && !a.2.never_positive(self.f_min, self.f_fixed))
                 .map(|(_, coef, rhs)| Atom { var, coef, rhs })
-                .collect(),
-        )
+                .collect()
+        };
+        let own = ParamLin::constant(c);
+        let byzantine = ParamLin {
+            n: 0,
+            f: i64::from(self.byzantine),
+            c,
+        };
+        Some((atoms(byzantine), Some(atoms(own))))
     }
 
     /// The rule for (DSL rule `r`, value `v`) at `s`: None when a `not sent`
     /// guard fails, nothing is left to do, or a guard is false for good.
-    fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Vec<Atom>, LocalState, Vec<usize>)> {
+    fn edge(&self, s: &LocalState, r: usize, v: u8) -> Option<(Guards, LocalState, Vec<usize>)> {
+        if self.parts[r][v as usize] != s.part {
+            return None;
+        }
         let rule = &self.ir.rules[r];
         let mut guard = Vec::new();
+        // None: the rule may stay disabled for good (a Byzantine broadcaster
+        // need not send).
+        let mut sure = Some(Vec::new());
         for (i, g) in rule.guards.iter().enumerate() {
             match *g {
                 Guard::NotSent { msg } => {
@@ -179,6 +211,7 @@ impl Ctx<'_> {
                     quorum: Quorum::FromBroadcaster,
                 } => {
                     if self.scenario == Scenario::ByzantineBroadcaster {
+                        sure = None;
                         continue;
                     }
                     let how = s.sent[msg * VALUES as usize + v as usize];
@@ -188,26 +221,36 @@ impl Ctx<'_> {
                         }
                     } else {
                         let var = self.counter(Counter::FromBroadcaster { msg, value: v })?;
-                        guard.push(Atom {
+                        let atom = Atom {
                             var,
                             coef: 1,
                             rhs: ParamLin::constant(1),
-                        });
+                        };
+                        guard.push(atom.clone());
+                        sure.iter_mut().for_each(|g| g.push(atom.clone()));
                     }
                 }
                 Guard::Received {
                     msg,
                     quorum: Quorum::AtLeast(_),
-                } => guard.extend(self.at_least(s, r, i, msg, v)?),
+                } => {
+                    let (g, s) = self.at_least(s, r, i, msg, v)?;
+                    guard.extend(g);
+                    if let (Some(all), Some(s)) = (sure.as_mut(), s) {
+                        all.extend(s);
+                    }
+                }
             }
         }
         let (t, incs) = self.perform(s, v, &rule.effects);
         if t == *s {
             return None;
         }
-        guard.sort();
-        guard.dedup();
-        Some((guard, t, incs))
+        for g in std::iter::once(&mut guard).chain(sure.as_mut()) {
+            g.sort();
+            g.dedup();
+        }
+        Some(((guard, sure), t, incs))
     }
 }
 
@@ -224,41 +267,18 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         thresholds: thresholds(ir)?,
         shared: Vec::new(),
         index: BTreeMap::new(),
+        parts: parts::parts(ir, scenario),
     };
     declare_counters(&mut ctx);
-    let has_broadcaster = scenario != Scenario::ByzantineBroadcaster;
-    let pairs = ir.messages.len() * VALUES as usize;
-    let blank = LocalState {
-        broadcaster: false,
-        sent: vec![NOT_SENT; pairs],
-        delivered: 0,
-    };
     let mut states: Vec<LocalState> = Vec::new();
-    let mut initial: Vec<(LocalState, ParamLin)> = Vec::new();
-    let others = ParamLin {
-        n: 1,
-        f: if ctx.byzantine { -1 } else { 0 },
-        c: -i64::from(has_broadcaster),
-    };
-    initial.push((blank.clone(), others));
-    if has_broadcaster {
-        let b = LocalState {
-            broadcaster: true,
-            ..blank
-        };
-        let effects = ir
-            .broadcast
-            .as_ref()
-            .map(|b| b.effects.clone())
-            .unwrap_or_default();
-        let (start, incs) = ctx.perform(&b, 0, &effects);
-        for i in incs {
-            ctx.shared[i].initial += 1;
-        }
-        initial.push((start, ParamLin::constant(1)));
-    }
+    let initial = initial_states(&mut ctx);
     let edges = explore(&ctx, &initial, &mut states);
-    let blocks = bisimulation(states.len(), &edges);
+    // Undelivered states stay apart: the liveness specifications name them.
+    let start = states
+        .iter()
+        .map(|s| usize::from(ctx.undelivered(s)))
+        .collect();
+    let blocks = bisimulation(start, &edges);
     Ok(quotient(
         ctx,
         scenario,
@@ -269,6 +289,57 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         &edges,
         &blocks,
     ))
+}
+
+/// The initial local states, one set per part, with how many processes
+/// start there; the correct broadcaster's first sends set the counters'
+/// initial values (once: every part's copy of it made them).
+fn initial_states(ctx: &mut Ctx) -> Vec<(LocalState, ParamLin)> {
+    let has_broadcaster = ctx.scenario != Scenario::ByzantineBroadcaster;
+    let count = ctx.parts.iter().flatten().max().map_or(1, |&p| p + 1);
+    let blank = LocalState {
+        part: 0,
+        broadcaster: false,
+        sent: vec![NOT_SENT; ctx.ir.messages.len() * VALUES as usize],
+        delivered: 0,
+    };
+    let others = ParamLin {
+        n: 1,
+        f: if ctx.byzantine { -1 } else { 0 },
+        c: -i64::from(has_broadcaster),
+    };
+    let mut start = None;
+    if has_broadcaster {
+        let b = LocalState {
+            broadcaster: true,
+            ..blank.clone()
+        };
+        let effects = ctx
+            .ir
+            .broadcast
+            .as_ref()
+            .map(|b| b.effects.clone())
+            .unwrap_or_default();
+        let (s, incs) = ctx.perform(&b, 0, &effects);
+        for i in incs {
+            ctx.shared[i].initial += 1;
+        }
+        start = Some(s);
+    }
+    let mut out = Vec::new();
+    for part in 0..count {
+        out.push((
+            LocalState {
+                part,
+                ..blank.clone()
+            },
+            others,
+        ));
+        if let Some(s) = &start {
+            out.push((LocalState { part, ..s.clone() }, ParamLin::constant(1)));
+        }
+    }
+    out
 }
 
 /// The resilience condition as printed constraints, and in words.
@@ -412,7 +483,7 @@ fn explore(
         while i < states.len() {
             for r in 0..ctx.ir.rules.len() {
                 for v in 0..VALUES {
-                    let Some((guard, t, incs)) = ctx.edge(&states[i], r, v) else {
+                    let Some(((guard, sure), t, incs)) = ctx.edge(&states[i], r, v) else {
                         continue;
                     };
                     let possible = guard
@@ -439,6 +510,7 @@ fn explore(
                         from: i,
                         to,
                         guard,
+                        sure,
                         increments: incs,
                         source: format!(
                             "rule {} for value {v}: {} {{ {} }}",
@@ -457,15 +529,16 @@ fn explore(
     }
 }
 
-/// The coarsest partition where states of a block have the same rules
-/// (guard, increments, target block): bisimilar states.
-fn bisimulation(n: usize, edges: &[Edge]) -> Vec<usize> {
-    let mut block = vec![0usize; n];
-    let mut count = 1;
+/// The coarsest partition finer than `start` where states of a block have
+/// the same rules (guards, increments, target block): bisimilar states.
+fn bisimulation(start: Vec<usize>, edges: &[Edge]) -> Vec<usize> {
+    let n = start.len();
+    let mut block = start;
+    let mut count = block.iter().collect::<BTreeSet<_>>().len();
     loop {
         let mut signatures: Vec<Signature> = vec![BTreeSet::new(); n];
         for e in edges {
-            signatures[e.from].insert((&e.guard, &e.increments, block[e.to]));
+            signatures[e.from].insert((&e.guard, e.sure.as_deref(), &e.increments, block[e.to]));
         }
         let mut ids: BTreeMap<(usize, &Signature), usize> = BTreeMap::new();
         let next: Vec<usize> = (0..n)
@@ -510,6 +583,7 @@ fn quotient(
             name: format!("loc{i}"),
             describe: ctx.describe(&states[s]),
             merged: blocks.iter().filter(|&&b| order[&b] == i).count(),
+            undelivered: ctx.undelivered(&states[s]),
             initial: ParamLin::default(),
         })
         .collect();
@@ -526,24 +600,19 @@ fn quotient(
         if from == to && e.increments.is_empty() {
             continue;
         }
-        if seen.insert((from, to, e.guard.clone(), e.increments.clone())) {
+        if seen.insert((from, to, &e.guard, &e.sure, &e.increments)) {
             rules.push(TaRule {
                 from,
                 to,
                 guard: e.guard.clone(),
+                sure: e.sure.clone(),
                 increments: e.increments.clone(),
                 source: e.source.clone(),
             });
         }
     }
-    // With a correct broadcaster, a violation of consistency (d0 >= 1 and
-    // d1 >= 1) violates integrity (d1 >= 1): integrity alone decides both.
-    let specs = if scenario == Scenario::ByzantineBroadcaster {
-        vec![SafetyProperty::Consistency]
-    } else {
-        vec![SafetyProperty::Integrity]
-    };
-    ThresholdAutomaton {
+    let specs = super::specifications(scenario);
+    let mut ta = ThresholdAutomaton {
         protocol: ctx.ir.name.clone(),
         scenario,
         faults: faults_of(scenario),
@@ -554,5 +623,9 @@ fn quotient(
         rules,
         specs,
         local_states: states.len(),
+    };
+    if ta.stuck_disjuncts() > super::MAX_STUCK_DISJUNCTS {
+        ta.safety_only();
     }
+    ta
 }

@@ -15,11 +15,21 @@ fn bracha() -> ProtocolIr {
 #[test]
 fn bracha_merges_the_values_it_no_longer_needs() {
     let ta = translate(&bracha(), Scenario::ByzantineBroadcaster).expect("linear");
-    // echo, ready each {none, 0, 1}, delivery {none, 0, 1}: 27 local states;
-    // once sent, the value of an echo or a ready no longer matters.
-    assert_eq!(ta.local_states, 27);
-    assert_eq!(ta.locations.len(), 8, "{}", bymc::print(&ta));
-    assert_eq!(ta.specs, vec![SafetyProperty::Consistency]);
+    // Three independent parts (echo, ready, delivery), each {none, 0, 1}:
+    // 9 local states; once sent, the value of an echo or a ready no longer
+    // matters, and the three final states are alike: 3 initial locations
+    // and 1 final one.
+    assert_eq!(ta.local_states, 9);
+    assert_eq!(ta.locations.len(), 4, "{}", bymc::print(&ta));
+    assert_eq!(ta.rules.len(), 8, "{}", bymc::print(&ta));
+    assert_eq!(
+        ta.specs,
+        vec![SafetyProperty::Consistency, SafetyProperty::Totality]
+    );
+    assert!(ta.instance_only().is_empty());
+    // Not stuck: the ready part (4 rules of one atom) or the delivery part
+    // (2 rules); an undelivered location occupied; d0 or d1.
+    assert_eq!(ta.stuck_disjuncts(), 2 * 2 * 2);
     let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
@@ -32,14 +42,47 @@ fn bracha_merges_the_values_it_no_longer_needs() {
 }
 
 #[test]
+fn a_rule_that_writes_two_parts_joins_them() {
+    // Echo and Ready are sent by one rule: one part with the delivery apart.
+    let src = "X { faults: byzantine; requires: N > 3 * F; messages: I, E, R;
+        on broadcast(m) { send I(m) to all; }
+        when received I(m) from broadcaster and not sent E { send E(m) to all; send R(m) to all; }
+        when received R(m) >= 2 * F + 1 and not sent R { send R(m) to all; }
+        when received R(m) >= 2 * F + 1 { deliver(m); } }";
+    let ir = crate::syntax::parse_str(src).expect("parses");
+    let parts = parts::parts(&ir, Scenario::ByzantineBroadcaster);
+    assert_eq!(parts, vec![[0, 0], [0, 0], [1, 1]]);
+    let bracha = parts::parts(&bracha(), Scenario::CorrectBroadcaster);
+    assert_eq!(bracha, vec![[0, 0], [1, 1], [1, 1], [2, 2]]);
+}
+
+#[test]
 fn a_correct_broadcaster_has_its_own_locations() {
     let ta = translate(&bracha(), Scenario::CorrectBroadcaster).expect("linear");
     assert!(ta
         .locations
         .iter()
-        .any(|l| l.describe.starts_with("broadcaster")));
-    assert_eq!(ta.specs, vec![SafetyProperty::Integrity]);
-    assert_eq!(ta.proves(), SAFETY.to_vec());
+        .any(|l| l.describe.contains("broadcaster")));
+    assert_eq!(
+        ta.specs,
+        vec![SafetyProperty::Integrity, SafetyProperty::Validity]
+    );
+    assert_eq!(ta.proves().len(), 4);
+    // Liveness: stuck when no occupied location has a rule whose guard over
+    // the correct senders alone holds (2F + 1 Readies, not F + 1).
+    let text = bymc::print(&ta);
+    let validity = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("validity:"))
+        .expect("a validity specification");
+    assert!(validity.contains("nReady0 >= 2 * F + 1"), "{validity}");
+    assert!(validity.contains("2 * nEcho0 >= N + F + 1"), "{validity}");
+    let undelivered: Vec<&Location> = ta.locations.iter().filter(|l| l.undelivered).collect();
+    assert_eq!(undelivered.len(), 1, "{text}");
+    assert!(
+        validity.ends_with(&format!("({} == 0));", undelivered[0].name)),
+        "{validity}"
+    );
     let text = bymc::print(&ta);
     assert!(text.contains("bInitial0 == 1;"), "{text}");
     assert!(
@@ -54,6 +97,8 @@ fn without_faults_value_1_never_appears() {
     let ta = translate(&bracha(), Scenario::FailureFree).expect("linear");
     assert!(ta.rules.iter().all(|r| !r.source.contains("for value 1")));
     assert!(ta.assumptions.contains(&"F == 0".to_string()));
+    let crash = translate(&bracha(), Scenario::Crashes).expect("linear");
+    assert_eq!(crash.instance_only(), LIVENESS.to_vec());
 }
 
 #[test]
