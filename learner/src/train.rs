@@ -495,10 +495,11 @@ impl<O: Oracle> Learner<O> {
     }
 
     /// The parameterized ("all N") check of a protocol verified in every
-    /// configuration: its safety properties for every N that `requires`
-    /// allows, one threshold automaton per scenario checked with TACO
-    /// ([`paramcheck::check_all_n`]). Liveness stays what the re-validation
-    /// checked at its instances.
+    /// configuration: its properties for every N that `requires` allows, one
+    /// threshold automaton per scenario checked with TACO
+    /// ([`paramcheck::check_all_n`]). Safety always; liveness too where the
+    /// automaton states it (Byzantine faults, see `dsl_core::ta`), otherwise
+    /// liveness stays what the re-validation checked at its instances.
     pub fn check_all_n(&self, ir: &ProtocolIr) -> AllN {
         if !self.config.oracle.all_n {
             return AllN::NotChecked;
