@@ -85,6 +85,19 @@ impl Shape {
     pub fn is_broadcaster(&self, r: usize) -> bool {
         r < self.first_symmetric
     }
+    /// Swaps values 0 and 1 in every row of `s`: sent flags, delivery and the
+    /// words of each pair (see [`super::counting`], value symmetry).
+    pub fn swap_values(&self, s: &mut [u16]) {
+        const EVEN: u16 = 0x5555;
+        for row in s.chunks_exact_mut(self.width()) {
+            row[0] = (row[0] & EVEN) << 1 | (row[0] >> 1) & EVEN;
+            row[1] = [0, 2, 1][row[1] as usize];
+            for t in 0..self.k / VALUES {
+                row.swap(2 + pair(t, 0), 2 + pair(t, 1));
+            }
+        }
+    }
+
     /// Sorts the interchangeable rows of `s` (insertion sort: few rows, no
     /// allocation).
     pub fn sort(&self, s: &mut [u16]) {
