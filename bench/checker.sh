@@ -28,7 +28,7 @@ timeout_s="${1:-600}"
 before="${2:-}"
 before_timeout="${3:-300}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet
-bin=target/release/distgen
+bin="${DISTGEN:-target/release/distgen}"
 echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
 echo

@@ -17,7 +17,7 @@
 //! other: the correct broadcaster's first (when it is correct), then the other
 //! correct processes, sorted (the canonical form, see [`super::counting`]).
 
-use super::layout::{pair, VALUES};
+use super::layout::{pair, sent_and_delivered, VALUES};
 use crate::semantics::{Local, ProcId, ProcSet, Value};
 
 /// Bits of a pair word: senders counted (broadcaster excepted).
@@ -135,19 +135,5 @@ impl Local for CountRow<'_> {
             *w += 1;
         }
     }
-    fn has_sent(&self, msg: usize, v: Value) -> bool {
-        self.0[0] & (1 << pair(msg, v)) != 0
-    }
-    fn has_sent_any(&self, msg: usize) -> bool {
-        self.0[0] & (((1 << VALUES) - 1) << pair(msg, 0)) != 0
-    }
-    fn mark_sent(&mut self, msg: usize, v: Value) {
-        self.0[0] |= 1 << pair(msg, v);
-    }
-    fn delivered(&self) -> Option<Value> {
-        self.0[1].checked_sub(1).map(|v| v as Value)
-    }
-    fn set_delivered(&mut self, v: Value) {
-        self.0[1] = v as u16 + 1;
-    }
+    sent_and_delivered!();
 }
