@@ -265,7 +265,11 @@ fn echo_variant() -> ProtocolIr {
     let src = bracha
         .replace("Echo(m) >= (N + F) / 2 + 1 ", "Echo(m) >= (N + 3) / 2 ")
         .replace("pub Bracha {", "pub BrachaEcho3 {");
-    assert_eq!(src.matches("(N + 3) / 2").count(), 1, "the echo quorum is replaced");
+    assert_eq!(
+        src.matches("(N + 3) / 2").count(),
+        1,
+        "the echo quorum is replaced"
+    );
     example(&src)
 }
 

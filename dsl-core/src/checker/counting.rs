@@ -190,7 +190,10 @@ impl CountingModel {
             let mut order: Vec<usize> = (0..shape.rows).collect();
             order[shape.first_symmetric..]
                 .sort_by(|&a, &b| rows[a * w..(a + 1) * w].cmp(&rows[b * w..(b + 1) * w]));
-            let sorted: Box<[u16]> = order.iter().flat_map(|&r| shape.row(rows, r).to_vec()).collect();
+            let sorted: Box<[u16]> = order
+                .iter()
+                .flat_map(|&r| shape.row(rows, r).to_vec())
+                .collect();
             (sorted, order)
         };
         let (sorted, order) = order_of(s);

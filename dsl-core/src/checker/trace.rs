@@ -181,7 +181,11 @@ fn counted(
     }
     model.core.reduce(&mut rows);
     let (sorted, order, swapped) = model.canonical_order(&rows);
-    (sorted, order.iter().map(|&r| model.ids[r]).collect(), swapped)
+    (
+        sorted,
+        order.iter().map(|&r| model.ids[r]).collect(),
+        swapped,
+    )
 }
 
 /// The concrete receipt (in `bits`' names) of a counting step taken by
