@@ -148,6 +148,10 @@ impl Model for CompactModel {
 }
 
 impl properties::Checked for CompactModel {
+    fn firsts(&self) -> Option<&properties::Firsts<State>> {
+        Some(&self.firsts)
+    }
+
     fn view<'a>(&'a self, s: &'a State) -> impl Observe + 'a {
         self.observe(&s.0)
     }

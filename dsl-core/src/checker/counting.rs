@@ -42,6 +42,32 @@
 //! each other if and only if their sorted rows are equal. Sorting costs
 //! O(N log N) row comparisons, against the permutations of
 //! [`super::symmetry`].
+//!
+//! # Value symmetry
+//!
+//! With a Byzantine broadcaster nobody broadcasts a value of its own: the
+//! initial state holds no value, and values 0 and 1 play the same role. The
+//! DSL is value-generic (a rule runs for one value v, reads the senders of
+//! (T, v), sends (T', v), delivers v; `not sent T` and "delivered" look at
+//! both values alike) and the Byzantine processes can inject either value,
+//! so swapping 0 and 1 in every row ([`Shape::swap_values`]) maps a step of
+//! the counting model to a step (the dead-variable reduction and the lazy
+//! receipts of [`super::sets`] are computed per value by the same code, so
+//! they commute with the swap), and the initial state to itself. The
+//! properties do not tell the values apart there: integrity and validity
+//! only constrain a correct broadcaster's value, agreement asks that no two
+//! correct processes deliver different values and totality that all or none
+//! deliver. So the swap is an automorphism of the model preserving every
+//! property, and the canonical form is the smaller (lexicographically) of the
+//! sorted rows and the sorted rows with the values swapped: it is the same
+//! for two states if and only if they are related by a renaming of processes
+//! and possibly of values. Exploring these classes visits a state of every
+//! class of reachable states, finds a violation exactly when one is reachable,
+//! and at the same depth (a swap maps a path to a path of the same length).
+//! With a correct broadcaster (value 0 is its value) the swap is not used.
+//! `tests/differential.rs` compares the verdicts with the plain model's,
+//! which has no reduction, and `value_symmetry_keeps_verdicts` compares the
+//! model with and without it.
 
 use super::faults::Faulty;
 use super::layout::{MAX_N, MAX_TYPES, VALUES};
@@ -50,7 +76,7 @@ use super::properties::{self, Observe};
 use super::rows::{CountState, Shape};
 use super::rules::Rules;
 use super::sets;
-use super::steps::{Core, Step};
+use super::steps::{Core, Step, MAX_WIDTH};
 use super::{Config, Scenario};
 use crate::ir::ProtocolIr;
 use crate::semantics::{CompiledGuard, Machine, ProcId, Value};
@@ -68,7 +94,15 @@ pub struct CountingModel {
     pub ids: Vec<ProcId>,
     /// Message type names, for traces.
     pub messages: Vec<String>,
+    /// Whether the canonical form also swaps the values 0 and 1 (see the
+    /// module docs): on when no correct process broadcasts.
+    pub value_symmetry: bool,
+    /// The first violating states of a run (see [`properties::Firsts`]).
+    pub firsts: properties::Firsts<CountState>,
 }
+
+/// Most words in a counting state.
+const MAX_STATE: usize = MAX_N * MAX_WIDTH;
 
 impl CountingModel {
     /// The model of `ir` in `config`; the crash scenario (and a protocol
@@ -111,20 +145,67 @@ impl CountingModel {
             byz_broadcaster: faulty.is_byzantine(0),
             thresholds,
             machine,
+            id: Core::numbered(),
         };
         Ok(CountingModel {
             core,
+            value_symmetry: !faulty.broadcaster_correct,
             faulty,
             ids,
             messages: ir.messages.clone(),
+            firsts: Default::default(),
         })
     }
 
-    /// The canonical form of `s`: reduced, interchangeable rows sorted.
+    /// The canonical form of `s`: reduced, interchangeable rows sorted, the
+    /// smaller of the two value orders under value symmetry.
     pub fn canonical(&self, mut s: Box<[u16]>) -> CountState {
         self.core.reduce(&mut s);
-        self.core.shape.sort(&mut s);
+        self.sorted(s)
+    }
+
+    /// The canonical form of a reduced `s`.
+    fn sorted(&self, mut s: Box<[u16]>) -> CountState {
+        let shape = &self.core.shape;
+        shape.sort(&mut s);
+        if self.value_symmetry {
+            let mut scratch = [0u16; MAX_STATE];
+            let swapped = &mut scratch[..s.len()];
+            swapped.copy_from_slice(&s);
+            shape.swap_values(swapped);
+            shape.sort(swapped);
+            if *swapped < *s {
+                s.copy_from_slice(swapped);
+            }
+        }
         CountState(s)
+    }
+
+    /// The canonical form of the reduced rows `s`, with the row of `s` at
+    /// each position and whether the values were swapped (for traces).
+    pub fn canonical_order(&self, s: &[u16]) -> (Box<[u16]>, Vec<usize>, bool) {
+        let shape = &self.core.shape;
+        let w = shape.width();
+        let order_of = |rows: &[u16]| {
+            let mut order: Vec<usize> = (0..shape.rows).collect();
+            order[shape.first_symmetric..]
+                .sort_by(|&a, &b| rows[a * w..(a + 1) * w].cmp(&rows[b * w..(b + 1) * w]));
+            let sorted: Box<[u16]> = order
+                .iter()
+                .flat_map(|&r| shape.row(rows, r).to_vec())
+                .collect();
+            (sorted, order)
+        };
+        let (sorted, order) = order_of(s);
+        if self.value_symmetry {
+            let mut swapped = s.to_vec();
+            shape.swap_values(&mut swapped);
+            let (other, other_order) = order_of(&swapped);
+            if other < sorted {
+                return (other, other_order, true);
+            }
+        }
+        (sorted, order, false)
     }
 
     /// The enabled steps: every step of the first row of each run of equal
@@ -143,7 +224,7 @@ impl CountingModel {
     pub fn next(&self, s: &[u16], step: &Step) -> Option<CountState> {
         let mut next: Box<[u16]> = s.into();
         self.core.apply(&mut next, step)?;
-        Some(self.canonical(next))
+        Some(self.sorted(next))
     }
 
     /// A view of `s` for the properties.
@@ -201,6 +282,10 @@ impl Model for CountingModel {
 }
 
 impl properties::Checked for CountingModel {
+    fn firsts(&self) -> Option<&properties::Firsts<CountState>> {
+        Some(&self.firsts)
+    }
+
     fn view<'a>(&'a self, s: &'a CountState) -> impl Observe + 'a {
         self.observe(&s.0)
     }

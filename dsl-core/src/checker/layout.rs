@@ -59,6 +59,30 @@ impl Layout {
     }
 }
 
+/// The methods of [`Local`] that read the first two words of a row, which
+/// the bitset and the counting models lay out alike: the sent flags (bit
+/// [`pair`]`(t, v)`) and the delivery (0: none, `1 + v`).
+macro_rules! sent_and_delivered {
+    () => {
+        fn has_sent(&self, msg: usize, v: Value) -> bool {
+            self.0[0] & (1 << pair(msg, v)) != 0
+        }
+        fn has_sent_any(&self, msg: usize) -> bool {
+            self.0[0] & (((1 << VALUES) - 1) << pair(msg, 0)) != 0
+        }
+        fn mark_sent(&mut self, msg: usize, v: Value) {
+            self.0[0] |= 1 << pair(msg, v);
+        }
+        fn delivered(&self) -> Option<Value> {
+            self.0[1].checked_sub(1).map(|v| v as Value)
+        }
+        fn set_delivered(&mut self, v: Value) {
+            self.0[1] = v as u16 + 1;
+        }
+    };
+}
+pub(crate) use sent_and_delivered;
+
 /// A global state of the bitset model (see [`Layout`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct State(pub Box<[u16]>);
@@ -73,21 +97,7 @@ impl Local for Row<'_> {
     fn add_sender(&mut self, msg: usize, v: Value, from: ProcId) {
         self.0[2 + pair(msg, v)] |= 1 << from;
     }
-    fn has_sent(&self, msg: usize, v: Value) -> bool {
-        self.0[0] & (1 << pair(msg, v)) != 0
-    }
-    fn has_sent_any(&self, msg: usize) -> bool {
-        self.0[0] & (((1 << VALUES) - 1) << pair(msg, 0)) != 0
-    }
-    fn mark_sent(&mut self, msg: usize, v: Value) {
-        self.0[0] |= 1 << pair(msg, v);
-    }
-    fn delivered(&self) -> Option<Value> {
-        self.0[1].checked_sub(1).map(|v| v as Value)
-    }
-    fn set_delivered(&mut self, v: Value) {
-        self.0[1] = v as u16 + 1;
-    }
+    sent_and_delivered!();
 }
 
 /// Messages that a process receives in one step before the step's main

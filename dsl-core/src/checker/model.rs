@@ -34,7 +34,8 @@
 //!   canonical representative.
 
 use super::faults::Faulty;
-use super::layout::{pair, Layout, Row, MAX_N, MAX_TYPES, VALUES};
+use super::layout::{pair, Layout, Row, State, MAX_N, MAX_TYPES, VALUES};
+use super::properties;
 use super::rules::Rules;
 use super::{Action, Config};
 use crate::ir::ProtocolIr;
@@ -60,6 +61,8 @@ pub struct CompactModel {
     /// Whether to canonicalise states under symmetry (on by default; off to
     /// print traces and to measure the reduction).
     pub use_symmetry: bool,
+    /// The first violating states of a run (see [`properties::Firsts`]).
+    pub firsts: properties::Firsts<State>,
 }
 
 /// Why a configuration cannot be checked.
@@ -103,6 +106,7 @@ impl CompactModel {
             messages: ir.messages.clone(),
             rules,
             use_symmetry: true,
+            firsts: Default::default(),
         })
     }
 

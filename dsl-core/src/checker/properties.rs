@@ -9,6 +9,7 @@
 
 use super::Property;
 use crate::semantics::{ProcId, Value};
+use std::sync::OnceLock;
 
 /// What the properties read of a global state.
 pub trait Observe {
@@ -124,27 +125,62 @@ pub fn first_violation(s: &impl Observe) -> Option<(&'static str, String)> {
         .find_map(|&name| by_name(name, s).err().map(|e| (name, e)))
 }
 
+/// The first state found violating each property of [`NAMES`] in one run.
+///
+/// stateright records a discovery each time a state violates a property,
+/// the later ones replacing the earlier, and checks a block of states before
+/// it stops: its path would be the last violation found, not the first. A
+/// model that keeps a `Firsts` makes only the first violating state of each
+/// property count, so a single-threaded BFS reports a shortest path. A clone
+/// is empty: each run starts from a clone of the model.
+#[derive(Debug)]
+pub struct Firsts<S>([OnceLock<S>; 4]);
+
+impl<S> Default for Firsts<S> {
+    fn default() -> Self {
+        Firsts(std::array::from_fn(|_| OnceLock::new()))
+    }
+}
+
+impl<S> Clone for Firsts<S> {
+    fn clone(&self) -> Self {
+        Firsts::default()
+    }
+}
+
 /// A model whose states the properties can read.
 pub trait Checked: stateright::Model {
     /// A view of `s` for the properties.
     fn view<'a>(&'a self, s: &'a Self::State) -> impl Observe + 'a;
+
+    /// Where the first violating states of this run are kept, if anywhere
+    /// (see [`Firsts`]); without, every violating state counts.
+    fn firsts(&self) -> Option<&Firsts<Self::State>> {
+        None
+    }
+}
+
+/// Whether property `i` of [`NAMES`] is to count as holding in `s`: it
+/// holds, or `s` is not the first state of the run found violating it.
+fn holds<M: Checked>(i: usize, m: &M, s: &M::State) -> bool
+where
+    M::State: Clone + PartialEq,
+{
+    by_name(NAMES[i], &m.view(s)).is_ok()
+        || m.firsts()
+            .is_some_and(|firsts| firsts.0[i].get_or_init(|| s.clone()) != s)
 }
 
 /// The stateright properties of any [`Checked`] model, one per name of
 /// [`NAMES`], each to hold in every state.
-pub fn all<M: Checked>() -> Vec<stateright::Property<M>> {
+pub fn all<M: Checked>() -> Vec<stateright::Property<M>>
+where
+    M::State: Clone + PartialEq,
+{
     vec![
-        stateright::Property::always(NAMES[0], |m: &M, s: &M::State| {
-            by_name(NAMES[0], &m.view(s)).is_ok()
-        }),
-        stateright::Property::always(NAMES[1], |m: &M, s: &M::State| {
-            by_name(NAMES[1], &m.view(s)).is_ok()
-        }),
-        stateright::Property::always(NAMES[2], |m: &M, s: &M::State| {
-            by_name(NAMES[2], &m.view(s)).is_ok()
-        }),
-        stateright::Property::always(NAMES[3], |m: &M, s: &M::State| {
-            by_name(NAMES[3], &m.view(s)).is_ok()
-        }),
+        stateright::Property::always(NAMES[0], |m: &M, s: &M::State| holds(0, m, s)),
+        stateright::Property::always(NAMES[1], |m: &M, s: &M::State| holds(1, m, s)),
+        stateright::Property::always(NAMES[2], |m: &M, s: &M::State| holds(2, m, s)),
+        stateright::Property::always(NAMES[3], |m: &M, s: &M::State| holds(3, m, s)),
     ]
 }

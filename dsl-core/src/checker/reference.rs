@@ -38,6 +38,8 @@ pub struct PlainModel {
     pub faulty: Faulty,
     /// Message type names, for traces.
     pub messages: Vec<String>,
+    /// The first violating states of a run (see [`properties::Firsts`]).
+    pub firsts: properties::Firsts<PlainState>,
 }
 
 impl PlainModel {
@@ -47,6 +49,7 @@ impl PlainModel {
             machine: Machine::new_unchecked(ir, config.n, config.f)?,
             faulty: Faulty::of(config),
             messages: ir.messages.clone(),
+            firsts: Default::default(),
         })
     }
 
@@ -246,6 +249,10 @@ impl Model for PlainModel {
 }
 
 impl properties::Checked for PlainModel {
+    fn firsts(&self) -> Option<&properties::Firsts<PlainState>> {
+        Some(&self.firsts)
+    }
+
     fn view<'a>(&'a self, s: &'a PlainState) -> impl Observe + 'a {
         self.observe(s)
     }

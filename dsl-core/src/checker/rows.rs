@@ -17,7 +17,7 @@
 //! other: the correct broadcaster's first (when it is correct), then the other
 //! correct processes, sorted (the canonical form, see [`super::counting`]).
 
-use super::layout::{pair, VALUES};
+use super::layout::{pair, sent_and_delivered, VALUES};
 use crate::semantics::{Local, ProcId, ProcSet, Value};
 
 /// Bits of a pair word: senders counted (broadcaster excepted).
@@ -85,6 +85,19 @@ impl Shape {
     pub fn is_broadcaster(&self, r: usize) -> bool {
         r < self.first_symmetric
     }
+    /// Swaps values 0 and 1 in every row of `s`: sent flags, delivery and the
+    /// words of each pair (see [`super::counting`], value symmetry).
+    pub fn swap_values(&self, s: &mut [u16]) {
+        const EVEN: u16 = 0x5555;
+        for row in s.chunks_exact_mut(self.width()) {
+            row[0] = (row[0] & EVEN) << 1 | (row[0] >> 1) & EVEN;
+            row[1] = [0, 2, 1][row[1] as usize];
+            for t in 0..self.k / VALUES {
+                row.swap(2 + pair(t, 0), 2 + pair(t, 1));
+            }
+        }
+    }
+
     /// Sorts the interchangeable rows of `s` (insertion sort: few rows, no
     /// allocation).
     pub fn sort(&self, s: &mut [u16]) {
@@ -122,19 +135,5 @@ impl Local for CountRow<'_> {
             *w += 1;
         }
     }
-    fn has_sent(&self, msg: usize, v: Value) -> bool {
-        self.0[0] & (1 << pair(msg, v)) != 0
-    }
-    fn has_sent_any(&self, msg: usize) -> bool {
-        self.0[0] & (((1 << VALUES) - 1) << pair(msg, 0)) != 0
-    }
-    fn mark_sent(&mut self, msg: usize, v: Value) {
-        self.0[0] |= 1 << pair(msg, v);
-    }
-    fn delivered(&self) -> Option<Value> {
-        self.0[1].checked_sub(1).map(|v| v as Value)
-    }
-    fn set_delivered(&mut self, v: Value) {
-        self.0[1] = v as u16 + 1;
-    }
+    sent_and_delivered!();
 }

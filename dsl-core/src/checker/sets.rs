@@ -25,12 +25,18 @@
 //!
 //! When a (row, value) has more than `MAX_SETS` sets, its steps fall back to
 //! single receipts (the plain model's steps, sound and complete on their own).
+//!
+//! A row's steps and whether it is quiescent depend on nothing but its words
+//! and whether it is the correct broadcaster's, and the same rows come back in
+//! state after state: both are memoised per thread ([`Memo`]), keyed by the
+//! row, for one [`Core`] at a time.
 
 use super::layout::{pair, MAX_TYPES, VALUES};
 use super::rows::{self, BCAST, BCAST_FLIGHT};
-use super::steps::{Core, Outcome, Probe, Step};
+use super::steps::{Core, Outcome, Probe, Step, MAX_WIDTH};
 use crate::semantics::{Output, Value};
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Most sets tried per (row, value) before falling back to single receipts.
 const MAX_SETS: usize = 4096;
@@ -73,6 +79,61 @@ impl Set {
 thread_local! {
     /// Steps found and outputs of the step function, reused.
     static SCRATCH: RefCell<(Vec<Set>, Vec<Output>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// What a row's steps and quiescence depend on: its words (zero-padded) and
+/// whether it is the correct broadcaster's.
+type RowKey = ([u16; MAX_WIDTH], bool);
+
+/// The memoised steps (with row 0) and quiescence of the rows met so far,
+/// for the core numbered `core`.
+#[derive(Default)]
+struct Memo {
+    core: u64,
+    rows: HashMap<RowKey, (u32, u32, bool)>,
+    steps: Vec<Step>,
+}
+
+/// Most rows memoised before the memo starts again (bounds its memory).
+const MEMO_ROWS: usize = 1 << 20;
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// Calls `f` with the steps (numbered row 0) and the quiescence of row `r`
+/// of `s`, computed once per distinct row.
+fn memoised<R>(core: &Core, s: &[u16], r: usize, f: impl FnOnce(&[Step], bool) -> R) -> R {
+    let row = core.shape.row(s, r);
+    let mut key: RowKey = ([0; MAX_WIDTH], core.shape.is_broadcaster(r));
+    key.0[..row.len()].copy_from_slice(row);
+    MEMO.with_borrow_mut(|memo| {
+        if memo.core != core.id || memo.rows.len() >= MEMO_ROWS {
+            memo.core = core.id;
+            memo.rows.clear();
+            memo.steps.clear();
+        }
+        let Memo { rows, steps, .. } = memo;
+        let &mut (start, end, quiet) = rows.entry(key).or_insert_with(|| {
+            let start = steps.len() as u32;
+            compute_steps(core, row, r, steps);
+            for step in &mut steps[start as usize..] {
+                step.row = 0;
+            }
+            (start, steps.len() as u32, row_quiescent(core, row))
+        });
+        f(&steps[start as usize..end as usize], quiet)
+    })
+}
+
+/// Every step of row `r` of `s` (see the module docs), appended to `out`.
+pub fn steps_at(core: &Core, s: &[u16], r: usize, out: &mut Vec<Step>) {
+    memoised(core, s, r, |steps, _| {
+        out.extend(steps.iter().map(|&step| Step {
+            row: r as u8,
+            ..step
+        }))
+    });
 }
 
 /// The rooms of row `r` of `s` for value `v`, at most one per type.
@@ -129,9 +190,8 @@ fn step(r: usize, v: Value, rooms: &[Room], others: &[u8; MAX_TYPES], bcast: u8)
     s
 }
 
-/// Every step of row `r` of `s` (see the module docs), appended to `out`.
-pub fn steps_at(core: &Core, s: &[u16], r: usize, out: &mut Vec<Step>) {
-    let row = core.shape.row(s, r);
+/// Every step of `row` (row `r`), appended to `out`.
+fn compute_steps(core: &Core, row: &[u16], r: usize, out: &mut Vec<Step>) {
     for v in 0..VALUES as Value {
         let mut rs = [Room::default(); MAX_TYPES];
         let n = rooms(core, row, v, &mut rs);
@@ -242,20 +302,23 @@ fn single_receipts(
 /// Whether receiving every message in flight to every row would make no
 /// rule fire anywhere (the quiescence of lazy receipts).
 pub fn quiescent(core: &Core, s: &[u16]) -> bool {
-    (0..core.shape.rows).all(|r| {
-        let row = core.shape.row(s, r);
-        (0..VALUES as Value).all(|v| {
-            let mut others = [0u8; MAX_TYPES];
-            let mut bcast = 0u8;
-            for (t, o) in others.iter_mut().enumerate().take(core.machine.messages) {
-                let w = row[2 + pair(t, v)];
-                *o = rows::flight(w) as u8;
-                if w & BCAST_FLIGHT != 0 {
-                    bcast |= 1 << t;
-                }
+    (0..core.shape.rows).all(|r| memoised(core, s, r, |_, quiet| quiet))
+}
+
+/// Whether receiving every message in flight to `row` would make no rule
+/// fire there.
+fn row_quiescent(core: &Core, row: &[u16]) -> bool {
+    (0..VALUES as Value).all(|v| {
+        let mut others = [0u8; MAX_TYPES];
+        let mut bcast = 0u8;
+        for (t, o) in others.iter_mut().enumerate().take(core.machine.messages) {
+            let w = row[2 + pair(t, v)];
+            *o = rows::flight(w) as u8;
+            if w & BCAST_FLIGHT != 0 {
+                bcast |= 1 << t;
             }
-            (bcast == 0 && others.iter().all(|&k| k == 0))
-                || !core.fires(&core.probe(row, v), &others, bcast)
-        })
+        }
+        (bcast == 0 && others.iter().all(|&k| k == 0))
+            || !core.fires(&core.probe(row, v), &others, bcast)
     })
 }

@@ -8,6 +8,7 @@ use super::rules::Rules;
 use crate::ir::Dest;
 use crate::semantics::{CompiledGuard, Local, Machine, Output, ProcId, Value};
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Widest row: sent flags, delivery, `2 * MAX_TYPES` pairs.
 pub const MAX_WIDTH: usize = 2 + VALUES * MAX_TYPES;
@@ -84,9 +85,20 @@ pub struct Core {
     /// Per type, bit `k` set when some `received T >= k` guard reads it
     /// (k < 32).
     pub thresholds: Vec<u32>,
+    /// A number no other core of this process has (see [`Core::numbered`]):
+    /// what memoised results are keyed by.
+    pub id: u64,
 }
 
+/// The last number given to a core.
+static CORES: AtomicU64 = AtomicU64::new(0);
+
 impl Core {
+    /// A number for a new core, never given before.
+    pub fn numbered() -> u64 {
+        CORES.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     /// The process id the step function is given for row `r`: 0 for the
     /// correct broadcaster, 1 (any other) for the rest.
     fn me(&self, r: usize) -> ProcId {
@@ -187,8 +199,9 @@ impl Core {
         encode(out)
     }
 
-    /// Applies `step` to `s` (without reducing or sorting); `None` if it is
-    /// not enabled.
+    /// Applies `step` to `s` (without sorting); `None` if it is not
+    /// enabled. A reduced `s` stays reduced (see [`Core::reduce`]): the
+    /// receiving row is reduced again, the others receive no dead message.
     pub fn apply(&self, s: &mut [u16], step: &Step) -> Option<()> {
         let (r, v) = (step.row as usize, step.value);
         if r >= self.shape.rows || v as usize >= VALUES {
@@ -217,6 +230,7 @@ impl Core {
             out.clear();
             let row = self.shape.row_mut(s, r);
             self.machine.settle(self.me(r), &mut CountRow(row), v, out);
+            self.reduce_row(row);
             self.emit(s, r, out);
         });
         Some(())
@@ -236,14 +250,21 @@ impl Core {
     }
 
     /// Puts the network messages of `out` (outputs of row `from`) in flight
-    /// to every other correct process.
+    /// to every other correct process, but not where the dead-variable
+    /// reduction would clear them at once (a type that no rule of the
+    /// receiver able to change anything still reads): a reduced state stays
+    /// reduced.
     fn emit(&self, s: &mut [u16], from: usize, out: &[Output]) {
         let broadcaster = self.shape.is_broadcaster(from);
         for o in out {
             if let Output::Send { msg, value, to } = *o {
                 if to.includes_others() {
                     for r in (0..self.shape.rows).filter(|&r| r != from) {
-                        let w = &mut self.shape.row_mut(s, r)[2 + pair(msg, value)];
+                        let row = self.shape.row_mut(s, r);
+                        if self.rules.live_types(row[0], row[1], value) & (1 << msg) == 0 {
+                            continue;
+                        }
+                        let w = &mut row[2 + pair(msg, value)];
                         if broadcaster {
                             *w |= BCAST_FLIGHT;
                         } else {
@@ -260,12 +281,16 @@ impl Core {
     /// are cleared (senders counted, messages in flight, injections).
     pub fn reduce(&self, s: &mut [u16]) {
         for r in 0..self.shape.rows {
-            let row = self.shape.row_mut(s, r);
-            for v in 0..VALUES as Value {
-                let live = self.rules.live_types(row[0], row[1], v);
-                for t in (0..self.machine.messages).filter(|&t| live & (1 << t) == 0) {
-                    row[2 + pair(t, v)] = 0;
-                }
+            self.reduce_row(self.shape.row_mut(s, r));
+        }
+    }
+
+    /// The dead-variable reduction of one row.
+    fn reduce_row(&self, row: &mut [u16]) {
+        for v in 0..VALUES as Value {
+            let live = self.rules.live_types(row[0], row[1], v);
+            for t in (0..self.machine.messages).filter(|&t| live & (1 << t) == 0) {
+                row[2 + pair(t, v)] = 0;
             }
         }
     }

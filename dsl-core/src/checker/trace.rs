@@ -152,9 +152,13 @@ impl Observe for Replayed<'_> {
     }
 }
 
-/// The counting state of a bitset state `s` (reduced and sorted), and which
-/// process each of its rows is.
-fn counted(model: &CountingModel, bits: &CompactModel, s: &[u16]) -> (Box<[u16]>, Vec<ProcId>) {
+/// The counting state of a bitset state `s` (canonical), which process each
+/// of its rows is, and whether its values are swapped (value symmetry).
+fn counted(
+    model: &CountingModel,
+    bits: &CompactModel,
+    s: &[u16],
+) -> (Box<[u16]>, Vec<ProcId>, bool) {
     let (shape, l) = (model.core.shape, bits.layout);
     let byzantine = (bits.faulty.byzantine & !1) as u16;
     let mut rows = vec![0u16; shape.len()].into_boxed_slice();
@@ -176,15 +180,12 @@ fn counted(model: &CountingModel, bits: &CompactModel, s: &[u16]) -> (Box<[u16]>
         }
     }
     model.core.reduce(&mut rows);
-    let w = shape.width();
-    let mut order: Vec<usize> = (0..shape.rows).collect();
-    order[shape.first_symmetric..]
-        .sort_by(|&a, &b| rows[a * w..(a + 1) * w].cmp(&rows[b * w..(b + 1) * w]));
-    let sorted: Vec<u16> = order
-        .iter()
-        .flat_map(|&r| shape.row(&rows, r).to_vec())
-        .collect();
-    (sorted.into(), order.iter().map(|&r| model.ids[r]).collect())
+    let (sorted, order, swapped) = model.canonical_order(&rows);
+    (
+        sorted,
+        order.iter().map(|&r| model.ids[r]).collect(),
+        swapped,
+    )
 }
 
 /// The concrete receipt (in `bits`' names) of a counting step taken by
@@ -259,9 +260,14 @@ pub fn counting(
     }
     for (i, (_, step)) in steps.iter().enumerate() {
         let Some(step) = step else { break };
-        let (_, order) = counted(model, bits, &concrete);
+        let (_, order, swapped) = counted(model, bits, &concrete);
         let p = *order.get(step.row as usize)?;
-        let action = concrete_step(bits, &concrete, p, step)?;
+        // The step's value is in the canonical state's values.
+        let step = Step {
+            value: if swapped { 1 - step.value } else { step.value },
+            ..*step
+        };
+        let action = concrete_step(bits, &concrete, p, &step)?;
         let mut out = Vec::new();
         bits.apply(&mut concrete, action, &mut out)?;
         bits.reduce(&mut concrete);
@@ -272,7 +278,7 @@ pub fn counting(
         reactions(names, p, &out, &mut lines);
         actions.push(action);
     }
-    let (last, _) = counted(model, bits, &concrete);
+    let (last, _, _) = counted(model, bits, &concrete);
     let view = Replayed {
         bits,
         s: &concrete,
