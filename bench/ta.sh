@@ -46,6 +46,10 @@ sed '/Ready(m) >= F + 1 and not sent Ready {/,+2d; s/pub Bracha {/pub BrachaNoAm
   examples/bracha.rs > "$P/bracha_no_amplification.rs"
 sed 's/from broadcaster and not sent Echo {/from broadcaster {/; s/pub Bracha {/pub BrachaNoEchoOnce {/' \
   examples/bracha.rs > "$P/bracha_no_echo_once.rs"
+# The (N + 3) / 2 echo variant (as bench/checker.sh and tests/checker_verdicts.rs make it).
+sed 's|Echo(m) >= (N + F) / 2 + 1 |Echo(m) >= (N + 3) / 2 |; s/pub Bracha {/pub BrachaEcho3 {/' \
+  examples/bracha.rs > "$P/bracha_echo_n3.rs"
+grep -q '(N + 3) / 2' "$P/bracha_echo_n3.rs" || { echo "examples/bracha.rs changed: no echo quorum to replace" >&2; exit 2; }
 for s in correct-broadcaster byzantine-broadcaster; do
   run examples/bracha.rs $s
   run examples/generated/learned_byzantine.rs $s
@@ -58,7 +62,7 @@ for s in correct-broadcaster byzantine-broadcaster; do
   run $P/bracha_lowered_deliver.rs $s smt
   run $P/bracha_no_amplification.rs $s smt
   run $P/bracha_no_echo_once.rs $s smt
-  run bench/bracha_echo_n3.rs $s smt
+  run $P/bracha_echo_n3.rs $s smt
 done
 $targets && exit 0
 echo
