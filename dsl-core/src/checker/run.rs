@@ -103,6 +103,14 @@ fn unknown(
 /// bound (N = 10: 1.4 and 1.9 million) loses a few per cent.
 const ONE_THREAD_STATES: usize = 100_000;
 
+/// The cores the parallel run uses, read once per process:
+/// `available_parallelism` reads cgroup files on every call, which showed in
+/// the learner's profile (thousands of tiny checks).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// A discovered path as (readable lines, concrete actions, detail of the
 /// violation in the last state).
 pub(crate) type Explained = (Vec<String>, Vec<super::Action>, String);
@@ -121,7 +129,7 @@ where
     M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
 {
     let timeout = Duration::from_secs(limits.timeout_secs);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores();
     let run = |model: M, threads: usize, max_states: usize| {
         model
             .checker()
