@@ -32,7 +32,8 @@ bin="${DISTGEN:-target/release/distgen}"
 limit="${LEARN_TIMEOUT:-1800}"
 lock="${LEARN_LOCK:-/work/wt/bench.lock}"
 locked=(flock "$lock")
-[ "$lock" = none ] && locked=()
+# No lock when asked, or when the lock's folder does not exist (a fresh machine).
+{ [ "$lock" = none ] || [ ! -d "$(dirname "$lock")" ]; } && locked=()
 mkdir -p "$out"
 echo "machine: $(nproc) cores, $(uname -srm), $(date -u +%Y-%m-%d)"
 run() { # NAME ARGS...

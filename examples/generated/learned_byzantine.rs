@@ -5,12 +5,12 @@
 //! - options: see `learned_byzantine.json`
 //! - configurations checked exhaustively by distgen's checker:
 //!   - N=4 F=1 correct-broadcaster: verified (41 states)
-//!   - N=4 F=1 byzantine-broadcaster: verified (86 states)
+//!   - N=4 F=1 byzantine-broadcaster: verified (44 states)
 //!   - N=5 F=1 correct-broadcaster: verified (81 states)
-//!   - N=5 F=1 byzantine-broadcaster: verified (149 states)
+//!   - N=5 F=1 byzantine-broadcaster: verified (76 states)
 //!   - N=7 F=2 correct-broadcaster: verified (5186 states)
-//!   - N=7 F=2 byzantine-broadcaster: verified (10177 states)
-//! - every N allowed by `requires`: proven safe: agreement (consistency), integrity for every N with N > 3 * F
+//!   - N=7 F=2 byzantine-broadcaster: verified (5090 states)
+//! - every N allowed by `requires`: proven: agreement (consistency), agreement (totality), integrity, validity for every N with N > 3 * F
 //! - metrics of the failure-free run:
 //!   - N=4 F=1: 27 messages, 3 steps, delivers on 3 messages
 //!   - N=5 F=1: 44 messages, 3 steps, delivers on 3 messages

@@ -6,7 +6,7 @@
 //! - configurations checked exhaustively by distgen's checker:
 //!   - N=3 F=1 crashes: verified (12 states)
 //!   - N=5 F=2 crashes: verified (76 states)
-//! - every N allowed by `requires`: proven safe: agreement (consistency), integrity for every N with N > 2 * F
+//! - every N allowed by `requires`: proven: agreement (consistency), integrity for every N with N > 2 * F
 //! - metrics of the failure-free run:
 //!   - N=3 F=1: 6 messages, 1 step, delivers on 1 message
 //!   - N=5 F=2: 20 messages, 1 step, delivers on 1 message

@@ -6,7 +6,7 @@
 //! - configurations checked exhaustively by distgen's checker:
 //!   - N=3 F=0 failure-free: verified (3 states)
 //!   - N=4 F=0 failure-free: verified (4 states)
-//! - every N allowed by `requires`: proven safe: agreement (consistency), integrity for every N with 0 <= F < N (no `requires`)
+//! - every N allowed by `requires`: proven: agreement (consistency), agreement (totality), integrity, validity for every N with 0 <= F < N (no `requires`)
 //! - metrics of the failure-free run:
 //!   - N=3 F=0: 2 messages, 1 step, delivers on 1 message
 //!   - N=4 F=0: 3 messages, 1 step, delivers on 1 message

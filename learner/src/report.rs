@@ -98,7 +98,7 @@ pub fn protocol_file(ir: &ProtocolIr, h: &Header) -> String {
     }
     let all_n = match h.all_n {
         AllN::NotChecked => "not checked".to_string(),
-        AllN::Proven(what) => format!("proven safe: {what}"),
+        AllN::Proven(what) => format!("proven: {what}"),
         AllN::Refuted(why) => format!("refuted: {why}"),
         AllN::Unknown(why) => format!("unknown: {why}"),
     };
