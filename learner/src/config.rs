@@ -112,6 +112,12 @@ pub struct LearnConfig {
     /// Most protocols the exhaustive search judges before it gives up.
     #[serde(default = "default_search_max_judged")]
     pub search_max_judged: u64,
+    /// With the exhaustive search: only protocols that deliver within this
+    /// many steps in the failure-free run at the smallest size are judged
+    /// (the others are skipped without a checker run), so that an exhausted
+    /// search shows that no such protocol exists in the action space.
+    #[serde(default)]
+    pub search_max_steps: Option<usize>,
 }
 
 fn default_search_max_judged() -> u64 {
@@ -182,6 +188,7 @@ impl LearnConfig {
             moving_average: 100,
             search: SearchMode::QLearning,
             search_max_judged: default_search_max_judged(),
+            search_max_steps: None,
         }
     }
 

@@ -51,6 +51,19 @@ impl<O: Oracle> Learner<O> {
         Ok(())
     }
 
+    /// Whether `ir` delivers within `search_max_steps` failure-free steps at
+    /// the smallest size (always true without a bound).
+    fn within_steps(&self, ir: &dsl_core::ir::ProtocolIr) -> bool {
+        let (Some(max), Some(&(n, f))) = (self.config.search_max_steps, self.env.sizes.first())
+        else {
+            return true;
+        };
+        dsl_core::metrics::measure(ir, n, f)
+            .ok()
+            .and_then(|m| m.steps)
+            .is_some_and(|steps| steps <= max)
+    }
+
     /// Uniform-cost search over the action space until a protocol is
     /// verified, `max_judged` protocols were judged, or `stop` is set; then
     /// the found protocol is re-validated like training's best. When
@@ -78,14 +91,18 @@ impl<O: Oracle> Learner<O> {
         let mut found: Option<Candidate> = None;
         let mut screened_out = 0;
         while let Some(Reverse(entry)) = frontier.pop() {
-            if stop.load(Ordering::SeqCst) || stats.judged >= max_judged {
+            if stop.load(Ordering::SeqCst) || stats.judged + stats.over_steps >= max_judged {
                 stats.exhausted = false;
                 break;
             }
             let cost = -(entry.priority as f64) / 1000.0;
             if entry.finished {
-                stats.judged += 1;
                 let ir = self.env.to_ir(&entry.draft);
+                if !self.within_steps(&ir) {
+                    stats.over_steps += 1;
+                    continue;
+                }
+                stats.judged += 1;
                 if self.oracle.judge(&ir).verified {
                     // Judged on training's configurations only: go on if it
                     // fails one of the others.
@@ -189,6 +206,25 @@ mod tests {
         );
         assert!(best.cost < -8.0);
         assert!(out.rejected_by_revalidation >= 1);
+    }
+
+    #[test]
+    fn a_step_bound_skips_slower_protocols_without_a_checker_run() {
+        // The cheapest protocol delivers in 1 step: a bound of 1 keeps it.
+        let mut config = LearnConfig::defaults(FaultModel::None);
+        config.search_max_steps = Some(1);
+        let mut l = Learner::new(config.clone(), SyncRunOracle).unwrap();
+        let out = l.search(&AtomicBool::new(false), 100_000).unwrap();
+        assert_eq!(out.best.expect("a protocol").cost, -8.0);
+        // No protocol delivers in 0 steps: every finished one is skipped,
+        // none reaches the oracle, nothing is found.
+        config.search_max_steps = Some(0);
+        let mut l = Learner::new(config, SyncRunOracle).unwrap();
+        let out = l.search(&AtomicBool::new(false), 2_000).unwrap();
+        assert!(out.best.is_none());
+        let stats = out.search.unwrap();
+        assert!(stats.over_steps > 0);
+        assert_eq!((stats.judged, stats.oracle_calls), (0, 0));
     }
 
     #[test]

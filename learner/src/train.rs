@@ -156,6 +156,10 @@ pub struct SearchStats {
     pub checker_runs: u64,
     /// Largest size of the frontier.
     pub frontier_peak: u64,
+    /// Finished protocols skipped unjudged because they take more
+    /// failure-free steps than `search_max_steps` (or never deliver).
+    #[serde(default)]
+    pub over_steps: u64,
     /// Whether the whole action space was searched without a verified
     /// protocol.
     pub exhausted: bool,

@@ -269,6 +269,28 @@ fn train(learner: &mut Learner<CheckerOracle>, stop: &AtomicBool, quiet: bool) -
     done
 }
 
+/// The end of the exhaustive search's line: protocols skipped by the step
+/// bound, and what an exhausted search shows.
+fn over_steps(learner: &Learner<CheckerOracle>, s: &learner::train::SearchStats) -> String {
+    let bound = learner.config.search_max_steps;
+    let mut out = String::new();
+    if let Some(max) = bound {
+        out += &format!(
+            "; {} protocols skipped (more than {max} failure-free steps)",
+            s.over_steps
+        );
+    }
+    if s.exhausted {
+        out += &match bound {
+            Some(max) => format!(
+                "; the action space holds no verified protocol within {max} steps"
+            ),
+            None => "; the action space holds no verified protocol".to_string(),
+        };
+    }
+    out
+}
+
 /// Prints what the run found; the exit status: 0 when the best protocol
 /// was verified in every configuration, else 1.
 fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCode {
@@ -281,7 +303,7 @@ fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCod
             s.judged,
             s.oracle_calls,
             s.checker_runs,
-            if s.exhausted { "; the action space holds no verified protocol" } else { "" }
+            over_steps(learner, s)
         ),
         None => println!(
             "{} episodes, {} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
