@@ -164,6 +164,9 @@ mod parts;
 
 use crate::checker::{Property, Scenario};
 use crate::ir::{FaultModel, ProtocolIr};
+
+/// The two values, as in the explicit checker (`local` and `parts` read it).
+const VALUES: u8 = 2;
 pub use linear::ParamLin;
 
 /// The safety properties checked for all N by the automaton's specifications.

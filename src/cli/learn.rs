@@ -282,9 +282,9 @@ fn over_steps(learner: &Learner<CheckerOracle>, s: &learner::train::SearchStats)
     }
     if s.exhausted {
         out += &match bound {
-            Some(max) => format!(
-                "; the action space holds no verified protocol within {max} steps"
-            ),
+            Some(max) => {
+                format!("; the action space holds no verified protocol within {max} steps")
+            }
             None => "; the action space holds no verified protocol".to_string(),
         };
     }

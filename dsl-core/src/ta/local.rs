@@ -3,13 +3,12 @@
 
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
-use super::{faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton};
+use super::{
+    faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton, VALUES,
+};
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// The two values, as in the explicit checker.
-pub(super) const VALUES: u8 = 2;
 
 /// How a process sent a (type, value).
 const NOT_SENT: u8 = 0;

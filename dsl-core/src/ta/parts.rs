@@ -10,7 +10,7 @@
 //! no rule writes are constant and tie nothing together. Rules that touch a
 //! common slot, and their slots, form one part.
 
-use super::local::VALUES;
+use super::VALUES;
 use crate::checker::Scenario;
 use crate::ir::{Dest, Effect, Guard, ProtocolIr, Quorum};
 
