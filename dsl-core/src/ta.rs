@@ -164,10 +164,10 @@ mod parts;
 
 use crate::checker::{Property, Scenario};
 use crate::ir::{FaultModel, ProtocolIr};
+pub use linear::ParamLin;
 
 /// The two values, as in the explicit checker (`local` and `parts` read it).
 const VALUES: u8 = 2;
-pub use linear::ParamLin;
 
 /// The safety properties checked for all N by the automaton's specifications.
 pub const SAFETY: [SafetyProperty; 2] = [SafetyProperty::Consistency, SafetyProperty::Integrity];
