@@ -111,6 +111,11 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Time left above which a run bounded by [`ONE_THREAD_STATES`] runs
+/// without stateright's timer (such a run takes a few seconds at most, so
+/// it may overrun a timeout by that much).
+const NO_TIMER_BELOW: Duration = Duration::from_secs(10);
+
 /// A discovered path as (readable lines, concrete actions, detail of the
 /// violation in the last state).
 pub(crate) type Explained = (Vec<String>, Vec<super::Action>, String);
@@ -131,14 +136,22 @@ where
     let timeout = Duration::from_secs(limits.timeout_secs);
     let threads = cores();
     let run = |model: M, threads: usize, max_states: usize| {
-        model
+        let builder = model
             .checker()
             .threads(threads)
             .finish_when(HasDiscoveries::AnyFailures)
-            .target_state_count(max_states)
-            .timeout(timeout.saturating_sub(start.elapsed()))
-            .spawn_bfs()
-            .join()
+            .target_state_count(max_states);
+        let left = timeout.saturating_sub(start.elapsed());
+        // stateright enforces a timeout with a thread that sleeps until it
+        // and is never joined: thousands of the learner's small checks left
+        // thousands of sleeping threads, until no thread could be spawned.
+        // A run bounded by the one-thread budget takes a few seconds at most;
+        // it gets a timer only when less than ten are left.
+        if max_states <= ONE_THREAD_STATES && left > NO_TIMER_BELOW {
+            builder.spawn_bfs().join()
+        } else {
+            builder.timeout(left).spawn_bfs().join()
+        }
     };
     let shortest = |checker: &dyn Checker<M>| {
         // Of the properties found violated, the one with the shortest path
