@@ -13,6 +13,7 @@
 use crate::oracle::Oracle;
 use crate::train::{Best, Candidate, Learner, Outcome, SearchStats};
 use crate::vocab::{Draft, Move};
+use dsl_core::ir::ProtocolIr;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,7 +54,7 @@ impl<O: Oracle> Learner<O> {
 
     /// Whether `ir` delivers within `search_max_steps` failure-free steps at
     /// the smallest size (always true without a bound).
-    fn within_steps(&self, ir: &dsl_core::ir::ProtocolIr) -> bool {
+    fn within_steps(&self, ir: &ProtocolIr) -> bool {
         let (Some(max), Some(&(n, f))) = (self.config.search_max_steps, self.env.sizes.first())
         else {
             return true;
@@ -62,6 +63,31 @@ impl<O: Oracle> Learner<O> {
             .ok()
             .and_then(|m| m.steps)
             .is_some_and(|steps| steps <= max)
+    }
+
+    /// Whether the finished protocol `ir` is the answer: within the step
+    /// bound, verified on training's configurations, and, where those are
+    /// not all of them, on every configuration (else counted as screened
+    /// out and the search goes on).
+    fn accepts(
+        &mut self,
+        ir: &ProtocolIr,
+        stats: &mut SearchStats,
+        screened_out: &mut usize,
+    ) -> bool {
+        if !self.within_steps(ir) {
+            stats.over_steps += 1;
+            return false;
+        }
+        stats.judged += 1;
+        if !self.oracle.judge(ir).verified {
+            return false;
+        }
+        if !self.oracle.inner.training_is_final() && !self.oracle.inner.screen(ir) {
+            *screened_out += 1;
+            return false;
+        }
+        true
     }
 
     /// Uniform-cost search over the action space until a protocol is
@@ -98,18 +124,7 @@ impl<O: Oracle> Learner<O> {
             let cost = -(entry.priority as f64) / 1000.0;
             if entry.finished {
                 let ir = self.env.to_ir(&entry.draft);
-                if !self.within_steps(&ir) {
-                    stats.over_steps += 1;
-                    continue;
-                }
-                stats.judged += 1;
-                if self.oracle.judge(&ir).verified {
-                    // Judged on training's configurations only: go on if it
-                    // fails one of the others.
-                    if !self.oracle.inner.training_is_final() && !self.oracle.inner.screen(&ir) {
-                        screened_out += 1;
-                        continue;
-                    }
+                if self.accepts(&ir, &mut stats, &mut screened_out) {
                     found = Some(Candidate {
                         ir,
                         cost,
