@@ -137,7 +137,8 @@ pub struct Config {
 pub struct Limits {
     /// Largest number of states to generate (stateright counts repeats too).
     pub max_states: usize,
-    /// Wall-clock budget in seconds.
+    /// Wall-clock budget in seconds (the first, single-threaded pass may
+    /// overrun it by a few seconds: see `run.rs`, `NO_TIMER_BELOW`).
     pub timeout_secs: u64,
 }
 

@@ -109,7 +109,8 @@ pub struct LearnConfig {
     /// `exhaustive` (uniform-cost search, [`crate::search`]).
     #[serde(default)]
     pub search: SearchMode,
-    /// Most protocols the exhaustive search judges before it gives up.
+    /// Most protocols the exhaustive search judges (or skips by
+    /// `search_max_steps`) before it gives up.
     #[serde(default = "default_search_max_judged")]
     pub search_max_judged: u64,
     /// With the exhaustive search: only protocols that deliver within this

@@ -331,10 +331,11 @@ impl<O: Oracle> Learner<O> {
         if !greedy {
             self.learn_pending(steps, online);
         }
-        let (verified, bounded) = ended
-            .as_ref()
-            .map_or((false, false), |e| (e.1.verified, e.2));
-        let (ir, judgement) = ended.map(|(p, j, _)| (p, j)).unzip();
+        let (ir, judgement, bounded) = match ended {
+            Some((ir, j, bounded)) => (Some(ir), Some(j), bounded),
+            None => (None, None, false),
+        };
+        let verified = judgement.as_ref().is_some_and(|j| j.verified);
         Episode {
             ir,
             cost,

@@ -35,7 +35,9 @@ pub struct Args {
     /// Stop a run after generating this many states (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().max_states)]
     pub max_states: usize,
-    /// Stop a run after this many seconds (the answer is then "unknown").
+    /// Stop a run after this many seconds (the answer is then "unknown"). A
+    /// run's first, single-threaded pass (at most 100,000 states) is cut
+    /// short only when under 10 s are left, so it may overrun by a few seconds.
     #[arg(long, default_value_t = Limits::default().timeout_secs)]
     pub timeout: u64,
     /// Write one message-sequence chart (SVG) per violation into this directory.
