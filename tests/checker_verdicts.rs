@@ -285,7 +285,7 @@ fn byzantine(n: usize, f: usize) -> Vec<Config> {
         .collect()
 }
 
-/// Bracha with its echo quorum written `(N + 3) / 2` (DESIGN.md section 2):
+/// Bracha with its echo quorum written `(N + 3) / 2` (docs/DESIGN.md section 2.5):
 /// right at every default configuration, wrong at N = 8, F = 2. Takes a few
 /// seconds in release mode; `bash bench/checker.sh` runs it.
 #[test]

@@ -1,7 +1,7 @@
 //! The compact models' reductions against the plain model: same verdict on
 //! the reference protocols and on random protocols, in every scenario. The
 //! counting model (no crashes) and the bitset model (crashes) answer
-//! `checker::check`; the plain model reads DESIGN.md literally. Where the
+//! `checker::check`; the plain model reads docs/DESIGN.md literally. Where the
 //! plain model does not finish (N = 5, 6), the counting model is compared with
 //! the bitset model (`Engine::Bitset`, the compact model before the counting
 //! abstraction). Every counterexample is replayed in the plain model.

@@ -1,6 +1,6 @@
 //! Exhaustive checking of a protocol with stateright, under a fault model, at
 //! one (N, F) and scenario, against reliable-broadcast validity, agreement and
-//! integrity (DESIGN.md section 2).
+//! integrity (docs/DESIGN.md section 2.4).
 //!
 //! This is the interface that the CLI and the learner's oracle use; the models
 //! behind it live in `checker/`.
@@ -226,8 +226,8 @@ pub struct CheckResult {
     pub seconds: f64,
 }
 
-/// The configurations checked by default under `faults` (DESIGN.md section
-/// 2) for a protocol whose `requires` is `requires` (whatever fault model the
+/// The configurations checked by default under `faults` (docs/DESIGN.md
+/// section 2.5) for a protocol whose `requires` is `requires` (whatever fault model the
 /// protocol claims), smallest first, each with every scenario of the fault
 /// model: none (N = 3, 4), crash (N = 3, F = 1; N = 5, F = 2), Byzantine
 /// (N = 4, F = 1; N = 5, F = 1; N = 7, F = 2). Where `requires` excludes

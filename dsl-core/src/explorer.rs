@@ -1,7 +1,7 @@
 //! A readable model for stateright's web explorer.
 //!
 //! [`Explorer`] delegates every step to the plain model
-//! ([`PlainModel`]: DESIGN.md's semantics with no reduction) and only changes
+//! ([`PlainModel`]: docs/DESIGN.md's semantics with no reduction) and only changes
 //! how things look: each state is a small table (per process: what it sent,
 //! how many distinct senders it heard per (type, value), what it delivered;
 //! then what is in flight), each action is the line distgen's traces print

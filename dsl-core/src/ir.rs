@@ -309,11 +309,6 @@ pub struct ProtocolIr {
 }
 
 impl ProtocolIr {
-    /// The id of a message type by name.
-    pub fn msg_id(&self, name: &str) -> Option<MsgId> {
-        self.messages.iter().position(|m| m == name)
-    }
-
     /// Whether (N, F) satisfies every `requires` condition and `0 <= F < N`
     /// (F = 0 when the fault model is `none`).
     pub fn allows(&self, n: usize, f: usize) -> bool {

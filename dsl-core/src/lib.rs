@@ -113,7 +113,7 @@ pub trait Protocol {
         checker::check_all(&ir, &configs, checker::Limits::default(), false)
     }
 
-    /// The plain model of the protocol in `config` (DESIGN.md's semantics,
+    /// The plain model of the protocol in `config` (docs/DESIGN.md's semantics,
     /// no reduction), a stateright [`Model`](stateright::Model) with the
     /// reliable-broadcast properties: run it with any checker options
     /// (DFS, BFS, a thread count, a target depth, the web explorer).

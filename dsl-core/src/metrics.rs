@@ -1,5 +1,5 @@
-//! The paper's metrics of a protocol, for the failure-free run (DESIGN.md
-//! section 3): network messages until quiescence, communication steps until
+//! The paper's metrics of a protocol, for the failure-free run (docs/DESIGN.md
+//! section 5): network messages until quiescence, communication steps until
 //! every process delivered, and how many messages a process needs to deliver.
 //!
 //! The run is the synchronous one: in round r every process receives all

@@ -61,7 +61,7 @@ mod properties;
 mod rules;
 
 use crate::checker::faults::Faulty;
-use crate::checker::{Config, Property, Scenario};
+use crate::checker::{Config, Scenario};
 use crate::ir::{Effect, FaultModel, ProtocolIr};
 use crate::print;
 use crate::semantics::{CompiledGuard, InstanceError, Machine, ProcId};
@@ -91,17 +91,6 @@ pub enum PromelaError {
     /// A threshold is undefined at (N, F).
     #[error(transparent)]
     Instance(#[from] InstanceError),
-}
-
-/// The property an assertion of the model stands for, by the name of the
-/// scratch variable it asserts (`pan` reports `assertion violated validity`).
-pub fn property_of_assertion(name: &str) -> Option<Property> {
-    match name {
-        "agreement" | "totality" => Some(Property::Agreement),
-        "integrity" => Some(Property::Integrity),
-        "validity" => Some(Property::Validity),
-        _ => None,
-    }
 }
 
 /// Writes the PROMELA model of `ir` in `config`.

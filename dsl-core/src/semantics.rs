@@ -6,7 +6,7 @@
 //! state (anything implementing [`Local`]) and what they do with the
 //! [`Output`]s (put messages in flight, send datagrams, record deliveries).
 //!
-//! The rules (DESIGN.md section 2):
+//! The rules (docs/DESIGN.md section 2.2):
 //! - a process records, per (type, value), the *set* of distinct senders;
 //! - `send T(v) to all|self` makes the sender count itself as a sender of
 //!   T(v) at once; `to all|others` puts one message to every other process on

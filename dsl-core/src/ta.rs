@@ -1,4 +1,4 @@
-//! Threshold automata: a protocol for every N at once (DESIGN.md section 2b).
+//! Threshold automata: a protocol for every N at once (docs/DESIGN.md section 3).
 //!
 //! [`translate`] turns a protocol and a scenario into a threshold automaton
 //! (Konnov, Veith, Widder) over the parameters N and F; [`bymc::print`] writes

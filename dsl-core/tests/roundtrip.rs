@@ -226,7 +226,7 @@ fn protocol() -> impl Strategy<Value = ProtocolIr> {
     })
 }
 
-/// The validation rules of DESIGN.md section 2, written again over the IR:
+/// The validation rules of docs/DESIGN.md section 2.7, written again over the IR:
 /// `None` if `ir` is valid, else what is wrong.
 fn invalid(ir: &ProtocolIr) -> Option<&'static str> {
     if !ir.delivers() {

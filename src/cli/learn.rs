@@ -1,5 +1,5 @@
 //! `distgen learn`: synthesise a reliable broadcast with Q-learning
-//! (DESIGN.md section 4) and write it as a runnable `.rs` file, with a JSON
+//! (docs/DESIGN.md section 6) and write it as a runnable `.rs` file, with a JSON
 //! report and the learning curve.
 
 use anyhow::{bail, Context, Result};

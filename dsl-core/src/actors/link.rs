@@ -1,7 +1,7 @@
 //! Reliable links over UDP: retransmit until acknowledged.
 //!
 //! The protocols assume that a message between correct processes is never
-//! lost (DESIGN.md section 2). UDP on loopback loses datagrams when a
+//! lost (docs/DESIGN.md section 2.2). UDP on loopback loses datagrams when a
 //! receiver's buffer overflows (a burst of broadcasts, or a flood of junk), so
 //! each process numbers its messages, the receiver acknowledges every copy it
 //! gets, and the sender retransmits what is not acknowledged. The timeout

@@ -1,7 +1,7 @@
 //! What a run reports: per instance, who delivered what and when; per
 //! process, its counters; and whether reliable broadcast held.
 //!
-//! The properties are those of DESIGN.md section 2, judged on what actually
+//! The properties are those of docs/DESIGN.md section 2.4, judged on what actually
 //! happened: a process is correct if it is not Byzantine and did not crash.
 //! - validity and integrity: if an instance's origin is correct, every correct
 //!   process delivered exactly the origin's value;

@@ -1,4 +1,4 @@
-//! The plain model: DESIGN.md section 2 read literally, with no reduction.
+//! The plain model: docs/DESIGN.md section 2 read literally, with no reduction.
 //!
 //! Every process keeps a [`ProcessState`], every message in flight is a
 //! `(from, to, type, value)`, every Byzantine process may inject every

@@ -1,4 +1,4 @@
-//! The properties (DESIGN.md section 2) as PROMELA macros and assertions.
+//! The properties (docs/DESIGN.md section 2.4) as PROMELA macros and assertions.
 
 use super::{running, TypeUse};
 use crate::checker::faults::Faulty;
