@@ -36,6 +36,7 @@ pub mod env;
 pub mod heuristics;
 pub mod oracle;
 pub mod plot;
+pub mod queue;
 pub mod report;
 pub mod rewards;
 pub mod search;
