@@ -250,6 +250,45 @@ fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
     assert_eq!(queue_count(&out, "dead letters"), 0);
 }
 
+#[test]
+fn a_job_that_outlives_its_workers_is_dead_lettered_and_reported() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
+    let mut stuck = Proc::worker(dir.path(), &server, "stuck", &["--pause-ms", "600000"]);
+    let mut con = server.con();
+    wait_until("the stuck worker to hold a job", || {
+        let pending: redis::RedisResult<redis::streams::StreamPendingReply> =
+            redis::cmd("XPENDING")
+                .arg(JOBS)
+                .arg(learner::queue::GROUP)
+                .query(&mut con);
+        pending.is_ok_and(|p| p.count() == 1)
+    });
+    stuck.child.kill().expect("SIGKILL");
+    let _ = stuck.child.wait();
+    // Delivered twice, once too many for this worker.
+    let _next = Proc::worker(
+        dir.path(),
+        &server,
+        "strict",
+        &["--claim-after", "1", "--max-deliveries", "1"],
+    );
+    let stderr = coordinator.stderr.clone();
+    let (code, out) = coordinator.finish();
+    assert_eq!(code, 0, "{out}");
+    // The four cheapest candidates are unknown instead of violated: the
+    // answer is the same.
+    assert_eq!(answer_of(&out), expected);
+    assert_eq!(queue_count(&out, "dead letters"), 4, "{out}");
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(err.matches("dead letter: ").count(), 4, "{err}");
+    assert!(err.contains("delivered 2 times"), "{err}");
+    let dead: usize = redis::cmd("LLEN").arg(DEAD).query(&mut con).expect("LLEN");
+    assert_eq!(dead, 1);
+}
+
 /// A job of the run `run` with the two cheapest protocols of the crash space.
 fn job(run: &str) -> Job {
     let config = LearnConfig::defaults(FaultModel::Crash);

@@ -195,12 +195,16 @@ fn queued_learner(args: &Args, url: &str) -> Result<Learner<QueueOracle>> {
     };
     oracle.on_notice(move |n| match n {
         Notice::Progress(stats) => bar.set_message(format!("queue: {}", stats.line())),
-        Notice::Waiting(d) => bar.println(format!(
-            "no verdict from the queue for {} s: is a `distgen worker --queue URL` running?",
-            d.as_secs()
-        )),
+        // Printed even with --quiet: nothing waits or drops a candidate
+        // without a word.
+        Notice::Waiting(d) => bar.suspend(|| {
+            eprintln!(
+                "no verdict from the queue for {} s: is a `distgen worker --queue URL` running?",
+                d.as_secs()
+            )
+        }),
         Notice::Dead { key, reason } => {
-            bar.println(format!("dead letter: {key}: {reason} (counted as unknown)"))
+            bar.suspend(|| eprintln!("dead letter: {key}: {reason} (counted as unknown)"))
         }
     });
     Ok(Learner::new(config, oracle)?)
