@@ -250,74 +250,97 @@ impl Worker {
             );
             return self.dead_letter(&entry.id, &raw, &reason, log);
         }
-        let done: bool = redis::cmd("EXISTS")
-            .arg(done_key(&job.run))
+        let verdicts = verdicts_key(&job.run);
+        let mut ask = redis::pipe();
+        ask.cmd("EXISTS").arg(done_key(&job.run));
+        ask.cmd("HMGET").arg(&verdicts);
+        for c in &job.candidates {
+            ask.arg(&c.key);
+        }
+        let (done, judged): (bool, Vec<Option<String>>) = ask
             .query(&mut self.con)
-            .map_err(self.err("reading a run's state"))?;
+            .map_err(self.err("reading a run's verdicts"))?;
         if !done {
             self.set_current(Some(&entry.id));
-            let judged = self.judge(&job, redelivered, log);
+            let mut answers = Vec::new();
+            for (c, judged) in job.candidates.iter().zip(judged) {
+                if judged.is_some() {
+                    self.stats.duplicates += 1;
+                    log(&format!("already judged, skipped: {}", c.key));
+                    continue;
+                }
+                let judgement = job.settings.judge(&c.ir, self.opts.threads);
+                if !self.opts.pause.is_zero() {
+                    std::thread::sleep(self.opts.pause);
+                }
+                answers.push(Answer::Verdict {
+                    key: c.key.clone(),
+                    judgement,
+                    worker: self.opts.name.clone(),
+                    redelivered,
+                });
+            }
             self.set_current(None);
-            judged?;
+            self.publish(&job.run, &answers, log)?;
         }
         self.ack(&entry.id)
     }
 
-    /// Judges every candidate of `job` not judged yet; announces each verdict.
-    fn judge(
+    /// Stores each verdict under its key and announces it on the run's
+    /// results stream, both at once (a Lua script: a worker that dies
+    /// cannot leave a verdict stored but not announced), unless the key has
+    /// a verdict already (then nothing: it was announced).
+    fn publish(
         &mut self,
-        job: &Job,
-        redelivered: bool,
+        run: &str,
+        answers: &[Answer],
         log: &mut dyn FnMut(&str),
     ) -> Result<(), QueueError> {
-        let verdicts = verdicts_key(&job.run);
-        for c in &job.candidates {
-            let judged: bool = redis::cmd("HEXISTS")
-                .arg(&verdicts)
-                .arg(&c.key)
-                .query(&mut self.con)
-                .map_err(self.err("reading a verdict"))?;
-            if judged {
-                self.stats.duplicates += 1;
-                log(&format!("already judged, skipped: {}", c.key));
+        const STORE_AND_ANNOUNCE: &str =
+            "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then \
+             redis.call('XADD', KEYS[2], '*', 'answer', ARGV[3]) return 1 end return 0";
+        if answers.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for answer in answers {
+            let Answer::Verdict { key, judgement, .. } = answer else {
                 continue;
-            }
-            let judgement = job.settings.judge(&c.ir, self.opts.threads);
-            if !self.opts.pause.is_zero() {
-                std::thread::sleep(self.opts.pause);
-            }
-            let text = serde_json::to_string(&judgement).map_err(|e| QueueError::Protocol {
-                url: redacted(&self.url),
-                what: format!("writing a verdict: {e}"),
-            })?;
-            let first: bool = redis::cmd("HSETNX")
-                .arg(&verdicts)
-                .arg(&c.key)
-                .arg(&text)
-                .query(&mut self.con)
-                .map_err(self.err("writing a verdict"))?;
-            if !first {
-                self.stats.duplicates += 1;
-                log(&format!("judged by another worker meanwhile: {}", c.key));
-                continue;
-            }
-            self.stats.judged += 1;
-            let answer = Answer::Verdict {
-                key: c.key.clone(),
-                judgement,
-                worker: self.opts.name.clone(),
-                redelivered,
             };
-            self.announce(&job.run, &answer)?;
+            let verdict = self.json(judgement)?;
+            let text = self.json(answer)?;
+            pipe.cmd("EVAL")
+                .arg(STORE_AND_ANNOUNCE)
+                .arg(2)
+                .arg(verdicts_key(run))
+                .arg(results_key(run))
+                .arg(key)
+                .arg(verdict)
+                .arg(text);
+        }
+        let firsts: Vec<bool> = pipe
+            .query(&mut self.con)
+            .map_err(self.err("writing verdicts"))?;
+        for (answer, first) in answers.iter().zip(firsts) {
+            if first {
+                self.stats.judged += 1;
+            } else if let Answer::Verdict { key, .. } = answer {
+                self.stats.duplicates += 1;
+                log(&format!("judged by another worker meanwhile: {key}"));
+            }
         }
         Ok(())
     }
 
-    fn announce(&mut self, run: &str, answer: &Answer) -> Result<(), QueueError> {
-        let text = serde_json::to_string(answer).map_err(|e| QueueError::Protocol {
+    fn json<T: serde::Serialize>(&self, value: &T) -> Result<String, QueueError> {
+        serde_json::to_string(value).map_err(|e| QueueError::Protocol {
             url: redacted(&self.url),
-            what: format!("writing an answer: {e}"),
-        })?;
+            what: format!("writing JSON: {e}"),
+        })
+    }
+
+    fn announce(&mut self, run: &str, answer: &Answer) -> Result<(), QueueError> {
+        let text = self.json(answer)?;
         redis::cmd("XADD")
             .arg(results_key(run))
             .arg("*")
