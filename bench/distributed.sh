@@ -7,11 +7,19 @@
 # Every run must print the same search line and answer as the in-process one
 # (the script stops otherwise). The load average is recorded before and
 # after each run: on a shared machine the numbers move with it.
-# Usage: bench/distributed.sh [JUDGED] (default 5000); PORT=16379 by default.
+# Usage: bench/distributed.sh [JUDGED] (default 5000); PORT: a free one by
+# default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JUDGED=${1:-5000}
-PORT=${PORT:-16379}
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+PORT=${PORT:-$(free_port)}
 PASS=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 URL="redis://:$PASS@127.0.0.1:$PORT/"
 D=target/release/distgen
@@ -25,9 +33,22 @@ cargo build --release --quiet --bin distgen
 redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no \
   --requirepass "$PASS" --daemonize yes --pidfile "$OUT/redis.pid" --logfile "$OUT/redis.log"
 trap 'kill $(cat "$OUT/redis.pid") 2>/dev/null || true' EXIT
-until redis-cli -p "$PORT" -a "$PASS" --no-auth-warning ping >/dev/null 2>&1; do sleep 0.1; done
+for _ in $(seq 100); do
+  redis-cli -p "$PORT" -a "$PASS" --no-auth-warning ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$PORT" -a "$PASS" --no-auth-warning ping >/dev/null 2>&1 ||
+  { echo "redis-server did not start on port $PORT: $OUT/redis.log" >&2; exit 2; }
 
-load() { cut -d' ' -f1 /proc/loadavg; }
+# The share of both cores busy over one second, whoever keeps them busy (the
+# load average of this sandbox is not the machine's).
+load() {
+  local a b
+  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+  local busy=$(( (b[1]+b[2]+b[3]+b[6]+b[7]) - (a[1]+a[2]+a[3]+a[6]+a[7]) ))
+  local idle=$(( (b[4]+b[5]) - (a[4]+a[5]) ))
+  echo "$(( 100 * busy / (busy + idle + 1) ))%"
+}
 now() { date +%s.%N; }
 answer() { grep -v '^wrote \|^queue: ' "$1"; }
 
@@ -67,7 +88,7 @@ echo "redis-server: $(redis-server --version | cut -d' ' -f3)"
 echo
 echo "A. tiny judgements: crash space, exhaustive (1496 judgements)"
 echo
-echo '| run | workers | batch | judged | seconds | judgements/s | load before / after |'
+echo '| run | workers | batch | judged | seconds | judgements/s | cores busy before / after |'
 echo '|---|---|---|---|---|---|---|'
 CRASH=(--faults crash --search exhaustive --set oracle.threads=1)
 run crash-local 0 "" "${CRASH[@]}"
@@ -76,7 +97,7 @@ rm -f "$OUT/reference.txt"
 echo
 echo "B. scaling: byzantine space, the first $JUDGED judgements"
 echo
-echo '| run | workers | batch | judged | seconds | judgements/s | load before / after |'
+echo '| run | workers | batch | judged | seconds | judgements/s | cores busy before / after |'
 echo '|---|---|---|---|---|---|---|'
 BYZ=(--faults byzantine --search exhaustive --set "search_max_judged=$JUDGED" --set oracle.threads=1)
 run byz-local 0 "" "${BYZ[@]}"
