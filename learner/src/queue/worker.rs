@@ -49,6 +49,8 @@ pub struct WorkerStats {
     pub claimed: u64,
     /// Entries dead-lettered.
     pub dead: u64,
+    /// Judgements that panicked (their entries left for redelivery).
+    pub panics: u64,
 }
 
 /// A worker connected to its queue.
@@ -94,9 +96,17 @@ impl Worker {
 
     fn work(&mut self, stop: &AtomicBool, log: &mut dyn FnMut(&str)) -> Result<(), QueueError> {
         match self.work_until(stop, log) {
-            // Ctrl-C interrupts a blocking read: that is a stop, not an error.
-            Err(_) if stop.load(Ordering::SeqCst) => Ok(()),
-            r => r,
+            // Ctrl-C interrupts a blocking read (before the handler's thread
+            // sets `stop`): that is a stop, not an error.
+            Err(e) => {
+                std::thread::sleep(Duration::from_millis(200));
+                if stop.load(Ordering::SeqCst) {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+            ok => ok,
         }
     }
 
@@ -269,7 +279,21 @@ impl Worker {
                     log(&format!("already judged, skipped: {}", c.key));
                     continue;
                 }
-                let judgement = job.settings.judge(&c.ir, self.opts.threads);
+                let threads = self.opts.threads;
+                let judged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    job.settings.judge(&c.ir, threads)
+                }));
+                let Ok(judgement) = judged else {
+                    // (Out of threads, say.) Left pending: claimed again after
+                    // `claim_after`, dead-lettered after `max_deliveries`.
+                    self.set_current(None);
+                    self.stats.panics += 1;
+                    log(&format!(
+                        "judging {} panicked; entry {} left for redelivery",
+                        c.key, entry.id
+                    ));
+                    return Ok(());
+                };
                 if !self.opts.pause.is_zero() {
                     std::thread::sleep(self.opts.pause);
                 }
