@@ -9,6 +9,11 @@
 //! the same answer every time. The moves are those training offers
 //! ([`crate::heuristics::Pruner::offered`]); with `canonical-order` on, every
 //! protocol is made by one move sequence only.
+//!
+//! The walk over the frontier does not depend on verdicts (only where it
+//! stops does), so it can run ahead of the judgements: with an oracle that
+//! judges elsewhere ([`crate::queue`]), the protocols met ahead are handed
+//! to it first, and the search then takes its steps in the same order.
 
 use crate::heuristics::Pruned;
 use crate::oracle::Oracle;
