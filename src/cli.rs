@@ -11,3 +11,4 @@ pub mod node;
 pub mod promela;
 pub mod run;
 pub mod ta;
+pub mod worker;

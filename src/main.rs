@@ -36,6 +36,8 @@ enum Command {
     Keys(cli::keys::Args),
     /// Write a protocol's threshold automaton in ByMC's `.ta` syntax (for ByMC and TACO).
     Ta(cli::ta::Args),
+    /// Judge candidate protocols from a Redis Streams queue for `learn --queue`.
+    Worker(cli::worker::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cli::cluster::main(args),
         Command::Keys(args) => cli::keys::main(args),
         Command::Ta(args) => cli::ta::main(args),
+        Command::Worker(args) => cli::worker::main(args),
     };
     match result {
         Ok(code) => code,

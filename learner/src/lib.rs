@@ -10,8 +10,9 @@
 //! [`canonical`] form) verifies it. [`train`] runs the episodes, the greedy
 //! optimisation episode and the re-validation; [`emit`] writes the best
 //! protocol as a runnable `.rs` file, a JSON report and the learning curve;
-//! [`checkpoint`] saves and resumes the Q-table. All options are in
-//! [`config`].
+//! [`checkpoint`] saves and resumes the Q-table; [`queue`] puts the
+//! exhaustive search's judgements on a Redis Streams work queue for
+//! `distgen worker`s. All options are in [`config`].
 //!
 //! ```no_run
 //! use learner::{config::LearnConfig, oracle::CheckerOracle, train::Learner};
@@ -36,6 +37,7 @@ pub mod env;
 pub mod heuristics;
 pub mod oracle;
 pub mod plot;
+pub mod queue;
 pub mod report;
 pub mod rewards;
 pub mod search;

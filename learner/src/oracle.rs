@@ -143,6 +143,23 @@ pub trait Oracle {
     fn judge_smallest(&mut self, ir: &ProtocolIr) -> Judgement {
         self.judge(ir, false)
     }
+
+    /// How many judgements ahead of the search this oracle wants to hear
+    /// about through [`Oracle::prefetch`] (0, the default: none; a queue
+    /// of workers wants enough to keep them busy).
+    fn lookahead(&self) -> usize {
+        0
+    }
+
+    /// The protocols the search will judge next (not exhaustively), in its
+    /// order; an oracle may start judging them. By default, nothing.
+    fn prefetch(&mut self, _irs: &[ProtocolIr]) {}
+
+    /// Why the oracle cannot go on (its queue is gone, say), if it cannot;
+    /// the search stops with this error.
+    fn failure(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The model checker over the configurations of a run ([`LearnConfig::sizes`]
@@ -379,6 +396,22 @@ impl<O: Oracle> Cached<O> {
         let j = self.inner.judge(ir, false);
         self.cache.insert(key, j.clone());
         j
+    }
+
+    /// Tells the oracle behind the cache which protocols come next
+    /// ([`Oracle::prefetch`]), those not in the cache.
+    pub fn prefetch(&mut self, irs: &[ProtocolIr]) {
+        if !self.enabled {
+            return self.inner.prefetch(irs);
+        }
+        let fresh: Vec<ProtocolIr> = irs
+            .iter()
+            .filter(|ir| !self.cache.contains_key(&crate::canonical::key(ir)))
+            .cloned()
+            .collect();
+        if !fresh.is_empty() {
+            self.inner.prefetch(&fresh);
+        }
     }
 
     /// Judges `ir` at the smallest size only ([`Oracle::judge_smallest`]),

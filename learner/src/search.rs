@@ -9,13 +9,19 @@
 //! the same answer every time. The moves are those training offers
 //! ([`crate::heuristics::Pruner::offered`]); with `canonical-order` on, every
 //! protocol is made by one move sequence only.
+//!
+//! The walk over the frontier does not depend on verdicts (only where it
+//! stops does), so it can run ahead of the judgements: with an oracle that
+//! judges elsewhere ([`crate::queue`]), the protocols met ahead are handed
+//! to it first, and the search then takes its steps in the same order.
 
+use crate::heuristics::Pruned;
 use crate::oracle::Oracle;
 use crate::train::{Best, Candidate, Learner, Outcome, SearchStats};
 use crate::vocab::{Draft, Move};
 use dsl_core::ir::ProtocolIr;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A cost as an integer key (thousandths), so that the frontier is totally
@@ -72,10 +78,11 @@ impl<O: Oracle> Learner<O> {
     fn accepts(
         &mut self,
         ir: &ProtocolIr,
+        within: bool,
         stats: &mut SearchStats,
         screened_out: &mut usize,
     ) -> bool {
-        if !self.within_steps(ir) {
+        if !within {
             stats.over_steps += 1;
             return false;
         }
@@ -98,61 +105,63 @@ impl<O: Oracle> Learner<O> {
     /// the search goes on past one that fails (counted as rejected by the
     /// re-validation). Costs must
     /// not be positive (else an error is returned before anything runs).
+    ///
+    /// When the oracle wants a lookahead ([`Oracle::lookahead`], a queue of
+    /// workers), the frontier is walked that many judgements ahead and the
+    /// protocols met are handed to [`Oracle::prefetch`]; the steps are then
+    /// taken in the same order as without it (the walk does not depend on
+    /// verdicts), so the answer and the counts are the same. An oracle
+    /// that fails ([`Oracle::failure`]) stops the search with its error.
     pub fn search(&mut self, stop: &AtomicBool, max_judged: u64) -> Result<Outcome, String> {
-        let rewards = self.config.rewards.clone();
         self.costs_never_pay_back()?;
         let mut stats = SearchStats {
             exhausted: true,
             ..SearchStats::default()
         };
-        let mut frontier = BinaryHeap::new();
-        let mut seen: HashSet<Draft> = HashSet::new();
-        let mut seq = 0u64;
-        frontier.push(Reverse(Entry {
-            priority: 0,
-            seq,
-            finished: false,
-            draft: Draft::default(),
-        }));
+        let mut walk = Walk::new();
         let mut found: Option<Candidate> = None;
         let mut screened_out = 0;
-        while let Some(Reverse(entry)) = frontier.pop() {
+        let ahead = self.oracle.inner.lookahead();
+        loop {
+            self.walk_ahead(&mut walk, ahead);
+            let Some(step) = walk.steps.pop_front() else {
+                break;
+            };
             if stop.load(Ordering::SeqCst) || stats.judged + stats.over_steps >= max_judged {
                 stats.exhausted = false;
                 break;
             }
-            let cost = -(entry.priority as f64) / 1000.0;
-            if entry.finished {
-                let ir = self.env.to_ir(&entry.draft);
-                if self.accepts(&ir, &mut stats, &mut screened_out) {
-                    found = Some(Candidate {
-                        ir,
-                        cost,
-                        first_episode: None,
-                    });
-                    stats.exhausted = false;
-                    break;
+            match step {
+                Step::Seen => {}
+                Step::Expanded {
+                    frontier_len,
+                    pruned,
+                } => {
+                    stats.expanded += 1;
+                    for (h, k) in pruned.0 {
+                        *self.agent.pruned.0.entry(h).or_insert(0) += k;
+                    }
+                    stats.frontier_peak = stats.frontier_peak.max(frontier_len);
                 }
-                continue;
+                Step::Finished { ir, cost, within } => {
+                    if within {
+                        walk.queued -= 1;
+                    }
+                    let accepted = self.accepts(&ir, within, &mut stats, &mut screened_out);
+                    if let Some(e) = self.oracle.inner.failure() {
+                        return Err(e);
+                    }
+                    if accepted {
+                        found = Some(Candidate {
+                            ir,
+                            cost,
+                            first_episode: None,
+                        });
+                        stats.exhausted = false;
+                        break;
+                    }
+                }
             }
-            if !seen.insert(entry.draft.normalized()) {
-                continue;
-            }
-            stats.expanded += 1;
-            let moves = self
-                .pruner
-                .offered(&self.env, &entry.draft, &mut self.agent.pruned);
-            for mv in moves {
-                seq += 1;
-                let c = rewards.of_move(&entry.draft, &mv, &self.env.quorum_costs);
-                frontier.push(Reverse(Entry {
-                    priority: entry.priority + cost_key(c),
-                    seq,
-                    finished: mv == Move::End,
-                    draft: entry.draft.apply(&mv),
-                }));
-            }
-            stats.frontier_peak = stats.frontier_peak.max(frontier.len() as u64);
         }
         stats.oracle_calls = self.oracle.stats.calls;
         stats.checker_runs = self.oracle.stats.calls - self.oracle.stats.cache_hits;
@@ -169,6 +178,123 @@ impl<O: Oracle> Learner<O> {
             search: Some(stats),
         })
     }
+
+    /// Walks the frontier until a step is waiting and, with a lookahead,
+    /// until `ahead` judgements are waiting (or the frontier is empty);
+    /// hands the protocols to judge to the oracle's prefetch.
+    fn walk_ahead(&mut self, walk: &mut Walk, ahead: usize) {
+        let mut fresh = Vec::new();
+        while !walk.frontier.is_empty() && (walk.steps.is_empty() || walk.queued < ahead) {
+            let step = self.take_step(walk);
+            if let Step::Finished {
+                ir, within: true, ..
+            } = &step
+            {
+                walk.queued += 1;
+                if ahead > 0 {
+                    fresh.push(ir.clone());
+                }
+            }
+            walk.steps.push_back(step);
+        }
+        if !fresh.is_empty() {
+            self.oracle.prefetch(&fresh);
+        }
+    }
+
+    /// Pops the frontier's cheapest entry and expands it (a draft) or makes
+    /// it a protocol to judge.
+    fn take_step(&mut self, walk: &mut Walk) -> Step {
+        let Some(Reverse(entry)) = walk.frontier.pop() else {
+            return Step::Seen;
+        };
+        if entry.finished {
+            let ir = self.env.to_ir(&entry.draft);
+            let within = self.within_steps(&ir);
+            return Step::Finished {
+                ir,
+                cost: -(entry.priority as f64) / 1000.0,
+                within,
+            };
+        }
+        if !walk.seen.insert(entry.draft.normalized()) {
+            return Step::Seen;
+        }
+        let mut pruned = Pruned::default();
+        let moves = self.pruner.offered(&self.env, &entry.draft, &mut pruned);
+        for mv in moves {
+            walk.seq += 1;
+            let c = self
+                .config
+                .rewards
+                .of_move(&entry.draft, &mv, &self.env.quorum_costs);
+            walk.frontier.push(Reverse(Entry {
+                priority: entry.priority + cost_key(c),
+                seq: walk.seq,
+                finished: mv == Move::End,
+                draft: entry.draft.apply(&mv),
+            }));
+        }
+        Step::Expanded {
+            frontier_len: walk.frontier.len() as u64,
+            pruned,
+        }
+    }
+}
+
+/// The walk over the frontier, possibly ahead of the search.
+struct Walk {
+    /// Drafts and protocols not yet walked to.
+    frontier: BinaryHeap<Reverse<Entry>>,
+    /// Drafts expanded (normalized).
+    seen: HashSet<Draft>,
+    /// Entries made so far.
+    seq: u64,
+    /// Steps walked, not yet taken by the search.
+    steps: VecDeque<Step>,
+    /// Of which protocols to judge (within the step bound).
+    queued: usize,
+}
+
+impl Walk {
+    fn new() -> Walk {
+        let mut frontier = BinaryHeap::new();
+        frontier.push(Reverse(Entry {
+            priority: 0,
+            seq: 0,
+            finished: false,
+            draft: Draft::default(),
+        }));
+        Walk {
+            frontier,
+            seen: HashSet::new(),
+            seq: 0,
+            steps: VecDeque::new(),
+            queued: 0,
+        }
+    }
+}
+
+/// One entry popped from the frontier, as the search takes it.
+enum Step {
+    /// A draft expanded before.
+    Seen,
+    /// A draft expanded: the frontier's size after it, what was pruned.
+    Expanded {
+        /// The frontier's size after the expansion.
+        frontier_len: u64,
+        /// What the heuristics pruned.
+        pruned: Pruned,
+    },
+    /// A finished protocol.
+    Finished {
+        /// The protocol.
+        ir: ProtocolIr,
+        /// Its cost.
+        cost: f64,
+        /// Whether it is within the step bound.
+        within: bool,
+    },
 }
 
 #[cfg(test)]

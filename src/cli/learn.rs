@@ -7,7 +7,8 @@ use dsl_core::ir::{FaultModel, ProtocolIr};
 use indicatif::{ProgressBar, ProgressStyle};
 use learner::checkpoint::Checkpoint;
 use learner::config::{LearnConfig, SearchMode};
-use learner::oracle::CheckerOracle;
+use learner::oracle::{CheckerOracle, Oracle};
+use learner::queue::coordinator::{Notice, QueueOptions, QueueOracle};
 use learner::train::{Learner, Outcome, Progress};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -70,6 +71,16 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Send the exhaustive search's judgements to `distgen worker`s on this
+    /// Redis queue: redis://HOST:PORT/ or redis://:PASSWORD@HOST:PORT/.
+    #[arg(long, value_name = "URL")]
+    queue: Option<String>,
+    /// Candidates per job on the queue.
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "queue")]
+    queue_batch: usize,
+    /// Judgements on the queue ahead of the search.
+    #[arg(long, value_name = "N", default_value_t = 256, requires = "queue")]
+    queue_window: usize,
 }
 
 /// The flags as overrides of the config file.
@@ -161,9 +172,55 @@ fn learner_of(args: &Args) -> Result<Learner<CheckerOracle>> {
     })
 }
 
+/// The learner of a run on the queue: a fresh exhaustive search.
+fn queued_learner(args: &Args, url: &str) -> Result<Learner<QueueOracle>> {
+    if args.resume.is_some() {
+        bail!("--queue cannot --resume a checkpoint yet; start the search afresh");
+    }
+    let config = LearnConfig::load(args.faults, args.config.as_deref(), overrides(args)?)?;
+    if config.search != SearchMode::Exhaustive {
+        bail!("--queue serves the exhaustive search only; add --search exhaustive");
+    }
+    let local = CheckerOracle::new(&config)?;
+    let opts = QueueOptions {
+        batch: args.queue_batch,
+        window: args.queue_window,
+        ..QueueOptions::default()
+    };
+    let mut oracle = QueueOracle::connect(url, local, opts)?;
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
+    oracle.on_notice(move |n| match n {
+        Notice::Progress(stats) => bar.set_message(format!("queue: {}", stats.line())),
+        // Printed even with --quiet: nothing waits or drops a candidate
+        // without a word.
+        Notice::Waiting(d) => bar.suspend(|| {
+            eprintln!(
+                "no verdict from the queue for {} s: is a `distgen worker --queue URL` running?",
+                d.as_secs()
+            )
+        }),
+        Notice::Dead { key, reason } => {
+            bar.suspend(|| eprintln!("dead letter: {key}: {reason} (counted as unknown)"))
+        }
+    });
+    Ok(Learner::new(config, oracle)?)
+}
+
 /// Runs `distgen learn`.
 pub fn main(args: Args) -> Result<ExitCode> {
-    let mut learner = learner_of(&args)?;
+    if let Some(url) = args.queue.clone() {
+        let learner = queued_learner(&args, &url)?;
+        return finish(learner, &args);
+    }
+    finish(learner_of(&args)?, &args)
+}
+
+/// The run of `learner` and its output.
+fn finish<O: Oracle + Queued>(mut learner: Learner<O>, args: &Args) -> Result<ExitCode> {
     if args.print_config {
         print!(
             "{}",
@@ -177,12 +234,13 @@ pub fn main(args: Args) -> Result<ExitCode> {
         // A second handler cannot be installed; then Ctrl-C just kills us.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
-    let Some(outcome) = run(&mut learner, &args, &stop)? else {
+    let Some(outcome) = run(&mut learner, args, &stop)? else {
         return Ok(ExitCode::from(130));
     };
+    learner.oracle.inner.end();
     let written = learner::emit::write_all(&learner, &outcome, &args.out)?;
     if args.save_checkpoint {
-        let path = save_checkpoint(&learner, &args)?;
+        let path = save_checkpoint(&learner, args)?;
         println!("checkpoint: {}", path.display());
     }
     let code = print_outcome(&learner, &outcome);
@@ -199,8 +257,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
 
 /// The search or the training and its end; `None` when training was
 /// interrupted (a checkpoint is then saved).
-fn run(
-    learner: &mut Learner<CheckerOracle>,
+fn run<O: Oracle>(
+    learner: &mut Learner<O>,
     args: &Args,
     stop: &AtomicBool,
 ) -> Result<Option<Outcome>> {
@@ -222,7 +280,7 @@ fn run(
 
 /// Saves a checkpoint to `--checkpoint`, else `OUT/<name>.checkpoint.json`;
 /// returns where.
-fn save_checkpoint(learner: &Learner<CheckerOracle>, args: &Args) -> Result<PathBuf> {
+fn save_checkpoint<O: Oracle>(learner: &Learner<O>, args: &Args) -> Result<PathBuf> {
     let stem = learner.config.file_stem();
     let path = args
         .checkpoint
@@ -233,7 +291,7 @@ fn save_checkpoint(learner: &Learner<CheckerOracle>, args: &Args) -> Result<Path
 }
 
 /// The training episodes with a progress bar; whether all were done.
-fn train(learner: &mut Learner<CheckerOracle>, stop: &AtomicBool, quiet: bool) -> bool {
+fn train<O: Oracle>(learner: &mut Learner<O>, stop: &AtomicBool, quiet: bool) -> bool {
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
@@ -271,7 +329,7 @@ fn train(learner: &mut Learner<CheckerOracle>, stop: &AtomicBool, quiet: bool) -
 
 /// The end of the exhaustive search's line: protocols skipped by the step
 /// bound, and what an exhausted search shows.
-fn over_steps(learner: &Learner<CheckerOracle>, s: &learner::train::SearchStats) -> String {
+fn over_steps<O: Oracle>(learner: &Learner<O>, s: &learner::train::SearchStats) -> String {
     let bound = learner.config.search_max_steps;
     let mut out = String::new();
     if let Some(max) = bound {
@@ -293,7 +351,7 @@ fn over_steps(learner: &Learner<CheckerOracle>, s: &learner::train::SearchStats)
 
 /// Prints what the run found; the exit status: 0 when the best protocol
 /// was verified in every configuration, else 1.
-fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCode {
+fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) -> ExitCode {
     let stats = learner.oracle.stats;
     match &outcome.search {
         Some(s) => println!(
@@ -315,6 +373,9 @@ fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCod
             stats.cache_hits,
             100.0 * stats.hit_rate()
         ),
+    }
+    if let Some(line) = learner.oracle.inner.queue_line() {
+        println!("queue: {line}");
     }
     if stats.bounded > 0 {
         println!(
@@ -365,5 +426,28 @@ fn print_outcome(learner: &Learner<CheckerOracle>, outcome: &Outcome) -> ExitCod
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// What the output says about the queue, if the oracle is on one.
+trait Queued {
+    /// The queue's line of the report.
+    fn queue_line(&self) -> Option<String> {
+        None
+    }
+
+    /// Ends the run on the queue.
+    fn end(&mut self) {}
+}
+
+impl Queued for CheckerOracle {}
+
+impl Queued for QueueOracle {
+    fn queue_line(&self) -> Option<String> {
+        Some(self.stats.line())
+    }
+
+    fn end(&mut self) {
+        self.finish();
     }
 }

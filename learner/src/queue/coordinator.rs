@@ -1,0 +1,414 @@
+//! The coordinator's side: an oracle whose training judgements are made by
+//! workers on the queue, in the order the search asks for them.
+//!
+//! The search tells the oracle which protocols it will judge next
+//! ([`Oracle::prefetch`], up to [`QueueOptions::window`] ahead); they go to
+//! the queue in jobs of [`QueueOptions::batch`] candidates. When the search
+//! asks for a judgement, the oracle flushes what is pending and reads the
+//! run's results stream until that protocol's verdict is there. The
+//! exhaustive judgements (re-validation, screening) stay on this machine.
+
+use super::job::{version, Answer, Candidate, Job, Settings};
+use super::{connect, done_key, redacted, results_key, verdicts_key, QueueError, JOBS};
+use crate::oracle::{CheckerOracle, ConfigOutcome, ConfigVerdict, Judgement, Oracle};
+use dsl_core::ir::ProtocolIr;
+use redis::streams::StreamReadReply;
+use redis::Connection;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+/// How the coordinator uses the queue.
+#[derive(Clone, Copy, Debug)]
+pub struct QueueOptions {
+    /// Candidates per job.
+    pub batch: usize,
+    /// How many judgements ahead of the search may be on the queue.
+    pub window: usize,
+    /// After this long without an answer, say so (and again each time).
+    pub patience: Duration,
+}
+
+impl Default for QueueOptions {
+    fn default() -> Self {
+        QueueOptions {
+            batch: 8,
+            window: 256,
+            patience: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What the queue did for a run.
+#[derive(Clone, Debug, Default)]
+pub struct QueueStats {
+    /// Workers that answered.
+    pub workers: BTreeSet<String>,
+    /// Jobs sent.
+    pub jobs: u64,
+    /// Candidates sent.
+    pub candidates: u64,
+    /// Verdicts received.
+    pub verdicts: u64,
+    /// Verdicts of jobs delivered more than once.
+    pub redeliveries: u64,
+    /// Candidates dead-lettered: their key and why.
+    pub dead_letters: Vec<(String, String)>,
+    /// Time spent waiting for verdicts.
+    pub waiting: Duration,
+    /// When the first job was sent.
+    pub started: Option<Instant>,
+}
+
+impl QueueStats {
+    /// Verdicts per second since the first job.
+    pub fn per_second(&self) -> f64 {
+        let secs = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
+        if secs > 0.0 {
+            self.verdicts as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
+    /// `2 workers seen, 1496 judgements (812/s), 0 redeliveries, 0 dead letters`.
+    pub fn line(&self) -> String {
+        format!(
+            "{} workers seen, {} judgements ({:.0}/s), {} redeliveries, {} dead letters",
+            self.workers.len(),
+            self.verdicts,
+            self.per_second(),
+            self.redeliveries,
+            self.dead_letters.len()
+        )
+    }
+}
+
+/// What the coordinator tells its user while it runs.
+pub enum Notice<'a> {
+    /// New verdicts arrived.
+    Progress(&'a QueueStats),
+    /// No answer for this long.
+    Waiting(Duration),
+    /// A candidate was dead-lettered.
+    Dead {
+        /// Its key.
+        key: &'a str,
+        /// Why.
+        reason: &'a str,
+    },
+}
+
+/// An oracle on the queue (see the module doc).
+pub struct QueueOracle {
+    /// The local oracle: its settings go with every job; it makes the
+    /// exhaustive judgements.
+    pub local: CheckerOracle,
+    url: String,
+    con: Connection,
+    run: String,
+    settings: Settings,
+    opts: QueueOptions,
+    pending: Vec<Candidate>,
+    submitted: HashSet<String>,
+    verdicts: HashMap<String, Judgement>,
+    cursor: String,
+    failure: Option<String>,
+    finished: bool,
+    /// What the queue did.
+    pub stats: QueueStats,
+    notice: Box<dyn FnMut(Notice<'_>)>,
+    last_notice: Instant,
+}
+
+impl QueueOracle {
+    /// Connects to the queue at `url` for a new run judged with `local`'s
+    /// settings (errors: a bad URL, a server down, a refused password).
+    pub fn connect(
+        url: &str,
+        local: CheckerOracle,
+        opts: QueueOptions,
+    ) -> Result<QueueOracle, QueueError> {
+        let con = connect(url)?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let run = format!("{nanos:x}-{}", std::process::id());
+        Ok(QueueOracle {
+            settings: Settings::of(&local),
+            local,
+            url: url.to_string(),
+            con,
+            run,
+            opts: QueueOptions {
+                batch: opts.batch.max(1),
+                window: opts.window.max(1),
+                ..opts
+            },
+            pending: Vec::new(),
+            submitted: HashSet::new(),
+            verdicts: HashMap::new(),
+            cursor: "0-0".into(),
+            failure: None,
+            finished: false,
+            stats: QueueStats::default(),
+            notice: Box::new(|_| {}),
+            last_notice: Instant::now(),
+        })
+    }
+
+    /// Where progress, waits and dead letters are told.
+    pub fn on_notice(&mut self, notice: impl FnMut(Notice<'_>) + 'static) {
+        self.notice = Box::new(notice);
+    }
+
+    /// The run's id on the queue.
+    pub fn run_id(&self) -> &str {
+        &self.run
+    }
+
+    fn err(&self, what: &'static str) -> impl FnOnce(redis::RedisError) -> QueueError {
+        let url = redacted(&self.url);
+        move |cause| QueueError::Redis { url, what, cause }
+    }
+
+    /// Queues `ir` unless it is queued or judged already.
+    fn enqueue(&mut self, ir: &ProtocolIr) -> String {
+        let key = crate::canonical::key(ir);
+        if !self.verdicts.contains_key(&key) && self.submitted.insert(key.clone()) {
+            self.pending.push(Candidate {
+                key: key.clone(),
+                ir: ir.clone(),
+            });
+        }
+        key
+    }
+
+    /// Sends the pending candidates as jobs.
+    fn flush(&mut self) -> Result<(), QueueError> {
+        while !self.pending.is_empty() {
+            let take = self.pending.len().min(self.opts.batch);
+            let candidates: Vec<Candidate> = self.pending.drain(..take).collect();
+            self.stats.candidates += candidates.len() as u64;
+            let job = Job {
+                version: version(),
+                run: self.run.clone(),
+                settings: self.settings.clone(),
+                candidates,
+            };
+            let text = serde_json::to_string(&job).map_err(|e| QueueError::Protocol {
+                url: redacted(&self.url),
+                what: format!("writing a job: {e}"),
+            })?;
+            redis::cmd("XADD")
+                .arg(JOBS)
+                .arg("*")
+                .arg("job")
+                .arg(text)
+                .query::<String>(&mut self.con)
+                .map_err(self.err("sending a job"))?;
+            self.stats.jobs += 1;
+            self.stats.started.get_or_insert_with(Instant::now);
+        }
+        Ok(())
+    }
+
+    /// Reads answers until the verdict of `key` is there.
+    fn wait_for(&mut self, key: &str) -> Result<Judgement, QueueError> {
+        let start = Instant::now();
+        let mut quiet_since = Instant::now();
+        let mut told = Duration::ZERO;
+        loop {
+            if let Some(j) = self.verdicts.get(key) {
+                self.stats.waiting += start.elapsed();
+                return Ok(j.clone());
+            }
+            let reply: Option<StreamReadReply> = redis::cmd("XREAD")
+                .arg("COUNT")
+                .arg(1000)
+                .arg("BLOCK")
+                .arg(1000)
+                .arg("STREAMS")
+                .arg(results_key(&self.run))
+                .arg(&self.cursor)
+                .query(&mut self.con)
+                .map_err(self.err("reading verdicts"))?;
+            let entries: Vec<_> = reply
+                .into_iter()
+                .flat_map(|r| r.keys)
+                .flat_map(|k| k.ids)
+                .collect();
+            if entries.is_empty() {
+                let quiet = quiet_since.elapsed();
+                if quiet >= told + self.opts.patience {
+                    told = quiet;
+                    (self.notice)(Notice::Waiting(quiet));
+                }
+                continue;
+            }
+            quiet_since = Instant::now();
+            told = Duration::ZERO;
+            for entry in entries {
+                self.cursor = entry.id.clone();
+                let text = entry.get::<String>("answer").unwrap_or_default();
+                let answer: Answer =
+                    serde_json::from_str(&text).map_err(|e| QueueError::Protocol {
+                        url: redacted(&self.url),
+                        what: format!("a malformed answer on the results stream: {e}"),
+                    })?;
+                self.take(answer);
+            }
+            if self.last_notice.elapsed() >= Duration::from_millis(500) {
+                self.last_notice = Instant::now();
+                (self.notice)(Notice::Progress(&self.stats));
+            }
+        }
+    }
+
+    /// Records one answer (the first for a key counts).
+    fn take(&mut self, answer: Answer) {
+        match answer {
+            Answer::Verdict {
+                key,
+                judgement,
+                worker,
+                redelivered,
+            } => {
+                self.stats.workers.insert(worker);
+                if self.verdicts.contains_key(&key) {
+                    return;
+                }
+                self.stats.verdicts += 1;
+                if redelivered {
+                    self.stats.redeliveries += 1;
+                }
+                self.verdicts.insert(key, judgement);
+            }
+            Answer::Dead { key, reason, .. } => {
+                if self.verdicts.contains_key(&key) {
+                    return;
+                }
+                (self.notice)(Notice::Dead {
+                    key: &key,
+                    reason: &reason,
+                });
+                let first = self.settings.training.first();
+                let outcomes = first
+                    .map(|c| ConfigOutcome {
+                        n: c.n,
+                        f: c.f,
+                        scenario: c.scenario,
+                        verdict: ConfigVerdict::Unknown {
+                            reason: format!("dead-lettered: {reason}"),
+                        },
+                        states: 0,
+                    })
+                    .into_iter()
+                    .collect();
+                let judgement = Judgement::from_outcomes(self.settings.training.len(), outcomes);
+                self.stats.dead_letters.push((key.clone(), reason));
+                self.verdicts.insert(key, judgement);
+            }
+        }
+    }
+
+    /// Ends the run on the queue: workers drop its jobs still queued; its
+    /// verdicts and results are deleted. Done once (also on drop).
+    pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        let _: redis::RedisResult<()> = redis::pipe()
+            .cmd("SET")
+            .arg(done_key(&self.run))
+            .arg(1)
+            .arg("EX")
+            .arg(86_400)
+            .ignore()
+            .cmd("DEL")
+            .arg(verdicts_key(&self.run))
+            .arg(results_key(&self.run))
+            .ignore()
+            .query(&mut self.con);
+    }
+
+    fn unknown(&self, reason: &str) -> Judgement {
+        Judgement::from_outcomes(
+            self.settings.training.len(),
+            vec![ConfigOutcome {
+                n: 0,
+                f: 0,
+                scenario: dsl_core::checker::Scenario::FailureFree,
+                verdict: ConfigVerdict::Unknown {
+                    reason: reason.to_string(),
+                },
+                states: 0,
+            }],
+        )
+    }
+}
+
+impl Drop for QueueOracle {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+impl Oracle for QueueOracle {
+    fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
+        if exhaustive {
+            return self.local.judge(ir, true);
+        }
+        if let Some(f) = &self.failure {
+            let f = f.clone();
+            return self.unknown(&f);
+        }
+        let key = self.enqueue(ir);
+        match self.flush().and_then(|()| self.wait_for(&key)) {
+            Ok(j) => j,
+            Err(e) => {
+                let f = e.to_string();
+                self.failure = Some(f.clone());
+                self.unknown(&f)
+            }
+        }
+    }
+
+    fn screen(&mut self, ir: &ProtocolIr) -> bool {
+        self.local.screen(ir)
+    }
+
+    fn training_is_final(&self) -> bool {
+        self.local.training_is_final()
+    }
+
+    fn judge_smallest(&mut self, ir: &ProtocolIr) -> Judgement {
+        self.local.judge_smallest(ir)
+    }
+
+    fn lookahead(&self) -> usize {
+        self.opts.window
+    }
+
+    fn prefetch(&mut self, irs: &[ProtocolIr]) {
+        if self.failure.is_some() {
+            return;
+        }
+        for ir in irs {
+            self.enqueue(ir);
+        }
+        if self.pending.len() >= self.opts.batch {
+            // Full jobs only; the rest goes when the search needs it.
+            let keep = self.pending.len() % self.opts.batch;
+            let rest = self.pending.split_off(self.pending.len() - keep);
+            if let Err(e) = self.flush() {
+                self.failure = Some(e.to_string());
+            }
+            self.pending = rest;
+        }
+    }
+
+    fn failure(&self) -> Option<String> {
+        self.failure.clone()
+    }
+}

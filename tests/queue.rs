@@ -1,0 +1,462 @@
+//! The work queue end to end (learner::queue, `distgen worker`,
+//! `distgen learn --queue`): each test starts its own `redis-server` on a
+//! free loopback port, with a password, and real `distgen worker` child
+//! processes. Without `redis-server` the tests fail, naming the install
+//! command (`.ci/run` installs it).
+
+use dsl_core::ir::FaultModel;
+use learner::config::LearnConfig;
+use learner::oracle::CheckerOracle;
+use learner::queue::job::{version, Answer, Candidate, DeadLetter, Job, Settings};
+use learner::queue::{results_key, verdicts_key, DEAD, JOBS};
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "test-secret";
+
+/// A `redis-server` of the test's own, stopped on drop.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start() -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .args(["--requirepass", PASSWORD])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start redis-server ({e}): install it with \
+                     `apt-get update && apt-get install -y redis-server` (.ci/run does)"
+                )
+            });
+        let server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ping = redis::Client::open(server.url())
+                .and_then(|c| c.get_connection())
+                .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
+            if ping.is_ok() {
+                return server;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not start: {ping:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://:{PASSWORD}@127.0.0.1:{}/", self.port)
+    }
+
+    fn con(&self) -> redis::Connection {
+        redis::Client::open(self.url())
+            .and_then(|c| c.get_connection())
+            .expect("a connection to the test's redis-server")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A child process killed on drop, its output in files.
+struct Proc {
+    child: Child,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl Proc {
+    fn spawn(dir: &Path, label: &str, args: &[&str]) -> Proc {
+        let stdout = dir.join(format!("{label}.out"));
+        let stderr = dir.join(format!("{label}.err"));
+        let child = Command::new(env!("CARGO_BIN_EXE_distgen"))
+            .args(args)
+            .stdout(File::create(&stdout).expect("a file"))
+            .stderr(File::create(&stderr).expect("a file"))
+            .spawn()
+            .expect("distgen starts");
+        Proc {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// A worker on `server`.
+    fn worker(dir: &Path, server: &Server, name: &str, extra: &[&str]) -> Proc {
+        let url = server.url();
+        let mut args = vec!["worker", "--queue", &url, "--name", name];
+        args.extend_from_slice(extra);
+        Proc::spawn(dir, name, &args)
+    }
+
+    /// Waits for the exit (a guard of two minutes against a hang); the
+    /// status and standard output.
+    fn finish(mut self) -> (i32, String) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("a status") {
+                let out = std::fs::read_to_string(&self.stdout).unwrap_or_default();
+                return (status.code().unwrap_or(-1), out);
+            }
+            if Instant::now() > deadline {
+                let err = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+                panic!("still running after two minutes; stderr:\n{err}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `cond` until it holds (a guard of a minute against a hang).
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !cond() {
+        assert!(Instant::now() < deadline, "waited a minute for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// The learn arguments of the small space: crash faults, exhaustive.
+fn learn_args(out: &Path) -> Vec<String> {
+    [
+        "learn",
+        "--faults",
+        "crash",
+        "--search",
+        "exhaustive",
+        "-q",
+        "--out",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([out.display().to_string()])
+    .collect()
+}
+
+/// The output of a search without its file and queue lines.
+fn answer_of(out: &str) -> String {
+    out.lines()
+        .filter(|l| !l.starts_with("wrote ") && !l.starts_with("queue: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The in-process search's output.
+fn in_process(dir: &Path) -> String {
+    let args = learn_args(&dir.join("local"));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out) = Proc::spawn(dir, "local", &args).finish();
+    assert_eq!(code, 0, "{out}");
+    answer_of(&out)
+}
+
+/// A coordinator on `server` with `extra` options.
+fn coordinator(dir: &Path, server: &Server, extra: &[&str]) -> Proc {
+    let url = server.url();
+    let mut args = learn_args(&dir.join("queued"));
+    args.extend(["--queue".to_string(), url]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Proc::spawn(dir, "coordinator", &args)
+}
+
+/// The number in `out`'s queue line before `what`.
+fn queue_count(out: &str, what: &str) -> u64 {
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("queue: "))
+        .unwrap_or_else(|| panic!("no queue line in:\n{out}"));
+    line.split(", ")
+        .find_map(|part| part.strip_suffix(what))
+        .and_then(|n| n.trim().rsplit(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no `{what}` in `{line}`"))
+}
+
+#[test]
+fn two_workers_give_the_in_process_answer_and_counts() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let _w1 = Proc::worker(dir.path(), &server, "w1", &[]);
+    let _w2 = Proc::worker(dir.path(), &server, "w2", &[]);
+    let (code, out) = coordinator(dir.path(), &server, &[]).finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(answer_of(&out), expected);
+    assert!(expected.contains("1496 protocols judged"), "{expected}");
+    assert_eq!(queue_count(&out, "dead letters"), 0);
+    assert!(queue_count(&out, "workers seen") >= 1);
+}
+
+#[test]
+fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
+    // A worker that takes its first job and never answers it.
+    let mut stuck = Proc::worker(dir.path(), &server, "stuck", &["--pause-ms", "600000"]);
+    let mut con = server.con();
+    wait_until("the stuck worker to hold a job", || {
+        // An error until the coordinator made the group.
+        let pending: redis::RedisResult<redis::streams::StreamPendingReply> =
+            redis::cmd("XPENDING")
+                .arg(JOBS)
+                .arg(learner::queue::GROUP)
+                .query(&mut con);
+        pending.is_ok_and(|p| p.count() == 1)
+    });
+    stuck.child.kill().expect("SIGKILL");
+    let _ = stuck.child.wait();
+    let _rescuer = Proc::worker(dir.path(), &server, "rescuer", &["--claim-after", "1"]);
+    let (code, out) = coordinator.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(answer_of(&out), expected);
+    // Its one job in flight (4 candidates), redone once.
+    assert_eq!(queue_count(&out, "redeliveries"), 4, "{out}");
+    assert_eq!(queue_count(&out, "dead letters"), 0);
+}
+
+#[test]
+fn a_job_that_outlives_its_workers_is_dead_lettered_and_reported() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
+    let mut stuck = Proc::worker(dir.path(), &server, "stuck", &["--pause-ms", "600000"]);
+    let mut con = server.con();
+    wait_until("the stuck worker to hold a job", || {
+        let pending: redis::RedisResult<redis::streams::StreamPendingReply> =
+            redis::cmd("XPENDING")
+                .arg(JOBS)
+                .arg(learner::queue::GROUP)
+                .query(&mut con);
+        pending.is_ok_and(|p| p.count() == 1)
+    });
+    stuck.child.kill().expect("SIGKILL");
+    let _ = stuck.child.wait();
+    // Delivered twice, once too many for this worker.
+    let _next = Proc::worker(
+        dir.path(),
+        &server,
+        "strict",
+        &["--claim-after", "1", "--max-deliveries", "1"],
+    );
+    let stderr = coordinator.stderr.clone();
+    let (code, out) = coordinator.finish();
+    assert_eq!(code, 0, "{out}");
+    // The four cheapest candidates are unknown instead of violated: the
+    // answer is the same.
+    assert_eq!(answer_of(&out), expected);
+    assert_eq!(queue_count(&out, "dead letters"), 4, "{out}");
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(err.matches("dead letter: ").count(), 4, "{err}");
+    assert!(err.contains("delivered 2 times"), "{err}");
+    let dead: usize = redis::cmd("LLEN").arg(DEAD).query(&mut con).expect("LLEN");
+    assert_eq!(dead, 1);
+}
+
+/// A job of the run `run` with the two cheapest protocols of the crash space.
+fn job(run: &str) -> Job {
+    let config = LearnConfig::defaults(FaultModel::Crash);
+    let oracle = CheckerOracle::new(&config).expect("an oracle");
+    let candidates = [
+        "A { faults: crash; messages: X; on broadcast(m) { send X(m) to all; }
+             when received X(m) >= 1 { deliver(m); } }",
+        "A { faults: crash; messages: X; on broadcast(m) { send X(m) to all; }
+             when received X(m) >= 1 { send X(m) to all; deliver(m); } }",
+    ]
+    .iter()
+    .map(|text| {
+        let ir = dsl_core::syntax::parse_str(text).expect("a protocol");
+        Candidate {
+            key: learner::canonical::key(&ir),
+            ir,
+        }
+    })
+    .collect();
+    Job {
+        version: version(),
+        run: run.into(),
+        settings: Settings::of(&oracle),
+        candidates,
+    }
+}
+
+fn add_job(con: &mut redis::Connection, text: &str) {
+    let _: String = redis::cmd("XADD")
+        .arg(JOBS)
+        .arg("*")
+        .arg("job")
+        .arg(text)
+        .query(con)
+        .expect("XADD");
+}
+
+/// The answers on `run`'s results stream.
+fn answers(con: &mut redis::Connection, run: &str) -> Vec<Answer> {
+    let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+        .arg(results_key(run))
+        .arg("-")
+        .arg("+")
+        .query(con)
+        .expect("XRANGE");
+    reply
+        .ids
+        .iter()
+        .map(|e| {
+            serde_json::from_str(&e.get::<String>("answer").expect("an answer")).expect("JSON")
+        })
+        .collect()
+}
+
+fn stream_len(con: &mut redis::Connection) -> usize {
+    redis::cmd("XLEN").arg(JOBS).query(con).expect("XLEN")
+}
+
+#[test]
+fn a_duplicate_delivery_is_judged_once() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let mut con = server.con();
+    let text = serde_json::to_string(&job("dup")).expect("JSON");
+    add_job(&mut con, &text);
+    add_job(&mut con, &text);
+    let worker = Proc::worker(dir.path(), &server, "w", &[]);
+    wait_until("both entries acknowledged", || stream_len(&mut con) == 0);
+    let answers = answers(&mut con, "dup");
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    let verdicts: usize = redis::cmd("HLEN")
+        .arg(verdicts_key("dup"))
+        .query(&mut con)
+        .expect("HLEN");
+    assert_eq!(verdicts, 2);
+    assert_eq!(
+        worker.stderr().matches("already judged, skipped").count(),
+        2
+    );
+}
+
+#[test]
+fn bad_jobs_are_dead_lettered_and_the_worker_goes_on() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let mut con = server.con();
+    add_job(&mut con, "this is not a job");
+    let mut old = job("old");
+    old.version = "distgen 0.0.1 job-format 0".into();
+    add_job(&mut con, &serde_json::to_string(&old).expect("JSON"));
+    let mut lying = job("lying");
+    lying.candidates[0].key = "not its key".into();
+    add_job(&mut con, &serde_json::to_string(&lying).expect("JSON"));
+    add_job(
+        &mut con,
+        &serde_json::to_string(&job("good")).expect("JSON"),
+    );
+    let mut worker = Proc::worker(dir.path(), &server, "w", &[]);
+    wait_until("every entry acknowledged", || stream_len(&mut con) == 0);
+    let dead: Vec<String> = redis::cmd("LRANGE")
+        .arg(DEAD)
+        .arg(0)
+        .arg(-1)
+        .query(&mut con)
+        .expect("LRANGE");
+    let dead: Vec<DeadLetter> = dead
+        .iter()
+        .map(|d| serde_json::from_str(d).expect("a dead letter"))
+        .collect();
+    assert_eq!(dead.len(), 3, "{dead:?}");
+    assert!(dead[0].reason.starts_with("malformed job"), "{dead:?}");
+    assert_eq!(dead[0].job, "this is not a job");
+    assert!(
+        dead[1].reason.contains("job written by `distgen 0.0.1"),
+        "{dead:?}"
+    );
+    assert!(
+        dead[2].reason.contains("not its protocol's canonical key"),
+        "{dead:?}"
+    );
+    // The runs that can be named hear of it; the good job is judged.
+    let old_answers = answers(&mut con, "old");
+    assert_eq!(old_answers.len(), 2);
+    assert!(old_answers
+        .iter()
+        .all(|a| matches!(a, Answer::Dead { reason, .. } if reason.contains("job written by"))));
+    assert_eq!(answers(&mut con, "good").len(), 2);
+    assert!(
+        worker.child.try_wait().expect("a status").is_none(),
+        "the worker died"
+    );
+    assert!(worker.stderr().contains("dead-lettered entry"));
+}
+
+#[test]
+fn connection_errors_are_one_line_and_status_2() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let port = server.port;
+    let wrong_password = format!("redis://:wrong@127.0.0.1:{port}/");
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = l.local_addr().expect("an address").port();
+        drop(l);
+        format!("redis://127.0.0.1:{port}/")
+    };
+    for (url, says) in [
+        ("http://127.0.0.1:1/", "bad queue URL"),
+        (closed.as_str(), "connecting"),
+        (wrong_password.as_str(), "connecting"),
+    ] {
+        for sub in ["learn", "worker"] {
+            let mut args = vec![sub, "--queue", url];
+            if sub == "learn" {
+                args.extend(["--search", "exhaustive", "--out"]);
+            }
+            let out_dir = dir.path().display().to_string();
+            if sub == "learn" {
+                args.push(&out_dir);
+            }
+            let p = Proc::spawn(dir.path(), sub, &args);
+            let stderr_path = p.stderr.clone();
+            let (code, _) = p.finish();
+            let err = std::fs::read_to_string(stderr_path).unwrap_or_default();
+            assert_eq!(code, 2, "{sub} {url}: {err}");
+            assert_eq!(err.lines().count(), 1, "{sub} {url}: {err}");
+            assert!(err.contains(says), "{sub} {url}: {err}");
+            assert!(!err.contains("wrong"), "the password is shown: {err}");
+        }
+    }
+}
