@@ -306,7 +306,9 @@ static WRAPPER: OnceLock<PathBuf> = OnceLock::new();
 /// Call first thing in `main`: when the process was started as a solver
 /// wrapper (first argument [`WRAP_ARG`]), runs z3 and exits with its status;
 /// otherwise records that this executable wraps the solvers it starts, so
-/// that they die with it (see the module docs).
+/// that they die with it (see the module docs). TACO runs the solver
+/// command with `--version` alone before using it: the binary should then
+/// print a line and exit (clap's `--version` does).
 pub fn init() {
     let args: Vec<OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == WRAP_ARG) {
