@@ -13,6 +13,11 @@ fn main() -> Result<(), String> {
     // Solvers start through this binary and die with it.
     paramcheck::solver::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == ["--version"] {
+        // TACO asks its solver command (this binary) for its version.
+        println!("taco_bench (distgen's solver wrapper)");
+        return Ok(());
+    }
     let [file, scenario, backend] = args.as_slice() else {
         return Err("usage: taco_bench FILE.rs SCENARIO smt|acs|zcs".into());
     };
@@ -37,7 +42,11 @@ fn main() -> Result<(), String> {
         return Ok(());
     }
     let portfolio = backend == "portfolio";
-    let backend: Backend = if portfolio { Backend::Smt } else { backend.parse()? };
+    let backend: Backend = if portfolio {
+        Backend::Smt
+    } else {
+        backend.parse()?
+    };
     let timeout_secs = std::env::var("TACO_BENCH_TIMEOUT")
         .ok()
         .and_then(|t| t.parse().ok())
@@ -72,7 +81,11 @@ fn main() -> Result<(), String> {
             .collect();
         format!(
             "{detail}; answered by {}; {}",
-            if r.answered_by.is_empty() { "none" } else { &r.answered_by },
+            if r.answered_by.is_empty() {
+                "none"
+            } else {
+                &r.answered_by
+            },
             members.join(", ")
         )
     } else {
@@ -82,7 +95,11 @@ fn main() -> Result<(), String> {
         "{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\t{:.3}\t{}",
         r.protocol,
         scenario.name(),
-        if portfolio { "portfolio" } else { backend.name() },
+        if portfolio {
+            "portfolio"
+        } else {
+            backend.name()
+        },
         r.locations,
         r.rules,
         report::verdict_word(&r.verdict),

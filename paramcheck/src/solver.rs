@@ -18,7 +18,7 @@
 //! binary run with [`WRAP_ARG`] starts z3, on Linux with
 //! `PR_SET_PDEATHSIG` (both the wrapper and z3 get SIGKILL when their parent
 //! dies, SIGKILL of the parent included), and on every Unix polls its parent
-//! and its member's stop file ([`Stop`]) ten times a second: a member that
+//! and its member's run file ([`Stop`]) ten times a second: a member that
 //! is stopped (a portfolio's loser, a timeout) has its solvers killed.
 //! Without [`init`] (library users, the library's own tests) z3 is started
 //! directly and a stopped member's solvers run until TACO drops them.
@@ -319,11 +319,11 @@ pub fn init() {
     }
 }
 
-/// The wrapper: `PARENT_PID STOP_FILE Z3 ARGS...`.
+/// The wrapper: `PARENT_PID RUN_FILE Z3 ARGS...`.
 #[cfg(unix)]
 fn wrap(args: &[OsString]) -> i32 {
     let [parent, stop, z3, z3_args @ ..] = args else {
-        eprintln!("usage: {WRAP_ARG} PARENT_PID STOP_FILE Z3 ARGS...");
+        eprintln!("usage: {WRAP_ARG} PARENT_PID RUN_FILE Z3 ARGS...");
         return 2;
     };
     let Some(parent) = parent.to_str().and_then(|p| p.parse::<u32>().ok()) else {
@@ -335,8 +335,10 @@ fn wrap(args: &[OsString]) -> i32 {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
     }
     let orphaned = || std::os::unix::process::parent_id() != parent;
-    let stop = PathBuf::from(stop);
-    if orphaned() || stop.exists() {
+    // The member's run file (see [`Stop`]): gone once the member is stopped.
+    let stop = (stop != "-").then(|| PathBuf::from(stop));
+    let stopped = || stop.as_ref().is_some_and(|p| !p.exists());
+    if orphaned() || stopped() {
         return 137;
     }
     let mut cmd = Command::new(z3);
@@ -363,7 +365,7 @@ fn wrap(args: &[OsString]) -> i32 {
     });
     loop {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        if orphaned() || stop.exists() {
+        if orphaned() || stopped() {
             // SAFETY: kill on our own child's pid.
             unsafe {
                 libc::kill(pid, libc::SIGKILL);
@@ -397,10 +399,15 @@ fn wrap(_: &[OsString]) -> i32 {
 }
 
 /// A member's stop switch: once [`Stop::trigger`]ed, the solvers it started
-/// through the wrapper are killed and new ones end at once.
+/// through the wrapper are killed and new ones end at once. It is a file
+/// that exists while the member may run (so that nothing is left in the
+/// temporary folder once it is triggered or dropped); the wrapper stops z3
+/// when the file is gone.
 #[derive(Debug)]
 pub struct Stop {
-    path: PathBuf,
+    /// The file; `None` if it could not be written (the member's solvers
+    /// then die only with their parent).
+    path: Option<PathBuf>,
 }
 
 impl Stop {
@@ -408,20 +415,35 @@ impl Stop {
     pub fn new() -> Stop {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "distgen-solver-{}-{nanos}-{n}.run",
+            std::process::id()
+        ));
         Stop {
-            path: std::env::temp_dir()
-                .join(format!("distgen-solver-{}-{n}.stop", std::process::id())),
+            path: std::fs::write(&path, b"").ok().map(|()| path),
         }
     }
 
     /// Stops the member's solvers.
     pub fn trigger(&self) {
-        let _ = std::fs::write(&self.path, b"");
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     /// Whether [`Stop::trigger`] was called.
     pub fn is_triggered(&self) -> bool {
-        self.path.exists()
+        self.path.as_ref().is_some_and(|p| !p.exists())
+    }
+
+    /// The argument the wrapper watches: the file, or `-` for none.
+    fn arg(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |p| p.display().to_string())
     }
 }
 
@@ -433,7 +455,7 @@ impl Default for Stop {
 
 impl Drop for Stop {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        self.trigger();
     }
 }
 
@@ -448,7 +470,7 @@ pub fn command(stop: &Stop) -> Result<(String, Vec<String>), SolverError> {
             [
                 WRAP_ARG.to_string(),
                 std::process::id().to_string(),
-                stop.path.display().to_string(),
+                stop.arg(),
                 z3,
             ]
             .into_iter()
