@@ -10,18 +10,27 @@
 #   bash bench/ta.sh targets
 #   (only the rows of the issue's targets, with the default checker (smt),
 #   no differential: about a minute)
+#   bash bench/ta.sh portfolio [TIMEOUT_SECONDS]
+#   (issue 23: the portfolio (smt, acs, zcs and the explicit sweep at once,
+#   what `distgen check --all-n` runs) against SMT alone, on the reference
+#   protocols, the mutations and the F = 3 Bracha variant; default 60 s)
 #
-# Needs z3 on the PATH. Writes Markdown to stdout; bench/RESULTS-ta.md records a run.
+# Needs z3 (found or fetched: `distgen check --all-n --fetch-z3`). Writes
+# Markdown to stdout; bench/RESULTS-ta.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=false
+portfolio=false
 if [ "${1:-}" = targets ]; then targets=true; shift; fi
+if [ "${1:-}" = portfolio ]; then portfolio=true; shift; fi
 timeout_s="${1:-60}"
 count="${2:-60}"
 max_n="${3:-8}"
 cargo build --release --quiet -p distgen-paramcheck --example taco_bench
 bin=target/release/examples/taco_bench
-echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(z3 --version)"
+cargo run --release --quiet -- check examples/bracha.rs --all-n --fetch-z3 > /dev/null 2>&1 || true
+z3_version=$( (command -v z3 >/dev/null && z3 --version) || "${DISTGEN_Z3:-$HOME/.cache/distgen/z3-5.4.1.0/z3}" --version)
+echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $z3_version"
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| protocol | scenario | TACO checker | locations | rules | verdict | TACO seconds | total seconds (with the explicit checker) | detail |"
@@ -31,6 +40,7 @@ run() { # file scenario [backends]
   $targets && all=smt
   for backend in ${3:-$all}; do
     t=$timeout_s; [ "${3:-}" = smt ] && t=600
+    [ "$backend" = portfolio ] && t=$((timeout_s + 30))
     out=$(timeout "$t" "$bin" "$1" "$2" "$backend" 2>/dev/null) \
       || out="$(basename "$1" .rs)	$2	$backend	-	-	timeout/failed	>$t	-	"
     echo "| $(echo "$out" | sed 's/\t/ | /g') |"
@@ -50,6 +60,23 @@ sed 's/from broadcaster and not sent Echo {/from broadcaster {/; s/pub Bracha {/
 sed 's|Echo(m) >= (N + F) / 2 + 1 |Echo(m) >= (N + 3) / 2 |; s/pub Bracha {/pub BrachaEcho3 {/' \
   examples/bracha.rs > "$P/bracha_echo_n3.rs"
 grep -q '(N + 3) / 2' "$P/bracha_echo_n3.rs" || { echo "examples/bracha.rs changed: no echo quorum to replace" >&2; exit 2; }
+# Issue 23's variant: Bracha's thresholds at F <= 2, too low at F = 3.
+sed 's|Echo(m) >= (N + F) / 2 + 1 |Echo(m) >= (2 * N - 3 * F + 2) / 2 |; s|Ready(m) >= 2 \* F + 1 {|Ready(m) >= (3 * F + 4) / 2 {|; s/pub Bracha {/pub BrachaF3 {/' \
+  examples/bracha.rs > "$P/bracha_f3.rs"
+grep -q '(3 \* F + 4) / 2' "$P/bracha_f3.rs" || { echo "examples/bracha.rs changed: no thresholds to replace" >&2; exit 2; }
+if $portfolio; then
+  # Each protocol: the portfolio, then SMT alone, both bounded by the timeout.
+  for f in examples/bracha.rs examples/generated/learned_byzantine.rs examples/imbs_raynal.rs \
+           examples/paper_fig3.rs "$P"/bracha_*.rs; do
+    for s in correct-broadcaster byzantine-broadcaster; do
+      TACO_BENCH_TIMEOUT=$timeout_s run "$f" $s "portfolio smt"
+    done
+  done
+  for f in examples/eager_reliable.rs examples/hadzilacos_toueg.rs; do
+    TACO_BENCH_TIMEOUT=$timeout_s run "$f" crashes "portfolio smt"
+  done
+  exit 0
+fi
 for s in correct-broadcaster byzantine-broadcaster; do
   run examples/bracha.rs $s
   run examples/generated/learned_byzantine.rs $s

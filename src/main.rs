@@ -41,6 +41,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Solvers of `check --all-n` run through this binary, to die with it.
+    paramcheck::solver::init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Learn(args) => cli::learn::main(args),

@@ -57,3 +57,22 @@ fn bad_input_exits_2_and_points_at_line_and_column() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot read"), "{stderr}");
 }
+
+#[test]
+fn a_run_stopped_at_the_state_limit_says_which_limit_and_how_to_raise_it() {
+    let (code, stdout, stderr) = check_at("examples/bracha.rs", 7, 2, &["--max-states", "1000"]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("stopped at the limit of 1,000 distinct states, after "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("raise it with --max-states"), "{stdout}");
+}
+
+#[test]
+fn the_default_state_limit_counts_distinct_states() {
+    let (code, stdout, _) = distgen(&["check", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--max-states"), "{stdout}");
+    assert!(stdout.contains("distinct states"), "{stdout}");
+}

@@ -1,9 +1,35 @@
 //! `distgen ta` and `distgen check --all-n` end to end: the `.ta` text, exit
-//! codes, JSON fields, the non-linear threshold. Needs `z3` on the PATH.
+//! codes, JSON fields, the non-linear threshold, the portfolio, timeouts and
+//! solvers that die with distgen. TACO needs z3: [`z3`] finds it or fetches
+//! it from PyPI into the cache where distgen looks too.
 
 mod common;
 
 use common::distgen;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// z3, found or fetched ([`paramcheck::solver::fetch`]).
+fn z3() {
+    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
+}
+
+/// Issue 23's Bracha variant (thresholds too low only at F = 3) in a
+/// temporary file.
+fn bracha_f3_variant(name: &str) -> std::path::PathBuf {
+    let bracha = std::fs::read_to_string("examples/bracha.rs").expect("examples/bracha.rs");
+    let (echo, ready) = (
+        "Echo(m) >= (N + F) / 2 + 1 ",
+        "when received Ready(m) >= 2 * F + 1 {",
+    );
+    assert!(bracha.contains(echo) && bracha.contains(ready));
+    let path = common::fresh_temp_path(name).with_extension("rs");
+    let variant = bracha
+        .replacen(echo, "Echo(m) >= (2 * N - 3 * F + 2) / 2 ", 1)
+        .replacen(ready, "when received Ready(m) >= (3 * F + 4) / 2 {", 1);
+    std::fs::write(&path, variant).expect("temp file");
+    path
+}
 
 fn rows(stdout: &str) -> Vec<serde_json::Value> {
     stdout
@@ -34,6 +60,7 @@ fn ta_writes_the_golden_automaton_of_bracha() {
 
 #[test]
 fn check_all_n_verifies_bracha_with_json_rows_for_every_n() {
+    z3();
     let (code, stdout, stderr) = distgen(&["check", "examples/bracha.rs", "--all-n", "--json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let rows = rows(&stdout);
@@ -54,6 +81,7 @@ fn check_all_n_verifies_bracha_with_json_rows_for_every_n() {
 
 #[test]
 fn check_all_n_text_says_all_n_and_what_is_instance_only() {
+    z3();
     let (code, stdout, _) = distgen(&["check", "examples/eager_reliable.rs", "--all-n"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
@@ -69,6 +97,7 @@ fn check_all_n_text_says_all_n_and_what_is_instance_only() {
 
 #[test]
 fn check_all_n_confirms_the_violation_of_figure_3() {
+    z3();
     let (code, stdout, _) = distgen(&["check", "examples/paper_fig3.rs", "--all-n", "--json"]);
     assert_eq!(code, 1, "{stdout}");
     // Shortest counterexamples: with a correct broadcaster a process delivers
@@ -92,6 +121,7 @@ fn check_all_n_confirms_the_violation_of_figure_3() {
 
 #[test]
 fn a_threshold_not_linear_in_n_and_f_is_unknown_with_exit_3() {
+    z3();
     // examples/bracha.rs delivering on `F * F + 1` READYs.
     let bracha = std::fs::read_to_string("examples/bracha.rs").expect("examples/bracha.rs");
     let from = "Ready(m) >= 2 * F + 1 {";
@@ -108,5 +138,152 @@ fn a_threshold_not_linear_in_n_and_f_is_unknown_with_exit_3() {
     let (code, _, stderr) = distgen(&["ta", file]);
     assert_eq!(code, 3);
     assert!(stderr.contains("is not linear in N and F"), "{stderr}");
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn the_portfolio_refutes_the_f3_variant_with_the_sweeps_instance() {
+    z3();
+    let path = bracha_f3_variant("f3-portfolio");
+    let file = path.to_str().expect("UTF-8 path");
+    let (code, stdout, stderr) = distgen(&["check", file, "--all-n", "--json"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let rows = rows(&stdout);
+    let row = rows
+        .iter()
+        .find(|r| r["scenario"] == "byzantine-broadcaster")
+        .expect("a row per scenario");
+    assert_eq!(row["verdict"], "violated");
+    assert_eq!(row["answered_by"], "sweep");
+    assert_eq!(
+        row["counterexample_at"],
+        serde_json::json!({"n": 10, "f": 3})
+    );
+    let members = row["members"].as_array().expect("members");
+    assert_eq!(members.len(), 4, "{row}");
+    for m in members {
+        assert!(m["seconds"].as_f64().is_some(), "{m}");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn without_z3_the_sweep_still_refutes_and_one_line_says_how_to_get_z3() {
+    let path = bracha_f3_variant("f3-no-z3");
+    let file = path.to_str().expect("UTF-8 path");
+    let cache = common::fresh_temp_path("no-z3-cache");
+    let out = Command::new(env!("CARGO_BIN_EXE_distgen"))
+        .args(["check", file, "--all-n", "--timeout", "120"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", "")
+        .env_remove("DISTGEN_Z3")
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .expect("distgen runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let hint: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("z3 not found"))
+        .collect();
+    assert_eq!(hint.len(), 1, "{stderr}");
+    assert!(hint[0].contains("--fetch-z3"), "{stderr}");
+    assert!(
+        stdout.contains("found by the explicit checker's sweep"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_timeout_of_1_s_answers_unknown() {
+    z3();
+    // TACO's SMT checker alone: it does not answer this variant in 1 s.
+    let path = bracha_f3_variant("f3-timeout");
+    let file = path.to_str().expect("UTF-8 path");
+    let (code, stdout, stderr) = distgen(&[
+        "check",
+        file,
+        "--all-n",
+        "--taco",
+        "smt",
+        "--timeout",
+        "1",
+        "--faults",
+        "byzantine",
+    ]);
+    assert_eq!(code, 3, "{stdout}{stderr}");
+    assert!(stdout.contains("unknown (stopped after 1 s)"), "{stdout}");
+    let _ = std::fs::remove_file(&path);
+}
+
+/// The live processes whose parent is `parent`.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+            let mut fields = after.split_whitespace();
+            let state = fields.next();
+            let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
+            ppid == Some(parent) && state != Some("Z")
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+    })
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn kill_9_of_distgen_leaves_no_solver_running() {
+    z3();
+    let path = bracha_f3_variant("f3-kill");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_distgen"))
+        .args([
+            "check",
+            path.to_str().expect("UTF-8 path"),
+            "--all-n",
+            "--taco",
+            "smt",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("distgen runs");
+    // Wait for a solver: a wrapper (child of distgen) running z3 (its child).
+    let patience = Duration::from_secs(120);
+    let start = Instant::now();
+    let solvers = loop {
+        let wrappers = children_of(child.id());
+        let z3s: Vec<u32> = wrappers.iter().flat_map(|&w| children_of(w)).collect();
+        if !z3s.is_empty() {
+            break [wrappers, z3s].concat();
+        }
+        assert!(start.elapsed() < patience, "no solver started");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    // Every wrapper and z3 seen dies (PR_SET_PDEATHSIG), without waiting for z3 to finish.
+    let start = Instant::now();
+    while solvers.iter().any(|&p| alive(p)) && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let left: Vec<u32> = solvers.into_iter().filter(|&p| alive(p)).collect();
+    assert_eq!(left, Vec::<u32>::new(), "solvers left after kill -9");
     let _ = std::fs::remove_file(&path);
 }

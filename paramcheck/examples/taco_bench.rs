@@ -1,13 +1,23 @@
 //! One parameterized check, one line of output, for `bench/ta.sh`:
 //! `taco_bench FILE.rs SCENARIO BACKEND` prints
 //! `protocol scenario backend locations rules verdict taco-seconds seconds detail`.
+//! BACKEND `portfolio` runs every member at once (timeout
+//! `$TACO_BENCH_TIMEOUT` seconds, default 60) and the detail names the
+//! member that answered and how long each ran.
 
 use dsl_core::checker::{report, Scenario, Verdict};
 use dsl_core::ir::FaultModel;
 use paramcheck::{check_scenario, Backend, Options};
 
 fn main() -> Result<(), String> {
+    // Solvers start through this binary and die with it.
+    paramcheck::solver::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == ["--version"] {
+        // TACO asks its solver command (this binary) for its version.
+        println!("taco_bench (distgen's solver wrapper)");
+        return Ok(());
+    }
     let [file, scenario, backend] = args.as_slice() else {
         return Err("usage: taco_bench FILE.rs SCENARIO smt|acs|zcs".into());
     };
@@ -31,12 +41,23 @@ fn main() -> Result<(), String> {
         print!("{}", dsl_core::ta::bymc::print(&ta));
         return Ok(());
     }
-    let backend: Backend = backend.parse()?;
+    let portfolio = backend == "portfolio";
+    let backend: Backend = if portfolio {
+        Backend::Smt
+    } else {
+        backend.parse()?
+    };
+    let timeout_secs = std::env::var("TACO_BENCH_TIMEOUT")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(60);
     let r = check_scenario(
         &ir,
         scenario,
         &Options {
             backend,
+            portfolio,
+            timeout_secs: if portfolio { timeout_secs } else { 0 },
             ..Options::default()
         },
     );
@@ -52,11 +73,33 @@ fn main() -> Result<(), String> {
         }
         Verdict::Unknown { reason } => reason.clone(),
     };
+    let detail = if portfolio {
+        let members: Vec<String> = r
+            .members
+            .iter()
+            .map(|m| format!("{} {:.2} s", m.member, m.seconds))
+            .collect();
+        format!(
+            "{detail}; answered by {}; {}",
+            if r.answered_by.is_empty() {
+                "none"
+            } else {
+                &r.answered_by
+            },
+            members.join(", ")
+        )
+    } else {
+        detail
+    };
     println!(
         "{}\t{}\t{}\t{}\t{}\t{}\t{:.3}\t{:.3}\t{}",
         r.protocol,
         scenario.name(),
-        backend.name(),
+        if portfolio {
+            "portfolio"
+        } else {
+            backend.name()
+        },
         r.locations,
         r.rules,
         report::verdict_word(&r.verdict),

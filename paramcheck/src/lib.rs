@@ -8,12 +8,15 @@
 //! ([`dsl_core::checker::check`]) at the (N, F) TACO names. A result says
 //! which properties hold for all N and which are only checked at instances.
 
+mod portfolio;
+pub mod solver;
 mod taco;
 
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
 use dsl_core::ir::{FaultModel, ProtocolIr};
 use dsl_core::ta::{self, SafetyProperty, TaError};
 use serde::Serialize;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 pub use taco::Backend;
@@ -21,14 +24,24 @@ pub use taco::Backend;
 /// How to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
-    /// Which of TACO's model checkers.
+    /// Which of TACO's model checkers, when not [`Options::portfolio`].
     pub backend: Backend,
-    /// Limits of the explicit checker that replays a counterexample.
+    /// Limits of the explicit checker (replays and the instance sweep).
     pub replay: Limits,
-    /// Whether to check liveness with the explicit checker at the default
-    /// instances of each scenario once safety is proven for all N, where
-    /// the automaton does not decide it (crash faults).
+    /// Whether to check liveness with the explicit checker at instances
+    /// once safety is proven for all N, where the automaton does not decide
+    /// it (crash faults): the default instances, or with
+    /// [`Options::portfolio`] every instance the sweep reaches.
     pub instances: bool,
+    /// Run the portfolio: TACO's SMT, ACS and ZCS checkers and the explicit
+    /// checker's sweep of the allowed instances in order of size, all at
+    /// once; the first conclusive answer wins and the others are stopped.
+    pub portfolio: bool,
+    /// Wall-clock bound per scenario, in seconds (0: none); at the bound the
+    /// answer is unknown and the members are stopped.
+    pub timeout_secs: u64,
+    /// Print a line on standard error every few seconds while members run.
+    pub progress: bool,
 }
 
 impl Default for Options {
@@ -37,8 +50,23 @@ impl Default for Options {
             backend: Backend::Smt,
             replay: Limits::default(),
             instances: true,
+            portfolio: false,
+            timeout_secs: 0,
+            progress: false,
         }
     }
+}
+
+/// What one member of the portfolio did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberReport {
+    /// `smt`, `acs`, `zcs` or `sweep`.
+    pub member: String,
+    /// Wall-clock seconds it ran (until its answer or until stopped).
+    pub seconds: f64,
+    /// What it reached: `safe`, `violated at N=.., F=..`, `stopped`, the
+    /// reason of an unknown, or the sweep's reach.
+    pub outcome: String,
 }
 
 /// The answer for one (fault model, scenario), for all N.
@@ -54,31 +82,41 @@ pub struct AllNResult {
     pub assumption: String,
     /// Verified: every property of `properties_proven` holds for every
     /// allowed N, and (with [`Options::instances`]) the others hold at the
-    /// default instances. Violated: the explicit checker confirmed a
-    /// violation at `counterexample_at` (TACO's counterexample, or a default
-    /// instance for liveness). Unknown: neither (with the reason).
+    /// instances checked (`live_up_to`). Violated: the explicit checker
+    /// confirmed a violation at `counterexample_at` (TACO's counterexample,
+    /// an instance of the sweep, or a default instance for liveness).
+    /// Unknown: neither (with the reason).
     pub verdict: Verdict,
-    /// The (N, F) of TACO's counterexample, if any.
+    /// The (N, F) of the violation, if any.
     pub counterexample_at: Option<(usize, usize)>,
     /// The properties proven for all allowed N.
     pub properties_proven: Vec<String>,
-    /// The properties not checked here: only at instances.
+    /// The properties not proven for all N: only at instances.
     pub instance_only: Vec<String>,
+    /// With the portfolio, the properties of `instance_only` hold at every
+    /// allowed instance with N at most this (the sweep's reach).
+    pub live_up_to: Option<usize>,
     /// The automaton's size.
     pub locations: usize,
     /// Its rules.
     pub rules: usize,
-    /// Which checker answered.
+    /// Which TACO checker answered (or the one asked for).
     pub backend: Backend,
+    /// The member whose answer this is: `smt`, `acs`, `zcs`, `sweep`, or
+    /// empty when none answered.
+    pub answered_by: String,
+    /// Every member, with how long it ran and what it reached.
+    pub members: Vec<MemberReport>,
     /// Wall-clock seconds in all (translation, TACO, explicit checker).
     pub seconds: f64,
-    /// Wall-clock seconds in TACO alone.
+    /// Wall-clock seconds in TACO alone (the member that answered, or the
+    /// longest-running one).
     pub taco_seconds: f64,
 }
 
 /// Checks `ir` under `faults` for all N, one result per scenario.
 pub fn check_all_n(ir: &ProtocolIr, faults: FaultModel, options: &Options) -> Vec<AllNResult> {
-    // One thread per scenario: each runs its own z3 processes.
+    // One thread per scenario: each runs its own members.
     std::thread::scope(|scope| {
         let handles: Vec<_> = Scenario::of(faults)
             .iter()
@@ -113,19 +151,23 @@ fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
         counterexample_at: None,
         properties_proven: Vec::new(),
         instance_only: names(&ta::LIVENESS),
+        live_up_to: None,
         locations: 0,
         rules: 0,
         backend: options.backend,
+        answered_by: String::new(),
+        members: Vec::new(),
         seconds: 0.0,
         taco_seconds: 0.0,
     }
 }
 
-/// Checks `ir` in one scenario for all N.
+/// Checks `ir` in one scenario for all N: with TACO's checker
+/// [`Options::backend`], or with the portfolio ([`portfolio`]).
 pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
     let start = Instant::now();
     let mut result = blank(ir, scenario, options);
-    let mut automaton = match ta::translate(ir, scenario) {
+    let automaton = match ta::translate(ir, scenario) {
         Ok(a) => a,
         Err(e) => {
             result.verdict = Verdict::Unknown {
@@ -135,39 +177,10 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
             return result;
         }
     };
-    if options.backend != Backend::Smt {
-        automaton.safety_only();
-    }
     result.assumption = automaton.assumption.clone();
     result.locations = automaton.locations.len();
     result.rules = automaton.rules.len();
-    result.instance_only = names(&automaton.instance_only());
-    let taco_start = Instant::now();
-    let answer = taco::check(&automaton, options.backend);
-    result.taco_seconds = taco_start.elapsed().as_secs_f64();
-    result.verdict = match answer {
-        taco::Answer::Safe => {
-            result.properties_proven = names(&automaton.proves());
-            if options.instances && !result.instance_only.is_empty() {
-                let (verdict, at) = liveness_at_instances(ir, scenario, options.replay);
-                result.counterexample_at = at;
-                verdict
-            } else {
-                Verdict::Verified
-            }
-        }
-        taco::Answer::Unknown(reason) => Verdict::Unknown { reason },
-        taco::Answer::Unsafe { violated, n, f } => {
-            // TACO stops at the first violation: the other specifications
-            // are not proven either. Look for a counterexample small enough
-            // for the explicit checker.
-            let taco_start = Instant::now();
-            let (n, f) = small_counterexample(&automaton, options.backend).unwrap_or((n, f));
-            result.taco_seconds += taco_start.elapsed().as_secs_f64();
-            result.counterexample_at = Some((n, f));
-            replay(ir, scenario, n, f, &violated, options.replay)
-        }
-    };
+    portfolio::run(ir, scenario, automaton, options, start, &mut result);
     result.seconds = start.elapsed().as_secs_f64();
     result
 }
@@ -181,11 +194,12 @@ const SMALL_N: [usize; 3] = [5, 8, checker::layout::MAX_N];
 fn small_counterexample(
     automaton: &ta::ThresholdAutomaton,
     backend: Backend,
+    stop: &solver::Stop,
 ) -> Option<(usize, usize)> {
     SMALL_N.iter().find_map(|&bound| {
         let mut capped = automaton.clone();
         capped.assumptions.push(format!("N <= {bound}"));
-        match taco::check(&capped, backend) {
+        match taco::check(&capped, backend, stop) {
             taco::Answer::Unsafe { n, f, .. } => Some((n, f)),
             _ => None,
         }
@@ -199,6 +213,7 @@ fn liveness_at_instances(
     ir: &ProtocolIr,
     scenario: Scenario,
     limits: Limits,
+    halt: &AtomicBool,
 ) -> (Verdict, Option<(usize, usize)>) {
     let configs: Vec<Config> = checker::default_configs(&ir.requires, ta::faults_of(scenario))
         .into_iter()
@@ -206,7 +221,7 @@ fn liveness_at_instances(
         .collect();
     let mut unknown = None;
     for config in configs {
-        match checker::check(ir, config, limits).verdict {
+        match checker::check_until(ir, config, limits, halt).verdict {
             Verdict::Violated(v) => return (Verdict::Violated(v), Some((config.n, config.f))),
             Verdict::Unknown { reason } => {
                 unknown.get_or_insert(format!(
@@ -240,6 +255,7 @@ fn replay(
     f: usize,
     violated: &[SafetyProperty],
     limits: Limits,
+    halt: &AtomicBool,
 ) -> Verdict {
     let config = Config {
         faults: ta::faults_of(scenario),
@@ -262,7 +278,7 @@ fn replay(
             checker::layout::MAX_N
         ));
     }
-    let r = checker::check(ir, config, limits);
+    let r = checker::check_until(ir, config, limits, halt);
     match r.verdict {
         Verdict::Violated(v) => Verdict::Violated(v),
         Verdict::Verified => unconfirmed("the explicit checker verified that instance".into()),
@@ -278,5 +294,8 @@ pub fn verdict_word(v: &Verdict) -> &'static str {
 /// Runs TACO on a `.ta` text as it is (for experiments and benchmarks):
 /// `Ok(true)` safe, `Ok(false)` unsafe, `Err` unknown.
 pub fn check_ta_text(text: &str, backend: Backend) -> Result<bool, String> {
+    if let Err(e) = solver::find() {
+        return Err(e.to_string());
+    }
     taco::check_text(text, backend)
 }

@@ -5,6 +5,7 @@
 //! The preprocessors are TACO's defaults minus `RemoveUnusedVariables`, which
 //! would drop the delivery counters that only the specifications read.
 
+use crate::solver::{self, Stop};
 use dsl_core::ta::{bymc, SafetyProperty, ThresholdAutomaton};
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -98,24 +99,30 @@ pub fn check_text(text: &str, backend: Backend) -> Result<bool, String> {
     let (gta, spec) = ByMCParser::new()
         .parse_ta_and_spec(text)
         .map_err(|e| format!("{e:#}"))?;
-    match run(gta, spec, backend)? {
+    match run(gta, spec, backend, &Stop::new())? {
         ModelCheckerResult::SAFE => Ok(true),
         ModelCheckerResult::UNSAFE(_) => Ok(false),
         ModelCheckerResult::UNKNOWN(p) => Err(p.join(", ")),
     }
 }
 
-/// Checks every specification of `ta` with `backend`.
-pub fn check(ta: &ThresholdAutomaton, backend: Backend) -> Answer {
+/// Checks every specification of `ta` with `backend`; triggering `stop`
+/// kills its solvers (see [`crate::solver`]).
+pub fn check(ta: &ThresholdAutomaton, backend: Backend, stop: &Stop) -> Answer {
+    if solver::find().is_err() {
+        // The command line says once how to get it.
+        return Answer::Unknown("z3 not found".into());
+    }
     let text = bymc::print(ta);
     let (gta, spec) = match ByMCParser::new().parse_ta_and_spec(&text) {
         Ok(parsed) => parsed,
         Err(e) => return Answer::Unknown(format!("TACO cannot parse the automaton: {e:#}")),
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| run(gta, spec, backend)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| run(gta, spec, backend, stop)));
     let result = match outcome {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return Answer::Unknown(format!("TACO ({}) failed: {e}", backend.name())),
+        Err(_) if stop.is_triggered() => return Answer::Unknown("stopped".into()),
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<String>()
@@ -161,8 +168,10 @@ fn run(
     gta: GeneralThresholdAutomaton,
     spec: Spec,
     backend: Backend,
+    stop: &Stop,
 ) -> Result<ModelCheckerResult, String> {
-    let smt = SMTSolverBuilderCfg::new_z3();
+    let (command, args) = solver::command(stop).map_err(|e| e.to_string())?;
+    let smt = SMTSolverBuilderCfg::new(command, args, Vec::new(), true);
     let spec = spec.into_iter();
     match backend {
         Backend::Smt => verify(SMTModelChecker::new(

@@ -1,6 +1,7 @@
 //! `check_all_n` on the reference protocols and on mutations: verified for
 //! all N, violated with a counterexample the explicit checker confirms, or
-//! unknown for a threshold that is not linear. Needs `z3` on the PATH.
+//! unknown for a threshold that is not linear. TACO needs z3: `load` finds
+//! it or fetches it from PyPI ([`paramcheck::solver::fetch`]).
 
 use dsl_core::checker::{Property, Scenario, Verdict};
 use dsl_core::ir::FaultModel;
@@ -8,6 +9,7 @@ use dsl_core::ProtocolIr;
 use paramcheck::{check_all_n, check_scenario, Options};
 
 fn load(src: &str) -> ProtocolIr {
+    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
     dsl_core::source::protocols_in_source(src)
         .expect("protocol parses")
         .remove(0)

@@ -39,6 +39,7 @@ fn is_safety(v: &dsl_core::checker::Violation) -> bool {
 
 #[test]
 fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
+    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
     let count = env("DISTGEN_TA_DIFF_COUNT", 16);
     let max_n = env("DISTGEN_TA_DIFF_MAX_N", 5);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10);

@@ -28,16 +28,25 @@ pub struct Args {
     /// compact model's verdicts.
     #[arg(long)]
     pub plain: bool,
-    /// Check for every N that `requires` allows (threshold automata checked
-    /// with TACO): safety for all N, liveness only at instances.
+    /// Check for every N that `requires` allows: TACO's three checkers on
+    /// the threshold automaton and the explicit checker sweeping the allowed
+    /// instances, at once; the first conclusive answer wins.
     #[arg(long, conflicts_with_all = ["n", "f", "plain"])]
     pub all_n: bool,
-    /// Stop a run after generating this many states (the answer is then "unknown").
+    /// With --all-n, run only this TACO checker (smt, acs or zcs) instead of
+    /// the portfolio.
+    #[arg(long, requires = "all_n", value_name = "CHECKER")]
+    pub taco: Option<paramcheck::Backend>,
+    /// With --all-n, download z3 first if it is not found (the `z3` binary
+    /// of PyPI's z3-solver wheel, into ~/.cache/distgen; no root needed).
+    #[arg(long, requires = "all_n")]
+    pub fetch_z3: bool,
+    /// Stop a run after this many distinct states, the `states` reports
+    /// print (the answer is then "unknown").
     #[arg(long, default_value_t = Limits::default().max_states)]
     pub max_states: usize,
-    /// Stop a run after this many seconds (the answer is then "unknown"). A
-    /// run's first, single-threaded pass (at most 100,000 states) is cut
-    /// short only when under 10 s are left, so it may overrun by a few seconds.
+    /// Stop a run after this many seconds (the answer is then "unknown");
+    /// with --all-n, each scenario's check as a whole.
     #[arg(long, default_value_t = Limits::default().timeout_secs)]
     pub timeout: u64,
     /// Write one message-sequence chart (SVG) per violation into this directory.
@@ -78,13 +87,20 @@ pub fn configs(
 /// Runs `distgen check`.
 pub fn main(args: Args) -> Result<ExitCode> {
     let selected = args.model.protocol.load_all()?;
-    if args.all_n {
-        return super::ta::check_all_n(&selected, args.model.faults.faults, args.json);
-    }
     let limits = Limits {
         max_states: args.max_states,
         timeout_secs: args.timeout,
     };
+    if args.all_n {
+        let how = super::ta::AllNArgs {
+            faults: args.model.faults.faults,
+            json: args.json,
+            limits,
+            taco: args.taco,
+            fetch_z3: args.fetch_z3,
+        };
+        return super::ta::check_all_n(&selected, &how);
+    }
     let (mut violated, mut unknown) = (false, false);
     let stdout = std::io::stdout();
     let progress = !args.json && std::io::stderr().is_terminal();

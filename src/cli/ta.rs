@@ -3,12 +3,12 @@
 
 use super::input;
 use anyhow::{bail, Context, Result};
-use distgen::checker::{report, CheckResult, Config, Scenario, Verdict};
+use distgen::checker::{report, CheckResult, Config, Limits, Scenario, Verdict};
 use distgen::ir::FaultModel;
 use distgen::ProtocolIr;
 use paramcheck::AllNResult;
 use serde_json::{json, Value};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,23 +81,56 @@ pub fn main(args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How `distgen check --all-n` runs.
+pub struct AllNArgs {
+    /// The fault model, if not the protocol's own.
+    pub faults: Option<FaultModel>,
+    /// JSON rows instead of text.
+    pub json: bool,
+    /// `--max-states` for the explicit checker, `--timeout` per scenario.
+    pub limits: Limits,
+    /// One TACO checker instead of the portfolio.
+    pub taco: Option<paramcheck::Backend>,
+    /// Download z3 first if missing.
+    pub fetch_z3: bool,
+}
+
 /// `distgen check --all-n`: one row per (fault model, scenario) of each
 /// protocol; exit status 0 all verified, 1 a violation, 3 otherwise.
-pub fn check_all_n(
-    protocols: &[ProtocolIr],
-    faults: Option<FaultModel>,
-    json: bool,
-) -> Result<ExitCode> {
+pub fn check_all_n(protocols: &[ProtocolIr], how: &AllNArgs) -> Result<ExitCode> {
+    let solver = if how.fetch_z3 {
+        eprintln!(
+            "looking for z3, else downloading z3-solver {} from PyPI...",
+            paramcheck::solver::Z3_WHEEL_VERSION
+        );
+        paramcheck::solver::fetch()
+    } else {
+        paramcheck::solver::find()
+    };
+    match solver {
+        Ok(path) if how.fetch_z3 => eprintln!("z3: {}", path.display()),
+        Ok(_) => {}
+        // The explicit checker's sweep may still refute: go on without TACO.
+        Err(e) => eprintln!("{e}"),
+    }
     let (mut violated, mut unknown) = (false, false);
     let stdout = std::io::stdout();
-    let options = paramcheck::Options::default();
+    let options = paramcheck::Options {
+        backend: how.taco.unwrap_or(paramcheck::Backend::Smt),
+        replay: how.limits,
+        portfolio: how.taco.is_none(),
+        timeout_secs: how.limits.timeout_secs,
+        progress: !how.json && std::io::stderr().is_terminal()
+            || std::env::var_os("DISTGEN_PROGRESS").is_some(),
+        ..paramcheck::Options::default()
+    };
     for ir in protocols {
-        let faults = faults.unwrap_or(ir.faults);
+        let faults = how.faults.unwrap_or(ir.faults);
         for r in paramcheck::check_all_n(ir, faults, &options) {
             violated |= matches!(r.verdict, Verdict::Violated(_));
             unknown |= matches!(r.verdict, Verdict::Unknown { .. });
             let mut out = stdout.lock();
-            if json {
+            if how.json {
                 writeln!(out, "{}", row_json(&r))?;
             } else {
                 writeln!(out, "{}", render(&r))?;
@@ -134,11 +167,20 @@ pub fn render(r: &AllNResult) -> String {
         r.seconds
     );
     match &r.verdict {
-        Verdict::Verified => {}
+        Verdict::Verified => {
+            if let Some(n) = r.live_up_to.filter(|_| !r.instance_only.is_empty()) {
+                out.push_str(&format!(
+                    "\n    safe for all N; {} at every N <= {n} (the sweep)",
+                    r.instance_only.join(", ")
+                ));
+            }
+        }
         Verdict::Unknown { reason } => out.push_str(&format!("\n    {reason}")),
         Verdict::Violated(v) => {
             let (n, f) = r.counterexample_at.unwrap_or_default();
-            let how = if r.properties_proven.is_empty() {
+            let how = if r.answered_by == "sweep" {
+                "found by the explicit checker's sweep of the allowed instances"
+            } else if r.properties_proven.is_empty() {
                 "TACO's counterexample, confirmed by the explicit checker"
             } else {
                 "safety holds for all N; the explicit checker at a default instance"
@@ -157,6 +199,22 @@ pub fn render(r: &AllNResult) -> String {
     } else {
         r.properties_proven.join(", ")
     };
+    if !r.members.is_empty() {
+        let members: Vec<String> = r
+            .members
+            .iter()
+            .map(|m| format!("{} {:.1} s ({})", m.member, m.seconds, m.outcome))
+            .collect();
+        let by = if r.answered_by.is_empty() {
+            "no member"
+        } else {
+            &r.answered_by
+        };
+        out.push_str(&format!(
+            "\n    answered by {by}; members: {}",
+            members.join(", ")
+        ));
+    }
     if r.instance_only.is_empty() {
         out.push_str(&format!("\n    proven for all N: {proven}"));
     } else {
@@ -196,6 +254,9 @@ pub fn row_json(r: &AllNResult) -> Value {
         "instance_only": r.instance_only,
         "counterexample_at": r.counterexample_at.map(|(n, f)| json!({"n": n, "f": f})),
         "checker": r.backend.name(),
+        "answered_by": r.answered_by,
+        "members": r.members,
+        "live_up_to": r.live_up_to,
         "locations": r.locations,
         "rules": r.rules,
     });

@@ -9,6 +9,8 @@ use super::trace;
 use super::{CheckResult, Config, Limits, Scenario, Verdict, Violation};
 use crate::ir::ProtocolIr;
 use stateright::{Checker, HasDiscoveries, Model};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Which model explores a configuration.
@@ -31,6 +33,17 @@ pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
     check_with(ir, config, limits, Engine::Auto)
 }
 
+/// [`check`], stopped (answer unknown) as soon as `halt` is set, from
+/// another thread: a portfolio's loser.
+pub fn check_until(
+    ir: &ProtocolIr,
+    config: Config,
+    limits: Limits,
+    halt: &AtomicBool,
+) -> CheckResult {
+    check_engine(ir, config, limits, Engine::Auto, halt)
+}
+
 /// Checks `ir` in `config` with the plain model (no reduction): the reference.
 pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
     check_with(ir, config, limits, Engine::Plain)
@@ -38,6 +51,16 @@ pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResu
 
 /// Checks `ir` in `config` with the model `engine`.
 pub fn check_with(ir: &ProtocolIr, config: Config, limits: Limits, engine: Engine) -> CheckResult {
+    check_engine(ir, config, limits, engine, &AtomicBool::new(false))
+}
+
+fn check_engine(
+    ir: &ProtocolIr,
+    config: Config,
+    limits: Limits,
+    engine: Engine,
+    halt: &AtomicBool,
+) -> CheckResult {
     let start = Instant::now();
     let fail = |e: String| unknown(ir, config, e, 0, start);
     let bitset = || -> Result<CompactModel, String> {
@@ -53,7 +76,7 @@ pub fn check_with(ir: &ProtocolIr, config: Config, limits: Limits, engine: Engin
                 (_, Err(e)) => return fail(e),
             };
             let trace_model = model.clone();
-            explore(ir, config, limits, model, start, move |path| {
+            explore(ir, config, limits, halt, model, start, move |path| {
                 trace::counting(&trace_model, &bits, path)
             })
         }
@@ -63,7 +86,7 @@ pub fn check_with(ir: &ProtocolIr, config: Config, limits: Limits, engine: Engin
                 Err(e) => return fail(e.to_string()),
             };
             let trace_model = model.clone();
-            explore(ir, config, limits, model, start, move |path| {
+            explore(ir, config, limits, halt, model, start, move |path| {
                 trace::compact(&trace_model, path)
             })
         }
@@ -73,7 +96,7 @@ pub fn check_with(ir: &ProtocolIr, config: Config, limits: Limits, engine: Engin
                 Err(e) => return fail(e.to_string()),
             };
             let trace_model = model.clone();
-            explore(ir, config, limits, model, start, move |path| {
+            explore(ir, config, limits, halt, model, start, move |path| {
                 trace::plain(&trace_model, path)
             })
         }
@@ -111,49 +134,137 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// Time left above which a run bounded by [`ONE_THREAD_STATES`] runs
-/// without stateright's timer (such a run takes a few seconds at most, so
-/// it may overrun a timeout by that much).
-const NO_TIMER_BELOW: Duration = Duration::from_secs(10);
-
 /// A discovered path as (readable lines, concrete actions, detail of the
 /// violation in the last state).
 pub(crate) type Explained = (Vec<String>, Vec<super::Action>, String);
 
+/// Why a run stopped before the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Stopped {
+    /// Not stopped.
+    No = 0,
+    /// At [`Limits::max_states`] distinct states.
+    States = 1,
+    /// At [`Limits::timeout_secs`].
+    Time = 2,
+    /// By the caller's `halt`.
+    Halted = 3,
+}
+
+/// A model whose exploration can be cut from outside: once `stop` is set,
+/// no new state is within the boundary, and stateright drains what is
+/// queued and ends. stateright counts generated states only (its
+/// `target_state_count`); the run below watches the distinct ones and
+/// the clock, and sets `stop` (stateright's own timeout leaves a sleeping
+/// thread behind per run).
+#[derive(Clone)]
+struct Capped<M> {
+    inner: M,
+    stop: Arc<AtomicU8>,
+}
+
+impl<M: properties::Checked> Model for Capped<M>
+where
+    M::State: Clone + PartialEq,
+{
+    type State = M::State;
+    type Action = M::Action;
+
+    fn init_states(&self) -> Vec<Self::State> {
+        self.inner.init_states()
+    }
+
+    fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>) {
+        self.inner.actions(state, actions)
+    }
+
+    fn next_state(&self, last: &Self::State, action: Self::Action) -> Option<Self::State> {
+        self.inner.next_state(last, action)
+    }
+
+    fn properties(&self) -> Vec<stateright::Property<Self>> {
+        properties::all()
+    }
+
+    fn within_boundary(&self, state: &Self::State) -> bool {
+        self.stop.load(Ordering::Relaxed) == Stopped::No as u8 && self.inner.within_boundary(state)
+    }
+}
+
+impl<M: properties::Checked> properties::Checked for Capped<M>
+where
+    M::State: Clone + PartialEq,
+{
+    fn view<'a>(&'a self, s: &'a Self::State) -> impl properties::Observe + 'a {
+        self.inner.view(s)
+    }
+
+    fn firsts(&self) -> Option<&properties::Firsts<Self::State>> {
+        self.inner.firsts()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn explore<M>(
     ir: &ProtocolIr,
     config: Config,
     limits: Limits,
+    halt: &AtomicBool,
     model: M,
     start: Instant,
     explain: impl Fn(&stateright::Path<M::State, M::Action>) -> Option<Explained>,
 ) -> CheckResult
 where
-    M: Model + Clone + Send + Sync + 'static,
+    M: properties::Checked + Clone + Send + Sync + 'static,
     M::State: Clone + std::fmt::Debug + std::hash::Hash + PartialEq + Send + Sync + 'static,
     M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
 {
     let timeout = Duration::from_secs(limits.timeout_secs);
     let threads = cores();
-    let run = |model: M, threads: usize, max_states: usize| {
-        let builder = model
+    let stopped = Arc::new(AtomicU8::new(Stopped::No as u8));
+    // Runs the model on `threads` threads, up to `generated` generated
+    // states if given, within the limits and `halt`.
+    let run = |model: M, threads: usize, generated: Option<usize>| {
+        let capped = Capped {
+            inner: model,
+            stop: Arc::clone(&stopped),
+        };
+        let mut builder = capped
             .checker()
             .threads(threads)
-            .finish_when(HasDiscoveries::AnyFailures)
-            .target_state_count(max_states);
-        let left = timeout.saturating_sub(start.elapsed());
-        // stateright enforces a timeout with a thread that sleeps until it
-        // and is never joined: thousands of the learner's small checks left
-        // thousands of sleeping threads, until no thread could be spawned.
-        // A run bounded by the one-thread budget takes a few seconds at most;
-        // it gets a timer only when less than ten are left.
-        if max_states <= ONE_THREAD_STATES && left > NO_TIMER_BELOW {
-            builder.spawn_bfs().join()
-        } else {
-            builder.timeout(left).spawn_bfs().join()
+            .finish_when(HasDiscoveries::AnyFailures);
+        if let Some(generated) = generated {
+            builder = builder.target_state_count(generated);
         }
+        let mut checker = builder.spawn_bfs();
+        let handles = checker.handles();
+        let mut pause = Duration::from_micros(100);
+        while !handles.iter().all(|h| h.is_finished()) {
+            if stopped.load(Ordering::Relaxed) == Stopped::No as u8 {
+                let why = if halt.load(Ordering::Relaxed) {
+                    Stopped::Halted
+                } else if checker.unique_state_count() >= limits.max_states {
+                    Stopped::States
+                } else if start.elapsed() >= timeout {
+                    Stopped::Time
+                } else {
+                    Stopped::No
+                };
+                stopped.store(why as u8, Ordering::Relaxed);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+        for h in handles {
+            // A panic of a checker thread is a panic of the run.
+            if let Err(panic) = h.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        checker
     };
-    let shortest = |checker: &dyn Checker<M>| {
+    let shortest = |checker: &dyn Checker<Capped<M>>| {
         // Of the properties found violated, the one with the shortest path
         // (the first in NAMES order among equals).
         let discoveries = checker.discoveries();
@@ -165,16 +276,21 @@ where
     // One thread first, up to a small budget: most state spaces (nearly all
     // of the learner's candidates) end there, without the cost of starting
     // threads, and a violation found by one thread is a shortest one.
-    let budget = limits.max_states.min(ONE_THREAD_STATES);
-    let mut checker = run(model.clone(), 1, budget);
+    let mut checker = run(model.clone(), 1, Some(ONE_THREAD_STATES));
     let mut found = shortest(&checker);
     let parallel = found.is_none()
         && threads > 1
-        && budget < limits.max_states
-        && checker.state_count() >= budget
-        && start.elapsed() < timeout;
+        && checker.state_count() >= ONE_THREAD_STATES
+        && stopped.load(Ordering::Relaxed) == Stopped::No as u8;
     if parallel {
-        checker = run(model.clone(), threads, limits.max_states);
+        checker = run(model.clone(), threads, None);
+        found = shortest(&checker);
+    } else if found.is_none()
+        && checker.state_count() >= ONE_THREAD_STATES
+        && stopped.load(Ordering::Relaxed) == Stopped::No as u8
+    {
+        // One core: go on from scratch without the bound.
+        checker = run(model.clone(), 1, None);
         found = shortest(&checker);
     }
     let (mut states, generated) = (checker.unique_state_count(), checker.state_count());
@@ -182,7 +298,7 @@ where
         // Threads share BFS levels loosely, so a path found with several may
         // not be a shortest one: a single-threaded BFS finds one (it visits
         // states by depth and stops at the first violation).
-        let again = run(model, 1, limits.max_states);
+        let again = run(model, 1, None);
         if let Some(short) = shortest(&again) {
             found = Some(short);
             states = again.unique_state_count();
@@ -198,7 +314,13 @@ where
             seconds: start.elapsed().as_secs_f64(),
         };
     }
-    ended(ir, config, limits, states, generated, start)
+    let why = match stopped.load(Ordering::Relaxed) {
+        1 => Stopped::States,
+        2 => Stopped::Time,
+        3 => Stopped::Halted,
+        _ => Stopped::No,
+    };
+    ended(ir, config, limits, (states, generated), why, start)
 }
 
 /// The verdict for a violation of property `name`, from its explained path.
@@ -216,40 +338,54 @@ fn violated(name: &str, explained: Option<Explained>) -> Verdict {
     }
 }
 
+/// `n` with thousands separators: 6,457,987.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The result of a run that found no violation: verified if it visited
-/// every state, unknown if a limit stopped it.
+/// every state, unknown (with the limit, its value and the option that
+/// raises it) if stopped.
 fn ended(
     ir: &ProtocolIr,
     config: Config,
     limits: Limits,
-    states: usize,
-    generated: usize,
+    (states, generated): (usize, usize),
+    why: Stopped,
     start: Instant,
 ) -> CheckResult {
-    let elapsed = start.elapsed();
-    if generated >= limits.max_states {
-        return unknown(
-            ir,
-            config,
-            format!("stopped at the limit of {} states", limits.max_states),
-            states,
-            start,
-        );
-    }
-    if elapsed >= Duration::from_secs(limits.timeout_secs) {
-        return unknown(
-            ir,
-            config,
-            format!("stopped at the time limit of {} s", limits.timeout_secs),
-            states,
-            start,
-        );
-    }
-    CheckResult {
-        protocol: ir.name.clone(),
-        config,
-        verdict: Verdict::Verified,
-        states,
-        seconds: elapsed.as_secs_f64(),
-    }
+    let counts = format!(
+        "{} distinct states ({} generated)",
+        thousands(states),
+        thousands(generated)
+    );
+    let reason = match why {
+        Stopped::No => {
+            return CheckResult {
+                protocol: ir.name.clone(),
+                config,
+                verdict: Verdict::Verified,
+                states,
+                seconds: start.elapsed().as_secs_f64(),
+            }
+        }
+        Stopped::States => format!(
+            "stopped at the limit of {} distinct states, after {counts}; raise it with --max-states",
+            thousands(limits.max_states)
+        ),
+        Stopped::Time => format!(
+            "stopped at the time limit of {} s, after {counts}; raise it with --timeout",
+            limits.timeout_secs
+        ),
+        Stopped::Halted => format!("stopped from outside after {counts}"),
+    };
+    unknown(ir, config, reason, states, start)
 }
