@@ -198,6 +198,11 @@ impl TypeUse {
                 match *g {
                     CompiledGuard::FromBroadcaster(t) => from0[t] = true,
                     CompiledGuard::AtLeast(t, _) => counted[t] = true,
+                    // Counted, and p0 kept apart to be subtracted.
+                    CompiledGuard::AtLeastExcluding(t, _) => {
+                        counted[t] = true;
+                        from0[t] = true;
+                    }
                     CompiledGuard::NotSent(_) => {}
                 }
             }

@@ -48,7 +48,7 @@ pub fn non_classic(ir: &ProtocolIr) -> Vec<String> {
     for rule in &ir.rules {
         for g in &rule.guards {
             if let Guard::Received {
-                quorum: Quorum::AtLeast(e),
+                quorum: Quorum::AtLeast(e) | Quorum::AtLeastExcluding(e),
                 ..
             } = g
             {
@@ -67,7 +67,9 @@ pub fn non_classic(ir: &ProtocolIr) -> Vec<String> {
 pub fn quorum_value(q: &Quorum, n: usize, f: usize) -> Option<i64> {
     match q {
         Quorum::FromBroadcaster => Some(1),
-        Quorum::AtLeast(e) => e.eval(n as i64, f as i64).map(|k| k.max(1)),
+        Quorum::AtLeast(e) | Quorum::AtLeastExcluding(e) => {
+            e.eval(n as i64, f as i64).map(|k| k.max(1))
+        }
     }
 }
 
