@@ -211,6 +211,11 @@ impl Parse for GuardSyn {
             let threshold = if look.peek(kw::from) {
                 input.parse::<kw::from>()?;
                 input.parse::<kw::broadcaster>()?;
+                if input.peek(kw::excluding) {
+                    return Err(input.error(
+                        "`excluding broadcaster` goes with a count, as in `received Echo(m) >= N - F excluding broadcaster`; `from broadcaster` counts the broadcaster alone",
+                    ));
+                }
                 None
             } else if look.peek(Token![>=]) {
                 input.parse::<Token![>=]>()?;
