@@ -44,3 +44,60 @@ protocol! {
 fn main() {
     distgen::summary::main(&Arx5fMinus1::ir());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use distgen::checker::{self, Limits, Scenario, Verdict};
+    use distgen::ir::FaultModel;
+
+    /// Verified (exhaustively) at every default configuration, in both
+    /// Byzantine scenarios: N = 4, 5 with F = 1 and N = 9 with F = 2 (the
+    /// defaults that `requires` allows).
+    #[test]
+    fn verified_at_the_default_configurations() {
+        let ir = Arx5fMinus1::ir();
+        let configs = checker::default_configs(&ir.requires, FaultModel::Byzantine);
+        let sizes: Vec<(usize, usize)> = configs.iter().map(|c| (c.n, c.f)).collect();
+        assert_eq!(sizes, [(4, 1), (4, 1), (5, 1), (5, 1), (9, 2), (9, 2)]);
+        for config in configs {
+            let result = checker::check(&ir, config, Limits::default());
+            assert_eq!(result.verdict, Verdict::Verified, "{config:?}");
+        }
+        let scenarios = Scenario::of(FaultModel::Byzantine);
+        assert_eq!(
+            scenarios,
+            [Scenario::CorrectBroadcaster, Scenario::ByzantineBroadcaster]
+        );
+    }
+
+    /// Two communication steps in the failure-free run (PROPOSE, then the
+    /// echoes of the N - 1 others), at the tight bound and above it.
+    #[test]
+    fn two_steps_in_the_failure_free_run() {
+        let ir = Arx5fMinus1::ir();
+        for (n, f) in [(4, 1), (5, 1), (9, 2), (12, 3)] {
+            let m = distgen::metrics::measure(&ir, n, f).expect("allowed");
+            assert_eq!(m.steps, Some(2), "N = {n}, F = {f}");
+        }
+    }
+
+    /// The same protocol below its bound, at N = 3F + 1, violates agreement
+    /// with a Byzantine broadcaster.
+    #[test]
+    fn violated_below_its_bound() {
+        let ir = Arx5fMinus1::ir();
+        let config = checker::Config {
+            faults: FaultModel::Byzantine,
+            n: 7,
+            f: 2,
+            scenario: Scenario::ByzantineBroadcaster,
+        };
+        let result = checker::check(&ir, config, Limits::default());
+        assert!(
+            matches!(result.verdict, Verdict::Violated(_)),
+            "{:?}",
+            result.verdict
+        );
+    }
+}
