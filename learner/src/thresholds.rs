@@ -59,10 +59,9 @@ fn with_excluded(
             continue;
         };
         let excluded = Quorum::AtLeastExcluding(e.clone());
-        let reachable = sizes.iter().any(|&(n, f)| {
-            e.eval(n as i64, f as i64)
-                .is_some_and(|k| k <= n as i64 - 1)
-        });
+        let reachable = sizes
+            .iter()
+            .any(|&(n, f)| e.eval(n as i64, f as i64).is_some_and(|k| k < n as i64));
         if reachable && !quorums.contains(&excluded) {
             quorums.push(excluded);
             costs.push(costs[i]);
