@@ -66,7 +66,10 @@ fn bracha_prints_as_a_person_writes_it() {
 fn excluded_counts_print_as_a_person_writes_them() {
     for (name, file) in [
         ("Arx4f", include_str!("../../examples/arx_4f.rs")),
-        ("Arx5fMinus1", include_str!("../../examples/arx_5f_minus_1.rs")),
+        (
+            "Arx5fMinus1",
+            include_str!("../../examples/arx_5f_minus_1.rs"),
+        ),
     ] {
         let (_, ir) = examples()
             .into_iter()
