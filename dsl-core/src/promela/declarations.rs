@@ -96,7 +96,7 @@ pub(super) fn declarations(out: &mut String, config: Config, faulty: &Faulty, ty
     );
     let _ = writeln!(
         out,
-        "#define FROM0_TYPES {} /* types a `from broadcaster` or `excluding broadcaster` guard reads */\n",
+        "#define FROM0_TYPES {} /* types a `from broadcaster` guard reads */\n",
         TypeUse::mask(&types.from0)
     );
     state(out, n, faulty, types);
