@@ -204,3 +204,52 @@ fn random_protocols_agree() {
          model, {bitset_violated} violated"
     );
 }
+
+/// Random protocols in which about half the `>= k` guards count senders
+/// `excluding broadcaster` (issue 19): the counting model (its threshold
+/// points and needed counts), the bitset model's lazy receipts and the
+/// plain model must read them alike.
+#[test]
+fn random_protocols_with_excluded_counts_agree() {
+    let count: usize = std::env::var("DIFFERENTIAL_PROTOCOLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+    let (mut compared, mut violated, mut with_excluded) = (0, 0, 0);
+    let (mut bitset_compared, mut bitset_violated) = (0, 0);
+    for i in 0..count {
+        let mut ir = random_protocol(&mut rng, i);
+        let turned = distgen::random::exclude_broadcaster(&mut rng, &mut ir);
+        let (c, v) = compare(&ir, &plain_configs(), Engine::Plain);
+        compared += c;
+        violated += v;
+        with_excluded += usize::from(turned > 0 && c > 0);
+        if ir.faults == FaultModel::Byzantine {
+            let (c, v) = compare(&ir, &bitset_configs(), Engine::Bitset);
+            bitset_compared += c;
+            bitset_violated += v;
+        }
+    }
+    assert!(
+        compared >= count * plain_configs().len() / 3,
+        "only {compared} comparisons made"
+    );
+    assert!(
+        violated > 0 && violated < compared,
+        "{violated} violations in {compared} comparisons"
+    );
+    assert!(
+        with_excluded >= count / 4,
+        "only {with_excluded} protocols with an excluded count compared"
+    );
+    assert!(
+        bitset_violated > 0 && bitset_violated < bitset_compared,
+        "{bitset_violated} violations in {bitset_compared} comparisons with the bitset model"
+    );
+    println!(
+        "{compared} comparisons with the plain model over {count} random protocols \
+         ({with_excluded} with a count excluding the broadcaster), {violated} violated; \
+         {bitset_compared} with the bitset model, {bitset_violated} violated"
+    );
+}

@@ -202,12 +202,34 @@ pub enum Quorum {
     FromBroadcaster,
     /// `>= expr`: at least this many distinct senders (a value below 1 counts as 1).
     AtLeast(Expr),
+    /// `>= expr excluding broadcaster`: at least this many distinct senders
+    /// other than process 0, the broadcaster (a value below 1 counts as 1).
+    /// Abraham, Ren and Xiang's counts: a Byzantine broadcaster then has at
+    /// most F - 1 accomplices among the senders counted.
+    AtLeastExcluding(Expr),
+}
+
+impl Quorum {
+    /// The threshold expression of `>= expr`, with or without `excluding
+    /// broadcaster`.
+    pub fn threshold(&self) -> Option<&Expr> {
+        match self {
+            Quorum::FromBroadcaster => None,
+            Quorum::AtLeast(e) | Quorum::AtLeastExcluding(e) => Some(e),
+        }
+    }
+
+    /// Whether the broadcaster's message is left out of the count.
+    pub fn excludes_broadcaster(&self) -> bool {
+        matches!(self, Quorum::AtLeastExcluding(_))
+    }
 }
 
 /// One conjunct of a `when` rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Guard {
-    /// `received T(m) from broadcaster` or `received T(m) >= k`.
+    /// `received T(m) from broadcaster`, `received T(m) >= k` or
+    /// `received T(m) >= k excluding broadcaster`.
     Received {
         /// The message type.
         msg: MsgId,
@@ -324,6 +346,19 @@ impl ProtocolIr {
             .iter()
             .flat_map(|b| b.effects.iter())
             .chain(self.rules.iter().flat_map(|r| r.effects.iter()))
+    }
+
+    /// Whether some guard counts senders `excluding broadcaster`.
+    pub fn excludes_broadcaster(&self) -> bool {
+        self.rules.iter().flat_map(|r| &r.guards).any(|g| {
+            matches!(
+                g,
+                Guard::Received {
+                    quorum: Quorum::AtLeastExcluding(_),
+                    ..
+                }
+            )
+        })
     }
 
     /// Whether some handler delivers.

@@ -94,7 +94,9 @@ pub fn measure(ir: &ProtocolIr, n: usize, f: usize) -> Result<Metrics, InstanceE
                 .iter()
                 .filter_map(|g| match *g {
                     CompiledGuard::FromBroadcaster(_) => Some(1),
-                    CompiledGuard::AtLeast(_, k) => Some(k as usize),
+                    CompiledGuard::AtLeast(_, k) | CompiledGuard::AtLeastExcluding(_, k) => {
+                        Some(k as usize)
+                    }
                     CompiledGuard::NotSent(_) => None,
                 })
                 .max()

@@ -58,6 +58,16 @@ pub fn guard(ir: &ProtocolIr, value: &str, g: &Guard) -> String {
         } => {
             format!("received {}({value}) >= {}", ir.messages[*msg], expr(k))
         }
+        Guard::Received {
+            msg,
+            quorum: Quorum::AtLeastExcluding(k),
+        } => {
+            format!(
+                "received {}({value}) >= {} excluding broadcaster",
+                ir.messages[*msg],
+                expr(k)
+            )
+        }
         Guard::NotSent { msg } => format!("not sent {}", ir.messages[*msg]),
     }
 }

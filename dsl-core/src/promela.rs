@@ -187,6 +187,12 @@ impl TypeUse {
                 match *g {
                     CompiledGuard::FromBroadcaster(t) => from0[t] = true,
                     CompiledGuard::AtLeast(t, _) => counted[t] = true,
+                    // Counted, and p0 kept apart to be subtracted (so
+                    // FROM0_TYPES holds these types too).
+                    CompiledGuard::AtLeastExcluding(t, _) => {
+                        counted[t] = true;
+                        from0[t] = true;
+                    }
                     CompiledGuard::NotSent(_) => {}
                 }
             }

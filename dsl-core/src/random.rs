@@ -143,3 +143,60 @@ pub fn protocol(rng: &mut impl Rng, shape: &Shape, name: &str) -> ProtocolIr {
     }
     ir
 }
+
+/// Turns about half of the `received T(m) >= k` guards of `ir` into
+/// `>= k excluding broadcaster`, where that stays valid: `ir` has an
+/// `on broadcast` handler and k <= N - 1 at some (N, F) it allows.
+/// Returns how many guards it turned (none if the result would not pass
+/// validation, e.g. two rules with the same guards).
+pub fn exclude_broadcaster(rng: &mut impl Rng, ir: &mut ProtocolIr) -> usize {
+    if ir.broadcast.is_none() {
+        return 0;
+    }
+    let before = ir.clone();
+    let turned = turn_guards(rng, ir);
+    if crate::syntax::parse_str(&crate::print::body(ir, ""))
+        .ok()
+        .as_ref()
+        != Some(&*ir)
+    {
+        *ir = before;
+        return 0;
+    }
+    turned
+}
+
+fn turn_guards(rng: &mut impl Rng, ir: &mut ProtocolIr) -> usize {
+    let configs = crate::syntax::validate::allowed_configs(ir);
+    let mut turned = 0;
+    for rule in &mut ir.rules {
+        let mut guards = Vec::with_capacity(rule.guards.len());
+        for g in &rule.guards {
+            let new = match g {
+                Guard::Received {
+                    msg,
+                    quorum: Quorum::AtLeast(k),
+                } if rng.random_ratio(1, 2)
+                    && configs.iter().any(|&(n, f)| {
+                        k.eval(n as i64, f as i64).is_some_and(|k| k < n as i64)
+                    }) =>
+                {
+                    Guard::Received {
+                        msg: *msg,
+                        quorum: Quorum::AtLeastExcluding(k.clone()),
+                    }
+                }
+                other => other.clone(),
+            };
+            // Two guards may not become one: keep the rule's guards distinct.
+            if !guards.contains(&new) && !rule.guards.contains(&new) {
+                turned += usize::from(new != *g);
+                guards.push(new);
+            } else {
+                guards.push(g.clone());
+            }
+        }
+        rule.guards = guards;
+    }
+    turned
+}

@@ -8,6 +8,8 @@
 //!
 //! The rules (docs/DESIGN.md section 2.2):
 //! - a process records, per (type, value), the *set* of distinct senders;
+//! - `received T(v) >= k excluding broadcaster` counts the senders other
+//!   than process 0;
 //! - `send T(v) to all|self` makes the sender count itself as a sender of
 //!   T(v) at once; `to all|others` puts one message to every other process on
 //!   the network;
@@ -79,8 +81,42 @@ pub enum CompiledGuard {
     FromBroadcaster(MsgId),
     /// `received T(m) >= k`, with k >= 1.
     AtLeast(MsgId, u32),
+    /// `received T(m) >= k excluding broadcaster`, with k >= 1: k distinct
+    /// senders other than process 0.
+    AtLeastExcluding(MsgId, u32),
     /// `not sent T`.
     NotSent(MsgId),
+}
+
+impl CompiledGuard {
+    /// For a counting guard, its type and the number of distinct senders,
+    /// the broadcaster included, that certainly meet it: `k` for `>= k`,
+    /// `k + 1` for `>= k excluding broadcaster` (whatever the broadcaster
+    /// did). Past it, counting more senders of that type changes nothing
+    /// for this guard.
+    pub fn saturation(&self) -> Option<(MsgId, u32)> {
+        match *self {
+            CompiledGuard::AtLeast(t, k) => Some((t, k)),
+            CompiledGuard::AtLeastExcluding(t, k) => Some((t, k.saturating_add(1))),
+            CompiledGuard::FromBroadcaster(_) | CompiledGuard::NotSent(_) => None,
+        }
+    }
+
+    /// Whether the guard holds for a process whose senders of the guard's
+    /// type (and the value at hand) are `senders`, given whether it sent
+    /// some message of each type (`sent_any`).
+    pub fn holds(
+        &self,
+        senders: impl Fn(MsgId) -> ProcSet,
+        sent_any: impl Fn(MsgId) -> bool,
+    ) -> bool {
+        match *self {
+            CompiledGuard::FromBroadcaster(t) => senders(t) & 1 != 0,
+            CompiledGuard::AtLeast(t, k) => senders(t).count_ones() >= k,
+            CompiledGuard::AtLeastExcluding(t, k) => (senders(t) & !1).count_ones() >= k,
+            CompiledGuard::NotSent(t) => !sent_any(t),
+        }
+    }
 }
 
 /// A rule with its thresholds evaluated.
@@ -186,6 +222,13 @@ impl Machine {
                         let k = k.eval(n as i64, f as i64).ok_or_else(undefined)?;
                         CompiledGuard::AtLeast(*msg, k.clamp(1, u32::MAX as i64) as u32)
                     }
+                    Guard::Received {
+                        msg,
+                        quorum: Quorum::AtLeastExcluding(k),
+                    } => {
+                        let k = k.eval(n as i64, f as i64).ok_or_else(undefined)?;
+                        CompiledGuard::AtLeastExcluding(*msg, k.clamp(1, u32::MAX as i64) as u32)
+                    }
                     Guard::NotSent { msg } => CompiledGuard::NotSent(*msg),
                 });
             }
@@ -235,11 +278,9 @@ impl Machine {
 
     /// Whether all guards of `rule` hold for `v`.
     pub fn enabled<L: Local>(&self, local: &L, rule: &CompiledRule, v: Value) -> bool {
-        rule.guards.iter().all(|g| match *g {
-            CompiledGuard::FromBroadcaster(t) => local.senders(t, v) & 1 != 0,
-            CompiledGuard::AtLeast(t, k) => local.senders(t, v).count_ones() >= k,
-            CompiledGuard::NotSent(t) => !local.has_sent_any(t),
-        })
+        rule.guards
+            .iter()
+            .all(|g| g.holds(|t| local.senders(t, v), |t| local.has_sent_any(t)))
     }
 
     /// Whether carrying out `rule` for `v` would change anything.

@@ -19,7 +19,8 @@
 //!   initial ones are built, and bisimilar ones are merged (below).
 //! - *Shared variables*: `n<T><v>` counts the correct processes that sent
 //!   T(v) over the network (to all or others), for each type a `received
-//!   >=` guard reads; `b<T><v>` is 1 once a correct broadcaster sent T(v)
+//!   >=` guard reads; `e<T><v>` the same without the broadcaster, for each
+//!   type a `>= k excluding broadcaster` guard reads; `b<T><v>` is 1 once a correct broadcaster sent T(v)
 //!   over the network, for each type a `from broadcaster` guard reads;
 //!   `d<v>` counts the correct processes that delivered v.
 //! - *Rules*: one per (DSL rule, value, location) where the rule's `not sent`
@@ -33,6 +34,14 @@
 //!     T(v) to self only (a sender that the count misses), 0 otherwise, and
 //!     B = F under Byzantine faults (each Byzantine process adds at most one
 //!     sender), 0 otherwise; `k` is made linear by [`linear`];
+//!   - `received T(v) >= k excluding broadcaster`: the same with the count
+//!     bound `x = eT<v> + c + B'`, where `eT<v>` counts the correct
+//!     processes *other than the broadcaster* that sent T(v) over the
+//!     network, c is as above at a non-broadcaster and 0 at the correct
+//!     broadcaster (its own sends are not counted), and B' = F with a
+//!     correct broadcaster (every Byzantine process is a non-broadcaster),
+//!     F - 1 with a Byzantine one (the broadcaster is one of the F), 0
+//!     without Byzantine faults;
 //!   - `received T(v) from broadcaster`: `bT<v> >= 1` at a non-broadcaster
 //!     when the broadcaster is correct; at the correct broadcaster itself,
 //!     whether it sent T(v) to all or self (no guard: a rule that cannot
@@ -69,7 +78,13 @@
 //!   senders, each correct one sends T(v) at most once and only those in
 //!   `nT<v>` sent it over the network; a crashed one stays counted, as its
 //!   messages may still arrive) plus at most one per Byzantine process (F
-//!   of them), and it needed at least max(1, k); `from broadcaster` held
+//!   of them), and it needed at least max(1, k); with `excluding
+//!   broadcaster` it counted no message of process 0, so at most `eT<v> -
+//!   [sent T(v) to others] + [sent T(v) to self]` correct senders at a
+//!   non-broadcaster (`eT<v>` holds every correct non-broadcaster that sent
+//!   T(v) over the network) and none of its own at the broadcaster, plus
+//!   at most one per Byzantine process other than process 0 (F, or F - 1
+//!   when process 0 is one of the F); `from broadcaster` held
 //!   only if the correct broadcaster sent T(v) (to it over the network, or
 //!   to itself), or the broadcaster is Byzantine. The `not sent` guards and
 //!   the "some effect left" condition are read off the location.
@@ -245,6 +260,14 @@ pub fn specifications(scenario: Scenario) -> Vec<SafetyProperty> {
 pub enum Counter {
     /// Correct processes that sent T(v) over the network.
     Sent {
+        /// Message type.
+        msg: usize,
+        /// Value.
+        value: u8,
+    },
+    /// Correct processes other than the broadcaster that sent T(v) over
+    /// the network (for `excluding broadcaster`).
+    SentByOthers {
         /// Message type.
         msg: usize,
         /// Value.

@@ -273,3 +273,27 @@ fn a_protocol_that_never_sends_has_only_the_initial_step() {
         assert!(out.contains("assertion violated validity"), "{out}");
     }
 }
+
+/// `excluding broadcaster` (examples/arx_5f_minus_1.rs): the type is counted
+/// and p0 kept apart (FROM0), and the guard subtracts p0's bit.
+#[test]
+fn excluded_counts_subtract_the_broadcaster() {
+    let pml = example_model(
+        "arx_5f_minus_1.rs",
+        FaultModel::Byzantine,
+        Scenario::ByzantineBroadcaster,
+    );
+    for line in [
+        // Propose is read by `from broadcaster`, Echo counted without p0.
+        "#define COUNTED_TYPES 2 /* types a `>=` guard reads */",
+        "#define FROM0_TYPES 3 /* types a `from broadcaster` guard reads */",
+    ] {
+        assert!(pml.lines().any(|l| l == line), "missing line: {line}");
+    }
+    assert!(
+        pml.contains(
+            "(proc[p].heard[TV(Echo, v)] - HAS(proc[p].heard0, TV(Echo, v)) >= 2) /* N - 2 * F excluding broadcaster */"
+        ),
+        "{pml}"
+    );
+}

@@ -31,8 +31,8 @@ fn every_example_round_trips() {
     let examples = examples();
     assert_eq!(
         examples.len(),
-        7,
-        "the six reference protocols and examples/custom_check.rs"
+        9,
+        "the six reference protocols, the two of Abraham, Ren and Xiang, and examples/custom_check.rs"
     );
     for (file, ir) in examples {
         let text = print::body(&ir, "");
@@ -60,6 +60,26 @@ fn bracha_prints_as_a_person_writes_it() {
     let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
     let expected = &file[start..start + len];
     assert_eq!(print::invocation(&bracha), expected);
+}
+
+#[test]
+fn excluded_counts_print_as_a_person_writes_them() {
+    for (name, file) in [
+        ("Arx4f", include_str!("../../examples/arx_4f.rs")),
+        (
+            "Arx5fMinus1",
+            include_str!("../../examples/arx_5f_minus_1.rs"),
+        ),
+    ] {
+        let (_, ir) = examples()
+            .into_iter()
+            .find(|(_, ir)| ir.name == name)
+            .unwrap();
+        assert!(ir.excludes_broadcaster(), "{name}");
+        let start = file.find("protocol! {").expect("a protocol!");
+        let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
+        assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
+    }
 }
 
 #[test]
@@ -154,6 +174,7 @@ fn effect(types: usize) -> impl Strategy<Value = Effect> {
 fn guard(types: usize) -> impl Strategy<Value = Guard> {
     prop_oneof![
         2 => (0..types, threshold()).prop_map(|(msg, k)| Guard::Received { msg, quorum: Quorum::AtLeast(k) }),
+        1 => (0..types, threshold()).prop_map(|(msg, k)| Guard::Received { msg, quorum: Quorum::AtLeastExcluding(k) }),
         1 => (0..types).prop_map(|msg| Guard::Received { msg, quorum: Quorum::FromBroadcaster }),
         1 => (0..types).prop_map(|msg| Guard::NotSent { msg }),
     ]
@@ -246,22 +267,27 @@ fn invalid(ir: &ProtocolIr) -> Option<&'static str> {
     for rule in &ir.rules {
         for g in &rule.guards {
             if let Guard::Received {
-                quorum: Quorum::AtLeast(k),
+                quorum: q @ (Quorum::AtLeast(k) | Quorum::AtLeastExcluding(k)),
                 ..
             } = g
             {
+                // `excluding broadcaster`: at most N - 1 senders to count.
+                let excluded = i64::from(q.excludes_broadcaster());
                 let at = |&(n, f): &(usize, usize)| k.eval(n as i64, f as i64);
                 if configs.iter().any(|c| at(c).is_none()) {
                     return Some("threshold undefined");
                 }
                 if !configs
                     .iter()
-                    .any(|c| at(c).is_some_and(|k| k <= c.0 as i64))
+                    .any(|c| at(c).is_some_and(|k| k <= c.0 as i64 - excluded))
                 {
                     return Some("threshold unreachable");
                 }
             }
         }
+    }
+    if ir.broadcast.is_none() && ir.excludes_broadcaster() {
+        return Some("excluding broadcaster without on broadcast");
     }
     let mut seen = BTreeSet::new();
     for rule in &ir.rules {
@@ -308,6 +334,27 @@ proptest! {
         let ir = dsl_core::random::protocol(&mut rng, &shape, "Generated");
         prop_assert_eq!(invalid(&ir), None);
         let text = print::invocation(&ir);
+        let back = dsl_core::source::protocols_in_source(&text);
+        prop_assert_eq!(back, Ok(vec![ir]));
+    }
+
+    /// The random protocols with counts `excluding broadcaster` (the
+    /// differential tests') are valid and round-trip.
+    #[test]
+    fn generated_protocols_with_excluded_counts_round_trip(seed in any::<u64>(), faults in 0usize..3, messages in 1usize..4) {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let shape = dsl_core::random::Shape {
+            faults: FaultModel::ALL[faults],
+            messages,
+            ..Default::default()
+        };
+        let mut ir = dsl_core::random::protocol(&mut rng, &shape, "Generated");
+        let turned = dsl_core::random::exclude_broadcaster(&mut rng, &mut ir);
+        prop_assert_eq!(turned > 0, ir.excludes_broadcaster());
+        prop_assert_eq!(invalid(&ir), None);
+        let text = print::invocation(&ir);
+        prop_assert!(turned == 0 || text.contains("excluding broadcaster"));
         let back = dsl_core::source::protocols_in_source(&text);
         prop_assert_eq!(back, Ok(vec![ir]));
     }

@@ -129,6 +129,10 @@ fn guard(g: &Guard) -> TokenStream {
                     let k = expr(k);
                     quote!(::distgen::ir::Quorum::AtLeast(#k))
                 }
+                Quorum::AtLeastExcluding(k) => {
+                    let k = expr(k);
+                    quote!(::distgen::ir::Quorum::AtLeastExcluding(#k))
+                }
             };
             quote!(::distgen::ir::Guard::Received { msg: #msg, quorum: #quorum })
         }

@@ -56,6 +56,10 @@ fn encode(ir: &ProtocolIr, perm: &[usize]) -> String {
             msg,
             quorum: Quorum::AtLeast(e),
         } => format!("r{}>={}", perm[*msg], dsl_core::print::expr(e)),
+        Guard::Received {
+            msg,
+            quorum: Quorum::AtLeastExcluding(e),
+        } => format!("r{}>={}x", perm[*msg], dsl_core::print::expr(e)),
         Guard::NotSent { msg } => format!("n{}", perm[*msg]),
     };
     let mut rules: Vec<String> = ir

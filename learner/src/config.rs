@@ -55,9 +55,17 @@ impl ThresholdSpec {
         if self.expr.trim() == "broadcaster" {
             return Ok(Quorum::FromBroadcaster);
         }
-        let e = dsl_core::syntax::parse_expr(&self.expr)
+        let (text, excluding) = match self.expr.trim().strip_suffix("excluding broadcaster") {
+            Some(text) => (text, true),
+            None => (self.expr.as_str(), false),
+        };
+        let e = dsl_core::syntax::parse_expr(text)
             .map_err(|e| ConfigError::Parse(format!("threshold `{}`: {e}", self.expr)))?;
-        Ok(Quorum::AtLeast(e))
+        Ok(if excluding {
+            Quorum::AtLeastExcluding(e)
+        } else {
+            Quorum::AtLeast(e)
+        })
     }
 }
 
@@ -119,6 +127,11 @@ pub struct LearnConfig {
     /// search shows that no such protocol exists in the action space.
     #[serde(default)]
     pub search_max_steps: Option<usize>,
+    /// Whether every `>= k` quorum is also offered as `>= k excluding
+    /// broadcaster` (senders other than process 0, as Abraham, Ren and
+    /// Xiang count; issue 19), at the same cost. Off by default.
+    #[serde(default)]
+    pub excluded_counts: bool,
 }
 
 fn default_search_max_judged() -> u64 {
@@ -190,6 +203,7 @@ impl LearnConfig {
             search: SearchMode::QLearning,
             search_max_judged: default_search_max_judged(),
             search_max_steps: None,
+            excluded_counts: false,
         }
     }
 

@@ -172,6 +172,9 @@ impl Env {
         match &self.quorums[quorum as usize] {
             Quorum::FromBroadcaster => "from broadcaster".into(),
             Quorum::AtLeast(e) => format!(">= {}", dsl_core::print::expr(e)),
+            Quorum::AtLeastExcluding(e) => {
+                format!(">= {} excluding broadcaster", dsl_core::print::expr(e))
+            }
         }
     }
 }

@@ -159,10 +159,15 @@ pub fn quorum_pruning(
     faults: FaultModel,
     heuristics: &Heuristics,
 ) -> Vec<Option<Heuristic>> {
-    let values = |q: &Quorum| -> Vec<Option<i64>> {
-        sizes.iter().map(|&(n, f)| quorum_value(q, n, f)).collect()
+    // Equal values and the same senders counted (all, or all but the
+    // broadcaster) make two quorums equivalent.
+    let values = |q: &Quorum| -> (bool, Vec<Option<i64>>) {
+        (
+            q.excludes_broadcaster(),
+            sizes.iter().map(|&(n, f)| quorum_value(q, n, f)).collect(),
+        )
     };
-    let at_least = |q: &Quorum| matches!(q, Quorum::AtLeast(_));
+    let at_least = |q: &Quorum| q.threshold().is_some();
     quorums
         .iter()
         .enumerate()
@@ -180,7 +185,7 @@ pub fn quorum_pruning(
                 && at_least(q)
                 && sizes
                     .iter()
-                    .zip(values(q))
+                    .zip(values(q).1)
                     .any(|(&(_, f), k)| k.is_some_and(|k| k <= f as i64))
             {
                 return Some(Heuristic::ForgeableQuorum);

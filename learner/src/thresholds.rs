@@ -32,6 +32,11 @@ pub fn quorums(
             (quorums, costs)
         }
     };
+    let (quorums, costs) = if config.excluded_counts {
+        with_excluded(quorums, costs, sizes)
+    } else {
+        (quorums, costs)
+    };
     if quorums.is_empty() || quorums.len() > u8::MAX as usize {
         return Err(ConfigError::Invalid(format!(
             "{} thresholds; give between 1 and 255",
@@ -41,6 +46,30 @@ pub fn quorums(
     Ok((quorums, costs))
 }
 
+/// `quorums` and, after them, each `>= k` as `>= k excluding broadcaster`
+/// (same cost) where k <= N - 1 at one size of `sizes` at least (a quorum
+/// no size can meet is no action), unless the list has it already.
+fn with_excluded(
+    mut quorums: Vec<Quorum>,
+    mut costs: Vec<f64>,
+    sizes: &[(usize, usize)],
+) -> (Vec<Quorum>, Vec<f64>) {
+    for i in 0..quorums.len() {
+        let Quorum::AtLeast(e) = &quorums[i] else {
+            continue;
+        };
+        let excluded = Quorum::AtLeastExcluding(e.clone());
+        let reachable = sizes
+            .iter()
+            .any(|&(n, f)| e.eval(n as i64, f as i64).is_some_and(|k| k < n as i64));
+        if reachable && !quorums.contains(&excluded) {
+            quorums.push(excluded);
+            costs.push(costs[i]);
+        }
+    }
+    (quorums, costs)
+}
+
 /// The thresholds of `ir` that are not in [`CLASSIC`] (as printed), in rule
 /// order, each once.
 pub fn non_classic(ir: &ProtocolIr) -> Vec<String> {
@@ -48,7 +77,7 @@ pub fn non_classic(ir: &ProtocolIr) -> Vec<String> {
     for rule in &ir.rules {
         for g in &rule.guards {
             if let Guard::Received {
-                quorum: Quorum::AtLeast(e),
+                quorum: Quorum::AtLeast(e) | Quorum::AtLeastExcluding(e),
                 ..
             } = g
             {
@@ -67,7 +96,9 @@ pub fn non_classic(ir: &ProtocolIr) -> Vec<String> {
 pub fn quorum_value(q: &Quorum, n: usize, f: usize) -> Option<i64> {
     match q {
         Quorum::FromBroadcaster => Some(1),
-        Quorum::AtLeast(e) => e.eval(n as i64, f as i64).map(|k| k.max(1)),
+        Quorum::AtLeast(e) | Quorum::AtLeastExcluding(e) => {
+            e.eval(n as i64, f as i64).map(|k| k.max(1))
+        }
     }
 }
 

@@ -39,10 +39,27 @@ fn is_safety(v: &dsl_core::checker::Violation) -> bool {
 
 #[test]
 fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
+    compare_random_protocols(10, false);
+}
+
+/// The same with about half the `>= k` guards counting senders `excluding
+/// broadcaster` (issue 19): the automaton's `e<T><v>` counters and its
+/// Byzantine term F - 1 / F must over-approximate the explicit checker.
+#[test]
+fn all_n_verdicts_agree_with_the_explicit_checker_with_excluded_counts() {
+    let excluded = compare_random_protocols(19, true);
+    assert!(excluded > 0, "no protocol with an excluded count");
+}
+
+/// Compares the all-N verdicts with the explicit checker's on random
+/// protocols drawn from `seed`, with counts excluding the broadcaster if
+/// `exclude`; returns how many protocols had one.
+fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
     paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
     let count = env("DISTGEN_TA_DIFF_COUNT", 16);
     let max_n = env("DISTGEN_TA_DIFF_MAX_N", 5);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut excluded = 0;
     let limits = Limits {
         max_states: 2_000_000,
         timeout_secs: 60,
@@ -56,7 +73,10 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
             max_rules: 3,
             max_effects: 2,
         };
-        let ir = random::protocol(&mut rng, &shape, &format!("R{i}"));
+        let mut ir = random::protocol(&mut rng, &shape, &format!("R{i}"));
+        if exclude {
+            excluded += usize::from(random::exclude_broadcaster(&mut rng, &mut ir) > 0);
+        }
         for &scenario in Scenario::of(faults) {
             compared += 1;
             let all_n = check_scenario(&ir, scenario, &Options::default());
@@ -107,4 +127,5 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_protocols() {
 {verified} verified for all N, {unknown} unknown"
     );
     assert!(compared > 0);
+    excluded
 }

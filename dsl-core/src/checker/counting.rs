@@ -130,6 +130,9 @@ impl CountingModel {
                     .flat_map(|r| &r.guards)
                     .fold(0u32, |m, g| match *g {
                         CompiledGuard::AtLeast(u, k) if u == t && k < 32 => m | 1 << k,
+                        CompiledGuard::AtLeastExcluding(u, k) if u == t && k < 32 => {
+                            m | 1 << k | 1u32.checked_shl(k + 1).unwrap_or(0)
+                        }
                         _ => m,
                     })
             })

@@ -31,7 +31,8 @@
 //! Messages are counted, not named: per type, a set takes the messages in
 //! flight first (lowest senders first), then injections (lowest Byzantine
 //! sender first), and the broadcaster's message (or injection) apart, since
-//! only `from broadcaster` reads a sender's name. With crashes, names matter
+//! only `from broadcaster` and `excluding broadcaster` read a sender's name,
+//! and only to ask whether it is process 0. With crashes, names matter
 //! (a crash loses its sender's messages), so the crash scenario does not use
 //! lazy receipts. When a state has too many sets to try, its steps fall back
 //! to single receipts, which is the plain model's (sound and complete on its
@@ -40,7 +41,7 @@
 use super::layout::{pair, Row, VALUES};
 use super::model::CompactModel;
 use super::{Action, Senders};
-use crate::semantics::{CompiledGuard, Local, Output, ProcId, Value};
+use crate::semantics::{Local, Output, ProcId, Value};
 
 /// Most sets tried per (process, value) before falling back to single receipts.
 const MAX_SETS: usize = 512;
@@ -120,13 +121,15 @@ fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<Room> {
         let bit = 1 << pair(msg, v);
         // The largest threshold a rule still waiting on this type needs:
         // counting past it changes nothing.
+        // (`excluding broadcaster` needs one more, see
+        // `CompiledGuard::saturation`.)
         let needed = model
             .machine
             .rules
             .iter()
             .flat_map(|r| &r.guards)
-            .filter_map(|g| match *g {
-                CompiledGuard::AtLeast(t, k) if t == msg => Some(k as usize),
+            .filter_map(|g| match g.saturation() {
+                Some((t, k)) if t == msg => Some(k as usize),
                 _ => None,
             })
             .max()

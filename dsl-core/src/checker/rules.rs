@@ -27,7 +27,9 @@ pub struct Rules {
     pub infos: Vec<RuleInfo>,
     /// Number of message types.
     pub messages: usize,
-    /// Per type, the largest `received T >= k` threshold of any rule.
+    /// Per type, the largest number of distinct senders (the broadcaster
+    /// included) that a `received T >= k` guard of any rule may need: k, or
+    /// k + 1 `excluding broadcaster` (see [`CompiledGuard::saturation`]).
     pub needed: Vec<usize>,
     /// [`Rules::live_types`] tabulated by (sent flags, delivered, value)
     /// when there are at most `TABLE_PAIRS` (type, value) pairs.
@@ -45,7 +47,9 @@ impl Rules {
             .iter()
             .map(|r| RuleInfo {
                 reads: r.guards.iter().fold(0, |m, g| match *g {
-                    CompiledGuard::FromBroadcaster(t) | CompiledGuard::AtLeast(t, _) => m | 1 << t,
+                    CompiledGuard::FromBroadcaster(t)
+                    | CompiledGuard::AtLeast(t, _)
+                    | CompiledGuard::AtLeastExcluding(t, _) => m | 1 << t,
                     CompiledGuard::NotSent(_) => m,
                 }),
                 blocked_by: r.guards.iter().fold(0, |m, g| match *g {
@@ -65,8 +69,8 @@ impl Rules {
                     .rules
                     .iter()
                     .flat_map(|r| &r.guards)
-                    .filter_map(|g| match *g {
-                        CompiledGuard::AtLeast(u, k) if u == t => Some(k as usize),
+                    .filter_map(|g| match g.saturation() {
+                        Some((u, k)) if u == t => Some(k as usize),
                         _ => None,
                     })
                     .max()

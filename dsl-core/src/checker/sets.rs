@@ -19,7 +19,10 @@
 //!   still a step (firing is monotone in the senders: a subset of a set that
 //!   fires nothing fires nothing), so the larger set is not minimal. Hence
 //!   only the k with T in {th - 2, th - 1, th} (the broadcaster's message may
-//!   add one) and k = 0 are enumerated, which holds every minimal step;
+//!   add one) and k = 0 are enumerated, which holds every minimal step. A
+//!   guard `>= th excluding broadcaster` compares T - b (b: whether the
+//!   broadcaster is counted) with th; it counts as the two thresholds th and
+//!   th + 1 on T, whose points hold th - b's points for either b;
 //! - *equal rows*: rows with equal contents are interchangeable processes in
 //!   the same local state, so only the first of them steps.
 //!

@@ -83,7 +83,9 @@ pub struct Core {
     /// Whether the broadcaster is Byzantine.
     pub byz_broadcaster: bool,
     /// Per type, bit `k` set when some `received T >= k` guard reads it
-    /// (k < 32).
+    /// (k < 32); a `>= k excluding broadcaster` guard sets bits k and k + 1,
+    /// the senders counted the broadcaster included at which it may change
+    /// (see `super::sets`, threshold points).
     pub thresholds: Vec<u32>,
     /// A number no other core of this process has (see [`Core::numbered`]):
     /// what memoised results are keyed by.
@@ -158,7 +160,10 @@ impl Core {
     /// of the types in `bcast` are counted at the row of `probe`. The
     /// guards' meaning is [`Machine::enabled`]'s, read on counts: `received
     /// T >= k` holds when at least k senders of T are counted (the
-    /// broadcaster included), `from broadcaster` when the broadcaster is.
+    /// broadcaster included), `received T >= k excluding broadcaster` when
+    /// at least k are counted other than the broadcaster (the row's own
+    /// count, which never holds the broadcaster), `from broadcaster` when
+    /// the broadcaster is.
     pub fn fires(&self, probe: &Probe, others: &[u8; MAX_TYPES], bcast: u8) -> bool {
         let bcast = bcast | probe.bcast;
         let mut rules = probe.rules;
@@ -170,6 +175,9 @@ impl Core {
                 CompiledGuard::AtLeast(t, k) => {
                     u32::from(probe.counted[t]) + u32::from(others[t]) + (u32::from(bcast) >> t & 1)
                         >= k
+                }
+                CompiledGuard::AtLeastExcluding(t, k) => {
+                    u32::from(probe.counted[t]) + u32::from(others[t]) >= k
                 }
                 CompiledGuard::NotSent(_) => true,
             });

@@ -99,6 +99,19 @@ fn guard(written: &Guard, compiled: &CompiledGuard, names: &[String]) -> String 
                 names[t]
             )
         }
+        CompiledGuard::AtLeastExcluding(t, k) => {
+            let written = match written {
+                Guard::Received {
+                    quorum: Quorum::AtLeastExcluding(e),
+                    ..
+                } => print::expr(e),
+                _ => k.to_string(),
+            };
+            let tv = format!("TV({}, v)", names[t]);
+            format!(
+                "(proc[p].heard[{tv}] - HAS(proc[p].heard0, {tv}) >= {k}) /* {written} excluding broadcaster */"
+            )
+        }
         CompiledGuard::NotSent(t) => format!("(!SENT_ANY(p, {}))", names[t]),
     }
 }

@@ -85,7 +85,8 @@ pub struct CondSyn {
 
 /// A guard of a `when`.
 pub enum GuardSyn {
-    /// `received T(m) from broadcaster` or `received T(m) >= expr`.
+    /// `received T(m) from broadcaster` or `received T(m) >= expr
+    /// (excluding broadcaster)?`.
     Received {
         /// The `received` keyword.
         span: Span,
@@ -95,6 +96,8 @@ pub enum GuardSyn {
         value: Ident,
         /// `None` for `from broadcaster`, else the threshold.
         threshold: Option<ExprSyn>,
+        /// The `excluding` keyword of `>= expr excluding broadcaster`.
+        excluding: Option<Span>,
     },
     /// `not sent T`.
     NotSent {

@@ -12,6 +12,7 @@ syn::custom_keyword!(when);
 syn::custom_keyword!(received);
 syn::custom_keyword!(from);
 syn::custom_keyword!(broadcaster);
+syn::custom_keyword!(excluding);
 syn::custom_keyword!(and);
 syn::custom_keyword!(not);
 syn::custom_keyword!(sent);

@@ -161,6 +161,7 @@ fn lower_guard(bound: &Ident, g: &GuardSyn, messages: &Messages, errors: &mut Er
             msg,
             value,
             threshold,
+            excluding,
             ..
         } => {
             if value != bound {
@@ -173,9 +174,10 @@ fn lower_guard(bound: &Ident, g: &GuardSyn, messages: &Messages, errors: &mut Er
             }
             Guard::Received {
                 msg: messages.resolve(msg, errors),
-                quorum: match threshold {
-                    None => Quorum::FromBroadcaster,
-                    Some(e) => Quorum::AtLeast(e.expr.clone()),
+                quorum: match (threshold, excluding) {
+                    (None, _) => Quorum::FromBroadcaster,
+                    (Some(e), None) => Quorum::AtLeast(e.expr.clone()),
+                    (Some(e), Some(_)) => Quorum::AtLeastExcluding(e.expr.clone()),
                 },
             }
         }

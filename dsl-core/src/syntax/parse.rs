@@ -7,7 +7,8 @@
 //!           | 'messages' ':' Ident (',' Ident)* ';'
 //!           | 'on' 'broadcast' '(' Ident ')' block
 //!           | 'when' guard ('and' guard)* block
-//! guard    := 'received' Ident '(' Ident ')' ('from' 'broadcaster' | '>=' expr)
+//! guard    := 'received' Ident '(' Ident ')'
+//!                 ('from' 'broadcaster' | '>=' expr ('excluding' 'broadcaster')?)
 //!           | 'not' 'sent' Ident
 //! block    := '{' effect* '}'
 //! effect   := 'send' Ident '(' Ident ')' 'to' ('all' | 'others' | 'self') ';'
@@ -206,13 +207,24 @@ impl Parse for GuardSyn {
             let span = input.parse::<kw::received>()?.span;
             let (msg, value) = message(input)?;
             let look = input.lookahead1();
+            let mut excluding = None;
             let threshold = if look.peek(kw::from) {
                 input.parse::<kw::from>()?;
                 input.parse::<kw::broadcaster>()?;
+                if input.peek(kw::excluding) {
+                    return Err(input.error(
+                        "`excluding broadcaster` goes with a count, as in `received Echo(m) >= N - F excluding broadcaster`; `from broadcaster` counts the broadcaster alone",
+                    ));
+                }
                 None
             } else if look.peek(Token![>=]) {
                 input.parse::<Token![>=]>()?;
-                Some(input.parse()?)
+                let threshold = input.parse()?;
+                if input.peek(kw::excluding) {
+                    excluding = Some(input.parse::<kw::excluding>()?.span);
+                    input.parse::<kw::broadcaster>()?;
+                }
+                Some(threshold)
             } else {
                 return Err(look.error());
             };
@@ -221,6 +233,7 @@ impl Parse for GuardSyn {
                 msg,
                 value,
                 threshold,
+                excluding,
             })
         } else if look.peek(kw::not) {
             let span = input.parse::<kw::not>()?.span;

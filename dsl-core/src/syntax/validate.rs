@@ -95,6 +95,33 @@ pub fn validate(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
         check_thresholds(def, &configs, errors);
     }
     check_duplicate_handlers(def, ir, errors);
+    check_excluding_has_broadcaster(def, ir, errors);
+}
+
+/// `excluding broadcaster` leaves out the senders' process 0, which only
+/// has a role (and the rule a meaning the paper gives it) when it
+/// broadcasts: a protocol without `on broadcast` cannot use it.
+fn check_excluding_has_broadcaster(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
+    if ir.broadcast.is_some() {
+        return;
+    }
+    for item in &def.items {
+        let Item::When { guards, .. } = item else {
+            continue;
+        };
+        for guard in guards {
+            if let GuardSyn::Received {
+                excluding: Some(span),
+                ..
+            } = guard
+            {
+                errors.at(
+                    *span,
+                    "`excluding broadcaster` needs a broadcaster; add an `on broadcast(m) { ... }` handler or count every sender",
+                );
+            }
+        }
+    }
 }
 
 /// Every (N, F) with N <= [`MAX_N`] that the protocol allows.
@@ -141,7 +168,7 @@ fn check_requires(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut Er
 }
 
 /// A threshold `>= k` must be defined at every allowed (N, F), and reachable
-/// (k <= N) at one of them at least.
+/// (k <= N, or k <= N - 1 `excluding broadcaster`) at one of them at least.
 fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut Errors) {
     for item in &def.items {
         let Item::When { guards, .. } = item else {
@@ -149,11 +176,14 @@ fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut 
         };
         for guard in guards {
             let GuardSyn::Received {
-                threshold: Some(t), ..
+                threshold: Some(t),
+                excluding,
+                ..
             } = guard
             else {
                 continue;
             };
+            let excluded = i64::from(excluding.is_some());
             let undefined = configs
                 .iter()
                 .find(|&&(n, f)| t.expr.eval(n as i64, f as i64).is_none());
@@ -169,9 +199,14 @@ fn check_thresholds(def: &ProtocolDef, configs: &[(usize, usize)], errors: &mut 
             let reachable = configs.iter().any(|&(n, f)| {
                 t.expr
                     .eval(n as i64, f as i64)
-                    .is_some_and(|k| k <= n as i64)
+                    .is_some_and(|k| k <= n as i64 - excluded)
             });
-            if !reachable {
+            if !reachable && excluding.is_some() {
+                errors.spanned(
+                    &t.tokens,
+                    "threshold can never be met: it exceeds N - 1, the number of senders other than the broadcaster, for every (N, F) allowed by `requires`; lower it to N - 1 or less",
+                );
+            } else if !reachable {
                 errors.spanned(
                     &t.tokens,
                     "threshold can never be met: it exceeds N for every (N, F) allowed by `requires`; lower it to N or less",

@@ -133,6 +133,8 @@ impl Ctx<'_> {
                         incs.extend(self.counter(Counter::Sent { msg, value: v }));
                         if s.broadcaster {
                             incs.extend(self.counter(Counter::FromBroadcaster { msg, value: v }));
+                        } else {
+                            incs.extend(self.counter(Counter::SentByOthers { msg, value: v }));
                         }
                     }
                 }
@@ -152,13 +154,34 @@ impl Ctx<'_> {
     /// `x >= max(1, k)` for the count bound `x = nT<v> + c + B`; and the
     /// same for the senders that surely reach it (the correct ones:
     /// `x = nT<v> + c`), for the stuck configurations of liveness.
-    fn at_least(&self, s: &LocalState, r: usize, i: usize, msg: usize, v: u8) -> Option<Guards> {
-        let var = self.counter(Counter::Sent { msg, value: v })?;
+    ///
+    /// With `excluding`, the count bound is `x = eT<v> + c + B'` over the
+    /// correct senders other than the broadcaster, c = 0 at the broadcaster
+    /// and B' the Byzantine processes other than process 0 (see the module
+    /// docs of [`super`]).
+    fn at_least(
+        &self,
+        s: &LocalState,
+        (r, i): (usize, usize),
+        msg: usize,
+        v: u8,
+        excluding: bool,
+    ) -> Option<Guards> {
+        let var = if excluding {
+            self.counter(Counter::SentByOthers { msg, value: v })?
+        } else {
+            self.counter(Counter::Sent { msg, value: v })?
+        };
         let c = match s.sent[msg * VALUES as usize + v as usize] {
+            _ if excluding && s.broadcaster => 0,
             2 => -1,
             3 => 1,
             _ => 0,
         };
+        // Byzantine senders that may be counted: F, or F - 1 when the
+        // broadcaster is Byzantine and left out.
+        let byz_f = i64::from(self.byzantine);
+        let byz_c = -i64::from(excluding && self.scenario == Scenario::ByzantineBroadcaster);
         let (d, rhs) = self.thresholds[&(r, i)];
         let atoms = |b: ParamLin| -> Vec<Atom> {
             // x + b >= max(1, k): x >= 1 - b, and d x >= rhs - d b.
@@ -177,8 +200,8 @@ impl Ctx<'_> {
         let own = ParamLin::constant(c);
         let byzantine = ParamLin {
             n: 0,
-            f: i64::from(self.byzantine),
-            c,
+            f: byz_f,
+            c: c + byz_c,
         };
         Some((atoms(byzantine), Some(atoms(own))))
     }
@@ -231,9 +254,9 @@ impl Ctx<'_> {
                 }
                 Guard::Received {
                     msg,
-                    quorum: Quorum::AtLeast(_),
+                    quorum: ref q @ (Quorum::AtLeast(_) | Quorum::AtLeastExcluding(_)),
                 } => {
-                    let (g, s) = self.at_least(s, r, i, msg, v)?;
+                    let (g, s) = self.at_least(s, (r, i), msg, v, q.excludes_broadcaster())?;
                     guard.extend(g);
                     if let (Some(all), Some(s)) = (sure.as_mut(), s) {
                         all.extend(s);
@@ -390,7 +413,7 @@ fn thresholds(ir: &ProtocolIr) -> Result<Bounds, TaError> {
     for (r, rule) in ir.rules.iter().enumerate() {
         for (i, g) in rule.guards.iter().enumerate() {
             if let Guard::Received {
-                quorum: Quorum::AtLeast(k),
+                quorum: Quorum::AtLeast(k) | Quorum::AtLeastExcluding(k),
                 ..
             } = g
             {
@@ -414,6 +437,7 @@ fn thresholds(ir: &ProtocolIr) -> Result<Bounds, TaError> {
 /// The shared variables the guards and the specifications read.
 fn declare_counters(ctx: &mut Ctx) {
     let mut counted = BTreeSet::new();
+    let mut excluded = BTreeSet::new();
     let mut named = BTreeSet::new();
     for g in ctx.ir.rules.iter().flat_map(|r| &r.guards) {
         match g {
@@ -422,6 +446,12 @@ fn declare_counters(ctx: &mut Ctx) {
                 quorum: Quorum::AtLeast(_),
             } => {
                 counted.insert(*msg);
+            }
+            Guard::Received {
+                msg,
+                quorum: Quorum::AtLeastExcluding(_),
+            } => {
+                excluded.insert(*msg);
             }
             Guard::Received {
                 msg,
@@ -444,6 +474,12 @@ fn declare_counters(ctx: &mut Ctx) {
         for value in 0..VALUES {
             let name = format!("n{}{value}", ctx.ir.messages[msg]);
             add(ctx, name, Counter::Sent { msg, value });
+        }
+    }
+    for &msg in &excluded {
+        for value in 0..VALUES {
+            let name = format!("e{}{value}", ctx.ir.messages[msg]);
+            add(ctx, name, Counter::SentByOthers { msg, value });
         }
     }
     if ctx.scenario != Scenario::ByzantineBroadcaster {

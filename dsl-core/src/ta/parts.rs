@@ -45,7 +45,7 @@ fn touched(ir: &ProtocolIr, scenario: Scenario, r: usize, v: usize) -> Vec<usize
             Guard::NotSent { msg } => out.extend((0..VALUES as usize).map(|w| slot(msg, w))),
             Guard::Received {
                 msg,
-                quorum: Quorum::AtLeast(_),
+                quorum: Quorum::AtLeast(_) | Quorum::AtLeastExcluding(_),
             } if not_to_all(msg) => out.push(slot(msg, v)),
             Guard::Received {
                 msg,
