@@ -8,8 +8,8 @@
 //!   (`# exit status 1: violated`, `# exit status 0 or 1`), else 0.
 //! - `distgen explore` serves until stopped: it must still be serving after
 //!   [`SERVE_FOR`] (on a port of the system's choosing unless it names one).
-//! - A command with `--all-n` needs the `z3` binary: without one on the PATH
-//!   it is skipped, and listed as skipped.
+//! - A command with `--all-n` needs the `z3` binary: the test finds or
+//!   fetches it first (`paramcheck::solver::fetch`), as the other all-N tests do.
 //! - A line whose comment says `docs-test: skip` is skipped and listed.
 //! - `cargo run --release --example NAME` must name a file of `examples/`;
 //!   `cargo test ...` must be a command that `.ci/run` runs, word for word.
@@ -236,12 +236,6 @@ fn run_bounded(args: &[String], dir: &Path, bound: Duration) -> (End, String) {
     (end, output)
 }
 
-/// Whether a `z3` binary is on the PATH.
-fn have_z3() -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("z3").is_file()))
-}
-
 /// The subcommands `distgen --help` lists.
 fn subcommands() -> Vec<String> {
     let out = Command::new(env!("CARGO_BIN_EXE_distgen"))
@@ -324,7 +318,7 @@ fn synopses_name_only_real_options() {
 #[test]
 fn documented_commands_run() {
     let ci = fs::read_to_string(root().join(".ci/run")).expect(".ci/run exists");
-    let z3 = have_z3();
+    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
     let scratch = tempfile::tempdir().expect("scratch folder");
     copy_dir(&root().join("examples"), &scratch.path().join("examples"));
     let (mut ran, mut skipped, mut other, mut failures) = (0, Vec::new(), Vec::new(), Vec::new());
@@ -373,10 +367,6 @@ fn documented_commands_run() {
                     other.push(place);
                     continue;
                 };
-                if args.iter().any(|a| a == "--all-n") && !z3 {
-                    skipped.push(format!("{place} (needs z3, not on the PATH)"));
-                    continue;
-                }
                 if !seen.insert(args.clone()) {
                     continue;
                 }
