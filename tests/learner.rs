@@ -194,3 +194,31 @@ fn the_byzantine_defaults_find_a_protocol_that_distgen_check_verifies() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(stdout.matches(" verified ").count(), 6, "{stdout}");
 }
+
+/// Without z3 anywhere (an empty PATH and cache), `learn` still learns, says
+/// in one line how to get z3, and the protocol's all-N line reads "unknown".
+#[test]
+fn without_z3_learn_says_how_to_get_it() {
+    let dir = TempDir::new();
+    let out = dir.path().join("out");
+    let cache = dir.path().join("cache");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_distgen"))
+        .args(["learn", "--quiet", "--episodes", "500", "--out"])
+        .arg(&out)
+        .env("PATH", "")
+        .env("XDG_CACHE_HOME", &cache)
+        .env_remove("DISTGEN_Z3")
+        .output()
+        .expect("distgen runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("z3 not found") && stderr.contains("--fetch-z3"),
+        "{stderr}"
+    );
+    let protocol = std::fs::read_to_string(out.join("learned_none.rs")).expect("a protocol");
+    assert!(
+        protocol.contains("every N allowed by `requires`: unknown"),
+        "{protocol}"
+    );
+}

@@ -71,6 +71,10 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Download z3 (PyPI's z3-solver, into ~/.cache/distgen, no root) if it
+    /// is missing, for the check of the protocol found for every N.
+    #[arg(long)]
+    fetch_z3: bool,
     /// Send the exhaustive search's judgements to `distgen worker`s on this
     /// Redis queue: redis://HOST:PORT/ or redis://:PASSWORD@HOST:PORT/.
     #[arg(long, value_name = "URL")]
@@ -228,6 +232,9 @@ fn finish<O: Oracle + Queued>(mut learner: Learner<O>, args: &Args) -> Result<Ex
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if learner.config.oracle.all_n {
+        solver_or_hint(args.fetch_z3)?;
+    }
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
@@ -253,6 +260,18 @@ fn finish<O: Oracle + Queued>(mut learner: Learner<O>, args: &Args) -> Result<Ex
         written.curve.display()
     );
     Ok(code)
+}
+
+/// z3 for the all-N check: fetched with `--fetch-z3`; otherwise, when it is
+/// missing, one line says how to get it (the protocol found is then checked
+/// at its instances only, and its all-N line says "unknown").
+fn solver_or_hint(fetch: bool) -> Result<()> {
+    if fetch {
+        paramcheck::solver::fetch().context("fetching z3")?;
+    } else if let Err(e) = paramcheck::solver::find() {
+        eprintln!("{e}; or rerun with --fetch-z3");
+    }
+    Ok(())
 }
 
 /// The search or the training and its end; `None` when training was
