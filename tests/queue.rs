@@ -245,14 +245,10 @@ fn two_workers_give_the_in_process_answer_and_counts() {
     assert!(queue_count(&out, "workers seen") >= 1);
 }
 
-#[test]
-fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
-    let dir = temp_dir();
-    let server = Server::start();
-    let expected = in_process(dir.path());
-    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
-    // A worker that takes its first job and never answers it.
-    let mut stuck = Proc::worker(dir.path(), &server, "stuck", &["--pause-ms", "600000"]);
+/// Starts a worker that takes its first job and never answers it, waits
+/// until it holds that job, and kills it with SIGKILL.
+fn kill_a_worker_holding_a_job(dir: &Path, server: &Server) {
+    let mut stuck = Proc::worker(dir, server, "stuck", &["--pause-ms", "600000"]);
     let mut con = server.con();
     wait_until("the stuck worker to hold a job", || {
         // An error until the coordinator made the group.
@@ -265,6 +261,15 @@ fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
     });
     stuck.child.kill().expect("SIGKILL");
     let _ = stuck.child.wait();
+}
+
+#[test]
+fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
+    kill_a_worker_holding_a_job(dir.path(), &server);
     let _rescuer = Proc::worker(dir.path(), &server, "rescuer", &["--claim-after", "1"]);
     let (code, out) = coordinator.finish();
     assert_eq!(code, 0, "{out}");
@@ -280,18 +285,7 @@ fn a_job_that_outlives_its_workers_is_dead_lettered_and_reported() {
     let server = Server::start();
     let expected = in_process(dir.path());
     let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
-    let mut stuck = Proc::worker(dir.path(), &server, "stuck", &["--pause-ms", "600000"]);
-    let mut con = server.con();
-    wait_until("the stuck worker to hold a job", || {
-        let pending: redis::RedisResult<redis::streams::StreamPendingReply> =
-            redis::cmd("XPENDING")
-                .arg(JOBS)
-                .arg(learner::queue::GROUP)
-                .query(&mut con);
-        pending.is_ok_and(|p| p.count() == 1)
-    });
-    stuck.child.kill().expect("SIGKILL");
-    let _ = stuck.child.wait();
+    kill_a_worker_holding_a_job(dir.path(), &server);
     // Delivered twice, once too many for this worker.
     let _next = Proc::worker(
         dir.path(),
@@ -309,7 +303,10 @@ fn a_job_that_outlives_its_workers_is_dead_lettered_and_reported() {
     let err = std::fs::read_to_string(stderr).unwrap_or_default();
     assert_eq!(err.matches("dead letter: ").count(), 4, "{err}");
     assert!(err.contains("delivered 2 times"), "{err}");
-    let dead: usize = redis::cmd("LLEN").arg(DEAD).query(&mut con).expect("LLEN");
+    let dead: usize = redis::cmd("LLEN")
+        .arg(DEAD)
+        .query(&mut server.con())
+        .expect("LLEN");
     assert_eq!(dead, 1);
 }
 
