@@ -152,15 +152,70 @@ fn random_protocol(rng: &mut impl Rng, i: usize) -> ProtocolIr {
     ir
 }
 
-#[test]
-fn random_protocols_agree() {
-    let count: usize = std::env::var("DIFFERENTIAL_PROTOCOLS")
+/// Comparisons of random protocols' verdicts, model against model.
+#[derive(Default)]
+struct Tally {
+    /// Comparisons with the plain model, and how many were violations.
+    compared: usize,
+    violated: usize,
+    /// Comparisons of counting against bitset (Byzantine protocols).
+    bitset_compared: usize,
+    bitset_violated: usize,
+}
+
+impl Tally {
+    /// Compares `ir` with the plain model and, under Byzantine faults, with
+    /// the bitset model; returns the comparisons with the plain model.
+    fn compare(&mut self, ir: &ProtocolIr) -> usize {
+        let (c, v) = compare(ir, &plain_configs(), Engine::Plain);
+        self.compared += c;
+        self.violated += v;
+        if ir.faults == FaultModel::Byzantine {
+            let (c, v) = compare(ir, &bitset_configs(), Engine::Bitset);
+            self.bitset_compared += c;
+            self.bitset_violated += v;
+        }
+        c
+    }
+
+    /// Most plain runs finished, and both verdicts occur with each model, or
+    /// the comparison says little.
+    fn assert_meaningful(&self, count: usize) {
+        let Tally {
+            compared,
+            violated,
+            bitset_compared,
+            bitset_violated,
+        } = *self;
+        assert!(
+            compared >= count * plain_configs().len() / 3,
+            "only {compared} comparisons made"
+        );
+        assert!(
+            violated > 0 && violated < compared,
+            "{violated} violations in {compared} comparisons"
+        );
+        assert!(
+            bitset_violated > 0 && bitset_violated < bitset_compared,
+            "{bitset_violated} violations in {bitset_compared} comparisons with the bitset model"
+        );
+    }
+}
+
+/// How many random protocols a test compares (`DIFFERENTIAL_PROTOCOLS`).
+fn protocol_count() -> usize {
+    std::env::var("DIFFERENTIAL_PROTOCOLS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(40);
+        .unwrap_or(40)
+}
+
+#[test]
+fn random_protocols_agree() {
+    let count = protocol_count();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2023);
-    let (mut compared, mut violated, mut two_guards) = (0, 0, 0);
-    let (mut bitset_compared, mut bitset_violated) = (0, 0);
+    let mut tally = Tally::default();
+    let mut two_guards = 0;
     for i in 0..count {
         let ir = random_protocol(&mut rng, i);
         let two = ir.rules.iter().any(|r| {
@@ -170,38 +225,18 @@ fn random_protocols_agree() {
                 .count()
                 == 2
         });
-        let (c, v) = compare(&ir, &plain_configs(), Engine::Plain);
-        compared += c;
-        violated += v;
+        let c = tally.compare(&ir);
         two_guards += usize::from(two && c > 0);
-        if ir.faults == FaultModel::Byzantine {
-            let (c, v) = compare(&ir, &bitset_configs(), Engine::Bitset);
-            bitset_compared += c;
-            bitset_violated += v;
-        }
     }
-    // Most plain runs must finish, or the test compares nothing.
-    assert!(
-        compared >= count * plain_configs().len() / 3,
-        "only {compared} comparisons made"
-    );
-    // Both verdicts occur, or the comparison says little.
-    assert!(
-        violated > 0 && violated < compared,
-        "{violated} violations in {compared} comparisons"
-    );
+    tally.assert_meaningful(count);
     assert!(
         two_guards > 0,
         "no protocol with two received guards compared"
     );
-    assert!(
-        bitset_violated > 0 && bitset_violated < bitset_compared,
-        "{bitset_violated} violations in {bitset_compared} comparisons with the bitset model"
-    );
     println!(
-        "{compared} comparisons with the plain model over {count} random protocols ({two_guards} \
-         with two received guards), {violated} violated; {bitset_compared} with the bitset \
-         model, {bitset_violated} violated"
+        "{} comparisons with the plain model over {count} random protocols ({two_guards} \
+         with two received guards), {} violated; {} with the bitset model, {} violated",
+        tally.compared, tally.violated, tally.bitset_compared, tally.bitset_violated
     );
 }
 
@@ -211,45 +246,25 @@ fn random_protocols_agree() {
 /// plain model must read them alike.
 #[test]
 fn random_protocols_with_excluded_counts_agree() {
-    let count: usize = std::env::var("DIFFERENTIAL_PROTOCOLS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(40);
+    let count = protocol_count();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
-    let (mut compared, mut violated, mut with_excluded) = (0, 0, 0);
-    let (mut bitset_compared, mut bitset_violated) = (0, 0);
+    let mut tally = Tally::default();
+    let mut with_excluded = 0;
     for i in 0..count {
         let mut ir = random_protocol(&mut rng, i);
         let turned = distgen::random::exclude_broadcaster(&mut rng, &mut ir);
-        let (c, v) = compare(&ir, &plain_configs(), Engine::Plain);
-        compared += c;
-        violated += v;
+        let c = tally.compare(&ir);
         with_excluded += usize::from(turned > 0 && c > 0);
-        if ir.faults == FaultModel::Byzantine {
-            let (c, v) = compare(&ir, &bitset_configs(), Engine::Bitset);
-            bitset_compared += c;
-            bitset_violated += v;
-        }
     }
-    assert!(
-        compared >= count * plain_configs().len() / 3,
-        "only {compared} comparisons made"
-    );
-    assert!(
-        violated > 0 && violated < compared,
-        "{violated} violations in {compared} comparisons"
-    );
+    tally.assert_meaningful(count);
     assert!(
         with_excluded >= count / 4,
         "only {with_excluded} protocols with an excluded count compared"
     );
-    assert!(
-        bitset_violated > 0 && bitset_violated < bitset_compared,
-        "{bitset_violated} violations in {bitset_compared} comparisons with the bitset model"
-    );
     println!(
-        "{compared} comparisons with the plain model over {count} random protocols \
-         ({with_excluded} with a count excluding the broadcaster), {violated} violated; \
-         {bitset_compared} with the bitset model, {bitset_violated} violated"
+        "{} comparisons with the plain model over {count} random protocols \
+         ({with_excluded} with a count excluding the broadcaster), {} violated; \
+         {} with the bitset model, {} violated",
+        tally.compared, tally.violated, tally.bitset_compared, tally.bitset_violated
     );
 }
