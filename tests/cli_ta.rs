@@ -220,23 +220,6 @@ fn a_timeout_of_1_s_answers_unknown() {
     let _ = std::fs::remove_file(&path);
 }
 
-/// The live processes whose parent is `parent`.
-#[cfg(target_os = "linux")]
-fn children_of(parent: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .expect("/proc")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-            let mut fields = after.split_whitespace();
-            let state = fields.next();
-            let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
-            ppid == Some(parent) && state != Some("Z")
-        })
-        .collect()
-}
-
 #[cfg(target_os = "linux")]
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
@@ -268,8 +251,11 @@ fn kill_9_of_distgen_leaves_no_solver_running() {
     let patience = Duration::from_secs(120);
     let start = Instant::now();
     let solvers = loop {
-        let wrappers = children_of(child.id());
-        let z3s: Vec<u32> = wrappers.iter().flat_map(|&w| children_of(w)).collect();
+        let wrappers = tools::children_of(child.id());
+        let z3s: Vec<u32> = wrappers
+            .iter()
+            .flat_map(|&w| tools::children_of(w))
+            .collect();
         if !z3s.is_empty() {
             break [wrappers, z3s].concat();
         }

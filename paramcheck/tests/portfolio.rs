@@ -49,19 +49,7 @@ fn children_left(patience: Duration) -> Vec<u32> {
     let me = std::process::id();
     let start = Instant::now();
     loop {
-        let children: Vec<u32> = std::fs::read_dir("/proc")
-            .expect("/proc")
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-            .filter(|pid| {
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-                // pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
-                let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-                let mut fields = after.split_whitespace();
-                let state = fields.next();
-                let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
-                ppid == Some(me) && state != Some("Z")
-            })
-            .collect();
+        let children = tools::children_of(me);
         if children.is_empty() || start.elapsed() >= patience {
             return children;
         }

@@ -409,6 +409,28 @@ fn resolve(base: &str, url: &str) -> String {
     format!("{scheme_host}/{}", dirs.join("/"))
 }
 
+/// The live (not zombie) processes whose parent is `parent`, read from
+/// `/proc`: how the tests count the solver wrappers and solvers a process
+/// leaves behind.
+#[cfg(target_os = "linux")]
+pub fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+            let mut fields = after.split_whitespace();
+            let state = fields.next();
+            let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
+            ppid == Some(parent) && state != Some("Z")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
