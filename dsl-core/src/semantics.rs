@@ -206,6 +206,11 @@ impl Machine {
             n,
             f,
         };
+        // A threshold at this (N, F); a value below 1 counts as 1.
+        let count = |k: &crate::ir::Expr| {
+            let k = k.eval(n as i64, f as i64).ok_or_else(undefined)?;
+            Ok::<u32, InstanceError>(k.clamp(1, u32::MAX as i64) as u32)
+        };
         let mut rules = Vec::with_capacity(ir.rules.len());
         for rule in &ir.rules {
             let mut guards = Vec::with_capacity(rule.guards.len());
@@ -218,17 +223,11 @@ impl Machine {
                     Guard::Received {
                         msg,
                         quorum: Quorum::AtLeast(k),
-                    } => {
-                        let k = k.eval(n as i64, f as i64).ok_or_else(undefined)?;
-                        CompiledGuard::AtLeast(*msg, k.clamp(1, u32::MAX as i64) as u32)
-                    }
+                    } => CompiledGuard::AtLeast(*msg, count(k)?),
                     Guard::Received {
                         msg,
                         quorum: Quorum::AtLeastExcluding(k),
-                    } => {
-                        let k = k.eval(n as i64, f as i64).ok_or_else(undefined)?;
-                        CompiledGuard::AtLeastExcluding(*msg, k.clamp(1, u32::MAX as i64) as u32)
-                    }
+                    } => CompiledGuard::AtLeastExcluding(*msg, count(k)?),
                     Guard::NotSent { msg } => CompiledGuard::NotSent(*msg),
                 });
             }
