@@ -266,12 +266,14 @@ fn finish<O: Oracle + Queued>(mut learner: Learner<O>, args: &Args) -> Result<Ex
 /// missing, one line says how to get it (the protocol found is then checked
 /// at its instances only, and its all-N line says "unknown").
 fn solver_or_hint(fetch: bool) -> Result<()> {
-    if fetch {
-        paramcheck::solver::fetch().context("fetching z3")?;
-    } else if let Err(e) = paramcheck::solver::find() {
-        eprintln!("{e}; or rerun with --fetch-z3");
+    match super::ta::find_z3(fetch) {
+        Err(e) if fetch => Err(e).context("fetching z3"),
+        Err(e) => {
+            eprintln!("{e}; or rerun with --fetch-z3");
+            Ok(())
+        }
+        Ok(_) => Ok(()),
     }
-    Ok(())
 }
 
 /// The search or the training and its end; `None` when training was

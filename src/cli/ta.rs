@@ -95,23 +95,27 @@ pub struct AllNArgs {
     pub fetch_z3: bool,
 }
 
+/// z3 for TACO: found, or with `fetch` downloaded if missing (saying so on
+/// standard error).
+pub fn find_z3(fetch: bool) -> Result<std::path::PathBuf, paramcheck::solver::SolverError> {
+    if !fetch {
+        return paramcheck::solver::find();
+    }
+    eprintln!(
+        "looking for z3, else downloading z3-solver {} from PyPI...",
+        paramcheck::solver::Z3_WHEEL_VERSION
+    );
+    let path = paramcheck::solver::fetch()?;
+    eprintln!("z3: {}", path.display());
+    Ok(path)
+}
+
 /// `distgen check --all-n`: one row per (fault model, scenario) of each
 /// protocol; exit status 0 all verified, 1 a violation, 3 otherwise.
 pub fn check_all_n(protocols: &[ProtocolIr], how: &AllNArgs) -> Result<ExitCode> {
-    let solver = if how.fetch_z3 {
-        eprintln!(
-            "looking for z3, else downloading z3-solver {} from PyPI...",
-            paramcheck::solver::Z3_WHEEL_VERSION
-        );
-        paramcheck::solver::fetch()
-    } else {
-        paramcheck::solver::find()
-    };
-    match solver {
-        Ok(path) if how.fetch_z3 => eprintln!("z3: {}", path.display()),
-        Ok(_) => {}
-        // The explicit checker's sweep may still refute: go on without TACO.
-        Err(e) => eprintln!("{e}"),
+    // The explicit checker's sweep may still refute: go on without TACO.
+    if let Err(e) = find_z3(how.fetch_z3) {
+        eprintln!("{e}");
     }
     let (mut violated, mut unknown) = (false, false);
     let stdout = std::io::stdout();
