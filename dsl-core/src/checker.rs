@@ -27,6 +27,7 @@ use crate::ir::{Cond, FaultModel, ProtocolIr};
 use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
 
+pub use crate::problem::Scenario;
 pub use layout::Senders;
 pub(crate) use run::Explained;
 pub use run::{check, check_plain, check_until, check_with, thousands, Engine};
@@ -65,58 +66,6 @@ pub enum Action {
         /// Value.
         value: Value,
     },
-}
-
-/// Which processes are faulty, and how.
-///
-/// - `FailureFree` (fault model `none`): everybody is correct; process 0
-///   broadcasts value 0.
-/// - `Crashes` (fault model `crash`): process 0 broadcasts value 0; any F
-///   processes, the broadcaster included, may crash (crash-stop) between any
-///   two steps; the messages a crashed process had in flight may each be lost.
-/// - `CorrectBroadcaster` (fault model `byzantine`): process 0 is correct and
-///   broadcasts value 0; processes N-F..N are Byzantine and can make any correct
-///   process receive any (type, value in {0, 1}) from them at any time.
-/// - `ByzantineBroadcaster` (fault model `byzantine`): processes 0 and
-///   N-F+1..N are Byzantine (F in all); nobody broadcasts, the Byzantine ones
-///   inject as above.
-///
-/// A correct process is one that is not faulty and, under crashes, has not
-/// crashed (yet).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Scenario {
-    /// Nobody fails.
-    FailureFree,
-    /// Up to F crash-stop failures, anywhere.
-    Crashes,
-    /// F Byzantine processes, the broadcaster correct.
-    CorrectBroadcaster,
-    /// F Byzantine processes, the broadcaster among them.
-    ByzantineBroadcaster,
-}
-
-impl Scenario {
-    /// The scenarios to check under a fault model.
-    pub fn of(faults: FaultModel) -> &'static [Scenario] {
-        match faults {
-            FaultModel::None => &[Scenario::FailureFree],
-            FaultModel::Crash => &[Scenario::Crashes],
-            FaultModel::Byzantine => {
-                &[Scenario::CorrectBroadcaster, Scenario::ByzantineBroadcaster]
-            }
-        }
-    }
-
-    /// The name used in reports (`correct-broadcaster`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Scenario::FailureFree => "failure-free",
-            Scenario::Crashes => "crashes",
-            Scenario::CorrectBroadcaster => "correct-broadcaster",
-            Scenario::ByzantineBroadcaster => "byzantine-broadcaster",
-        }
-    }
 }
 
 /// One configuration to check.

@@ -1,4 +1,6 @@
-//! The protocol IR: an owned, span-free description of one broadcast protocol.
+//! The protocol IR: an owned, span-free description of one protocol, for
+//! either problem distgen knows ([`Problem`]): reliable broadcast or one-step
+//! consensus.
 //!
 //! The parser ([`crate::syntax`]) builds it from DSL source, the printer
 //! ([`crate::print`](mod@crate::print)) turns it back into source, the `protocol!` macro quotes it
@@ -53,6 +55,56 @@ impl std::str::FromStr for FaultModel {
             "byzantine" => Ok(FaultModel::Byzantine),
             other => Err(format!(
                 "unknown fault model `{other}`; expected none, crash or byzantine"
+            )),
+        }
+    }
+}
+
+/// The problem a protocol solves (`problem: ...;`, `broadcast` when absent).
+///
+/// What a problem means to every layer (how an instance starts, its
+/// scenarios, its properties) is said once, in [`crate::problem`].
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Problem {
+    /// Reliable broadcast: process 0 broadcasts a value (`on broadcast(m)`),
+    /// correct processes `deliver` it.
+    #[default]
+    Broadcast,
+    /// Binary consensus: every process proposes a value (`on propose(v)`),
+    /// correct processes `decide` or `handover` to an underlying consensus.
+    Consensus,
+}
+
+impl Problem {
+    /// Both problems.
+    pub const ALL: [Problem; 2] = [Problem::Broadcast, Problem::Consensus];
+
+    /// The keyword used in the DSL.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Problem::Broadcast => "broadcast",
+            Problem::Consensus => "consensus",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+impl std::str::FromStr for Problem {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "broadcast" => Ok(Problem::Broadcast),
+            "consensus" => Ok(Problem::Consensus),
+            other => Err(format!(
+                "unknown problem `{other}`; expected broadcast or consensus"
             )),
         }
     }
@@ -285,17 +337,129 @@ pub enum Effect {
         /// The destination.
         to: Dest,
     },
-    /// `deliver(m);`
+    /// `deliver(m);` (broadcast).
     Deliver,
+    /// `decide(v);` (consensus): decides the value at hand; the process's
+    /// part ends.
+    Decide,
+    /// `handover(v);` or `handover(proposal);` (consensus): hands an estimate
+    /// to the underlying consensus, a final state whose own agreement and
+    /// validity are assumed (as in ByMC's c1cs and Bosco); the process's
+    /// part ends.
+    Handover(Estimate),
 }
 
-/// `on broadcast(m) { ... }`: what the broadcaster does first.
+impl Effect {
+    /// Whether the effect ends the process's part in the protocol (`decide`,
+    /// `handover`).
+    pub fn is_final(&self) -> bool {
+        matches!(self, Effect::Decide | Effect::Handover(_))
+    }
+}
+
+/// What `handover(...)` hands to the underlying consensus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Estimate {
+    /// The value at hand (`handover(v)`, `v` bound by the rule or arm).
+    Value,
+    /// The process's own input (`handover(proposal)`).
+    Proposal,
+}
+
+/// `on broadcast(m) { ... }` (what the broadcaster does first) or
+/// `on propose(v) { ... }` (what every process does first with its input).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Broadcast {
-    /// The name bound to the broadcast value (`m`).
+pub struct Handler {
+    /// The name bound to the broadcast value or the input (`m`, `v`).
     pub value: String,
     /// The effects, in order.
     pub effects: Vec<Effect>,
+}
+
+/// The `on broadcast` handler; the same shape as every handler.
+pub type Broadcast = Handler;
+
+/// A count compared with a threshold: `>= expr` or `> expr`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Threshold {
+    /// `>` rather than `>=`.
+    pub strict: bool,
+    /// The right-hand side.
+    pub expr: Expr,
+}
+
+impl Threshold {
+    /// The least count that meets it at (N, F): `e` for `>= e`, `e + 1` for
+    /// `> e`; `None` where the expression is undefined.
+    pub fn least(&self, n: i64, f: i64) -> Option<i64> {
+        let e = self.expr.eval(n, f)?;
+        if self.strict {
+            e.checked_add(1)
+        } else {
+            Some(e)
+        }
+    }
+
+    /// The comparison's token.
+    pub fn symbol(&self) -> &'static str {
+        if self.strict {
+            ">"
+        } else {
+            ">="
+        }
+    }
+}
+
+/// `T(v) > expr`, one conjunct of an `upon` arm: the distinct senders whose
+/// first T message in the block's snapshot carried the bound value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Count {
+    /// The message type.
+    pub msg: MsgId,
+    /// How many.
+    pub threshold: Threshold,
+}
+
+/// `when T(v) > e and ... { effects }`, an arm of an `upon` block.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Arm {
+    /// The name bound to the value (`v`).
+    pub value: String,
+    /// The conjuncts, at least one.
+    pub counts: Vec<Count>,
+    /// The effects, in order, for the bound value.
+    pub effects: Vec<Effect>,
+}
+
+/// `upon received T >= k { arms otherwise }` (consensus): runs once, at the
+/// receipt that first makes the number of distinct T senders, over all
+/// values and each sender's first T message only, reach the threshold; the
+/// first arm whose counts hold on that snapshot runs (docs/DESIGN.md section
+/// 4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Upon {
+    /// The message type counted.
+    pub msg: MsgId,
+    /// How many distinct senders.
+    pub threshold: Threshold,
+    /// The arms, tried in order.
+    pub arms: Vec<Arm>,
+    /// `otherwise { ... }`: the effects when no arm holds, with the input
+    /// as the value at hand; `None` when absent (then nothing happens).
+    pub otherwise: Option<Vec<Effect>>,
+}
+
+/// The consensus-only parts of a protocol; empty for broadcast.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Consensus {
+    /// `on propose(v) { ... }`, if present.
+    pub propose: Option<Handler>,
+    /// The `upon` blocks, in source order (at most one per message type).
+    pub upon: Vec<Upon>,
+    /// `one_step: ...;`: where the protocol claims that unanimous correct
+    /// inputs decide at the first evaluation, with F faults. Empty: no claim.
+    pub one_step: Vec<Cond>,
 }
 
 /// `when guard and guard ... { effects }`.
@@ -328,6 +492,13 @@ pub struct ProtocolIr {
     pub broadcast: Option<Broadcast>,
     /// The `when` rules, in source order.
     pub rules: Vec<Rule>,
+    /// The problem it solves (`problem: ...;`).
+    #[serde(default)]
+    pub problem: Problem,
+    /// `on propose`, the `upon` blocks and `one_step:`; empty unless
+    /// `problem: consensus;`.
+    #[serde(default)]
+    pub consensus: Consensus,
 }
 
 impl ProtocolIr {
@@ -340,12 +511,31 @@ impl ProtocolIr {
             && self.requires.iter().all(|c| c.holds(n as i64, f as i64))
     }
 
-    /// All effects of the protocol, the broadcast handler's first.
+    /// All effects of the protocol: the broadcast or propose handler's
+    /// first, then the rules', then the `upon` blocks'.
     pub fn effects(&self) -> impl Iterator<Item = &Effect> {
         self.broadcast
             .iter()
+            .chain(self.consensus.propose.iter())
             .flat_map(|b| b.effects.iter())
             .chain(self.rules.iter().flat_map(|r| r.effects.iter()))
+            .chain(self.consensus.upon.iter().flat_map(|u| {
+                u.arms
+                    .iter()
+                    .flat_map(|a| a.effects.iter())
+                    .chain(u.otherwise.iter().flatten())
+            }))
+    }
+
+    /// Whether (N, F) satisfies the `one_step:` claim (false when there is
+    /// none).
+    pub fn claims_one_step(&self, n: usize, f: usize) -> bool {
+        !self.consensus.one_step.is_empty()
+            && self
+                .consensus
+                .one_step
+                .iter()
+                .all(|c| c.holds(n as i64, f as i64))
     }
 
     /// Whether some guard counts senders `excluding broadcaster`.

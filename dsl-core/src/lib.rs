@@ -5,6 +5,8 @@
 //!   validation with spans; the `protocol!` macro, the CLI and the learner
 //!   all parse with it.
 //! - [`print`](mod@print): IR -> DSL source.
+//! - [`problem`]: the problem seam (broadcast, consensus): how an instance
+//!   starts, its scenarios, its properties, each with one identity.
 //! - [`source`]: `protocol!` invocations read out of a `.rs` file at run time.
 //! - [`semantics`]: the one step function that the checker, the metrics and
 //!   the actors share.
@@ -35,6 +37,7 @@ pub mod explorer;
 pub mod ir;
 pub mod metrics;
 pub mod print;
+pub mod problem;
 pub mod promela;
 pub mod random;
 pub mod semantics;

@@ -79,6 +79,9 @@ pub fn effect(ir: &ProtocolIr, value: &str, e: &Effect) -> String {
             format!("send {}({value}) to {};", ir.messages[*msg], to.keyword())
         }
         Effect::Deliver => format!("deliver({value});"),
+        Effect::Decide => format!("decide({value});"),
+        Effect::Handover(crate::ir::Estimate::Value) => format!("handover({value});"),
+        Effect::Handover(crate::ir::Estimate::Proposal) => "handover(proposal);".to_string(),
     }
 }
 

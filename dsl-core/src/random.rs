@@ -120,6 +120,8 @@ pub fn protocol(rng: &mut impl Rng, shape: &Shape, name: &str) -> ProtocolIr {
         }
     }
     let mut ir = ProtocolIr {
+        problem: Default::default(),
+        consensus: Default::default(),
         name: name.into(),
         docs: vec![],
         public: true,

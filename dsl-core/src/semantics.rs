@@ -286,7 +286,7 @@ impl Machine {
     pub fn pending<L: Local>(&self, local: &L, rule: &CompiledRule, v: Value) -> bool {
         rule.effects.iter().any(|e| match *e {
             Effect::Send { msg, .. } => !local.has_sent(msg, v),
-            Effect::Deliver => local.delivered().is_none(),
+            Effect::Deliver | Effect::Decide | Effect::Handover(_) => local.delivered().is_none(),
         })
     }
 
@@ -328,7 +328,8 @@ impl Machine {
                 }
                 out.push(Output::Send { msg, value: v, to });
             }
-            Effect::Deliver => {
+            // TODO(consensus): decide and handover get their own outcome.
+            Effect::Deliver | Effect::Decide | Effect::Handover(_) => {
                 if local.delivered().is_none() {
                     local.set_delivered(v);
                     out.push(Output::Deliver(v));

@@ -252,6 +252,7 @@ pub fn specifications(scenario: Scenario) -> Vec<SafetyProperty> {
         Scenario::ByzantineBroadcaster => vec![Consistency, Totality],
         Scenario::Crashes => vec![Integrity],
         Scenario::CorrectBroadcaster | Scenario::FailureFree => vec![Integrity, Validity],
+        Scenario::Byzantine => vec![],
     }
 }
 
@@ -457,7 +458,9 @@ pub fn faults_of(scenario: Scenario) -> FaultModel {
     match scenario {
         Scenario::FailureFree => FaultModel::None,
         Scenario::Crashes => FaultModel::Crash,
-        Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster => FaultModel::Byzantine,
+        Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster | Scenario::Byzantine => {
+            FaultModel::Byzantine
+        }
     }
 }
 

@@ -242,6 +242,8 @@ fn protocol() -> impl Strategy<Value = ProtocolIr> {
                     messages,
                     broadcast,
                     rules,
+                    problem: Default::default(),
+                    consensus: Default::default(),
                 },
             )
     })

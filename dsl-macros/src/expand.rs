@@ -76,6 +76,8 @@ fn expand(ir: &ProtocolIr) -> TokenStream {
                     messages: ::std::vec![#(::std::string::String::from(#messages)),*],
                     broadcast: #broadcast,
                     rules: ::std::vec![#(#rules),*],
+                    problem: ::core::default::Default::default(),
+                    consensus: ::core::default::Default::default(),
                 }
             }
         }
@@ -151,5 +153,16 @@ fn effect(e: &Effect) -> TokenStream {
             quote!(::distgen::ir::Effect::Send { msg: #msg, to: ::distgen::ir::Dest::#to })
         }
         Effect::Deliver => quote!(::distgen::ir::Effect::Deliver),
+        Effect::Decide => quote!(::distgen::ir::Effect::Decide),
+        Effect::Handover(dsl_core::ir::Estimate::Value) => {
+            quote!(::distgen::ir::Effect::Handover(
+                ::distgen::ir::Estimate::Value
+            ))
+        }
+        Effect::Handover(dsl_core::ir::Estimate::Proposal) => {
+            quote!(::distgen::ir::Effect::Handover(
+                ::distgen::ir::Estimate::Proposal
+            ))
+        }
     }
 }

@@ -45,6 +45,9 @@ fn encode(ir: &ProtocolIr, perm: &[usize]) -> String {
     let effect = |e: &Effect| match e {
         Effect::Send { msg, to } => format!("s{}{}", perm[*msg], to.keyword()),
         Effect::Deliver => "d".into(),
+        Effect::Decide => "D".into(),
+        Effect::Handover(dsl_core::ir::Estimate::Value) => "h".into(),
+        Effect::Handover(dsl_core::ir::Estimate::Proposal) => "hp".into(),
     };
     let effects = |es: &[Effect]| es.iter().map(effect).collect::<Vec<_>>().join(",");
     let guard = |g: &Guard| match g {

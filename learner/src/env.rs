@@ -136,6 +136,8 @@ impl Env {
         let types = draft.types().max(1);
         let effects = |es: &[Eff]| es.iter().map(|e| e.to_ir()).collect::<Vec<_>>();
         ProtocolIr {
+            problem: Default::default(),
+            consensus: Default::default(),
             name: self.name.clone(),
             docs: self.docs.clone(),
             public: true,

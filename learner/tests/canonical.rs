@@ -19,7 +19,7 @@ fn rename(ir: &ProtocolIr, perm: &[usize]) -> ProtocolIr {
             msg: perm[*msg],
             to: *to,
         },
-        Effect::Deliver => Effect::Deliver,
+        other => other.clone(),
     };
     if let Some(b) = &mut out.broadcast {
         b.effects = b.effects.iter().map(effect).collect();

@@ -48,6 +48,7 @@ fn moves_of(env: &Env, ir: &ProtocolIr) -> Option<Vec<Move>> {
     let eff = |e: &Effect| match *e {
         Effect::Send { msg, to } => Eff::Send { msg: msg as u8, to },
         Effect::Deliver => Eff::Deliver,
+        Effect::Decide | Effect::Handover(_) => unreachable!("a broadcast protocol"),
     };
     let mut moves: Vec<Move> = ir
         .broadcast

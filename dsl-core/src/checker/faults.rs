@@ -34,6 +34,12 @@ impl Faulty {
                 crashes: f,
                 broadcaster_correct: true,
             },
+            Scenario::Byzantine => Faulty {
+                n,
+                byzantine: range(n - f, n),
+                crashes: 0,
+                broadcaster_correct: false,
+            },
             Scenario::CorrectBroadcaster => Faulty {
                 n,
                 byzantine: range(n - f, n),

@@ -58,7 +58,7 @@ impl Rules {
                 }),
                 sends: r.effects.iter().fold(0, |m, e| match *e {
                     Effect::Send { msg, .. } => m | 1 << msg,
-                    Effect::Deliver => m,
+                    Effect::Deliver | Effect::Decide | Effect::Handover(_) => m,
                 }),
                 delivers: r.effects.contains(&Effect::Deliver),
             })

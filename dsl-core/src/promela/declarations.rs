@@ -34,7 +34,7 @@ pub(super) fn header(out: &mut String, ir: &ProtocolIr, config: Config, faulty: 
         Scenario::Crashes => {
             format!("p0 broadcasts 0; any {f} process(es), p0 included, may crash between steps.")
         }
-        Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster => {
+        Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster | Scenario::Byzantine => {
             let ids: Vec<String> = byzantine(faulty).iter().map(|p| format!("p{p}")).collect();
             let ids = if ids.is_empty() {
                 "nobody".to_string()

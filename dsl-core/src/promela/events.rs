@@ -55,7 +55,9 @@ fn initial_step(out: &mut String, ir: &ProtocolIr, faulty: &Faulty, types: &Type
                     Effect::Send { msg, to } => {
                         format!("send_to_{}(0, {}, 0)", to.keyword(), types.names[msg])
                     }
-                    Effect::Deliver => "deliver(0, 0)".to_string(),
+                    Effect::Deliver | Effect::Decide | Effect::Handover(_) => {
+                        "deliver(0, 0)".to_string()
+                    }
                 };
                 lines.push(format!("        {line};"));
             }

@@ -50,7 +50,9 @@ fn write_rule(
         .iter()
         .map(|e| match *e {
             Effect::Send { msg, .. } => format!("!SENT(p, {}, v)", names[msg]),
-            Effect::Deliver => "proc[p].dlv == NONE".to_string(),
+            Effect::Deliver | Effect::Decide | Effect::Handover(_) => {
+                "proc[p].dlv == NONE".to_string()
+            }
         })
         .collect();
     let effects: Vec<String> = rule
@@ -58,7 +60,7 @@ fn write_rule(
         .iter()
         .map(|e| match *e {
             Effect::Send { msg, to } => format!("send_to_{}(p, {}, v)", to.keyword(), names[msg]),
-            Effect::Deliver => "deliver(p, v)".to_string(),
+            Effect::Deliver | Effect::Decide | Effect::Handover(_) => "deliver(p, v)".to_string(),
         })
         .collect();
     // Spin's grammar wants the whole guard in parentheses.

@@ -33,6 +33,8 @@ pub fn lower(def: &ProtocolDef, errors: &mut Errors) -> ProtocolIr {
         }
     }
     ProtocolIr {
+        problem: Default::default(),
+        consensus: Default::default(),
         name: def.name.to_string(),
         docs: def.docs.clone(),
         public: !matches!(def.vis, syn::Visibility::Inherited),

@@ -138,7 +138,9 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                Effect::Deliver => {
+                // Consensus protocols have their own automaton; here a
+                // final effect stands for the broadcast's one outcome.
+                Effect::Deliver | Effect::Decide | Effect::Handover(_) => {
                     if t.delivered == 0 {
                         t.delivered = v + 1;
                         incs.extend(self.counter(Counter::Delivered(v)));

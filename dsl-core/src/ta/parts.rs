@@ -37,7 +37,7 @@ fn touched(ir: &ProtocolIr, scenario: Scenario, r: usize, v: usize) -> Vec<usize
     for e in &rule.effects {
         match *e {
             Effect::Send { msg, .. } => out.push(slot(msg, v)),
-            Effect::Deliver => out.push(delivery(ir)),
+            Effect::Deliver | Effect::Decide | Effect::Handover(_) => out.push(delivery(ir)),
         }
     }
     for g in &rule.guards {
@@ -68,7 +68,7 @@ pub(super) fn parts(ir: &ProtocolIr, scenario: Scenario) -> Parts {
                     written[msg * VALUES as usize + v] = true;
                 }
             }
-            Effect::Deliver => written[slots - 1] = true,
+            Effect::Deliver | Effect::Decide | Effect::Handover(_) => written[slots - 1] = true,
         }
     }
     // Union-find over the slots.
