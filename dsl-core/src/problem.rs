@@ -59,9 +59,9 @@ pub enum Property {
     InputValidity,
     /// Consensus, liveness: every correct process decides or hands over.
     Termination,
-    /// Consensus, liveness, where `one_step:` claims it: if every correct
+    /// Consensus, safety, where `one_step:` claims it: if every correct
     /// process proposes the same value, every correct process decides at its
-    /// first evaluation.
+    /// first evaluation (no correct process hands over; ByMC's `one_step`).
     OneStep,
 }
 
@@ -127,10 +127,9 @@ impl Property {
             | Property::Integrity
             | Property::Agreement
             | Property::HandoverConsistency
-            | Property::InputValidity => Kind::Safety,
-            Property::Validity | Property::Totality | Property::Termination | Property::OneStep => {
-                Kind::Liveness
-            }
+            | Property::InputValidity
+            | Property::OneStep => Kind::Safety,
+            Property::Validity | Property::Totality | Property::Termination => Kind::Liveness,
         }
     }
 
@@ -298,7 +297,7 @@ mod tests {
         let json = serde_json::to_string(&Property::HandoverConsistency).unwrap();
         assert_eq!(json, "\"handover-consistency\"");
         let safety = Property::all().filter(|p| p.kind() == Kind::Safety).count();
-        assert_eq!(safety, 5);
+        assert_eq!(safety, 6);
     }
 
     #[test]
