@@ -197,6 +197,12 @@ fn reactions(labels: &Labels, action: &Action, out: &[Output]) -> Vec<String> {
                 format!("p{to} sends {} to {dest}", message(names, msg, value))
             }
             Output::Deliver(v) => format!("p{to} delivers {v}"),
+            Output::Decide(v) => format!("p{to} decides {v}"),
+            Output::Handover(v) => format!("p{to} hands over {v}"),
+            Output::Evaluate(e) => format!(
+                "p{to} evaluates {}: {} x 0, {} x 1",
+                names[e.msg], e.snapshot[0], e.snapshot[1]
+            ),
         })
         .collect()
 }

@@ -51,7 +51,10 @@ pub fn measure(ir: &ProtocolIr, n: usize, f: usize) -> Result<Metrics, InstanceE
                         *messages += 1;
                     }
                 }
-                Output::Deliver(_) => delivered_round[from] = Some(round),
+                Output::Deliver(_) | Output::Decide(_) | Output::Handover(_) => {
+                    delivered_round[from] = Some(round)
+                }
+                Output::Evaluate(_) => {}
             }
         }
     };

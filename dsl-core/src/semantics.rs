@@ -23,8 +23,34 @@
 //! makes (`sent`, `delivered`) can only disable guards. So settling after an
 //! event on value `v` only looks at `v`, and the step function never needs to
 //! know the value domain.
+//!
+//! Consensus (docs/DESIGN.md section 4) adds, through [`Machine::propose`]
+//! and the same [`Machine::receive`]:
+//! - `on propose(v)` runs with the process's binary input, which the state
+//!   keeps ([`Local::input`]);
+//! - an `upon received T >= k` block counts, per sender, only its *first* T
+//!   message ([`Local::first_senders`]); it runs once ([`Local::fired`]), at
+//!   the step that makes the count reach `least`, on the snapshot (a0, a1)
+//!   of first votes per value; its arms are tried in order and the first one
+//!   that holds for some value runs with that value; where it holds for both
+//!   values the caller's [`Pick`] chooses (the checker explores both, the
+//!   actors take the value with more votes); `otherwise` runs with the input;
+//! - `decide` and `handover` are final ([`Local::outcome`]): after the
+//!   effects of that rule or arm, the process takes no further step.
+//!
+//! The consensus methods of [`Local`] have defaults that hold nothing, so a
+//! broadcast-only state implements just the broadcast part; a broadcast
+//! [`Machine`] has no `upon` block and never calls them.
 
-use crate::ir::{Dest, Effect, Guard, MsgId, ProtocolIr, Quorum};
+use crate::ir::{Dest, Effect, Estimate, Guard, MsgId, ProtocolIr, Quorum, Threshold};
+
+mod state;
+#[cfg(test)]
+mod tests;
+mod upon;
+
+pub use state::ProcessState;
+pub use upon::{CompiledArm, CompiledCount, CompiledUpon, Evaluation, Outcome, Pick};
 
 /// A process id: 0..N; process 0 is the broadcaster.
 pub type ProcId = usize;
@@ -54,6 +80,32 @@ pub trait Local {
     fn delivered(&self) -> Option<Value>;
     /// Records the delivery of `v`.
     fn set_delivered(&mut self, v: Value);
+
+    /// Consensus: the distinct processes whose first T message to this one
+    /// carried `v` (itself included once it sent T(v) to all or to self).
+    fn first_senders(&self, _msg: MsgId, _v: Value) -> ProcSet {
+        0
+    }
+    /// Consensus: records that `from`'s first T message carried `v`.
+    fn add_first_sender(&mut self, _msg: MsgId, _v: Value, _from: ProcId) {}
+    /// Consensus: whether `upon` block `block` has run.
+    fn fired(&self, _block: usize) -> bool {
+        false
+    }
+    /// Consensus: records that `upon` block `block` has run.
+    fn set_fired(&mut self, _block: usize) {}
+    /// Consensus: the process's input, once it proposed.
+    fn input(&self) -> Option<Value> {
+        None
+    }
+    /// Consensus: records the input.
+    fn set_input(&mut self, _v: Value) {}
+    /// Consensus: the decision or handover, once made (final).
+    fn outcome(&self) -> Option<Outcome> {
+        None
+    }
+    /// Consensus: records the decision or handover.
+    fn set_outcome(&mut self, _o: Outcome) {}
 }
 
 /// What a step asks the outside world to do.
@@ -72,6 +124,12 @@ pub enum Output {
     },
     /// The process delivered `v`.
     Deliver(Value),
+    /// Consensus: an `upon` block ran (before the outputs of its effects).
+    Evaluate(Evaluation),
+    /// Consensus: the process decided `v` (final).
+    Decide(Value),
+    /// Consensus: the process handed estimate `x` over (final).
+    Handover(Value),
 }
 
 /// A guard with its threshold evaluated at (N, F).
@@ -171,6 +229,10 @@ pub struct Machine {
     pub broadcast: Vec<Effect>,
     /// The `when` rules, in order.
     pub rules: Vec<CompiledRule>,
+    /// Consensus: effects of `on propose` (empty for broadcast).
+    pub propose: Vec<Effect>,
+    /// Consensus: the `upon` blocks, in order (empty for broadcast).
+    pub upon: Vec<CompiledUpon>,
 }
 
 impl Machine {
@@ -236,7 +298,38 @@ impl Machine {
                 effects: rule.effects.clone(),
             });
         }
+        let least = |t: &Threshold| t.least(n as i64, f as i64).ok_or_else(undefined);
+        let mut upon = Vec::with_capacity(ir.consensus.upon.len());
+        for u in &ir.consensus.upon {
+            let mut arms = Vec::with_capacity(u.arms.len());
+            for a in &u.arms {
+                let mut counts = Vec::with_capacity(a.counts.len());
+                for c in &a.counts {
+                    counts.push(CompiledCount {
+                        msg: c.msg,
+                        least: least(&c.threshold)?,
+                    });
+                }
+                arms.push(CompiledArm {
+                    counts,
+                    effects: a.effects.clone(),
+                });
+            }
+            upon.push(CompiledUpon {
+                msg: u.msg,
+                least: least(&u.threshold)?.clamp(1, u32::MAX as i64) as u32,
+                arms,
+                otherwise: u.otherwise.clone(),
+            });
+        }
         Ok(Machine {
+            propose: ir
+                .consensus
+                .propose
+                .as_ref()
+                .map(|b| b.effects.clone())
+                .unwrap_or_default(),
+            upon,
             n,
             f,
             messages: ir.messages.len(),
@@ -252,13 +345,16 @@ impl Machine {
     /// Process `me` broadcasts `v`: runs `on broadcast`, then settles.
     pub fn broadcast<L: Local>(&self, me: ProcId, local: &mut L, v: Value, out: &mut Vec<Output>) {
         for e in &self.broadcast {
-            self.perform(me, local, v, e, out);
+            self.perform(me, local, v, v, e, out);
         }
         self.settle(me, local, v, out);
     }
 
     /// Process `me` receives T(v) from `from`: records the sender, then
-    /// settles. A repeated receipt changes nothing.
+    /// settles (and, under consensus, runs an `upon` block that became due,
+    /// taking the majority value where an arm holds for both). A repeated
+    /// receipt changes nothing, nor does any receipt after a decision or
+    /// handover.
     pub fn receive<L: Local>(
         &self,
         me: ProcId,
@@ -268,11 +364,7 @@ impl Machine {
         v: Value,
         out: &mut Vec<Output>,
     ) {
-        if msg >= self.messages || from >= self.n || local.senders(msg, v) & (1 << from) != 0 {
-            return;
-        }
-        local.add_sender(msg, v, from);
-        self.settle(me, local, v, out);
+        self.receive_picking(me, local, from, msg, v, Pick::Majority, out)
     }
 
     /// Whether all guards of `rule` hold for `v`.
@@ -286,20 +378,26 @@ impl Machine {
     pub fn pending<L: Local>(&self, local: &L, rule: &CompiledRule, v: Value) -> bool {
         rule.effects.iter().any(|e| match *e {
             Effect::Send { msg, .. } => !local.has_sent(msg, v),
-            Effect::Deliver | Effect::Decide | Effect::Handover(_) => local.delivered().is_none(),
+            Effect::Deliver => local.delivered().is_none(),
+            Effect::Decide | Effect::Handover(_) => local.outcome().is_none(),
         })
     }
 
-    /// Applies the rules for `v` until nothing changes.
+    /// Applies the rules for `v` until nothing changes (or, under consensus,
+    /// until the process's part ends).
     pub fn settle<L: Local>(&self, me: ProcId, local: &mut L, v: Value, out: &mut Vec<Output>) {
         loop {
             let mut changed = false;
             for rule in &self.rules {
                 if self.enabled(local, rule, v) && self.pending(local, rule, v) {
+                    let input = local.input().unwrap_or(v);
                     for e in &rule.effects {
-                        self.perform(me, local, v, e, out);
+                        self.perform(me, local, v, input, e, out);
                     }
                     changed = true;
+                    if local.outcome().is_some() {
+                        return;
+                    }
                 }
             }
             if !changed {
@@ -308,12 +406,15 @@ impl Machine {
         }
     }
 
-    /// Carries out one effect (a send at most once, a delivery at most once).
+    /// Carries out one effect for the value at hand `v` (a send at most
+    /// once, a delivery at most once, a decision or handover at most once;
+    /// `input` is what `handover(proposal)` hands over).
     fn perform<L: Local>(
         &self,
         me: ProcId,
         local: &mut L,
         v: Value,
+        input: Value,
         effect: &Effect,
         out: &mut Vec<Output>,
     ) {
@@ -325,14 +426,32 @@ impl Machine {
                 local.mark_sent(msg, v);
                 if to.includes_self() {
                     local.add_sender(msg, v, me);
+                    if !self.upon.is_empty() {
+                        self.count_first(local, msg, v, me);
+                    }
                 }
                 out.push(Output::Send { msg, value: v, to });
             }
-            // TODO(consensus): decide and handover get their own outcome.
-            Effect::Deliver | Effect::Decide | Effect::Handover(_) => {
+            Effect::Deliver => {
                 if local.delivered().is_none() {
                     local.set_delivered(v);
                     out.push(Output::Deliver(v));
+                }
+            }
+            Effect::Decide => {
+                if local.outcome().is_none() {
+                    local.set_outcome(Outcome::Decided(v));
+                    out.push(Output::Decide(v));
+                }
+            }
+            Effect::Handover(estimate) => {
+                if local.outcome().is_none() {
+                    let x = match estimate {
+                        Estimate::Value => v,
+                        Estimate::Proposal => input,
+                    };
+                    local.set_outcome(Outcome::HandedOver(x));
+                    out.push(Output::Handover(x));
                 }
             }
         }
@@ -342,55 +461,5 @@ impl Machine {
     pub fn recipients(&self, me: ProcId, to: Dest) -> impl Iterator<Item = ProcId> {
         let others = to.includes_others();
         (0..self.n).filter(move |&p| others && p != me)
-    }
-}
-
-/// A plain local state for any value domain, used by the reference model and
-/// the actors.
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-)]
-pub struct ProcessState {
-    /// Senders per (type, value), only non-empty entries.
-    pub senders: std::collections::BTreeMap<(MsgId, Value), ProcSet>,
-    /// The (type, value) pairs sent.
-    pub sent: std::collections::BTreeSet<(MsgId, Value)>,
-    /// The value delivered.
-    pub delivered: Option<Value>,
-}
-
-impl Local for ProcessState {
-    fn senders(&self, msg: MsgId, v: Value) -> ProcSet {
-        self.senders.get(&(msg, v)).copied().unwrap_or(0)
-    }
-    fn add_sender(&mut self, msg: MsgId, v: Value, from: ProcId) {
-        *self.senders.entry((msg, v)).or_insert(0) |= 1 << from;
-    }
-    fn has_sent(&self, msg: MsgId, v: Value) -> bool {
-        self.sent.contains(&(msg, v))
-    }
-    fn has_sent_any(&self, msg: MsgId) -> bool {
-        self.sent
-            .range((msg, 0)..=(msg, Value::MAX))
-            .next()
-            .is_some()
-    }
-    fn mark_sent(&mut self, msg: MsgId, v: Value) {
-        self.sent.insert((msg, v));
-    }
-    fn delivered(&self) -> Option<Value> {
-        self.delivered
-    }
-    fn set_delivered(&mut self, v: Value) {
-        self.delivered = Some(v);
     }
 }

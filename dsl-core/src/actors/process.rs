@@ -228,6 +228,8 @@ impl ProcessActor {
                         node.deliveries.push((instance, value));
                     }
                 }
+                // Consensus outcomes: the actors helper wires them (issue 20).
+                Output::Evaluate(_) | Output::Decide(_) | Output::Handover(_) => {}
             }
         }
     }

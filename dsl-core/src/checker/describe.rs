@@ -37,6 +37,47 @@ pub fn reactions(names: &[String], p: ProcId, out: &[Output], lines: &mut Vec<St
                 }
                 lines.push(format!("p{p} delivers {v}"));
             }
+            Output::Evaluate(e) => {
+                if !sends.is_empty() {
+                    lines.push(format!("p{p} sends {}", sends.join(", ")));
+                    sends.clear();
+                }
+                let mut line = format!(
+                    "p{p} evaluates {}: {} x 0, {} x 1",
+                    names[e.msg], e.snapshot[0], e.snapshot[1]
+                );
+                match (e.arm, e.ran) {
+                    (_, false) => line.push_str(" -> no arm holds, nothing happens"),
+                    (None, true) => line.push_str(" -> otherwise"),
+                    (Some(i), true) if e.both => line.push_str(&format!(
+                        " -> arm {} holds for both values, takes {}",
+                        i + 1,
+                        e.value
+                    )),
+                    (Some(_), true) => {}
+                }
+                lines.push(line);
+            }
+            Output::Decide(v) | Output::Handover(v) => {
+                let what = if matches!(*o, Output::Decide(_)) {
+                    "decides"
+                } else {
+                    "hands over"
+                };
+                if sends.is_empty() {
+                    if let Some(last) = lines.last_mut() {
+                        if last.starts_with(&format!("p{p} evaluates ")) && !last.contains(" -> ") {
+                            last.push_str(&format!(" -> {what} {v}"));
+                            continue;
+                        }
+                    }
+                }
+                if !sends.is_empty() {
+                    lines.push(format!("p{p} sends {}", sends.join(", ")));
+                    sends.clear();
+                }
+                lines.push(format!("p{p} {what} {v}"));
+            }
         }
     }
     if !sends.is_empty() {

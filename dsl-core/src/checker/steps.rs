@@ -60,7 +60,8 @@ fn encode(out: &[Output]) -> Outcome {
                         Dest::Myself => 2,
                     })
         }
-        Output::Deliver(_) => m | 1 << 30,
+        Output::Deliver(_) | Output::Decide(_) | Output::Handover(_) => m | 1 << 30,
+        Output::Evaluate(_) => m,
     })
 }
 

@@ -1,0 +1,246 @@
+//! The consensus part of the step function on hand-built protocols.
+
+use super::*;
+use crate::ir::{
+    Arm, BinOp, Consensus, Count, Effect, Estimate, Expr, FaultModel, Handler, Problem, ProtocolIr,
+    Threshold, Upon,
+};
+
+const VOTE: MsgId = 0;
+
+fn gt(expr: Expr) -> Threshold {
+    Threshold { strict: true, expr }
+}
+
+fn ge(expr: Expr) -> Threshold {
+    Threshold {
+        strict: false,
+        expr,
+    }
+}
+
+/// `(N op k * F) / 2`.
+fn half(op: BinOp, k: i64) -> Expr {
+    Expr::bin(
+        BinOp::Div,
+        Expr::bin(op, Expr::N, Expr::bin(BinOp::Mul, Expr::Int(k), Expr::F)),
+        Expr::Int(2),
+    )
+}
+
+/// A one-type consensus protocol: `on propose(v) { send Vote(v) to all; }`
+/// and `upon received Vote >= threshold { arms otherwise }`.
+fn protocol(
+    threshold: Threshold,
+    arms: Vec<(Threshold, Effect)>,
+    otherwise: Option<Effect>,
+) -> ProtocolIr {
+    ProtocolIr {
+        name: "Test".into(),
+        docs: vec![],
+        public: false,
+        faults: FaultModel::Byzantine,
+        requires: vec![],
+        messages: vec!["Vote".into()],
+        broadcast: None,
+        rules: vec![],
+        problem: Problem::Consensus,
+        consensus: Consensus {
+            propose: Some(Handler {
+                value: "v".into(),
+                effects: vec![Effect::Send {
+                    msg: VOTE,
+                    to: Dest::All,
+                }],
+            }),
+            upon: vec![Upon {
+                msg: VOTE,
+                threshold,
+                arms: arms
+                    .into_iter()
+                    .map(|(t, e)| Arm {
+                        value: "v".into(),
+                        counts: vec![Count {
+                            msg: VOTE,
+                            threshold: t,
+                        }],
+                        effects: vec![e],
+                    })
+                    .collect(),
+                otherwise: otherwise.map(|e| vec![e]),
+            }],
+            one_step: vec![],
+        },
+    }
+}
+
+/// Bosco (Song and van Renesse 2008).
+fn bosco() -> ProtocolIr {
+    protocol(
+        ge(Expr::bin(BinOp::Sub, Expr::N, Expr::F)),
+        vec![
+            (gt(half(BinOp::Add, 3)), Effect::Decide),
+            (gt(half(BinOp::Sub, 1)), Effect::Handover(Estimate::Value)),
+        ],
+        Some(Effect::Handover(Estimate::Proposal)),
+    )
+}
+
+fn evaluations(out: &[Output]) -> Vec<Evaluation> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Evaluate(e) => Some(*e),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
+    let m = Machine::new(&bosco(), 8, 1).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(0, &mut s, 0, &mut out);
+    assert_eq!(
+        out,
+        vec![Output::Send {
+            msg: VOTE,
+            value: 0,
+            to: Dest::All
+        }]
+    );
+    assert_eq!(s.first_senders(VOTE, 0), 1);
+    out.clear();
+    // p7 (Byzantine) votes 1 then 0: only its first vote counts.
+    m.receive(0, &mut s, 7, VOTE, 1, &mut out);
+    m.receive(0, &mut s, 7, VOTE, 0, &mut out);
+    assert_eq!(s.first_senders(VOTE, 1), 1 << 7);
+    assert_eq!(s.senders(VOTE, 0), 1 | 1 << 7);
+    for p in 1..=4 {
+        m.receive(0, &mut s, p, VOTE, 0, &mut out);
+    }
+    assert!(out.is_empty(), "6 first votes do not reach N - F = 7");
+    m.receive(0, &mut s, 5, VOTE, 0, &mut out);
+    let e = evaluations(&out);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].snapshot, [6, 1]);
+    assert_eq!(
+        (e[0].arm, e[0].value, e[0].both, e[0].ran),
+        (Some(0), 0, false, true)
+    );
+    assert_eq!(out.last(), Some(&Output::Decide(0)));
+    assert_eq!(s.outcome, Some(Outcome::Decided(0)));
+    out.clear();
+    m.receive(0, &mut s, 6, VOTE, 1, &mut out);
+    assert!(out.is_empty());
+    assert_eq!(
+        s.senders(VOTE, 1),
+        1 << 7,
+        "a final process records nothing"
+    );
+}
+
+#[test]
+fn bosco_hands_over_the_value_with_a_majority_of_the_snapshot() {
+    let m = Machine::new(&bosco(), 8, 1).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(0, &mut s, 0, &mut out);
+    for (p, v) in [(1, 1), (2, 1), (3, 1), (4, 0), (5, 0), (6, 1)] {
+        m.receive(0, &mut s, p, VOTE, v, &mut out);
+    }
+    let e = evaluations(&out);
+    assert_eq!(e[0].snapshot, [3, 4]);
+    assert_eq!((e[0].arm, e[0].value), (Some(1), 1));
+    assert_eq!(s.outcome, Some(Outcome::HandedOver(1)));
+}
+
+#[test]
+fn otherwise_hands_over_the_input() {
+    // upon Vote >= 3 { when Vote(v) > 2 { decide(v); } otherwise { handover(proposal); } }
+    let ir = protocol(
+        ge(Expr::Int(3)),
+        vec![(gt(Expr::Int(2)), Effect::Decide)],
+        Some(Effect::Handover(Estimate::Proposal)),
+    );
+    let m = Machine::new(&ir, 4, 1).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(2, &mut s, 1, &mut out);
+    m.receive(2, &mut s, 0, VOTE, 0, &mut out);
+    m.receive(2, &mut s, 1, VOTE, 0, &mut out);
+    let e = evaluations(&out);
+    assert_eq!((e[0].snapshot, e[0].arm, e[0].value), ([2, 1], None, 1));
+    assert_eq!(out.last(), Some(&Output::Handover(1)));
+}
+
+#[test]
+fn no_arm_and_no_otherwise_leaves_the_process_undecided_for_good() {
+    let ir = protocol(
+        ge(Expr::Int(2)),
+        vec![(gt(Expr::Int(1)), Effect::Decide)],
+        None,
+    );
+    let m = Machine::new(&ir, 4, 1).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(0, &mut s, 0, &mut out);
+    m.receive(0, &mut s, 1, VOTE, 1, &mut out);
+    let e = evaluations(&out);
+    assert_eq!((e[0].snapshot, e[0].ran), ([1, 1], false));
+    out.clear();
+    m.receive(0, &mut s, 2, VOTE, 0, &mut out);
+    assert!(evaluations(&out).is_empty(), "the block runs once");
+    assert_eq!(s.outcome, None);
+}
+
+#[test]
+fn an_arm_holding_for_both_values_is_picked() {
+    // upon Vote >= 3 { when Vote(v) >= 1 { decide(v); } }: (1, 2) holds for both.
+    let ir = protocol(
+        ge(Expr::Int(3)),
+        vec![(ge(Expr::Int(1)), Effect::Decide)],
+        None,
+    );
+    let m = Machine::new(&ir, 4, 1).unwrap();
+    let run = |pick: Pick| {
+        let mut s = ProcessState::default();
+        let mut out = Vec::new();
+        m.propose_picking(0, &mut s, 0, pick, &mut out);
+        m.receive_picking(0, &mut s, 1, VOTE, 1, pick, &mut out);
+        m.receive_picking(0, &mut s, 2, VOTE, 1, pick, &mut out);
+        (evaluations(&out)[0], s.outcome)
+    };
+    let (e, o) = run(Pick::Value(0));
+    assert!(e.both);
+    assert_eq!(o, Some(Outcome::Decided(0)));
+    assert_eq!(run(Pick::Value(1)).1, Some(Outcome::Decided(1)));
+    assert_eq!(run(Pick::Majority).1, Some(Outcome::Decided(1)));
+    // A tie takes the smaller value.
+    let ir = protocol(
+        ge(Expr::Int(2)),
+        vec![(ge(Expr::Int(1)), Effect::Decide)],
+        None,
+    );
+    let m = Machine::new(&ir, 4, 1).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(3, &mut s, 1, &mut out);
+    m.receive(3, &mut s, 0, VOTE, 0, &mut out);
+    assert_eq!(s.outcome, Some(Outcome::Decided(0)));
+}
+
+#[test]
+fn a_threshold_of_one_runs_the_block_at_the_proposal() {
+    let ir = protocol(
+        ge(Expr::Int(1)),
+        vec![(ge(Expr::Int(1)), Effect::Decide)],
+        None,
+    );
+    let m = Machine::new(&ir, 3, 1).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(1, &mut s, 1, &mut out);
+    assert_eq!(out.last(), Some(&Output::Decide(1)));
+    assert_eq!(evaluations(&out)[0].snapshot, [0, 1]);
+}
