@@ -33,6 +33,7 @@
 pub mod actors;
 pub mod chart;
 pub mod checker;
+pub mod consensus;
 pub mod explorer;
 pub mod ir;
 pub mod metrics;

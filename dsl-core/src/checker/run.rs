@@ -61,6 +61,9 @@ fn check_engine(
     engine: Engine,
     halt: &AtomicBool,
 ) -> CheckResult {
+    if ir.problem == crate::ir::Problem::Consensus {
+        return crate::consensus::check(ir, config, limits);
+    }
     let start = Instant::now();
     let fail = |e: String| unknown(ir, config, e, 0, start);
     let bitset = || -> Result<CompactModel, String> {

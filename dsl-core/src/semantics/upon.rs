@@ -197,7 +197,13 @@ impl Machine {
 
     /// Runs every `upon` block that is due and has not run, in order, until
     /// the process's part ends.
-    pub(super) fn run_upon<L: Local>(&self, me: ProcId, local: &mut L, pick: Pick, out: &mut Vec<Output>) {
+    pub(super) fn run_upon<L: Local>(
+        &self,
+        me: ProcId,
+        local: &mut L,
+        pick: Pick,
+        out: &mut Vec<Output>,
+    ) {
         for (block, u) in self.upon.iter().enumerate() {
             if local.outcome().is_some() {
                 return;
