@@ -8,8 +8,8 @@
 #![deny(missing_docs)]
 
 pub use dsl_core::{
-    actors, chart, checker, explorer, ir, metrics, print, promela, random, semantics, source,
-    syntax, Protocol, ProtocolIr,
+    actors, chart, checker, consensus, explorer, ir, metrics, print, promela, random, semantics,
+    source, syntax, Protocol, ProtocolIr,
 };
 pub use dsl_macros::protocol;
 

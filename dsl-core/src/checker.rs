@@ -190,6 +190,17 @@ pub struct CheckResult {
 /// N <= [`crate::semantics::MAX_PROCESSES`] (beyond [`layout::MAX_N`] the
 /// checker answers unknown rather than nothing being checked).
 pub fn default_configs(requires: &[Cond], faults: FaultModel) -> Vec<Config> {
+    default_configs_for(crate::problem::Problem::Broadcast, requires, faults)
+}
+
+/// [`default_configs`] for `problem`: the same sizes, each with every
+/// scenario of `problem` under `faults` (consensus under `byzantine`: one
+/// scenario).
+pub fn default_configs_for(
+    problem: crate::problem::Problem,
+    requires: &[Cond],
+    faults: FaultModel,
+) -> Vec<Config> {
     let defaults: &[(usize, usize)] = match faults {
         FaultModel::None => &[(3, 0), (4, 0)],
         FaultModel::Crash => &[(3, 1), (5, 2)],
@@ -215,12 +226,15 @@ pub fn default_configs(requires: &[Cond], faults: FaultModel) -> Vec<Config> {
     sizes
         .into_iter()
         .flat_map(|(n, f)| {
-            Scenario::of(faults).iter().map(move |&scenario| Config {
-                faults,
-                n,
-                f,
-                scenario,
-            })
+            problem
+                .scenarios(faults)
+                .iter()
+                .map(move |&scenario| Config {
+                    faults,
+                    n,
+                    f,
+                    scenario,
+                })
         })
         .collect()
 }

@@ -75,6 +75,35 @@ pub fn measure_one_step(ir: &ProtocolIr, config: Config, limits: Limits) -> [One
     })
 }
 
+/// The measured one-step line of a report: `one-step measured at N = 8,
+/// F = 1: without faults yes (12 states, 0.00 s), byzantine yes (...)`.
+pub fn one_step_line(measures: &[OneStepMeasure; 2]) -> String {
+    let part = |m: &OneStepMeasure| {
+        format!(
+            "{} {} ({} states, {:.2} s)",
+            if m.config.scenario == Scenario::FailureFree {
+                "without faults"
+            } else {
+                m.config.scenario.name()
+            },
+            match m.one_step {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "unknown",
+            },
+            crate::checker::thousands(m.states),
+            m.seconds
+        )
+    };
+    format!(
+        "one-step measured at N = {}, F = {}: {}, {}",
+        measures[0].config.n,
+        measures[0].config.f,
+        part(&measures[0]),
+        part(&measures[1])
+    )
+}
+
 /// The broadcast-era property a consensus violation is filed under until
 /// `checker::Violation` carries a [`Property`] (the detail names the
 /// consensus property).

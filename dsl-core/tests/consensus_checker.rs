@@ -193,6 +193,10 @@ fn bosco_is_safe_at_n8_f1_and_n15_f2() {
             config(FaultModel::Byzantine, n, f),
             limits(),
         );
+        eprintln!(
+            "Bosco N = {n}, F = {f}, byzantine, all inputs: {:?}, {} states, {:.3} s",
+            r.verdict, r.states, r.seconds
+        );
         assert_eq!(r.verdict, Verdict::Verified, "{r:?}");
     }
 }

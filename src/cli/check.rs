@@ -69,7 +69,9 @@ pub fn configs(
             if faults == FaultModel::None && f != 0 {
                 bail!("--faults none needs --f 0");
             }
-            Ok(Scenario::of(faults)
+            Ok(ir
+                .problem
+                .scenarios(faults)
                 .iter()
                 .filter(|s| !(f == 0 && **s == Scenario::ByzantineBroadcaster))
                 .map(|&scenario| Config {
@@ -80,7 +82,11 @@ pub fn configs(
                 })
                 .collect())
         }
-        _ => Ok(checker::default_configs(&ir.requires, faults)),
+        _ => Ok(checker::default_configs_for(
+            ir.problem,
+            &ir.requires,
+            faults,
+        )),
     }
 }
 
@@ -143,8 +149,17 @@ pub fn main(args: Args) -> Result<ExitCode> {
                     writeln!(out, "chart: {}", path.display())?;
                 }
             }
+            if ir.problem == distgen::ir::Problem::Consensus {
+                let measures = distgen::consensus::measure_one_step(ir, config, limits);
+                let mut out = stdout.lock();
+                if args.json {
+                    writeln!(out, "{}", serde_json::to_string(&measures)?)?;
+                } else {
+                    writeln!(out, "{}", distgen::consensus::one_step_line(&measures))?;
+                }
+            }
         }
-        if !args.json {
+        if !args.json && ir.problem != distgen::ir::Problem::Consensus {
             if let Some(line) = distgen::summary::metrics_line(ir) {
                 writeln!(stdout.lock(), "{line}")?;
             }
