@@ -31,8 +31,8 @@ fn every_example_round_trips() {
     let examples = examples();
     assert_eq!(
         examples.len(),
-        9,
-        "the six reference protocols, the two of Abraham, Ren and Xiang, and examples/custom_check.rs"
+        12,
+        "the six reference protocols, the two of Abraham, Ren and Xiang, examples/custom_check.rs, and the three consensus protocols"
     );
     for (file, ir) in examples {
         let text = print::body(&ir, "");
@@ -80,6 +80,60 @@ fn excluded_counts_print_as_a_person_writes_them() {
         let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
         assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
     }
+}
+
+#[test]
+fn consensus_protocols_print_as_a_person_writes_them() {
+    for (name, file) in [
+        ("Bosco", include_str!("../../examples/bosco.rs")),
+        ("C1cs", include_str!("../../examples/c1cs.rs")),
+        ("Cf1s", include_str!("../../examples/cf1s.rs")),
+    ] {
+        let (_, ir) = examples()
+            .into_iter()
+            .find(|(_, ir)| ir.name == name)
+            .unwrap();
+        assert_eq!(ir.problem, Problem::Consensus, "{name}");
+        assert_eq!(ir.consensus.upon.len(), 1, "{name}");
+        let start = file.find("protocol! {").expect("a protocol!");
+        let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
+        assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
+    }
+}
+
+#[test]
+fn bosco_lowers_to_its_thresholds() {
+    let (_, bosco) = examples()
+        .into_iter()
+        .find(|(_, ir)| ir.name == "Bosco")
+        .unwrap();
+    let c = &bosco.consensus;
+    assert_eq!(
+        c.propose.as_ref().unwrap().effects,
+        vec![Effect::Send {
+            msg: 0,
+            to: Dest::All
+        }]
+    );
+    let upon = &c.upon[0];
+    assert_eq!(upon.threshold.least(8, 1), Some(7));
+    let leasts: Vec<Option<i64>> = upon
+        .arms
+        .iter()
+        .map(|a| a.counts[0].threshold.least(8, 1))
+        .collect();
+    // (8 + 3) / 2 + 1 = 6 and (8 - 1) / 2 + 1 = 4.
+    assert_eq!(leasts, vec![Some(6), Some(4)]);
+    assert_eq!(upon.arms[0].effects, vec![Effect::Decide]);
+    assert_eq!(
+        upon.arms[1].effects,
+        vec![Effect::Handover(Estimate::Value)]
+    );
+    assert_eq!(
+        upon.otherwise,
+        Some(vec![Effect::Handover(Estimate::Proposal)])
+    );
+    assert!(bosco.claims_one_step(8, 1) && !bosco.claims_one_step(7, 1));
 }
 
 #[test]
