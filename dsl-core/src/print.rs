@@ -165,8 +165,9 @@ fn upon(out: &mut String, indent: &str, ir: &ProtocolIr, u: &Upon) {
         arm(out, &inner, &arm_head(ir, a), ir, &a.value, &a.effects);
     }
     if let Some(effects) = &u.otherwise {
-        // Nothing is bound in `otherwise`; its effects print as written.
-        arm(out, &inner, "otherwise", ir, "proposal", effects);
+        // Nothing is bound in `otherwise`: an effect on the value at hand
+        // (only in an invalid IR) prints with `_`, which does not parse.
+        arm(out, &inner, "otherwise", ir, "_", effects);
     }
     let _ = writeln!(out, "{indent}}}");
 }
