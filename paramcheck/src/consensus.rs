@@ -40,6 +40,7 @@ pub(crate) fn check(ir: &dsl_core::ProtocolIr, options: &crate::Options, result:
         match answer {
             Answer::Safe => result.properties_proven.push(property.name().to_string()),
             Answer::Unsafe { n, f, .. } => {
+                let (n, f) = small(&automaton, property, options, &stop).unwrap_or((n, f));
                 result.counterexample_at.get_or_insert((n, f));
                 violated.push(format!("{} at N={n}, F={f}", property.name()));
             }
@@ -61,4 +62,22 @@ pub(crate) fn check(ir: &dsl_core::ProtocolIr, options: &crate::Options, result:
         // Safety for all N; termination at instances (not run here).
         Verdict::Verified
     };
+}
+
+/// A counterexample with N at most 5, 8 or 16 (the smallest bound that has
+/// one), for a replay by the explicit checker.
+fn small(
+    automaton: &consensus::ConsensusTa,
+    property: Property,
+    options: &crate::Options,
+    stop: &Stop,
+) -> Option<(usize, usize)> {
+    [5, 8, 16].iter().find_map(|bound| {
+        let mut capped = automaton.clone();
+        capped.assumptions.push(format!("N <= {bound}"));
+        match taco::check_consensus(&capped.print(property), options.backend, stop) {
+            Answer::Unsafe { n, f, .. } => Some((n, f)),
+            _ => None,
+        }
+    })
 }
