@@ -119,7 +119,10 @@ fn cf1s() -> ProtocolIr {
     )
 }
 
-fn proven(ir: &ProtocolIr) -> Vec<(Scenario, Vec<String>, Option<(usize, usize)>)> {
+/// Per scenario: the properties proven and the counterexample's (N, F).
+type Row = (Scenario, Vec<String>, Option<(usize, usize)>);
+
+fn proven(ir: &ProtocolIr) -> Vec<Row> {
     check_all_n(ir, ir.faults, &Options::default())
         .into_iter()
         .map(|r| {
