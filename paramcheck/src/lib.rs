@@ -15,7 +15,8 @@ mod taco;
 
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
 use dsl_core::ir::{FaultModel, ProtocolIr};
-use dsl_core::ta::{self, SafetyProperty, TaError};
+use dsl_core::problem::Property;
+use dsl_core::ta::{self, TaError};
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -245,7 +246,7 @@ fn liveness_at_instances(
     }
 }
 
-fn names(props: &[SafetyProperty]) -> Vec<String> {
+fn names(props: &[Property]) -> Vec<String> {
     props.iter().map(|p| p.name().to_string()).collect()
 }
 
@@ -260,7 +261,7 @@ fn replay(
     scenario: Scenario,
     n: usize,
     f: usize,
-    violated: &[SafetyProperty],
+    violated: &[Property],
     limits: Limits,
     halt: &AtomicBool,
 ) -> Verdict {

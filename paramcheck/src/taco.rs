@@ -6,7 +6,8 @@
 //! would drop the delivery counters that only the specifications read.
 
 use crate::solver::{self, Stop};
-use dsl_core::ta::{bymc, SafetyProperty, ThresholdAutomaton};
+use dsl_core::problem::Property;
+use dsl_core::ta::{bymc, ThresholdAutomaton};
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use taco_acs_model_checker::ACSModelChecker;
@@ -69,7 +70,7 @@ pub enum Answer {
     /// Some specifications are violated; (n, f) of the first counterexample.
     Unsafe {
         /// The violated specifications.
-        violated: Vec<SafetyProperty>,
+        violated: Vec<Property>,
         /// N of the counterexample.
         n: usize,
         /// F of the counterexample.
@@ -178,7 +179,7 @@ pub fn check(ta: &ThresholdAutomaton, backend: Backend, stop: &Stop) -> Answer {
             props.join(", ")
         )),
         ModelCheckerResult::UNSAFE(violations) => {
-            let violated: Vec<SafetyProperty> = ta
+            let violated: Vec<Property> = ta
                 .specs
                 .iter()
                 .copied()
