@@ -173,6 +173,7 @@
 //! explicit checker ([`ThresholdAutomaton::instance_only`]).
 
 pub mod bymc;
+pub mod consensus;
 pub mod linear;
 mod local;
 mod parts;

@@ -8,6 +8,7 @@
 //! ([`dsl_core::checker::check`]) at the (N, F) TACO names. A result says
 //! which properties hold for all N and which are only checked at instances.
 
+mod consensus;
 mod portfolio;
 pub mod solver;
 mod taco;
@@ -119,13 +120,14 @@ pub struct AllNResult {
 pub fn check_all_n(ir: &ProtocolIr, faults: FaultModel, options: &Options) -> Vec<AllNResult> {
     // One thread per scenario: each runs its own members.
     std::thread::scope(|scope| {
-        let handles: Vec<_> = Scenario::of(faults)
+        let scenarios = ir.problem.scenarios(faults);
+        let handles: Vec<_> = scenarios
             .iter()
             .map(|&s| scope.spawn(move || check_scenario(ir, s, options)))
             .collect();
         handles
             .into_iter()
-            .zip(Scenario::of(faults))
+            .zip(scenarios)
             .map(|(h, &s)| {
                 h.join().unwrap_or_else(|_| {
                     let mut r = blank(ir, s, options);
@@ -168,6 +170,11 @@ fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
 pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
     let start = Instant::now();
     let mut result = blank(ir, scenario, options);
+    if ir.problem == dsl_core::ir::Problem::Consensus {
+        consensus::check(ir, options, &mut result);
+        result.seconds = start.elapsed().as_secs_f64();
+        return result;
+    }
     let automaton = match ta::translate(ir, scenario) {
         Ok(a) => a,
         Err(e) => {

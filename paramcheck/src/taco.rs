@@ -107,6 +107,44 @@ pub fn check_text(text: &str, backend: Backend) -> Result<bool, String> {
     }
 }
 
+/// Checks a `.ta` text written by distgen (a consensus automaton,
+/// [`dsl_core::ta::consensus`]): safe, unsafe with the counterexample's
+/// (N, F) (`violated` left empty: the text has one specification), or unknown.
+pub fn check_consensus(text: &str, backend: Backend, stop: &Stop) -> Answer {
+    if solver::find().is_err() {
+        return Answer::Unknown("z3 not found".into());
+    }
+    let (gta, spec) = match ByMCParser::new().parse_ta_and_spec(text) {
+        Ok(parsed) => parsed,
+        Err(e) => return Answer::Unknown(format!("TACO cannot parse the automaton: {e:#}")),
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| run(gta, spec, backend, stop)));
+    match outcome {
+        Ok(Ok(ModelCheckerResult::SAFE)) => Answer::Safe,
+        Ok(Ok(ModelCheckerResult::UNKNOWN(props))) => Answer::Unknown(format!(
+            "TACO ({}) could not decide {}",
+            backend.name(),
+            props.join(", ")
+        )),
+        Ok(Ok(ModelCheckerResult::UNSAFE(violations))) => {
+            let Some((_, path)) = violations.first() else {
+                return Answer::Unknown("TACO said unsafe without a counterexample".into());
+            };
+            let param = |name: &str| path.get_parameter_value(&Parameter::new(name));
+            match (param("N"), param("F")) {
+                (Some(n), Some(f)) => Answer::Unsafe {
+                    violated: Vec::new(),
+                    n: n as usize,
+                    f: f as usize,
+                },
+                _ => Answer::Unknown("TACO's counterexample has no value for N or F".into()),
+            }
+        }
+        Ok(Err(e)) => Answer::Unknown(format!("TACO ({}) failed: {e}", backend.name())),
+        Err(_) => Answer::Unknown(format!("TACO ({}) panicked", backend.name())),
+    }
+}
+
 /// Checks every specification of `ta` with `backend`; triggering `stop`
 /// kills its solvers (see [`crate::solver`]).
 pub fn check(ta: &ThresholdAutomaton, backend: Backend, stop: &Stop) -> Answer {
