@@ -88,9 +88,9 @@ fn replay(ir: &ProtocolIr, config: Config, v: &Violation) {
         }
         assert!(model.observe(&s).quiescent());
     }
-    let (name, _) = properties::first_violation(&model.observe(&s))
+    let (property, _) = properties::first_violation(&model.observe(&s))
         .expect("the replayed state violates a property");
-    assert_eq!(properties::property_of(name), v.property);
+    assert_eq!(property, v.property);
 }
 
 fn safety_violated(model: &PlainModel, s: &distgen::checker::reference::PlainState) -> bool {
@@ -104,7 +104,7 @@ fn best_effort_is_correct_without_failures_and_breaks_under_crashes() {
     assert_verified(&ir, FaultModel::None);
     let (config, v) = assert_violated(&ir, FaultModel::Crash);
     assert_eq!(config.scenario, Scenario::Crashes);
-    assert_eq!(v.property, Property::Agreement, "{v:?}");
+    assert_eq!(v.property, Property::Totality, "{v:?}");
     assert!(v.trace.iter().any(|l| l == "p0 crashes"), "{:?}", v.trace);
 }
 
@@ -305,7 +305,12 @@ fn bracha_with_echo_quorum_n_plus_3_over_2_fails_only_at_n_8() {
             _ => None,
         })
         .expect("violated at N = 8, F = 2");
-    assert_eq!(violated.1.property, Property::Agreement, "{:?}", violated.1);
+    assert_eq!(
+        violated.1.property,
+        Property::Consistency,
+        "{:?}",
+        violated.1
+    );
     replay(&ir, violated.0, violated.1);
 }
 

@@ -106,7 +106,7 @@ fn check_all_n_confirms_the_violation_of_figure_3() {
     let rows = rows(&stdout);
     for (scenario, property) in [
         ("correct-broadcaster", "integrity"),
-        ("byzantine-broadcaster", "agreement"),
+        ("byzantine-broadcaster", "agreement (consistency)"),
     ] {
         let row = rows
             .iter()

@@ -27,7 +27,7 @@ use crate::ir::{Cond, FaultModel, ProtocolIr};
 use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
 
-pub use crate::problem::Scenario;
+pub use crate::problem::{Property, Scenario};
 pub use layout::Senders;
 pub(crate) use run::Explained;
 pub use run::{check, check_plain, check_until, check_with, thousands, Engine};
@@ -102,30 +102,6 @@ impl Default for Limits {
             max_states: 20_000_000,
             timeout_secs: 600,
         }
-    }
-}
-
-/// A reliable-broadcast property (Bracha; Cachin, Guerraoui and Rodrigues).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Property {
-    /// If the broadcaster is correct, every correct process delivers its value.
-    Validity,
-    /// No two correct processes deliver different values, and if one correct
-    /// process delivers, every correct process delivers.
-    Agreement,
-    /// A correct process delivers at most once and, if the broadcaster is
-    /// correct, only the value it broadcast.
-    Integrity,
-}
-
-impl std::fmt::Display for Property {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Property::Validity => "validity",
-            Property::Agreement => "agreement",
-            Property::Integrity => "integrity",
-        })
     }
 }
 

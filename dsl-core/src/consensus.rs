@@ -104,17 +104,6 @@ pub fn one_step_line(measures: &[OneStepMeasure; 2]) -> String {
     )
 }
 
-/// The broadcast-era property a consensus violation is filed under until
-/// `checker::Violation` carries a [`Property`] (the detail names the
-/// consensus property).
-fn filed_under(p: Property) -> crate::checker::Property {
-    match p {
-        Property::Termination => crate::checker::Property::Validity,
-        Property::InputValidity => crate::checker::Property::Integrity,
-        _ => crate::checker::Property::Agreement,
-    }
-}
-
 fn run(ir: &ProtocolIr, config: Config, limits: Limits, measure: bool, plain: bool) -> CheckResult {
     let start = Instant::now();
     let result = |verdict: Verdict, states: usize| CheckResult {
@@ -187,7 +176,7 @@ where
             .err()
             .unwrap_or_default();
         let violation = Violation {
-            property: filed_under(property),
+            property,
             detail: format!("{}: {detail}", property.name()),
             trace: lines,
             actions: Vec::new(),

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::chart::{self, Chart};
-use crate::checker::properties::{self, Checked, Observe};
+use crate::checker::properties::{self, Checked};
 use crate::checker::reference::{PlainModel, PlainState};
 use crate::checker::{describe, Action, Config};
 use crate::ir::{Dest, ProtocolIr};
@@ -257,13 +257,13 @@ impl stateright::Model for Explorer {
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
-        properties::all()
+        properties::all(self)
     }
 }
 
 impl Checked for Explorer {
-    fn view<'a>(&'a self, s: &'a ExplorerState) -> impl Observe + 'a {
-        self.plain().observe(&s.state)
+    fn verify(&self, p: crate::problem::Property, s: &ExplorerState) -> Result<(), String> {
+        properties::broadcast(p, &self.plain().observe(&s.state))
     }
 }
 

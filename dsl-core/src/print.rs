@@ -114,6 +114,64 @@ fn block(
     let _ = writeln!(out, "{indent}}}");
 }
 
+/// An arm of an `upon` block: on one line with one effect, as papers write
+/// them.
+fn arm(
+    out: &mut String,
+    indent: &str,
+    head: &str,
+    ir: &ProtocolIr,
+    value: &str,
+    effects: &[Effect],
+) {
+    if let [e] = effects {
+        let _ = writeln!(out, "{indent}{head} {{ {} }}", effect(ir, value, e));
+    } else {
+        block(out, indent, head, ir, value, effects);
+    }
+}
+
+/// `>= e` or `> e`.
+pub fn threshold(t: &Threshold) -> String {
+    format!("{} {}", t.symbol(), expr(&t.expr))
+}
+
+/// The head of an arm: `when Vote(v) > e and ...`.
+pub fn arm_head(ir: &ProtocolIr, a: &Arm) -> String {
+    let counts: Vec<String> = a
+        .counts
+        .iter()
+        .map(|c| {
+            format!(
+                "{}({}) {}",
+                ir.messages[c.msg],
+                a.value,
+                threshold(&c.threshold)
+            )
+        })
+        .collect();
+    format!("when {}", counts.join(" and "))
+}
+
+fn upon(out: &mut String, indent: &str, ir: &ProtocolIr, u: &Upon) {
+    let _ = writeln!(
+        out,
+        "{indent}upon received {} {} {{",
+        ir.messages[u.msg],
+        threshold(&u.threshold)
+    );
+    let inner = format!("{indent}    ");
+    for a in &u.arms {
+        arm(out, &inner, &arm_head(ir, a), ir, &a.value, &a.effects);
+    }
+    if let Some(effects) = &u.otherwise {
+        // Nothing is bound in `otherwise`: an effect on the value at hand
+        // (only in an invalid IR) prints with `_`, which does not parse.
+        arm(out, &inner, "otherwise", ir, "_", effects);
+    }
+    let _ = writeln!(out, "{indent}}}");
+}
+
 /// The body of a `protocol!` invocation (docs, name, braces), indented by `indent`.
 pub fn body(ir: &ProtocolIr, indent: &str) -> String {
     let mut out = String::new();
@@ -129,13 +187,21 @@ pub fn body(ir: &ProtocolIr, indent: &str) -> String {
     let vis = if ir.public { "pub " } else { "" };
     let _ = writeln!(out, "{indent}{vis}{} {{", ir.name);
     let inner = format!("{indent}    ");
+    if ir.problem != Problem::Broadcast {
+        let _ = writeln!(out, "{inner}problem: {};", ir.problem.keyword());
+    }
     let _ = writeln!(out, "{inner}faults: {};", ir.faults.keyword());
     if !ir.requires.is_empty() {
         let conds: Vec<String> = ir.requires.iter().map(cond).collect();
         let _ = writeln!(out, "{inner}requires: {};", conds.join(" and "));
     }
+    if !ir.consensus.one_step.is_empty() {
+        let conds: Vec<String> = ir.consensus.one_step.iter().map(cond).collect();
+        let _ = writeln!(out, "{inner}one_step: {};", conds.join(" and "));
+    }
     let _ = writeln!(out, "{inner}messages: {};", ir.messages.join(", "));
-    if ir.broadcast.is_some() || !ir.rules.is_empty() {
+    let c = &ir.consensus;
+    if ir.broadcast.is_some() || !ir.rules.is_empty() || c.propose.is_some() || !c.upon.is_empty() {
         out.push('\n');
     }
     if let Some(b) = &ir.broadcast {
@@ -148,6 +214,16 @@ pub fn body(ir: &ProtocolIr, indent: &str) -> String {
             &b.effects,
         );
     }
+    if let Some(p) = &c.propose {
+        block(
+            &mut out,
+            &inner,
+            &format!("on propose({})", p.value),
+            ir,
+            &p.value,
+            &p.effects,
+        );
+    }
     for rule in &ir.rules {
         block(
             &mut out,
@@ -157,6 +233,9 @@ pub fn body(ir: &ProtocolIr, indent: &str) -> String {
             &rule.value,
             &rule.effects,
         );
+    }
+    for u in &c.upon {
+        upon(&mut out, &inner, ir, u);
     }
     let _ = writeln!(out, "{indent}}}");
     out

@@ -1,4 +1,5 @@
-//! Random protocols, for differential and round-trip tests.
+//! Random protocols, for differential and round-trip tests: broadcast
+//! ([`protocol`]) and one-step consensus ([`consensus`]).
 //!
 //! Every protocol this makes passes validation: it delivers somewhere, has no
 //! duplicate rule, and uses thresholds from [`thresholds`], which are all
@@ -201,4 +202,150 @@ fn turn_guards(rng: &mut impl Rng, ir: &mut ProtocolIr) -> usize {
         rule.guards = guards;
     }
     turned
+}
+
+/// The thresholds of random consensus arms, all linear in N and F: N - F,
+/// N - 2F, (N + 3F) / 2, (N - F) / 2, (N + F) / 2, F + 1, 2F + 1.
+pub fn consensus_thresholds() -> Vec<Expr> {
+    use BinOp::*;
+    use Expr::*;
+    let half = |e: Expr| Expr::bin(Div, e, Int(2));
+    vec![
+        Expr::bin(Sub, N, F),
+        Expr::bin(Sub, N, Expr::bin(Mul, Int(2), F)),
+        half(Expr::bin(Add, N, Expr::bin(Mul, Int(3), F))),
+        half(Expr::bin(Sub, N, F)),
+        half(Expr::bin(Add, N, F)),
+        Expr::bin(Add, F, Int(1)),
+        Expr::bin(Add, Expr::bin(Mul, Int(2), F), Int(1)),
+    ]
+}
+
+/// `N > k * F`.
+fn n_above(k: i64) -> Cond {
+    Cond {
+        lhs: Expr::N,
+        op: CmpOp::Gt,
+        rhs: Expr::bin(BinOp::Mul, Expr::Int(k), Expr::F),
+    }
+}
+
+/// A random valid one-step consensus protocol named `name` under `faults`
+/// (`problem: consensus;`, one message type `Vote`): `on propose(v) { send
+/// Vote(v) to all; }`, `requires: N > 2F` or `N > 3F` (crash), `N > 3F` or
+/// `N > 5F` (Byzantine), nothing under `none`; one `upon received Vote >= N -
+/// F` (sometimes `>= N - 2F` or `> (N + F) / 2`) with 1 to 3 arms of one
+/// count each (`Vote(v) >= e` or `> e`, e from [`consensus_thresholds`]),
+/// each with one effect among `decide(v)`, `handover(v)`,
+/// `handover(proposal)` (at least one arm decides), and half the time
+/// `otherwise { handover(proposal); }`; a third of the time a `one_step`
+/// claim `N > kF`. Deterministic in `rng`; the result passes validation.
+pub fn consensus(rng: &mut impl Rng, faults: FaultModel, name: &str) -> ProtocolIr {
+    for _ in 0..100 {
+        let ir = consensus_candidate(rng, faults, name);
+        if crate::syntax::parse_str(&crate::print::body(&ir, "")).as_ref() == Ok(&ir) {
+            return ir;
+        }
+    }
+    // Unreachable in practice; cf1s is valid under every fault model.
+    let mut ir = consensus_candidate(rng, faults, name);
+    let vote = Threshold {
+        strict: false,
+        expr: Expr::bin(BinOp::Sub, Expr::N, Expr::F),
+    };
+    ir.consensus.upon[0].threshold = vote.clone();
+    ir.consensus.upon[0].arms = vec![Arm {
+        value: "v".into(),
+        counts: vec![Count {
+            msg: 0,
+            threshold: vote,
+        }],
+        effects: vec![Effect::Decide],
+    }];
+    ir.consensus.one_step.clear();
+    ir
+}
+
+fn consensus_candidate(rng: &mut impl Rng, faults: FaultModel, name: &str) -> ProtocolIr {
+    use BinOp::*;
+    let requires = match faults {
+        FaultModel::None => vec![],
+        FaultModel::Crash => vec![n_above([2, 3][rng.random_range(0..2)])],
+        FaultModel::Byzantine => vec![n_above([3, 3, 5][rng.random_range(0..3)])],
+    };
+    let block = match rng.random_range(0..6) {
+        0 => Threshold {
+            strict: false,
+            expr: Expr::bin(Sub, Expr::N, Expr::bin(Mul, Expr::Int(2), Expr::F)),
+        },
+        1 => Threshold {
+            strict: true,
+            expr: Expr::bin(Div, Expr::bin(Add, Expr::N, Expr::F), Expr::Int(2)),
+        },
+        _ => Threshold {
+            strict: false,
+            expr: Expr::bin(Sub, Expr::N, Expr::F),
+        },
+    };
+    let thresholds = consensus_thresholds();
+    let mut arms: Vec<Arm> = Vec::new();
+    for _ in 0..rng.random_range(1..=3) {
+        let effect = match rng.random_range(0..3) {
+            0 => Effect::Decide,
+            1 => Effect::Handover(Estimate::Value),
+            _ => Effect::Handover(Estimate::Proposal),
+        };
+        let arm = Arm {
+            value: "v".into(),
+            counts: vec![Count {
+                msg: 0,
+                threshold: Threshold {
+                    strict: rng.random_ratio(1, 2),
+                    expr: thresholds[rng.random_range(0..thresholds.len())].clone(),
+                },
+            }],
+            effects: vec![effect],
+        };
+        if !arms.iter().any(|a| a.counts == arm.counts) {
+            arms.push(arm);
+        }
+    }
+    if !arms.iter().any(|a| a.effects == [Effect::Decide]) {
+        arms[0].effects = vec![Effect::Decide];
+    }
+    let otherwise = rng
+        .random_ratio(1, 2)
+        .then(|| vec![Effect::Handover(Estimate::Proposal)]);
+    let one_step = if faults != FaultModel::None && rng.random_ratio(1, 3) {
+        vec![n_above([3, 5, 7][rng.random_range(0..3)])]
+    } else {
+        vec![]
+    };
+    ProtocolIr {
+        name: name.into(),
+        docs: vec![],
+        public: true,
+        faults,
+        requires,
+        messages: vec!["Vote".into()],
+        broadcast: None,
+        rules: vec![],
+        problem: Problem::Consensus,
+        consensus: Consensus {
+            propose: Some(Handler {
+                value: "v".into(),
+                effects: vec![Effect::Send {
+                    msg: 0,
+                    to: Dest::All,
+                }],
+            }),
+            upon: vec![Upon {
+                msg: 0,
+                threshold: block,
+                arms,
+                otherwise,
+            }],
+            one_step,
+        },
+    }
 }

@@ -1,12 +1,14 @@
 //! The front end shared by the `protocol!` macro, the CLI and the learner:
 //! text ([`text`]) -> parse ([`parse`]) -> lower ([`lower`], with the header
-//! checks of [`validate`]) -> validate ([`validate`]).
+//! checks of [`validate`] and the syntax checks of [`consensus`]) -> validate
+//! ([`validate`], [`consensus`]).
 //!
 //! Entry points: [`front_end`] and [`parse_protocol`] for tokens (the macro),
 //! [`parse_str`], [`parse_cond`] and [`parse_expr`] for text (errors with
 //! line and column); `crate::source` finds the `protocol!`s of a `.rs` file.
 
 pub mod ast;
+pub mod consensus;
 pub mod errors;
 #[allow(missing_docs)]
 pub mod kw;
@@ -43,6 +45,7 @@ pub fn front_end(tokens: TokenStream) -> FrontEnd {
     };
     let mut errors = errors::Errors::new();
     validate::check_headers(&def, &mut errors);
+    consensus::check_syntax(&def, &mut errors);
     let ir = lower::lower(&def, &mut errors);
     // Validation reads resolved message ids, so it runs only on a clean lowering.
     let errors = match errors.finish() {

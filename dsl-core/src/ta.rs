@@ -173,68 +173,25 @@
 //! explicit checker ([`ThresholdAutomaton::instance_only`]).
 
 pub mod bymc;
+pub mod consensus;
 pub mod linear;
 mod local;
 mod parts;
 
-use crate::checker::{Property, Scenario};
 use crate::ir::{FaultModel, ProtocolIr};
+use crate::problem::{Property, Scenario};
 pub use linear::ParamLin;
 
 /// The two values, as in the explicit checker (`local` and `parts` read it).
 const VALUES: u8 = 2;
 
 /// The safety properties checked for all N by the automaton's specifications.
-pub const SAFETY: [SafetyProperty; 2] = [SafetyProperty::Consistency, SafetyProperty::Integrity];
+pub const SAFETY: [Property; 2] = [Property::Consistency, Property::Integrity];
 
 /// The liveness properties; checked for all N through stuck configurations
-/// except under crash faults (see "Liveness" in the module docs).
-pub const LIVENESS: [SafetyProperty; 2] = [SafetyProperty::Validity, SafetyProperty::Totality];
-
-/// A property the automaton checks: safety, or liveness as the
-/// unreachability of a stuck configuration that violates it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SafetyProperty {
-    /// No two correct processes deliver different values.
-    Consistency,
-    /// With a correct broadcaster, correct processes deliver only its value.
-    Integrity,
-    /// With a correct broadcaster, every correct process delivers.
-    Validity,
-    /// If a correct process delivers, every correct process delivers.
-    Totality,
-}
-
-impl SafetyProperty {
-    /// The name in reports, as the explicit checker words it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SafetyProperty::Consistency => "agreement (consistency)",
-            SafetyProperty::Integrity => "integrity",
-            SafetyProperty::Validity => "validity",
-            SafetyProperty::Totality => "agreement (totality)",
-        }
-    }
-
-    /// The specification's identifier in the `.ta` file.
-    pub fn ident(self) -> &'static str {
-        match self {
-            SafetyProperty::Consistency => "consistency",
-            SafetyProperty::Integrity => "integrity",
-            SafetyProperty::Validity => "validity",
-            SafetyProperty::Totality => "totality",
-        }
-    }
-
-    /// The property of the explicit checker it is part of.
-    pub fn property(self) -> Property {
-        match self {
-            SafetyProperty::Consistency | SafetyProperty::Totality => Property::Agreement,
-            SafetyProperty::Integrity => Property::Integrity,
-            SafetyProperty::Validity => Property::Validity,
-        }
-    }
-}
+/// (the unreachability of a stuck configuration that violates them) except
+/// under crash faults (see "Liveness" in the module docs).
+pub const LIVENESS: [Property; 2] = [Property::Validity, Property::Totality];
 
 /// Above this many target configurations ([`ThresholdAutomaton::stuck_disjuncts`])
 /// the liveness specifications are left out (TACO's time grows with them)
@@ -246,8 +203,8 @@ pub const MAX_STUCK_DISJUNCTS: u128 = 512;
 /// integrity (d1 >= 1), and validity (every correct process delivers)
 /// implies totality: integrity and validity decide all four. Under crash
 /// faults, liveness is left to the instances.
-pub fn specifications(scenario: Scenario) -> Vec<SafetyProperty> {
-    use SafetyProperty::*;
+pub fn specifications(scenario: Scenario) -> Vec<Property> {
+    use Property::*;
     match scenario {
         Scenario::ByzantineBroadcaster => vec![Consistency, Totality],
         Scenario::Crashes => vec![Integrity],
@@ -361,7 +318,7 @@ pub struct ThresholdAutomaton {
     /// Rules.
     pub rules: Vec<TaRule>,
     /// The specifications.
-    pub specs: Vec<SafetyProperty>,
+    pub specs: Vec<Property>,
     /// Local states before merging.
     pub local_states: usize,
 }
@@ -370,9 +327,9 @@ impl ThresholdAutomaton {
     /// The properties that hold for all allowed N when no specification is
     /// violated: the specifications, consistency with integrity (a correct
     /// broadcaster) and totality with validity (see [`specifications`]).
-    pub fn proves(&self) -> Vec<SafetyProperty> {
-        use SafetyProperty::*;
-        let implied = |p: SafetyProperty| match p {
+    pub fn proves(&self) -> Vec<Property> {
+        use Property::*;
+        let implied = |p: Property| match p {
             Consistency => self.specs.contains(&Integrity),
             Totality => self.specs.contains(&Validity),
             _ => false,
@@ -414,13 +371,13 @@ impl ThresholdAutomaton {
 
     /// The properties the automaton does not decide: checked only at
     /// instances by the explicit checker (liveness under crash faults).
-    pub fn instance_only(&self) -> Vec<SafetyProperty> {
+    pub fn instance_only(&self) -> Vec<Property> {
         let proven = self.proves();
-        let mut out: Vec<SafetyProperty> = LIVENESS.to_vec();
+        let mut out: Vec<Property> = LIVENESS.to_vec();
         out.retain(|p| !proven.contains(p));
         if self.scenario == Scenario::ByzantineBroadcaster {
             // Validity asks nothing of a Byzantine broadcaster.
-            out.retain(|&p| p != SafetyProperty::Validity);
+            out.retain(|&p| p != Property::Validity);
         }
         out
     }

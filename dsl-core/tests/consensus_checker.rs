@@ -283,4 +283,5 @@ fn an_upon_whose_arms_all_fail_violates_termination() {
     ir.consensus.upon[0].otherwise = None;
     let v = violated(&ir, config(FaultModel::Crash, 4, 1));
     assert!(v.detail.starts_with("termination"), "{}", v.detail);
+    assert_eq!(v.property, dsl_core::problem::Property::Termination);
 }

@@ -31,8 +31,8 @@ fn every_example_round_trips() {
     let examples = examples();
     assert_eq!(
         examples.len(),
-        9,
-        "the six reference protocols, the two of Abraham, Ren and Xiang, and examples/custom_check.rs"
+        12,
+        "the six reference protocols, the two of Abraham, Ren and Xiang, examples/custom_check.rs, and the three consensus protocols"
     );
     for (file, ir) in examples {
         let text = print::body(&ir, "");
@@ -80,6 +80,60 @@ fn excluded_counts_print_as_a_person_writes_them() {
         let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
         assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
     }
+}
+
+#[test]
+fn consensus_protocols_print_as_a_person_writes_them() {
+    for (name, file) in [
+        ("Bosco", include_str!("../../examples/bosco.rs")),
+        ("C1cs", include_str!("../../examples/c1cs.rs")),
+        ("Cf1s", include_str!("../../examples/cf1s.rs")),
+    ] {
+        let (_, ir) = examples()
+            .into_iter()
+            .find(|(_, ir)| ir.name == name)
+            .unwrap();
+        assert_eq!(ir.problem, Problem::Consensus, "{name}");
+        assert_eq!(ir.consensus.upon.len(), 1, "{name}");
+        let start = file.find("protocol! {").expect("a protocol!");
+        let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
+        assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
+    }
+}
+
+#[test]
+fn bosco_lowers_to_its_thresholds() {
+    let (_, bosco) = examples()
+        .into_iter()
+        .find(|(_, ir)| ir.name == "Bosco")
+        .unwrap();
+    let c = &bosco.consensus;
+    assert_eq!(
+        c.propose.as_ref().unwrap().effects,
+        vec![Effect::Send {
+            msg: 0,
+            to: Dest::All
+        }]
+    );
+    let upon = &c.upon[0];
+    assert_eq!(upon.threshold.least(8, 1), Some(7));
+    let leasts: Vec<Option<i64>> = upon
+        .arms
+        .iter()
+        .map(|a| a.counts[0].threshold.least(8, 1))
+        .collect();
+    // (8 + 3) / 2 + 1 = 6 and (8 - 1) / 2 + 1 = 4.
+    assert_eq!(leasts, vec![Some(6), Some(4)]);
+    assert_eq!(upon.arms[0].effects, vec![Effect::Decide]);
+    assert_eq!(
+        upon.arms[1].effects,
+        vec![Effect::Handover(Estimate::Value)]
+    );
+    assert_eq!(
+        upon.otherwise,
+        Some(vec![Effect::Handover(Estimate::Proposal)])
+    );
+    assert!(bosco.claims_one_step(8, 1) && !bosco.claims_one_step(7, 1));
 }
 
 #[test]
@@ -376,5 +430,284 @@ proptest! {
             // Only an expression undefined everywhere makes `e == e` false.
             prop_assert!((1..=64).all(|n| (0..n).all(|f| e.eval(n, f).is_none())), "{}", text);
         }
+    }
+}
+
+// ---- random consensus protocols -------------------------------------------
+
+fn consensus_effect(types: usize) -> impl Strategy<Value = Effect> {
+    prop_oneof![
+        6 => Just(Effect::Decide),
+        3 => Just(Effect::Handover(Estimate::Value)),
+        3 => Just(Effect::Handover(Estimate::Proposal)),
+        3 => (0..types, dest()).prop_map(|(msg, to)| Effect::Send { msg, to }),
+        1 => Just(Effect::Deliver),
+    ]
+}
+
+fn otherwise_effect(types: usize) -> impl Strategy<Value = Effect> {
+    prop_oneof![
+        6 => Just(Effect::Handover(Estimate::Proposal)),
+        1 => consensus_effect(types),
+    ]
+}
+
+fn strict_threshold() -> impl Strategy<Value = Threshold> {
+    (
+        any::<bool>(),
+        prop_oneof![
+            3 => prop::sample::select(dsl_core::random::consensus_thresholds()),
+            1 => threshold(),
+        ],
+    )
+        .prop_map(|(strict, expr)| Threshold { strict, expr })
+}
+
+fn upon(types: usize) -> impl Strategy<Value = Upon> {
+    // Mostly type 0, the type the propose handler sends.
+    let msg = prop_oneof![4 => Just(0usize), 1 => 0..types];
+    msg.prop_flat_map(move |msg| {
+        let count_msg = prop_oneof![6 => Just(msg), 1 => 0..types];
+        let count =
+            (count_msg, strict_threshold()).prop_map(|(msg, threshold)| Count { msg, threshold });
+        let arm = (
+            prop::sample::select(VALUES.to_vec()),
+            prop::collection::vec(count, 1..3),
+            prop::collection::vec(consensus_effect(types), 0..3),
+        )
+            .prop_map(|(value, counts, effects)| Arm {
+                value: value.to_string(),
+                counts,
+                effects,
+            });
+        (
+            Just(msg),
+            strict_threshold(),
+            prop::collection::vec(arm, 0..4),
+            prop::option::of(prop::collection::vec(otherwise_effect(types), 0..2)),
+        )
+            .prop_map(|(msg, threshold, arms, otherwise)| Upon {
+                msg,
+                threshold,
+                arms,
+                otherwise,
+            })
+    })
+}
+
+fn consensus_protocol() -> impl Strategy<Value = ProtocolIr> {
+    (
+        protocol(),
+        prop::collection::vec(cond(), 0..2),
+        any::<u64>(),
+    )
+        .prop_flat_map(|(base, one_step, _)| {
+            let types = base.messages.len();
+            let propose = prop::option::weighted(
+                0.95,
+                (
+                    prop::sample::select(VALUES.to_vec()),
+                    prop_oneof![
+                        4 => Just(vec![Effect::Send { msg: 0, to: Dest::All }]),
+                        1 => prop::collection::vec(consensus_effect(types), 0..3),
+                    ],
+                )
+                    .prop_map(|(value, effects)| Handler {
+                        value: value.to_string(),
+                        effects,
+                    }),
+            );
+            let rule_effects = prop::collection::vec(
+                prop::collection::vec(consensus_effect(types), 0..3),
+                base.rules.len(),
+            );
+            (
+                Just(base),
+                Just(one_step),
+                propose,
+                prop::collection::vec(upon(types), 0..3),
+                rule_effects,
+                prop::option::weighted(0.05, Just(())),
+            )
+                .prop_map(
+                    |(mut ir, one_step, propose, upon, rule_effects, broadcast)| {
+                        ir.problem = Problem::Consensus;
+                        if broadcast.is_none() {
+                            ir.broadcast = None;
+                            // Mostly counts of every sender: a broadcaster is rare.
+                            for g in ir.rules.iter_mut().flat_map(|r| &mut r.guards) {
+                                if let Guard::Received {
+                                    quorum:
+                                        q @ (Quorum::FromBroadcaster | Quorum::AtLeastExcluding(_)),
+                                    ..
+                                } = g
+                                {
+                                    *q = Quorum::AtLeast(
+                                        q.threshold().cloned().unwrap_or(Expr::Int(1)),
+                                    );
+                                }
+                            }
+                        }
+                        for (rule, effects) in ir.rules.iter_mut().zip(rule_effects) {
+                            rule.effects = effects;
+                        }
+                        ir.consensus = Consensus {
+                            propose,
+                            upon,
+                            one_step,
+                        };
+                        ir
+                    },
+                )
+        })
+}
+
+/// The rules of docs/DESIGN.md section 4 (and those of section 2.7 that
+/// still apply), written again over the IR.
+fn invalid_consensus(ir: &ProtocolIr) -> Option<&'static str> {
+    let c = &ir.consensus;
+    if ir.broadcast.is_some() {
+        return Some("on broadcast in consensus");
+    }
+    if ir.effects().any(|e| matches!(e, Effect::Deliver)) {
+        return Some("deliver in consensus");
+    }
+    if ir.rules.iter().flat_map(|r| &r.guards).any(|g| {
+        matches!(
+            g,
+            Guard::Received {
+                quorum: Quorum::FromBroadcaster | Quorum::AtLeastExcluding(_),
+                ..
+            }
+        )
+    }) {
+        return Some("a broadcaster in consensus");
+    }
+    if c.propose.is_none() {
+        return Some("no on propose");
+    }
+    let mut counted = BTreeSet::new();
+    for u in &c.upon {
+        if !counted.insert(u.msg) {
+            return Some("second upon on a type");
+        }
+        if u.arms.is_empty() {
+            return Some("upon without when arm");
+        }
+        if u.arms
+            .iter()
+            .flat_map(|a| &a.counts)
+            .any(|k| k.msg != u.msg)
+        {
+            return Some("count on another type");
+        }
+        if u.otherwise
+            .iter()
+            .flatten()
+            .any(|e| *e != Effect::Handover(Estimate::Proposal))
+        {
+            return Some("otherwise does more than handover(proposal)");
+        }
+    }
+    let sends_counted = |effects: &[Effect]| {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Send { msg, .. } if counted.contains(msg)))
+    };
+    if ir.rules.iter().any(|r| sends_counted(&r.effects))
+        || c.upon
+            .iter()
+            .flat_map(|u| &u.arms)
+            .any(|a| sends_counted(&a.effects))
+    {
+        return Some("counted type sent outside on propose");
+    }
+    // The rules of section 2.7 on `when` rules, headers and `requires`.
+    let mut as_broadcast = ir.clone();
+    as_broadcast.problem = Problem::Broadcast;
+    as_broadcast.consensus = Consensus::default();
+    as_broadcast.broadcast = Some(Handler {
+        value: "m".into(),
+        effects: vec![Effect::Deliver],
+    });
+    if let Some(why) = invalid(&as_broadcast) {
+        return Some(why);
+    }
+    if !ir.effects().any(|e| matches!(e, Effect::Decide)) {
+        return Some("no decide");
+    }
+    let configs = allowed_configs(ir);
+    let from = usize::from(ir.faults != FaultModel::None);
+    if !c.one_step.is_empty()
+        && !(1..=64usize)
+            .flat_map(|n| (from..n).map(move |f| (n, f)))
+            .any(|(n, f)| ir.allows(n, f) && ir.claims_one_step(n, f))
+    {
+        return Some("one_step unsatisfiable");
+    }
+    let at = |t: &Threshold, (n, f): (usize, usize)| t.least(n as i64, f as i64);
+    for u in &c.upon {
+        if configs.iter().any(|&c| at(&u.threshold, c).is_none()) {
+            return Some("block threshold undefined");
+        }
+        if !configs
+            .iter()
+            .any(|&c| at(&u.threshold, c).is_some_and(|k| k <= c.0 as i64))
+        {
+            return Some("block threshold unreachable");
+        }
+        for k in u.arms.iter().flat_map(|a| &a.counts) {
+            if configs.iter().any(|&c| at(&k.threshold, c).is_none()) {
+                return Some("count undefined");
+            }
+            let met = configs
+                .iter()
+                .any(|&c| match (at(&k.threshold, c), at(&u.threshold, c)) {
+                    (Some(k), Some(b)) => k <= b.max(1).min(c.0 as i64),
+                    _ => false,
+                });
+            if !met {
+                return Some("count unreachable");
+            }
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Valid consensus IRs round-trip and print stably; invalid ones are
+    /// rejected.
+    #[test]
+    fn random_consensus_protocols_round_trip(ir in consensus_protocol()) {
+        let text = print::body(&ir, "    ");
+        match invalid_consensus(&ir) {
+            None => {
+                let back = parse_str(&text);
+                prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), text);
+                let back = back.unwrap();
+                prop_assert_eq!(&back, &ir);
+                prop_assert_eq!(print::body(&back, "    "), text);
+            }
+            Some(why) => {
+                prop_assert!(parse_str(&text).is_err(), "accepted although {}:\n{}", why, text);
+            }
+        }
+    }
+
+    /// The consensus protocols the differential tests draw are valid and
+    /// round-trip.
+    #[test]
+    fn generated_consensus_protocols_round_trip(seed in any::<u64>(), faults in 0usize..3) {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let ir = dsl_core::random::consensus(&mut rng, FaultModel::ALL[faults], "Generated");
+        prop_assert_eq!(invalid_consensus(&ir), None);
+        prop_assert_eq!(ir.consensus.upon.len(), 1);
+        prop_assert!((1..=3).contains(&ir.consensus.upon[0].arms.len()));
+        let text = print::invocation(&ir);
+        let back = dsl_core::source::protocols_in_source(&text);
+        prop_assert_eq!(back, Ok(vec![ir]));
     }
 }

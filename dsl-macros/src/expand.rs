@@ -59,6 +59,11 @@ fn expand(ir: &ProtocolIr) -> TokenStream {
             effects: ::std::vec![#(#effects),*],
         })
     });
+    let problem = match ir.problem {
+        Problem::Broadcast => quote!(::distgen::ir::Problem::Broadcast),
+        Problem::Consensus => quote!(::distgen::ir::Problem::Consensus),
+    };
+    let consensus = consensus(&ir.consensus);
     quote! {
         #(#[doc = #docs])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -76,12 +81,74 @@ fn expand(ir: &ProtocolIr) -> TokenStream {
                     messages: ::std::vec![#(::std::string::String::from(#messages)),*],
                     broadcast: #broadcast,
                     rules: ::std::vec![#(#rules),*],
-                    problem: ::core::default::Default::default(),
-                    consensus: ::core::default::Default::default(),
+                    problem: #problem,
+                    consensus: #consensus,
                 }
             }
         }
     }
+}
+
+fn handler(h: &Handler) -> TokenStream {
+    let value = &h.value;
+    let effects = h.effects.iter().map(effect);
+    quote!(::distgen::ir::Handler {
+        value: ::std::string::String::from(#value),
+        effects: ::std::vec![#(#effects),*],
+    })
+}
+
+fn threshold(t: &Threshold) -> TokenStream {
+    let strict = t.strict;
+    let e = expr(&t.expr);
+    quote!(::distgen::ir::Threshold { strict: #strict, expr: #e })
+}
+
+fn consensus(c: &Consensus) -> TokenStream {
+    let propose = match &c.propose {
+        Some(h) => {
+            let h = handler(h);
+            quote!(::core::option::Option::Some(#h))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let upon = c.upon.iter().map(|u| {
+        let msg = u.msg;
+        let t = threshold(&u.threshold);
+        let arms = u.arms.iter().map(|a| {
+            let value = &a.value;
+            let counts = a.counts.iter().map(|c| {
+                let msg = c.msg;
+                let t = threshold(&c.threshold);
+                quote!(::distgen::ir::Count { msg: #msg, threshold: #t })
+            });
+            let effects = a.effects.iter().map(effect);
+            quote!(::distgen::ir::Arm {
+                value: ::std::string::String::from(#value),
+                counts: ::std::vec![#(#counts),*],
+                effects: ::std::vec![#(#effects),*],
+            })
+        });
+        let otherwise = match &u.otherwise {
+            Some(effects) => {
+                let effects = effects.iter().map(effect);
+                quote!(::core::option::Option::Some(::std::vec![#(#effects),*]))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(::distgen::ir::Upon {
+            msg: #msg,
+            threshold: #t,
+            arms: ::std::vec![#(#arms),*],
+            otherwise: #otherwise,
+        })
+    });
+    let one_step = c.one_step.iter().map(cond);
+    quote!(::distgen::ir::Consensus {
+        propose: #propose,
+        upon: ::std::vec![#(#upon),*],
+        one_step: ::std::vec![#(#one_step),*],
+    })
 }
 
 fn fault_model(f: FaultModel) -> TokenStream {

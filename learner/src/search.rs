@@ -153,7 +153,7 @@ impl<O: Oracle> Learner<O> {
                     }
                     if accepted {
                         found = Some(Candidate {
-                            ir,
+                            ir: *ir,
                             cost,
                             first_episode: None,
                         });
@@ -192,7 +192,7 @@ impl<O: Oracle> Learner<O> {
             {
                 walk.queued += 1;
                 if ahead > 0 {
-                    fresh.push(ir.clone());
+                    fresh.push(ProtocolIr::clone(ir));
                 }
             }
             walk.steps.push_back(step);
@@ -212,7 +212,7 @@ impl<O: Oracle> Learner<O> {
             let ir = self.env.to_ir(&entry.draft);
             let within = self.within_steps(&ir);
             return Step::Finished {
-                ir,
+                ir: Box::new(ir),
                 cost: -(entry.priority as f64) / 1000.0,
                 within,
             };
@@ -288,8 +288,8 @@ enum Step {
     },
     /// A finished protocol.
     Finished {
-        /// The protocol.
-        ir: ProtocolIr,
+        /// The protocol (boxed: an IR is far larger than the other steps).
+        ir: Box<ProtocolIr>,
         /// Its cost.
         cost: f64,
         /// Whether it is within the step bound.

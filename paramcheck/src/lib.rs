@@ -8,13 +8,15 @@
 //! ([`dsl_core::checker::check`]) at the (N, F) TACO names. A result says
 //! which properties hold for all N and which are only checked at instances.
 
+mod consensus;
 mod portfolio;
 pub mod solver;
 mod taco;
 
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
 use dsl_core::ir::{FaultModel, ProtocolIr};
-use dsl_core::ta::{self, SafetyProperty, TaError};
+use dsl_core::problem::Property;
+use dsl_core::ta::{self, TaError};
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -118,13 +120,14 @@ pub struct AllNResult {
 pub fn check_all_n(ir: &ProtocolIr, faults: FaultModel, options: &Options) -> Vec<AllNResult> {
     // One thread per scenario: each runs its own members.
     std::thread::scope(|scope| {
-        let handles: Vec<_> = Scenario::of(faults)
+        let scenarios = ir.problem.scenarios(faults);
+        let handles: Vec<_> = scenarios
             .iter()
             .map(|&s| scope.spawn(move || check_scenario(ir, s, options)))
             .collect();
         handles
             .into_iter()
-            .zip(Scenario::of(faults))
+            .zip(scenarios)
             .map(|(h, &s)| {
                 h.join().unwrap_or_else(|_| {
                     let mut r = blank(ir, s, options);
@@ -167,6 +170,11 @@ fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
 pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
     let start = Instant::now();
     let mut result = blank(ir, scenario, options);
+    if ir.problem == dsl_core::ir::Problem::Consensus {
+        consensus::check(ir, options, &mut result);
+        result.seconds = start.elapsed().as_secs_f64();
+        return result;
+    }
     let automaton = match ta::translate(ir, scenario) {
         Ok(a) => a,
         Err(e) => {
@@ -238,7 +246,7 @@ fn liveness_at_instances(
     }
 }
 
-fn names(props: &[SafetyProperty]) -> Vec<String> {
+fn names(props: &[Property]) -> Vec<String> {
     props.iter().map(|p| p.name().to_string()).collect()
 }
 
@@ -253,7 +261,7 @@ fn replay(
     scenario: Scenario,
     n: usize,
     f: usize,
-    violated: &[SafetyProperty],
+    violated: &[Property],
     limits: Limits,
     halt: &AtomicBool,
 ) -> Verdict {

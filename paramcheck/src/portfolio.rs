@@ -19,7 +19,8 @@ use super::{
 };
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict, Violation};
 use dsl_core::ir::ProtocolIr;
-use dsl_core::ta::{self, SafetyProperty, ThresholdAutomaton};
+use dsl_core::problem::Property;
+use dsl_core::ta::{self, ThresholdAutomaton};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::Arc;
@@ -36,8 +37,8 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 enum Event {
     /// TACO proved the automaton's specifications.
     Safe {
-        proves: Vec<SafetyProperty>,
-        instance_only: Vec<SafetyProperty>,
+        proves: Vec<Property>,
+        instance_only: Vec<Property>,
     },
     /// A violation the explicit checker confirmed at (n, f).
     Violated { n: usize, f: usize, v: Violation },
@@ -247,14 +248,14 @@ pub(crate) fn run(
     drop(tx);
 
     let needed = needed_reach(ir, scenario);
-    let mut proof: Option<(Name, Vec<SafetyProperty>, Vec<SafetyProperty>, Instant)> = None;
+    let mut proof: Option<(Name, Vec<Property>, Vec<Property>, Instant)> = None;
     let mut reach: Option<usize> = None;
     let mut sweep_at: Option<(usize, usize)> = None;
     let mut next_progress = start + PROGRESS_EVERY;
     let verdict = loop {
         // A proof that leaves nothing to instances answers at once.
         if let Some((name, proves, instance_only, at)) = &proof {
-            let left: Vec<SafetyProperty> = if options.instances {
+            let left: Vec<Property> = if options.instances {
                 instance_only.clone()
             } else {
                 Vec::new()

@@ -6,7 +6,8 @@
 //! would drop the delivery counters that only the specifications read.
 
 use crate::solver::{self, Stop};
-use dsl_core::ta::{bymc, SafetyProperty, ThresholdAutomaton};
+use dsl_core::problem::Property;
+use dsl_core::ta::{bymc, ThresholdAutomaton};
 use serde::Serialize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use taco_acs_model_checker::ACSModelChecker;
@@ -69,7 +70,7 @@ pub enum Answer {
     /// Some specifications are violated; (n, f) of the first counterexample.
     Unsafe {
         /// The violated specifications.
-        violated: Vec<SafetyProperty>,
+        violated: Vec<Property>,
         /// N of the counterexample.
         n: usize,
         /// F of the counterexample.
@@ -103,6 +104,44 @@ pub fn check_text(text: &str, backend: Backend) -> Result<bool, String> {
         ModelCheckerResult::SAFE => Ok(true),
         ModelCheckerResult::UNSAFE(_) => Ok(false),
         ModelCheckerResult::UNKNOWN(p) => Err(p.join(", ")),
+    }
+}
+
+/// Checks a `.ta` text written by distgen (a consensus automaton,
+/// [`dsl_core::ta::consensus`]): safe, unsafe with the counterexample's
+/// (N, F) (`violated` left empty: the text has one specification), or unknown.
+pub fn check_consensus(text: &str, backend: Backend, stop: &Stop) -> Answer {
+    if solver::find().is_err() {
+        return Answer::Unknown("z3 not found".into());
+    }
+    let (gta, spec) = match ByMCParser::new().parse_ta_and_spec(text) {
+        Ok(parsed) => parsed,
+        Err(e) => return Answer::Unknown(format!("TACO cannot parse the automaton: {e:#}")),
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| run(gta, spec, backend, stop)));
+    match outcome {
+        Ok(Ok(ModelCheckerResult::SAFE)) => Answer::Safe,
+        Ok(Ok(ModelCheckerResult::UNKNOWN(props))) => Answer::Unknown(format!(
+            "TACO ({}) could not decide {}",
+            backend.name(),
+            props.join(", ")
+        )),
+        Ok(Ok(ModelCheckerResult::UNSAFE(violations))) => {
+            let Some((_, path)) = violations.first() else {
+                return Answer::Unknown("TACO said unsafe without a counterexample".into());
+            };
+            let param = |name: &str| path.get_parameter_value(&Parameter::new(name));
+            match (param("N"), param("F")) {
+                (Some(n), Some(f)) => Answer::Unsafe {
+                    violated: Vec::new(),
+                    n: n as usize,
+                    f: f as usize,
+                },
+                _ => Answer::Unknown("TACO's counterexample has no value for N or F".into()),
+            }
+        }
+        Ok(Err(e)) => Answer::Unknown(format!("TACO ({}) failed: {e}", backend.name())),
+        Err(_) => Answer::Unknown(format!("TACO ({}) panicked", backend.name())),
     }
 }
 
@@ -140,7 +179,7 @@ pub fn check(ta: &ThresholdAutomaton, backend: Backend, stop: &Stop) -> Answer {
             props.join(", ")
         )),
         ModelCheckerResult::UNSAFE(violations) => {
-            let violated: Vec<SafetyProperty> = ta
+            let violated: Vec<Property> = ta
                 .specs
                 .iter()
                 .copied()

@@ -5,8 +5,9 @@
 //! safety violation, the parameterized check does not say verified. Small by default (CI); `bench/ta.sh` runs it bigger with
 //! `DISTGEN_TA_DIFF_COUNT` and `DISTGEN_TA_DIFF_MAX_N`.
 
-use dsl_core::checker::{self, Config, Limits, Property, Scenario, Verdict};
+use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
 use dsl_core::ir::FaultModel;
+use dsl_core::problem::Kind;
 use dsl_core::random::{self, Shape};
 use paramcheck::{check_scenario, Options};
 use rand::SeedableRng;
@@ -18,23 +19,14 @@ fn env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The name of the part of a property a violation breaks, as in
-/// `properties_proven`.
+/// The name of the property a violation breaks, as in `properties_proven`.
 fn part(v: &dsl_core::checker::Violation) -> &'static str {
-    match v.property {
-        Property::Integrity => "integrity",
-        Property::Validity => "validity",
-        Property::Agreement if v.detail.starts_with("nothing is in flight") => {
-            "agreement (totality)"
-        }
-        Property::Agreement => "agreement (consistency)",
-    }
+    v.property.name()
 }
 
-/// Whether a violation found by the explicit checker is of a safety part.
+/// Whether a violation found by the explicit checker is of a safety property.
 fn is_safety(v: &dsl_core::checker::Violation) -> bool {
-    v.property == Property::Integrity
-        || (v.property == Property::Agreement && !v.detail.starts_with("nothing is in flight"))
+    v.property.kind() == Kind::Safety
 }
 
 #[test]

@@ -143,7 +143,7 @@ impl Model for CompactModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        properties::all()
+        properties::all(self)
     }
 }
 
@@ -152,7 +152,7 @@ impl properties::Checked for CompactModel {
         Some(&self.firsts)
     }
 
-    fn view<'a>(&'a self, s: &'a State) -> impl Observe + 'a {
-        self.observe(&s.0)
+    fn verify(&self, p: crate::problem::Property, s: &State) -> Result<(), String> {
+        properties::broadcast(p, &self.observe(&s.0))
     }
 }

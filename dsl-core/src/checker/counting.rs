@@ -280,7 +280,7 @@ impl Model for CountingModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        properties::all()
+        properties::all(self)
     }
 }
 
@@ -289,7 +289,7 @@ impl properties::Checked for CountingModel {
         Some(&self.firsts)
     }
 
-    fn view<'a>(&'a self, s: &'a CountState) -> impl Observe + 'a {
-        self.observe(&s.0)
+    fn verify(&self, p: crate::problem::Property, s: &CountState) -> Result<(), String> {
+        properties::broadcast(p, &self.observe(&s.0))
     }
 }

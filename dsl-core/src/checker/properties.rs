@@ -7,7 +7,7 @@
 //! may never be (`Property::eventually` in stateright 0.31 only looks at
 //! terminal states, which Byzantine injections never leave).
 
-use super::Property;
+use crate::problem::Property;
 use crate::semantics::{ProcId, Value};
 use std::sync::OnceLock;
 
@@ -23,23 +23,6 @@ pub trait Observe {
     fn quiescent(&self) -> bool;
     /// Whether the broadcaster is correct (it broadcast value 0 at the start).
     fn broadcaster_correct(&self) -> bool;
-}
-
-/// The property names given to stateright, in the order they are checked.
-pub const NAMES: [&str; 4] = [
-    "agreement (consistency)",
-    "integrity",
-    "validity",
-    "agreement (totality)",
-];
-
-/// The property that a stateright property name stands for.
-pub fn property_of(name: &str) -> Property {
-    match name {
-        "integrity" => Property::Integrity,
-        "validity" => Property::Validity,
-        _ => Property::Agreement,
-    }
 }
 
 fn correct(s: &impl Observe) -> impl Iterator<Item = ProcId> + '_ {
@@ -108,24 +91,30 @@ pub fn totality(s: &impl Observe) -> Result<(), String> {
     }
 }
 
-/// The check behind each name of [`NAMES`].
-pub fn by_name(name: &str, s: &impl Observe) -> Result<(), String> {
-    match name {
-        "agreement (consistency)" => consistency(s),
-        "integrity" => integrity(s),
-        "validity" => validity(s),
-        _ => totality(s),
+/// Whether `s` satisfies the broadcast property `p`; what went wrong if
+/// not. A consensus property is not a question about a broadcast state:
+/// asking one is a bug of the caller.
+pub fn broadcast(p: Property, s: &impl Observe) -> Result<(), String> {
+    match p {
+        Property::Consistency => consistency(s),
+        Property::Integrity => integrity(s),
+        Property::Validity => validity(s),
+        Property::Totality => totality(s),
+        other => panic!("`{other}` is not a reliable-broadcast property"),
     }
 }
 
-/// The first property that `s` violates, if any.
-pub fn first_violation(s: &impl Observe) -> Option<(&'static str, String)> {
-    NAMES
-        .iter()
-        .find_map(|&name| by_name(name, s).err().map(|e| (name, e)))
+/// The first broadcast property that `s` violates, if any.
+pub fn first_violation(s: &impl Observe) -> Option<(Property, String)> {
+    Property::BROADCAST
+        .into_iter()
+        .find_map(|p| broadcast(p, s).err().map(|e| (p, e)))
 }
 
-/// The first state found violating each property of [`NAMES`] in one run.
+/// The most properties a model checks (consensus: 5).
+pub const MAX_PROPERTIES: usize = 5;
+
+/// The first state found violating each property of a model in one run.
 ///
 /// stateright records a discovery each time a state violates a property,
 /// the later ones replacing the earlier, and checks a block of states before
@@ -134,7 +123,7 @@ pub fn first_violation(s: &impl Observe) -> Option<(&'static str, String)> {
 /// property count, so a single-threaded BFS reports a shortest path. A clone
 /// is empty: each run starts from a clone of the model.
 #[derive(Debug)]
-pub struct Firsts<S>([OnceLock<S>; 4]);
+pub struct Firsts<S>([OnceLock<S>; MAX_PROPERTIES]);
 
 impl<S> Default for Firsts<S> {
     fn default() -> Self {
@@ -150,8 +139,14 @@ impl<S> Clone for Firsts<S> {
 
 /// A model whose states the properties can read.
 pub trait Checked: stateright::Model {
-    /// A view of `s` for the properties.
-    fn view<'a>(&'a self, s: &'a Self::State) -> impl Observe + 'a;
+    /// The properties checked in every state, in the order they are
+    /// reported (at most [`MAX_PROPERTIES`]).
+    fn checked(&self) -> &'static [Property] {
+        &Property::BROADCAST
+    }
+
+    /// Whether `s` satisfies `p`; what went wrong if not.
+    fn verify(&self, p: Property, s: &Self::State) -> Result<(), String>;
 
     /// Where the first violating states of this run are kept, if anywhere
     /// (see [`Firsts`]); without, every violating state counts.
@@ -160,27 +155,37 @@ pub trait Checked: stateright::Model {
     }
 }
 
-/// Whether property `i` of [`NAMES`] is to count as holding in `s`: it
+/// Whether the `i`-th property of `m` is to count as holding in `s`: it
 /// holds, or `s` is not the first state of the run found violating it.
 fn holds<M: Checked>(i: usize, m: &M, s: &M::State) -> bool
 where
     M::State: Clone + PartialEq,
 {
-    by_name(NAMES[i], &m.view(s)).is_ok()
+    let Some(&p) = m.checked().get(i) else {
+        return true;
+    };
+    m.verify(p, s).is_ok()
         || m.firsts()
             .is_some_and(|firsts| firsts.0[i].get_or_init(|| s.clone()) != s)
 }
 
-/// The stateright properties of any [`Checked`] model, one per name of
-/// [`NAMES`], each to hold in every state.
-pub fn all<M: Checked>() -> Vec<stateright::Property<M>>
+/// The stateright properties of any [`Checked`] model, one per property it
+/// checks, named [`Property::name`], each to hold in every state.
+pub fn all<M: Checked>(m: &M) -> Vec<stateright::Property<M>>
 where
     M::State: Clone + PartialEq,
 {
-    vec![
-        stateright::Property::always(NAMES[0], |m: &M, s: &M::State| holds(0, m, s)),
-        stateright::Property::always(NAMES[1], |m: &M, s: &M::State| holds(1, m, s)),
-        stateright::Property::always(NAMES[2], |m: &M, s: &M::State| holds(2, m, s)),
-        stateright::Property::always(NAMES[3], |m: &M, s: &M::State| holds(3, m, s)),
-    ]
+    // stateright takes plain function pointers: one per index.
+    let always: [fn(&M, &M::State) -> bool; MAX_PROPERTIES] = [
+        |m, s| holds(0, m, s),
+        |m, s| holds(1, m, s),
+        |m, s| holds(2, m, s),
+        |m, s| holds(3, m, s),
+        |m, s| holds(4, m, s),
+    ];
+    m.checked()
+        .iter()
+        .zip(always)
+        .map(|(p, f)| stateright::Property::always(p.name(), f))
+        .collect()
 }

@@ -244,7 +244,7 @@ impl Model for PlainModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        properties::all()
+        properties::all(self)
     }
 }
 
@@ -253,7 +253,7 @@ impl properties::Checked for PlainModel {
         Some(&self.firsts)
     }
 
-    fn view<'a>(&'a self, s: &'a PlainState) -> impl Observe + 'a {
-        self.observe(s)
+    fn verify(&self, p: crate::problem::Property, s: &PlainState) -> Result<(), String> {
+        properties::broadcast(p, &self.observe(s))
     }
 }

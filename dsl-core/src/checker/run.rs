@@ -3,11 +3,12 @@
 
 use super::counting::CountingModel;
 use super::model::CompactModel;
-use super::properties::{self, NAMES};
+use super::properties;
 use super::reference::PlainModel;
 use super::trace;
 use super::{CheckResult, Config, Limits, Scenario, Verdict, Violation};
 use crate::ir::ProtocolIr;
+use crate::problem::Property;
 use stateright::{Checker, HasDiscoveries, Model};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
@@ -187,7 +188,7 @@ where
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
-        properties::all()
+        properties::all(self)
     }
 
     fn within_boundary(&self, state: &Self::State) -> bool {
@@ -199,8 +200,12 @@ impl<M: properties::Checked> properties::Checked for Capped<M>
 where
     M::State: Clone + PartialEq,
 {
-    fn view<'a>(&'a self, s: &'a Self::State) -> impl properties::Observe + 'a {
-        self.inner.view(s)
+    fn checked(&self) -> &'static [Property] {
+        self.inner.checked()
+    }
+
+    fn verify(&self, p: Property, s: &Self::State) -> Result<(), String> {
+        self.inner.verify(p, s)
     }
 
     fn firsts(&self) -> Option<&properties::Firsts<Self::State>> {
@@ -267,13 +272,14 @@ where
         }
         checker
     };
+    let checked = model.checked();
     let shortest = |checker: &dyn Checker<Capped<M>>| {
         // Of the properties found violated, the one with the shortest path
-        // (the first in NAMES order among equals).
+        // (the first in the model's order among equals).
         let discoveries = checker.discoveries();
-        NAMES
+        checked
             .iter()
-            .filter_map(|&n| discoveries.get(n).map(|p| (n, p.clone())))
+            .filter_map(|&p| discoveries.get(p.name()).map(|path| (p, path.clone())))
             .min_by_key(|(_, p)| p.clone().into_actions().len())
     };
     // One thread first, up to a small budget: most state spaces (nearly all
@@ -307,8 +313,8 @@ where
             states = again.unique_state_count();
         }
     }
-    if let Some((name, path)) = found {
-        let verdict = violated(name, explain(&path));
+    if let Some((property, path)) = found {
+        let verdict = violated(property, explain(&path));
         return CheckResult {
             protocol: ir.name.clone(),
             config,
@@ -326,17 +332,18 @@ where
     ended(ir, config, limits, (states, generated), why, start)
 }
 
-/// The verdict for a violation of property `name`, from its explained path.
-fn violated(name: &str, explained: Option<Explained>) -> Verdict {
+/// The verdict for a violation of property `property`, from its explained
+/// path.
+fn violated(property: Property, explained: Option<Explained>) -> Verdict {
     match explained {
         Some((trace, actions, detail)) => Verdict::Violated(Violation {
-            property: properties::property_of(name),
+            property,
             detail,
             trace,
             actions,
         }),
         None => Verdict::Unknown {
-            reason: format!("{name} is violated but its trace could not be rebuilt"),
+            reason: format!("{property} is violated but its trace could not be rebuilt"),
         },
     }
 }

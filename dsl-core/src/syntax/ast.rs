@@ -4,7 +4,7 @@
 //! [`crate::ir::ProtocolIr`], and [`super::validate`] reads both to report errors
 //! at the user's tokens.
 
-use crate::ir::{CmpOp, Dest, Expr, FaultModel};
+use crate::ir::{CmpOp, Dest, Expr, FaultModel, Problem};
 use proc_macro2::{Span, TokenStream};
 use syn::{Ident, Visibility};
 
@@ -52,6 +52,40 @@ pub enum Item {
         /// The block.
         effects: Vec<EffectSyn>,
     },
+    /// `problem: broadcast|consensus;`
+    Problem {
+        /// The `problem` keyword.
+        span: Span,
+        /// The problem.
+        problem: Problem,
+    },
+    /// `one_step: cond (and cond)*;`
+    OneStep {
+        /// The `one_step` keyword.
+        span: Span,
+        /// The conditions.
+        conds: Vec<CondSyn>,
+    },
+    /// `on propose(v) { ... }`
+    OnPropose {
+        /// The `on` keyword.
+        span: Span,
+        /// The bound value name.
+        value: Ident,
+        /// The block.
+        effects: Vec<EffectSyn>,
+    },
+    /// `upon received T >= expr { arm* }`
+    Upon {
+        /// The `upon` keyword.
+        span: Span,
+        /// The message type counted.
+        msg: Ident,
+        /// How many distinct senders.
+        threshold: ThresholdSyn,
+        /// The arms, in source order.
+        arms: Vec<ArmSyn>,
+    },
     /// `when guard (and guard)* { ... }`
     When {
         /// The `when` keyword.
@@ -81,6 +115,44 @@ pub struct CondSyn {
     pub rhs: ExprSyn,
     /// All the condition's tokens.
     pub tokens: TokenStream,
+}
+
+/// `>= expr` or `> expr`.
+pub struct ThresholdSyn {
+    /// `>` rather than `>=`.
+    pub strict: bool,
+    /// The right-hand side.
+    pub expr: ExprSyn,
+}
+
+/// An arm of an `upon` block.
+pub enum ArmSyn {
+    /// `when count (and count)* { ... }`
+    When {
+        /// The `when` keyword.
+        span: Span,
+        /// The counts, at least one.
+        counts: Vec<CountSyn>,
+        /// The block.
+        effects: Vec<EffectSyn>,
+    },
+    /// `otherwise { ... }`
+    Otherwise {
+        /// The `otherwise` keyword.
+        span: Span,
+        /// The block.
+        effects: Vec<EffectSyn>,
+    },
+}
+
+/// `T(v) >= expr` or `T(v) > expr`, a conjunct of an arm.
+pub struct CountSyn {
+    /// The message type.
+    pub msg: Ident,
+    /// The bound value name.
+    pub value: Ident,
+    /// How many.
+    pub threshold: ThresholdSyn,
 }
 
 /// A guard of a `when`.
@@ -128,4 +200,30 @@ pub enum EffectSyn {
         /// The value name.
         value: Ident,
     },
+    /// `decide(v);`
+    Decide {
+        /// The `decide` keyword.
+        span: Span,
+        /// The value name.
+        value: Ident,
+    },
+    /// `handover(v);` (`Some(v)`) or `handover(proposal);` (`None`).
+    Handover {
+        /// The `handover` keyword.
+        span: Span,
+        /// The value name; `None` for `proposal`.
+        value: Option<Ident>,
+    },
+}
+
+impl EffectSyn {
+    /// The statement's keyword.
+    pub fn span(&self) -> Span {
+        match self {
+            EffectSyn::Send { span, .. }
+            | EffectSyn::Deliver { span, .. }
+            | EffectSyn::Decide { span, .. }
+            | EffectSyn::Handover { span, .. } => *span,
+        }
+    }
 }

@@ -18,8 +18,22 @@ pub fn lower(def: &ProtocolDef, errors: &mut Errors) -> ProtocolIr {
     let messages = Messages(declared_messages(def));
     let mut broadcast = None;
     let mut rules = Vec::new();
+    let mut consensus = Consensus::default();
     for item in &def.items {
         match item {
+            Item::OnPropose { value, effects, .. } => {
+                let lowered = lower_broadcast(value, effects, &messages, errors);
+                consensus.propose.get_or_insert(lowered);
+            }
+            Item::Upon {
+                msg,
+                threshold,
+                arms,
+                ..
+            } => consensus
+                .upon
+                .push(lower_upon(msg, threshold, arms, &messages, errors)),
+            Item::OneStep { conds, .. } => consensus.one_step.extend(conds.iter().map(cond)),
             Item::OnBroadcast { value, effects, .. } => {
                 let lowered = lower_broadcast(value, effects, &messages, errors);
                 broadcast.get_or_insert(lowered);
@@ -29,12 +43,15 @@ pub fn lower(def: &ProtocolDef, errors: &mut Errors) -> ProtocolIr {
                 guards,
                 effects,
             } => rules.extend(lower_rule(*span, guards, effects, &messages, errors)),
-            Item::Faults { .. } | Item::Requires { .. } | Item::Messages { .. } => {}
+            Item::Faults { .. }
+            | Item::Requires { .. }
+            | Item::Messages { .. }
+            | Item::Problem { .. } => {}
         }
     }
     ProtocolIr {
-        problem: Default::default(),
-        consensus: Default::default(),
+        problem: problem(def),
+        consensus,
         name: def.name.to_string(),
         docs: def.docs.clone(),
         public: !matches!(def.vis, syn::Visibility::Inherited),
@@ -52,6 +69,17 @@ fn fault_model(def: &ProtocolDef) -> Option<FaultModel> {
         Item::Faults { model, .. } => Some(*model),
         _ => None,
     })
+}
+
+/// The problem of the first `problem` header; broadcast without one.
+pub fn problem(def: &ProtocolDef) -> Problem {
+    def.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Problem { problem, .. } => Some(*problem),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// The conditions of every `requires` header, in order.
@@ -122,8 +150,71 @@ fn lower_broadcast(
 ) -> Broadcast {
     Broadcast {
         value: value.to_string(),
-        effects: lower_effects(value, effects, messages, errors),
+        effects: lower_effects(Some(value), effects, messages, errors),
     }
+}
+
+/// A threshold without its tokens.
+fn threshold(t: &ThresholdSyn) -> Threshold {
+    Threshold {
+        strict: t.strict,
+        expr: t.expr.expr.clone(),
+    }
+}
+
+/// `upon received msg threshold { arms }`: the `when` arms in order, and the
+/// first `otherwise` (a second one, or one before a `when`, is an error of
+/// [`super::consensus`]).
+fn lower_upon(
+    msg: &Ident,
+    t: &ThresholdSyn,
+    arms: &[ArmSyn],
+    messages: &Messages,
+    errors: &mut Errors,
+) -> Upon {
+    let mut upon = Upon {
+        msg: messages.resolve(msg, errors),
+        threshold: threshold(t),
+        arms: Vec::new(),
+        otherwise: None,
+    };
+    for arm in arms {
+        match arm {
+            ArmSyn::When {
+                counts, effects, ..
+            } => {
+                let bound = &counts[0].value;
+                let counts = counts
+                    .iter()
+                    .map(|c| {
+                        if &c.value != bound {
+                            errors.spanned(
+                                &c.value,
+                                format!(
+                                    "every count of an arm binds the same value; write `{}({bound})`",
+                                    c.msg
+                                ),
+                            );
+                        }
+                        Count {
+                            msg: messages.resolve(&c.msg, errors),
+                            threshold: threshold(&c.threshold),
+                        }
+                    })
+                    .collect();
+                upon.arms.push(Arm {
+                    value: bound.to_string(),
+                    counts,
+                    effects: lower_effects(Some(bound), effects, messages, errors),
+                });
+            }
+            ArmSyn::Otherwise { effects, .. } => {
+                let effects = lower_effects(None, effects, messages, errors);
+                upon.otherwise.get_or_insert(effects);
+            }
+        }
+    }
+    upon
 }
 
 /// `when guards { effects }`; `None` (and an error) without a `received` guard.
@@ -152,7 +243,7 @@ fn lower_rule(
     Some(Rule {
         value: bound.to_string(),
         guards,
-        effects: lower_effects(bound, effects, messages, errors),
+        effects: lower_effects(Some(bound), effects, messages, errors),
     })
 }
 
@@ -189,9 +280,10 @@ fn lower_guard(bound: &Ident, g: &GuardSyn, messages: &Messages, errors: &mut Er
     }
 }
 
-/// The effects of a handler that binds `bound`.
+/// The effects of a handler that binds `bound` (`None`: an `otherwise`
+/// block, where only `handover(proposal)` may stand).
 fn lower_effects(
-    bound: &Ident,
+    bound: Option<&Ident>,
     effects: &[EffectSyn],
     messages: &Messages,
     errors: &mut Errors,
@@ -207,15 +299,37 @@ fn lower_effects(
                 }
             }
             EffectSyn::Deliver { value, .. } => {
-                check_bound(errors, bound, value);
+                // `deliver` in consensus is reported by the problem checks.
+                if bound.is_some() {
+                    check_bound(errors, bound, value);
+                }
                 Effect::Deliver
             }
+            EffectSyn::Decide { value, .. } => {
+                check_bound(errors, bound, value);
+                Effect::Decide
+            }
+            EffectSyn::Handover {
+                value: Some(value), ..
+            } => {
+                check_bound(errors, bound, value);
+                Effect::Handover(Estimate::Value)
+            }
+            EffectSyn::Handover { value: None, .. } => Effect::Handover(Estimate::Proposal),
         })
         .collect()
 }
 
-/// A value name in a handler must be the one the handler binds.
-fn check_bound(errors: &mut Errors, bound: &Ident, used: &Ident) {
+/// A value name in a handler must be the one the handler binds; an
+/// `otherwise` block binds none.
+fn check_bound(errors: &mut Errors, bound: Option<&Ident>, used: &Ident) {
+    let Some(bound) = bound else {
+        errors.spanned(
+            used,
+            format!("`otherwise` binds no value, so `{used}` is unbound; the only effect of `otherwise` is `handover(proposal);`"),
+        );
+        return;
+    };
     if used != bound {
         errors.spanned(
             used,

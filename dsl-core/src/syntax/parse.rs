@@ -7,12 +7,21 @@
 //!           | 'messages' ':' Ident (',' Ident)* ';'
 //!           | 'on' 'broadcast' '(' Ident ')' block
 //!           | 'when' guard ('and' guard)* block
+//!           | 'problem' ':' ('broadcast' | 'consensus') ';'
+//!           | 'one_step' ':' cond ('and' cond)* ';'
+//!           | 'on' 'propose' '(' Ident ')' block
+//!           | 'upon' 'received' Ident threshold '{' arm* '}'
+//! arm      := 'when' count ('and' count)* block | 'otherwise' block
+//! count    := Ident '(' Ident ')' threshold
+//! threshold:= ('>=' | '>') expr
 //! guard    := 'received' Ident '(' Ident ')'
 //!                 ('from' 'broadcaster' | '>=' expr ('excluding' 'broadcaster')?)
 //!           | 'not' 'sent' Ident
 //! block    := '{' effect* '}'
 //! effect   := 'send' Ident '(' Ident ')' 'to' ('all' | 'others' | 'self') ';'
 //!           | 'deliver' '(' Ident ')' ';'
+//!           | 'decide' '(' Ident ')' ';'
+//!           | 'handover' '(' (Ident | 'proposal') ')' ';'
 //! expr     := term (('+' | '-') term)*
 //! term     := atom (('*' | '/') atom)*
 //! atom     := integer | 'N' | 'F' | '(' expr ')'
@@ -21,7 +30,7 @@
 
 use super::ast::*;
 use super::kw;
-use crate::ir::{BinOp, CmpOp, Dest, Expr, FaultModel};
+use crate::ir::{BinOp, CmpOp, Dest, Expr, FaultModel, Problem};
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
@@ -131,17 +140,70 @@ impl Parse for Item {
             }
             input.parse::<Token![;]>()?;
             Ok(Item::Messages { span, names })
+        } else if look.peek(kw::problem) {
+            let span = input.parse::<kw::problem>()?.span;
+            input.parse::<Token![:]>()?;
+            let problem = one_of!(input,
+                [kw::broadcast] => Problem::Broadcast,
+                [kw::consensus] => Problem::Consensus,
+            )?;
+            input.parse::<Token![;]>()?;
+            Ok(Item::Problem { span, problem })
+        } else if look.peek(kw::one_step) {
+            let span = input.parse::<kw::one_step>()?.span;
+            input.parse::<Token![:]>()?;
+            let mut conds = vec![input.parse::<CondSyn>()?];
+            while input.peek(kw::and) {
+                input.parse::<kw::and>()?;
+                conds.push(input.parse()?);
+            }
+            input.parse::<Token![;]>()?;
+            Ok(Item::OneStep { span, conds })
         } else if look.peek(kw::on) {
             let span = input.parse::<kw::on>()?.span;
-            input.parse::<kw::broadcast>()?;
+            let look = input.lookahead1();
+            let propose = if look.peek(kw::broadcast) {
+                input.parse::<kw::broadcast>()?;
+                false
+            } else if look.peek(kw::propose) {
+                input.parse::<kw::propose>()?;
+                true
+            } else {
+                return Err(look.error());
+            };
             let inner;
             parenthesized!(inner in input);
             let value = value_name(&inner)?;
             let effects = block(input)?;
-            Ok(Item::OnBroadcast {
+            Ok(if propose {
+                Item::OnPropose {
+                    span,
+                    value,
+                    effects,
+                }
+            } else {
+                Item::OnBroadcast {
+                    span,
+                    value,
+                    effects,
+                }
+            })
+        } else if look.peek(kw::upon) {
+            let span = input.parse::<kw::upon>()?.span;
+            input.parse::<kw::received>()?;
+            let msg = message_name(input)?;
+            let threshold = input.parse()?;
+            let inner;
+            braced!(inner in input);
+            let mut arms = Vec::new();
+            while !inner.is_empty() {
+                arms.push(inner.parse()?);
+            }
+            Ok(Item::Upon {
                 span,
-                value,
-                effects,
+                msg,
+                threshold,
+                arms,
             })
         } else if look.peek(kw::when) {
             let span = input.parse::<kw::when>()?.span;
@@ -198,6 +260,58 @@ fn message(input: ParseStream) -> syn::Result<(Ident, Ident)> {
     let inner;
     parenthesized!(inner in input);
     Ok((msg, value_name(&inner)?))
+}
+
+impl Parse for ThresholdSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        // `>=` before `>`.
+        let strict = one_of!(input,
+            [Token![>=]] => false,
+            [Token![>]] => true,
+        )?;
+        Ok(ThresholdSyn {
+            strict,
+            expr: input.parse()?,
+        })
+    }
+}
+
+impl Parse for ArmSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let look = input.lookahead1();
+        if look.peek(kw::when) {
+            let span = input.parse::<kw::when>()?.span;
+            let mut counts = vec![input.parse::<CountSyn>()?];
+            while input.peek(kw::and) {
+                input.parse::<kw::and>()?;
+                counts.push(input.parse()?);
+            }
+            let effects = block(input)?;
+            Ok(ArmSyn::When {
+                span,
+                counts,
+                effects,
+            })
+        } else if look.peek(kw::otherwise) {
+            let span = input.parse::<kw::otherwise>()?.span;
+            let effects = block(input)?;
+            Ok(ArmSyn::Otherwise { span, effects })
+        } else {
+            Err(look.error())
+        }
+    }
+}
+
+impl Parse for CountSyn {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let (msg, value) = message(input)?;
+        let threshold = input.parse()?;
+        Ok(CountSyn {
+            msg,
+            value,
+            threshold,
+        })
+    }
 }
 
 impl Parse for GuardSyn {
@@ -272,6 +386,28 @@ impl Parse for EffectSyn {
             let value = value_name(&inner)?;
             input.parse::<Token![;]>()?;
             Ok(EffectSyn::Deliver { span, value })
+        } else if look.peek(kw::decide) {
+            let span = input.parse::<kw::decide>()?.span;
+            let inner;
+            parenthesized!(inner in input);
+            let value = value_name(&inner)?;
+            input.parse::<Token![;]>()?;
+            Ok(EffectSyn::Decide { span, value })
+        } else if look.peek(kw::handover) {
+            let span = input.parse::<kw::handover>()?.span;
+            let inner;
+            parenthesized!(inner in input);
+            let value = if inner.peek(kw::proposal) {
+                inner.parse::<kw::proposal>()?;
+                if !inner.is_empty() {
+                    return Err(inner.error("expected `)`: a handover carries one value"));
+                }
+                None
+            } else {
+                Some(value_name(&inner)?)
+            };
+            input.parse::<Token![;]>()?;
+            Ok(EffectSyn::Handover { span, value })
         } else {
             Err(look.error())
         }

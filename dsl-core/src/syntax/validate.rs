@@ -88,12 +88,15 @@ fn check_missing_headers(def: &ProtocolDef, errors: &mut Errors) {
 
 /// Runs every check that reads the IR.
 pub fn validate(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
-    check_deliver(def, ir, errors);
+    if ir.problem == Problem::Broadcast {
+        check_deliver(def, ir, errors);
+    }
     let configs: Vec<(usize, usize)> = allowed_configs(ir);
     check_requires(def, &configs, errors);
     if !configs.is_empty() {
         check_thresholds(def, &configs, errors);
     }
+    super::consensus::validate(def, ir, &configs, errors);
     check_duplicate_handlers(def, ir, errors);
     check_excluding_has_broadcaster(def, ir, errors);
 }
@@ -132,7 +135,7 @@ pub fn allowed_configs(ir: &ProtocolIr) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// A protocol must deliver somewhere, or it can never be correct.
+/// A broadcast protocol must deliver somewhere, or it can never be correct.
 fn check_deliver(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
     if !ir.delivers() {
         errors.spanned(

@@ -1,7 +1,8 @@
 //! The ByMC `.ta` syntax (read by ByMC and TACO), with comments that tie
 //! every location and rule to the DSL.
 
-use super::{Atom, SafetyProperty, ThresholdAutomaton};
+use super::{Atom, ThresholdAutomaton};
+use crate::problem::Property;
 use std::fmt::Write;
 
 /// An identifier for the automaton: `Bracha_byzantine_broadcaster`.
@@ -113,7 +114,7 @@ fn rules(out: &mut String, ta: &ThresholdAutomaton) {
 /// (every occupied location has every rule's sure guard false) where a
 /// process has not delivered (validity), or has not while another has
 /// (totality); see the module docs of [`super`].
-pub fn formula(ta: &ThresholdAutomaton, p: SafetyProperty) -> String {
+pub fn formula(ta: &ThresholdAutomaton, p: Property) -> String {
     let missing = |ta: &ThresholdAutomaton| {
         let empty: Vec<String> = ta
             .locations
@@ -124,14 +125,16 @@ pub fn formula(ta: &ThresholdAutomaton, p: SafetyProperty) -> String {
         group(&empty, " && ", TRUE)
     };
     match p {
-        SafetyProperty::Consistency => "[](d0 == 0 || d1 == 0)".into(),
-        SafetyProperty::Integrity => "[](d1 == 0)".into(),
-        SafetyProperty::Validity => format!("[]({} || {})", moving(ta), missing(ta)),
-        SafetyProperty::Totality => format!(
+        Property::Consistency => "[](d0 == 0 || d1 == 0)".into(),
+        Property::Integrity => "[](d1 == 0)".into(),
+        Property::Validity => format!("[]({} || {})", moving(ta), missing(ta)),
+        Property::Totality => format!(
             "[]({} || (d0 == 0 && d1 == 0) || {})",
             moving(ta),
             missing(ta)
         ),
+        // `specifications` gives a broadcast automaton only the four above.
+        other => panic!("`{other}` is not a property of a broadcast automaton"),
     }
 }
 

@@ -22,10 +22,7 @@ fn bracha_merges_the_values_it_no_longer_needs() {
     assert_eq!(ta.local_states, 9);
     assert_eq!(ta.locations.len(), 4, "{}", bymc::print(&ta));
     assert_eq!(ta.rules.len(), 8, "{}", bymc::print(&ta));
-    assert_eq!(
-        ta.specs,
-        vec![SafetyProperty::Consistency, SafetyProperty::Totality]
-    );
+    assert_eq!(ta.specs, vec![Property::Consistency, Property::Totality]);
     assert!(ta.instance_only().is_empty());
     // Not stuck: the ready part (4 rules of one atom) or the delivery part
     // (2 rules); an undelivered location occupied; d0 or d1.
@@ -63,10 +60,7 @@ fn a_correct_broadcaster_has_its_own_locations() {
         .locations
         .iter()
         .any(|l| l.describe.contains("broadcaster")));
-    assert_eq!(
-        ta.specs,
-        vec![SafetyProperty::Integrity, SafetyProperty::Validity]
-    );
+    assert_eq!(ta.specs, vec![Property::Integrity, Property::Validity]);
     assert_eq!(ta.proves().len(), 4);
     // Liveness: stuck when no occupied location has a rule whose guard over
     // the correct senders alone holds (2F + 1 Readies, not F + 1).

@@ -1,0 +1,124 @@
+use super::*;
+use crate::ir::{
+    Arm, BinOp, CmpOp, Cond, Consensus, Count, Dest, Expr, Handler, Problem, Threshold,
+};
+
+fn lin(n: i64, f: i64, c: i64) -> Expr {
+    let term = |k: i64, e: Expr| Expr::bin(BinOp::Mul, Expr::Int(k), e);
+    Expr::bin(
+        BinOp::Add,
+        Expr::bin(BinOp::Add, term(n, Expr::N), term(f, Expr::F)),
+        Expr::Int(c),
+    )
+}
+
+fn half(e: Expr) -> Expr {
+    Expr::bin(BinOp::Div, e, Expr::Int(2))
+}
+
+fn gt(expr: Expr) -> Threshold {
+    Threshold { strict: true, expr }
+}
+
+/// Bosco: after N - F votes, > (N + 3F) / 2 for v decides v, > (N - F) / 2
+/// hands v over, otherwise the proposal.
+pub(crate) fn bosco(decide: Expr) -> ProtocolIr {
+    let arm = |t: Expr, e: Effect| Arm {
+        value: "v".into(),
+        counts: vec![Count {
+            msg: 0,
+            threshold: gt(t),
+        }],
+        effects: vec![e],
+    };
+    ProtocolIr {
+        name: "Bosco".into(),
+        docs: vec![],
+        public: true,
+        faults: FaultModel::Byzantine,
+        requires: vec![Cond {
+            lhs: Expr::N,
+            op: CmpOp::Gt,
+            rhs: lin(0, 3, 0),
+        }],
+        messages: vec!["Vote".into()],
+        broadcast: None,
+        rules: vec![],
+        problem: Problem::Consensus,
+        consensus: Consensus {
+            propose: Some(Handler {
+                value: "v".into(),
+                effects: vec![Effect::Send {
+                    msg: 0,
+                    to: Dest::All,
+                }],
+            }),
+            upon: vec![Upon {
+                msg: 0,
+                threshold: Threshold {
+                    strict: false,
+                    expr: lin(1, -1, 0),
+                },
+                arms: vec![
+                    arm(decide, Effect::Decide),
+                    arm(half(lin(1, -1, 0)), Effect::Handover(Estimate::Value)),
+                ],
+                otherwise: Some(vec![Effect::Handover(Estimate::Proposal)]),
+            }],
+            one_step: vec![Cond {
+                lhs: Expr::N,
+                op: CmpOp::Gt,
+                rhs: lin(0, 7, 0),
+            }],
+        },
+    }
+}
+
+#[test]
+fn bosco_guards_are_rising_and_exact() {
+    let ta = translate(&bosco(half(lin(1, 3, 0))), Scenario::Byzantine).unwrap();
+    assert!(ta.rising());
+    // 4 input/propose rules, and per input 2 decide, 2 handover(v), 1 otherwise.
+    assert_eq!(ta.rules.len(), 4 + 2 * 5);
+    let decide0 = ta
+        .rules
+        .iter()
+        .find(|r| r.from == "V0" && r.to == "D0")
+        .unwrap();
+    let atoms: Vec<String> = decide0.guard.iter().map(atom).collect();
+    // a0 >= (N + 3F) / 2 + 1, a0 <= n0 + F: 2 n0 >= N + F + 1.
+    assert!(
+        atoms.contains(&"2 * n0 >= N + F + 1".to_string()),
+        "{atoms:?}"
+    );
+    // Enough votes at all: n0 + n1 + F >= N - F.
+    assert!(
+        atoms.contains(&"n0 + n1 >= N - 2 * F".to_string()),
+        "{atoms:?}"
+    );
+    // The snapshot fits: (N + 3F) / 2 + 1 <= N - F, i.e. N >= 5F + 1.
+    assert!(
+        atoms.contains(&"z >= -N + 5 * F + 1".to_string()),
+        "{atoms:?}"
+    );
+    let text = ta.print(Property::Agreement);
+    assert!(
+        text.contains("agreement: [](D0 == 0 || D1 == 0);"),
+        "{text}"
+    );
+    assert!(ta.print(Property::OneStep).contains("N > 7 * F;"));
+    assert_eq!(ta.properties().len(), 4);
+}
+
+#[test]
+fn when_rules_are_refused() {
+    let mut ir = bosco(half(lin(1, 3, 0)));
+    ir.rules.push(crate::ir::Rule {
+        value: "v".into(),
+        guards: vec![],
+        effects: vec![Effect::Decide],
+    });
+    let e = translate(&ir, Scenario::Byzantine).unwrap_err();
+    assert!(e.to_string().contains("on propose + upon blocks"), "{e}");
+    assert!(translate(&bosco(half(lin(1, 3, 0))), Scenario::CorrectBroadcaster).is_err());
+}

@@ -1,0 +1,208 @@
+//! `check_all_n` on consensus protocols (Bosco, c1cs, cf1s, built as IR):
+//! TACO on the automaton of `dsl_core::ta::consensus`, one property at a
+//! time. TACO needs z3, found or fetched.
+
+use dsl_core::ir::{
+    Arm, BinOp, CmpOp, Cond, Consensus, Count, Dest, Effect, Estimate, Expr, FaultModel, Handler,
+    Problem, ProtocolIr, Threshold, Upon,
+};
+use dsl_core::problem::{Property, Scenario};
+use paramcheck::{check_all_n, Options};
+
+fn lin(n: i64, f: i64, c: i64) -> Expr {
+    let term = |k: i64, e: Expr| Expr::bin(BinOp::Mul, Expr::Int(k), e);
+    Expr::bin(
+        BinOp::Add,
+        Expr::bin(BinOp::Add, term(n, Expr::N), term(f, Expr::F)),
+        Expr::Int(c),
+    )
+}
+
+fn half(e: Expr) -> Expr {
+    Expr::bin(BinOp::Div, e, Expr::Int(2))
+}
+
+fn n_gt(f: i64) -> Cond {
+    Cond {
+        lhs: Expr::N,
+        op: CmpOp::Gt,
+        rhs: lin(0, f, 0),
+    }
+}
+
+fn arm(strict: bool, expr: Expr, effect: Effect) -> Arm {
+    Arm {
+        value: "v".into(),
+        counts: vec![Count {
+            msg: 0,
+            threshold: Threshold { strict, expr },
+        }],
+        effects: vec![effect],
+    }
+}
+
+/// A one-step protocol: vote the input, after N - F votes try `arms`, else
+/// hand over the proposal.
+fn protocol(
+    name: &str,
+    faults: FaultModel,
+    requires: i64,
+    arms: Vec<Arm>,
+    one_step: Option<i64>,
+) -> ProtocolIr {
+    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
+    ProtocolIr {
+        name: name.into(),
+        docs: vec![],
+        public: true,
+        faults,
+        requires: vec![n_gt(requires)],
+        messages: vec!["Vote".into()],
+        broadcast: None,
+        rules: vec![],
+        problem: Problem::Consensus,
+        consensus: Consensus {
+            propose: Some(Handler {
+                value: "v".into(),
+                effects: vec![Effect::Send {
+                    msg: 0,
+                    to: Dest::All,
+                }],
+            }),
+            upon: vec![Upon {
+                msg: 0,
+                threshold: Threshold {
+                    strict: false,
+                    expr: lin(1, -1, 0),
+                },
+                arms,
+                otherwise: Some(vec![Effect::Handover(Estimate::Proposal)]),
+            }],
+            one_step: one_step.map(n_gt).into_iter().collect(),
+        },
+    }
+}
+
+fn bosco(decide: Expr, one_step: i64) -> ProtocolIr {
+    protocol(
+        "Bosco",
+        FaultModel::Byzantine,
+        3,
+        vec![
+            arm(true, decide, Effect::Decide),
+            arm(true, half(lin(1, -1, 0)), Effect::Handover(Estimate::Value)),
+        ],
+        Some(one_step),
+    )
+}
+
+fn c1cs() -> ProtocolIr {
+    protocol(
+        "C1cs",
+        FaultModel::Crash,
+        3,
+        vec![
+            arm(false, lin(1, -1, 0), Effect::Decide),
+            arm(false, lin(1, -2, 0), Effect::Handover(Estimate::Value)),
+        ],
+        Some(3),
+    )
+}
+
+fn cf1s() -> ProtocolIr {
+    protocol(
+        "Cf1s",
+        FaultModel::Crash,
+        3,
+        vec![arm(false, lin(1, -1, 0), Effect::Decide)],
+        Some(3),
+    )
+}
+
+/// Per scenario: the properties proven and the counterexample's (N, F).
+type Row = (Scenario, Vec<String>, Option<(usize, usize)>);
+
+fn proven(ir: &ProtocolIr) -> Vec<Row> {
+    check_all_n(ir, ir.faults, &Options::default())
+        .into_iter()
+        .map(|r| {
+            eprintln!(
+                "{} {:?}: {:?} {:.2} s",
+                ir.name, r.scenario, r.verdict, r.seconds
+            );
+            (r.scenario, r.properties_proven, r.counterexample_at)
+        })
+        .collect()
+}
+
+fn names(ps: &[Property]) -> Vec<String> {
+    ps.iter().map(|p| p.name().to_string()).collect()
+}
+
+const SAFETY: [Property; 3] = [
+    Property::Agreement,
+    Property::HandoverConsistency,
+    Property::InputValidity,
+];
+
+#[test]
+fn bosco_is_safe_and_one_step_for_every_n_above_7f() {
+    let results = proven(&bosco(half(lin(1, 3, 0)), 7));
+    let mut all = SAFETY.to_vec();
+    all.push(Property::OneStep);
+    assert_eq!(results, vec![(Scenario::Byzantine, names(&all), None)]);
+}
+
+#[test]
+fn bosco_is_not_one_step_with_f_byzantine_above_5f() {
+    let results = proven(&bosco(half(lin(1, 3, 0)), 5));
+    let (scenario, proven, at) = &results[0];
+    assert_eq!(*scenario, Scenario::Byzantine);
+    assert_eq!(*proven, names(&SAFETY));
+    let (n, f) = at.expect("a counterexample to one-step");
+    assert!(n > 5 * f && n <= 7 * f && n <= 16, "N={n}, F={f}");
+}
+
+#[test]
+fn bosco_with_a_lower_decide_threshold_is_refuted() {
+    let results = proven(&bosco(half(lin(1, 2, 0)), 7));
+    let (_, proven, at) = &results[0];
+    assert!(
+        !proven.contains(&Property::Agreement.name().to_string())
+            || !proven.contains(&Property::HandoverConsistency.name().to_string()),
+        "{proven:?}"
+    );
+    assert!(at.is_some());
+}
+
+#[test]
+fn c1cs_is_safe_and_one_step_for_every_n() {
+    let mut all = SAFETY.to_vec();
+    all.push(Property::OneStep);
+    assert_eq!(
+        proven(&c1cs()),
+        vec![(Scenario::Crashes, names(&all), None)]
+    );
+}
+
+/// cf1s as the reference reads it (all N - F votes v: decide v, otherwise
+/// hand over the proposal) is safe for agreement, validity and one-step, but
+/// not for decision-handover consistency (rule 7 of the brief): at N = 4, F
+/// = 1 (TACO gives N = 5, F = 1), three processes propose 0 and one proposes 1; one of the three sees
+/// three 0 votes and decides 0, the fourth sees its own 1 and hands over 1.
+#[test]
+fn cf1s_is_refuted_on_handover_consistency_only() {
+    let results = proven(&cf1s());
+    let (scenario, proven, at) = &results[0];
+    assert_eq!(*scenario, Scenario::Crashes);
+    assert!(matches!(at, Some((n, 1)) if *n <= 5), "{at:?}");
+    assert_eq!(
+        *proven,
+        names(&[
+            Property::Agreement,
+            Property::InputValidity,
+            Property::OneStep
+        ])
+    );
+    assert!(at.is_some());
+}

@@ -1,0 +1,14 @@
+use distgen::protocol;
+protocol! {
+    pub Wrong {
+        problem: consensus; faults: crash; messages: Vote;
+        on propose(v) { send Vote(v) to all; }
+        upon received Vote >= N - F {
+            otherwise { handover(proposal); }
+            when Vote(v) >= N - F { decide(v); }
+            otherwise { handover(proposal); }
+        }
+    }
+}
+
+fn main() {}
