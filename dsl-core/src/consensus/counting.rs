@@ -288,6 +288,14 @@ pub struct CountView<'a> {
 }
 
 impl View for CountView<'_> {
+    fn unanimous(&self) -> Option<Value> {
+        let proposed = |v: usize| self.state.rows[v].iter().sum::<u8>() + self.state.crashed[v];
+        match (proposed(0), proposed(1)) {
+            (_, 0) => Some(0),
+            (0, _) => Some(1),
+            _ => None,
+        }
+    }
     fn procs(&self) -> Vec<Proc> {
         let mut procs = Vec::new();
         for x in [0, 1] {

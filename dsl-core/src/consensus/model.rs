@@ -323,6 +323,13 @@ impl super::properties::View for PlainView<'_> {
     fn one_step(&self) -> bool {
         self.model.one_step
     }
+    fn unanimous(&self) -> Option<Value> {
+        let mut inputs = (0..self.model.machine.n)
+            .filter(|&p| !self.model.faulty.is_byzantine(p))
+            .map(|p| self.state.procs[p].input.unwrap_or(0));
+        let first = inputs.next()?;
+        inputs.all(|v| v == first).then_some(first)
+    }
 }
 
 impl super::properties::Viewed for Model {

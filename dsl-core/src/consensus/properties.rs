@@ -28,6 +28,11 @@ pub trait View {
     fn stuck(&self) -> Option<ProcId>;
     /// Whether one-step is checked.
     fn one_step(&self) -> bool;
+    /// The value that every process that is not Byzantine proposed, crashed
+    /// ones included, if they all proposed the same: the premise of input
+    /// validity and one-step. (A process that crashed did propose: its
+    /// votes may have been received, so it counts in the unanimity.)
+    fn unanimous(&self) -> Option<Value>;
 }
 
 /// An owned view: the correct processes of the last state of a trace, with
@@ -40,6 +45,8 @@ pub struct Snapshot {
     pub stuck: Option<ProcId>,
     /// See [`View::one_step`].
     pub one_step: bool,
+    /// See [`View::unanimous`].
+    pub unanimous: Option<Value>,
 }
 
 impl Snapshot {
@@ -49,6 +56,7 @@ impl Snapshot {
             procs: v.procs(),
             stuck: v.stuck(),
             one_step: v.one_step(),
+            unanimous: v.unanimous(),
         }
     }
 }
@@ -63,6 +71,9 @@ impl View for Snapshot {
     fn one_step(&self) -> bool {
         self.one_step
     }
+    fn unanimous(&self) -> Option<Value> {
+        self.unanimous
+    }
 }
 
 fn outcomes<'a>(_m: &(), s: &'a impl View) -> impl Iterator<Item = (ProcId, Outcome)> + 'a {
@@ -71,11 +82,10 @@ fn outcomes<'a>(_m: &(), s: &'a impl View) -> impl Iterator<Item = (ProcId, Outc
         .filter_map(|p| p.outcome.map(|o| (p.id, o)))
 }
 
-/// The value every correct process proposed, if they all proposed the same.
+/// The value every process that is not Byzantine proposed, if they all
+/// proposed the same ([`View::unanimous`]).
 fn unanimous(_m: &(), s: &impl View) -> Option<u8> {
-    let procs = s.procs();
-    let first = procs.first()?.input;
-    procs.iter().all(|p| p.input == first).then_some(first)
+    s.unanimous()
 }
 
 /// No two correct processes decide differently.

@@ -176,6 +176,7 @@ pub fn explain_counting(
         procs,
         stuck,
         one_step: counted.one_step(),
+        unanimous: counted.unanimous(),
     };
     (lines, snapshot)
 }
