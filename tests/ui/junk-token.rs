@@ -3,7 +3,7 @@ protocol! {
     pub Junk {
         faults: none; messages: Msg;
         on broadcast(m) { send Msg(m) to all; }
-        upon received Msg(m) >= 1 { deliver(m); }
+        whenever received Msg(m) >= 1 { deliver(m); }
     }
 }
 

@@ -210,7 +210,9 @@ fn check_upon_blocks(def: &ProtocolDef, errors: &mut Errors) {
                 format!("an `upon` block needs a `when` arm, as in `when {msg}(v) >= N - F {{ decide(v); }}`"),
             );
         }
+        // The `otherwise` not yet followed by a `when`, and whether one was seen.
         let mut otherwise: Option<Span> = None;
+        let mut seen = false;
         for arm in arms {
             match arm {
                 ArmSyn::When { counts, .. } => {
@@ -231,7 +233,7 @@ fn check_upon_blocks(def: &ProtocolDef, errors: &mut Errors) {
                     }
                 }
                 ArmSyn::Otherwise { span, .. } => {
-                    if otherwise.is_some() {
+                    if std::mem::replace(&mut seen, true) {
                         errors.at(*span, "a second `otherwise`; a block has at most one");
                     } else {
                         otherwise = Some(*span);

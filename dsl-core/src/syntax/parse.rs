@@ -192,6 +192,11 @@ impl Parse for Item {
             let span = input.parse::<kw::upon>()?.span;
             input.parse::<kw::received>()?;
             let msg = message_name(input)?;
+            if input.peek(syn::token::Paren) {
+                return Err(input.error(format!(
+                    "an `upon` block counts senders over every value; write `upon received {msg} >= ...` and bind the value in its arms"
+                )));
+            }
             let threshold = input.parse()?;
             let inner;
             braced!(inner in input);
