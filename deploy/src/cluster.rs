@@ -86,6 +86,8 @@ enum News {
 pub fn run_cluster(ir: &ProtocolIr, config: &ClusterConfig) -> Result<RunReport, ClusterError> {
     let rc = &config.run;
     rc.validate()?;
+    dsl_core::problem::require(ir, dsl_core::ir::Problem::Broadcast, "`cluster`")
+        .map_err(RunError::from)?;
     dsl_core::semantics::Machine::new(ir, rc.n, rc.f).map_err(RunError::from)?;
     if let Some(&id) = config.kill.keys().find(|&&id| id >= rc.n) {
         return Err(RunError::NoSuchProcess {

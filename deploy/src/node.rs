@@ -30,6 +30,9 @@ pub enum NodeError {
     /// The protocol cannot be instantiated at (N, F).
     #[error(transparent)]
     Instance(#[from] InstanceError),
+    /// A consensus protocol: nodes run reliable broadcast only (yet).
+    #[error(transparent)]
+    Problem(#[from] dsl_core::problem::Unsupported),
     /// The socket could not be bound.
     #[error("cannot bind {address}: {error}")]
     Bind {
@@ -235,6 +238,7 @@ pub fn serve(
     mut emit: impl FnMut(&Line),
 ) -> Result<(), NodeError> {
     let n = peers.n();
+    dsl_core::problem::require(ir, dsl_core::ir::Problem::Broadcast, "`node`")?;
     if !(0.0..=1.0).contains(&config.loss) {
         return Err(NodeError::Setting("--loss must be in 0..=1".into()));
     }

@@ -273,6 +273,38 @@ impl Problem {
     }
 }
 
+/// A layer that handles one problem only was given a protocol of another.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{layer} handles {handles} protocols only, and {name} is a {problem} protocol")]
+pub struct Unsupported {
+    /// The layer (`the PROMELA export`).
+    pub layer: &'static str,
+    /// The problem it handles.
+    pub handles: Problem,
+    /// The protocol's name.
+    pub name: String,
+    /// The protocol's problem.
+    pub problem: Problem,
+}
+
+/// `Ok` if `ir` solves `problem`, else the error that `layer` reports.
+pub fn require(
+    ir: &crate::ir::ProtocolIr,
+    problem: Problem,
+    layer: &'static str,
+) -> Result<(), Unsupported> {
+    if ir.problem == problem {
+        Ok(())
+    } else {
+        Err(Unsupported {
+            layer,
+            handles: problem,
+            name: ir.name.clone(),
+            problem: ir.problem,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,10 +91,14 @@ pub enum PromelaError {
     /// A threshold is undefined at (N, F).
     #[error(transparent)]
     Instance(#[from] InstanceError),
+    /// A consensus protocol: PROMELA models reliable broadcast only.
+    #[error(transparent)]
+    Problem(#[from] crate::problem::Unsupported),
 }
 
 /// Writes the PROMELA model of `ir` in `config`.
 pub fn model(ir: &ProtocolIr, config: Config) -> Result<String, PromelaError> {
+    crate::problem::require(ir, crate::ir::Problem::Broadcast, "the PROMELA export")?;
     let machine = instantiate(ir, config)?;
     let faulty = Faulty::of(&config);
     let types = TypeUse::of(ir, &machine, &faulty);

@@ -13,6 +13,9 @@ pub enum RunError {
     /// The protocol cannot be instantiated at (N, F).
     #[error(transparent)]
     Instance(#[from] InstanceError),
+    /// A consensus protocol: the actors run reliable broadcast only (yet).
+    #[error(transparent)]
+    Problem(#[from] crate::problem::Unsupported),
     /// A process id in an option is not below N.
     #[error("{option} names process {id}, but processes are 0..{n}")]
     NoSuchProcess {

@@ -175,6 +175,7 @@ fn address(socket: &UdpSocket, process: ProcId) -> Result<SocketAddrV4, RunError
 /// Runs `ir` as `config.n` UDP actors on 127.0.0.1 until the network is quiet
 /// or the timeout, and reports what every process delivered.
 pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
+    crate::problem::require(ir, crate::ir::Problem::Broadcast, "`run` (the UDP actors)")?;
     config.validate()?;
     let machine = Arc::new(Machine::new(ir, config.n, config.f)?);
     let n = config.n;
