@@ -230,7 +230,10 @@ fn a_timeout_of_1_s_answers_unknown() {
     let correct = row("correct-broadcaster");
     match code {
         3 => assert!(correct.contains("unknown (stopped after 1 s)"), "{stdout}"),
-        1 => assert!(correct.contains("confirmed by the explicit checker"), "{stdout}"),
+        1 => assert!(
+            correct.contains("confirmed by the explicit checker"),
+            "{stdout}"
+        ),
         _ => panic!("exit {code}: {stdout}{stderr}"),
     }
     let _ = std::fs::remove_file(&path);

@@ -121,3 +121,64 @@ fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
     assert!(compared > 0);
     excluded
 }
+
+/// The same for random one-step consensus protocols (issue 20 item 4):
+/// whatever the all-N check proves of a consensus protocol, the explicit
+/// checker finds no violation of it at any allowed N <= 8
+/// (`DISTGEN_TA_DIFF_CONSENSUS_MAX_N`), and a confirmed all-N violation is
+/// at an allowed (N, F) with a trace.
+#[test]
+fn all_n_verdicts_agree_with_the_explicit_checker_on_random_consensus_protocols() {
+    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
+    let count = env("DISTGEN_TA_DIFF_COUNT", 12);
+    let max_n = env("DISTGEN_TA_DIFF_CONSENSUS_MAX_N", 8);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20);
+    let limits = Limits {
+        max_states: 2_000_000,
+        timeout_secs: 60,
+    };
+    let (mut compared, mut proven, mut instances, mut violations) = (0, 0, 0, 0);
+    for i in 0..count {
+        let faults = [FaultModel::Byzantine, FaultModel::Crash][i % 2];
+        let ir = random::consensus(&mut rng, faults, &format!("C{i}"));
+        for &scenario in dsl_core::ir::Problem::Consensus.scenarios(faults) {
+            compared += 1;
+            let all_n = check_scenario(&ir, scenario, &Options::default());
+            proven += all_n.properties_proven.len();
+            if let Verdict::Violated(v) = &all_n.verdict {
+                let (n, f) = all_n.counterexample_at.expect("(N, F)");
+                assert!(ir.allows(n, f), "{}", dsl_core::print::invocation(&ir));
+                assert!(!v.trace.is_empty());
+            }
+            for n in 1..=max_n {
+                for f in 1..n {
+                    if !ir.allows(n, f) {
+                        continue;
+                    }
+                    let config = Config {
+                        faults,
+                        n,
+                        f,
+                        scenario,
+                    };
+                    instances += 1;
+                    if let Verdict::Violated(v) = &checker::check(&ir, config, limits).verdict {
+                        violations += 1;
+                        assert!(
+                            !all_n.properties_proven.iter().any(|p| p == part(v)),
+                            "{} proven for all N but violated at N = {n}, F = {f}:\n{}\n{:?}",
+                            part(v),
+                            dsl_core::print::invocation(&ir),
+                            v.trace
+                        );
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "consensus: compared {compared} (protocol, scenario) pairs over {instances} instances \
+(N <= {max_n}): {proven} properties proven for all N, {violations} instance violations"
+    );
+    assert!(compared > 0 && proven > 0 && violations > 0);
+}
