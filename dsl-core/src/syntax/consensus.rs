@@ -35,7 +35,7 @@ pub fn validate(
         return;
     }
     check_decide(def, ir, errors);
-    check_one_step(def, ir, errors);
+    check_one_step(def, ir, configs, errors);
     if !configs.is_empty() {
         check_upon_thresholds(def, configs, errors);
     }
@@ -308,16 +308,23 @@ fn check_decide(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
     }
 }
 
-/// `one_step` must hold at some (N, F) that the protocol allows.
-fn check_one_step(def: &ProtocolDef, ir: &ProtocolIr, errors: &mut Errors) {
+/// `one_step` must hold at some (N, F) that the protocol allows (`configs`,
+/// with F >= 1 unless the fault model is `none`).
+fn check_one_step(
+    def: &ProtocolDef,
+    ir: &ProtocolIr,
+    configs: &[(usize, usize)],
+    errors: &mut Errors,
+) {
     if ir.consensus.one_step.is_empty() {
         return;
     }
-    let max = super::validate::MAX_N;
     let from = usize::from(ir.faults != FaultModel::None);
-    let satisfiable = (1..=max)
-        .flat_map(|n| (from..n).map(move |f| (n, f)))
-        .any(|(n, f)| ir.allows(n, f) && ir.claims_one_step(n, f));
+    // The largest N looked at: `allowed_configs` goes up to `validate::MAX_N`.
+    let max = configs.iter().map(|&(n, _)| n).max().unwrap_or(0);
+    let satisfiable = configs
+        .iter()
+        .any(|&(n, f)| f >= from && ir.claims_one_step(n, f));
     if satisfiable {
         return;
     }
