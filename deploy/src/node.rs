@@ -258,6 +258,7 @@ pub fn serve(
         foresight: Vec::new(),
         limits: config.limits,
         resend_every: config.resend_every,
+        input: None,
     };
     let address = config.bind.unwrap_or(peers.addresses[config.id]);
     let links = Links::new(&peers.secret, config.id, n, now_us());

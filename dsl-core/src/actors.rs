@@ -20,6 +20,8 @@
 //!   `distgen-deploy` crate); stateright's `spawn` never returns, see the
 //!   module for why not it.
 //! - [`config`], [`run`](mod@run), [`report`]: a bounded run and its report.
+//! - [`consensus`]: a consensus protocol's run, every process proposing its
+//!   input, and its report (decisions, handovers, the properties observed).
 //!
 //! ```no_run
 //! use dsl_core::actors::{run, RunConfig};
@@ -35,6 +37,7 @@
 //! ```
 
 pub mod config;
+pub mod consensus;
 pub mod intern;
 pub mod link;
 pub mod process;

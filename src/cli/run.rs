@@ -67,6 +67,13 @@ pub struct Args {
     /// Distinct values a process keeps per instance (1..=256); more are dropped.
     #[arg(long, value_name = "K", default_value_t = 8)]
     pub max_values: usize,
+    /// Consensus: the inputs, one per process (`0,1,1,0`), or `random`
+    /// (with `--seed`). Every process proposes its input at start.
+    #[arg(long, value_name = "BITS")]
+    pub inputs: Option<String>,
+    /// Seed for `--inputs random`.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
     /// Print the report as JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -84,7 +91,16 @@ pub fn main(args: Args) -> Result<ExitCode> {
         (None, None) => bail!("give a FILE or --example NAME"),
     };
     let ir = input::pick(&protocols, args.protocol.as_deref())?;
-    let config = config(ir, &args)?;
+    let mut config = config(ir, &args)?;
+    if ir.problem == distgen::ir::Problem::Consensus {
+        return run_consensus(ir, &mut config, &args);
+    }
+    if args.inputs.is_some() {
+        bail!(
+            "--inputs is for a consensus protocol; {} is a broadcast protocol",
+            ir.name
+        );
+    }
     let report = run(ir, &config)?;
     print_report(&report, args.json)?;
     if let Some(path) = &args.svg {
@@ -93,6 +109,59 @@ pub fn main(args: Args) -> Result<ExitCode> {
         }
     }
     Ok(exit_status(&report))
+}
+
+/// `distgen run` of a consensus protocol: every process proposes its input.
+fn run_consensus(ir: &ProtocolIr, config: &mut RunConfig, args: &Args) -> Result<ExitCode> {
+    let Some(inputs) = &args.inputs else {
+        bail!(
+            "{} is a consensus protocol: give --inputs (e.g. `0,1,1,0`, or `random --seed S`)",
+            ir.name
+        );
+    };
+    config.inputs = parse_inputs(inputs, config.n, args.seed)?;
+    let report = distgen::actors::consensus::run(ir, config)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(if report.holds() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `--inputs`: N bits separated by commas, or `random` drawn with `seed`.
+fn parse_inputs(text: &str, n: usize, seed: u64) -> Result<Vec<u64>> {
+    if text == "random" {
+        // SplitMix64: a fixed, documented stream per seed.
+        let mut state = seed;
+        let mut next = || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) >> 63
+        };
+        return Ok((0..n).map(|_| next()).collect());
+    }
+    let inputs = text
+        .split(',')
+        .map(|s| match s.trim() {
+            "0" => Ok(0),
+            "1" => Ok(1),
+            other => bail!("--inputs: `{other}` is not 0 or 1"),
+        })
+        .collect::<Result<Vec<u64>>>()?;
+    if inputs.len() != n {
+        bail!(
+            "--inputs: {} value(s) given, one per process needed (N = {n})",
+            inputs.len()
+        );
+    }
+    Ok(inputs)
 }
 
 /// Prints `report` as tables, or as JSON.

@@ -40,6 +40,9 @@ pub enum RunError {
         /// N.
         n: usize,
     },
+    /// Consensus inputs that do not fit the run.
+    #[error("inputs: {0}")]
+    Inputs(String),
     /// A limit or period is zero or too large.
     #[error("{0}")]
     Setting(String),
@@ -101,6 +104,9 @@ pub struct RunConfig {
     /// The run stops when no message between live processes is
     /// unacknowledged and nothing happened for this long.
     pub quiet: Duration,
+    /// Consensus: process `p` proposes `inputs[p]` (0 or 1) at start; empty
+    /// for broadcast.
+    pub inputs: Vec<u64>,
 }
 
 impl RunConfig {
@@ -121,6 +127,7 @@ impl RunConfig {
             resend_every: Duration::from_millis(10),
             recv_buffer: 4 << 20,
             quiet: Duration::from_millis(50),
+            inputs: Vec::new(),
         }
     }
 
@@ -175,6 +182,15 @@ impl RunConfig {
                 "max_values must be in 1..={}",
                 super::intern::MAX_VALUES
             )));
+        }
+        if !self.inputs.is_empty() && self.inputs.len() != n {
+            return Err(RunError::Inputs(format!(
+                "{} given, one per process needed (N = {n})",
+                self.inputs.len()
+            )));
+        }
+        if let Some(v) = self.inputs.iter().find(|&&v| v > 1) {
+            return Err(RunError::Inputs(format!("{v} is not 0 or 1")));
         }
         if self.limits.max_instances == 0 || self.resend_every.is_zero() {
             return Err(RunError::Setting(

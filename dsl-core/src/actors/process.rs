@@ -92,6 +92,9 @@ pub struct ProcessActor {
     pub limits: RunLimits,
     /// Period of the retransmission tick.
     pub resend_every: Duration,
+    /// Consensus: the input (0 or 1) this process proposes at start, instead
+    /// of broadcasting (see [`super::consensus`]); `None` for broadcast.
+    pub input: Option<u64>,
 }
 
 /// What happened to the datagrams of one process, besides the protocol.
@@ -172,7 +175,7 @@ impl ProcessActor {
     }
 
     /// The slot of `instance`, created if there is room.
-    fn slot<'a>(&self, node: &'a mut Node, instance: Instance) -> Option<&'a mut Slot> {
+    pub(super) fn slot<'a>(&self, node: &'a mut Node, instance: Instance) -> Option<&'a mut Slot> {
         if !node.slots.contains_key(&instance) && node.slots.len() >= self.limits.max_instances {
             node.counters.instances_dropped += 1;
             return None;
@@ -182,7 +185,7 @@ impl ProcessActor {
 
     /// Sends one network message, unless crashed; crashes right after the
     /// `crash_after`-th.
-    fn send(&self, node: &mut Node, to: ProcId, payload: Payload, o: &mut Out<Self>) {
+    pub(super) fn send(&self, node: &mut Node, to: ProcId, payload: Payload, o: &mut Out<Self>) {
         if node.crashed {
             return;
         }
@@ -200,7 +203,13 @@ impl ProcessActor {
 
     /// Carries out the step function's outputs for `instance`, in order,
     /// stopping at a crash.
-    fn emit(&self, node: &mut Node, instance: Instance, outs: &mut Vec<Output>, o: &mut Out<Self>) {
+    pub(super) fn emit(
+        &self,
+        node: &mut Node,
+        instance: Instance,
+        outs: &mut Vec<Output>,
+        o: &mut Out<Self>,
+    ) {
         let me = self.relative(instance.origin, self.me);
         let Some(values) = node.slots.get(&instance).map(|s| s.values.clone()) else {
             return;
@@ -228,7 +237,8 @@ impl ProcessActor {
                         node.deliveries.push((instance, value));
                     }
                 }
-                // Consensus outcomes: the actors helper wires them (issue 20).
+                // Consensus: the outcome is kept in the slot's state, read at
+                // the end of the run (see `super::consensus`).
                 Output::Evaluate(_) | Output::Decide(_) | Output::Handover(_) => {}
             }
         }
@@ -319,7 +329,7 @@ impl ProcessActor {
     }
 
     /// The other processes, in the instance's order (origin first).
-    fn others(&self, origin: ProcId) -> Vec<ProcId> {
+    pub(super) fn others(&self, origin: ProcId) -> Vec<ProcId> {
         (0..self.n())
             .map(|r| self.absolute(origin, r))
             .filter(|&p| p != self.me)
@@ -395,6 +405,10 @@ impl Actor for ProcessActor {
             return node;
         }
         o.set_timer(Timer::Resend, self.resend_every..self.resend_every);
+        if let Some(input) = self.input {
+            super::consensus::start(self, &mut node, input, o);
+            return node;
+        }
         for &(seq, value) in &self.broadcasts {
             self.originate(&mut node, seq, value, o);
         }
@@ -440,6 +454,8 @@ impl Actor for ProcessActor {
                 }
                 match self.behaviour {
                     Behaviour::Correct => self.receive(node, from, payload, o),
+                    // Consensus: a Byzantine process equivocated at start.
+                    Behaviour::Byzantine if self.input.is_some() => {}
                     Behaviour::Byzantine => self.byzantine_receive(node, payload, o),
                 }
             }
@@ -491,6 +507,7 @@ mod tests {
             foresight: Vec::new(),
             limits: RunLimits::default(),
             resend_every: Duration::from_millis(10),
+            input: None,
         }
     }
 

@@ -176,6 +176,15 @@ fn address(socket: &UdpSocket, process: ProcId) -> Result<SocketAddrV4, RunError
 /// or the timeout, and reports what every process delivered.
 pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
     crate::problem::require(ir, crate::ir::Problem::Broadcast, "`run` (the UDP actors)")?;
+    run_nodes(ir, config).map(|(report, _)| report)
+}
+
+/// [`run`] for either problem (the caller checks which), with every
+/// process's final state.
+pub(super) fn run_nodes(
+    ir: &ProtocolIr,
+    config: &RunConfig,
+) -> Result<(RunReport, Vec<Node>), RunError> {
     config.validate()?;
     let machine = Arc::new(Machine::new(ir, config.n, config.f)?);
     let n = config.n;
@@ -239,7 +248,8 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
         }
     }
     let events: Vec<Event> = rx.try_iter().collect();
-    Ok(report(
+    let nodes = finals.iter().map(|(node, _)| node.clone()).collect();
+    let report = report(
         ir,
         config,
         &endpoints,
@@ -247,7 +257,8 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<RunReport, RunError> {
         finals,
         &events,
         outcome_time,
-    ))
+    );
+    Ok((report, nodes))
 }
 
 /// The actors of the run: process `p` with its share of `schedule`.
@@ -282,8 +293,17 @@ fn actors(
             } else {
                 Vec::new()
             },
-            limits: config.limits,
+            limits: if config.inputs.is_empty() {
+                config.limits
+            } else {
+                // Consensus values are 0 and 1; anything else is dropped.
+                super::process::RunLimits {
+                    max_values: 2,
+                    ..config.limits
+                }
+            },
             resend_every: config.resend_every,
+            input: config.inputs.get(p).copied(),
         })
         .collect()
 }
