@@ -12,58 +12,14 @@
 //! A crashing process crashes as in broadcast, after a number of messages.
 
 use super::config::{RunConfig, RunError};
-use super::process::{Behaviour, Node, ProcessActor};
+use super::process::{Node, CONSENSUS as INSTANCE};
 use super::report::{Outcome as RunOutcome, RunReport};
 use super::run::run_nodes;
-use super::wire::{Instance, Payload};
 use crate::ir::{Problem, ProtocolIr};
 use crate::problem::Property;
 use crate::semantics::{Outcome, ProcId};
 use serde::Serialize;
-use stateright::actor::Out;
 use std::fmt;
-
-/// The one instance of a consensus run.
-pub const INSTANCE: Instance = Instance { origin: 0, seq: 0 };
-
-/// A process starts: proposes `input` (correct) or votes both values
-/// (Byzantine).
-pub(super) fn start(actor: &ProcessActor, node: &mut Node, input: u64, o: &mut Out<ProcessActor>) {
-    let Some(slot) = actor.slot(node, INSTANCE) else {
-        return;
-    };
-    // Wire value v is step-function value v.
-    let _ = slot.values.intern(0, 2);
-    let _ = slot.values.intern(1, 2);
-    match actor.behaviour {
-        Behaviour::Correct => {
-            let Some(v) = slot.values.lookup(input) else {
-                return;
-            };
-            let mut outs = Vec::new();
-            actor
-                .machine
-                .propose(actor.me, &mut slot.local, v, &mut outs);
-            actor.emit(node, INSTANCE, &mut outs, o);
-        }
-        Behaviour::Byzantine => {
-            slot.forged = true;
-            let others = actor.others(INSTANCE.origin);
-            let half = others.len() / 2;
-            for msg in 0..actor.machine.messages {
-                for (i, &to) in others.iter().enumerate() {
-                    let value = u64::from(i >= half);
-                    let payload = Payload {
-                        instance: INSTANCE,
-                        msg,
-                        value,
-                    };
-                    actor.send(node, to, payload, o);
-                }
-            }
-        }
-    }
-}
 
 /// What a process ended with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -34,6 +34,9 @@ use std::time::Duration;
 /// A Byzantine process equivocates between `v` and `v ^ FORGED`.
 pub const FORGED: u64 = 1 << 20;
 
+/// The one instance of a consensus run: process ids are the step function's.
+pub const CONSENSUS: Instance = Instance { origin: 0, seq: 0 };
+
 /// How a process behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -269,7 +272,7 @@ impl ProcessActor {
         match self.behaviour {
             Behaviour::Correct => self.broadcast(node, instance, value, o),
             Behaviour::Byzantine => {
-                self.equivocate(node, instance, value, o);
+                self.equivocate(node, instance, [value, value ^ FORGED], o);
                 node.broadcasts
                     .push((instance, vec![value, value ^ FORGED]));
             }
@@ -336,11 +339,12 @@ impl ProcessActor {
             .collect()
     }
 
-    /// Byzantine: sends every message type with `value` to the first half of
-    /// the others, rounded down (the origin first), and `value ^ FORGED` to
-    /// the rest, once per instance. The larger half, without the origin, is
-    /// where a forged value can gather a quorum of correct senders.
-    fn equivocate(&self, node: &mut Node, instance: Instance, value: u64, o: &mut Out<Self>) {
+    /// Byzantine: sends every message type with `values[0]` to the first half
+    /// of the others, rounded down (the origin first), and `values[1]` to the
+    /// rest, once per instance. In broadcast the second is `value ^ FORGED`:
+    /// the larger half, without the origin, is where a forged value can
+    /// gather a quorum of correct senders. In consensus they are 0 and 1.
+    fn equivocate(&self, node: &mut Node, instance: Instance, values: [u64; 2], o: &mut Out<Self>) {
         let Some(slot) = self.slot(node, instance) else {
             return;
         };
@@ -352,7 +356,7 @@ impl ProcessActor {
         let half = others.len() / 2;
         for msg in 0..self.machine.messages {
             for (i, &to) in others.iter().enumerate() {
-                let value = if i < half { value } else { value ^ FORGED };
+                let value = values[usize::from(i >= half)];
                 self.send(
                     node,
                     to,
@@ -364,6 +368,29 @@ impl ProcessActor {
                     o,
                 );
             }
+        }
+    }
+
+    /// Consensus, at start: a correct process proposes `input`; a Byzantine
+    /// one votes both values, 0 to the first half of the others and 1 to the
+    /// rest (see [`super::consensus`]). The wire values 0 and 1 are interned
+    /// first, so that wire value v is the step function's value v.
+    fn propose(&self, node: &mut Node, input: u64, o: &mut Out<Self>) {
+        let Some(slot) = self.slot(node, CONSENSUS) else {
+            return;
+        };
+        let _ = slot.values.intern(0, 2);
+        let _ = slot.values.intern(1, 2);
+        match self.behaviour {
+            Behaviour::Correct => {
+                let Some(v) = slot.values.lookup(input) else {
+                    return;
+                };
+                let mut outs = Vec::new();
+                self.machine.propose(self.me, &mut slot.local, v, &mut outs);
+                self.emit(node, CONSENSUS, &mut outs, o);
+            }
+            Behaviour::Byzantine => self.equivocate(node, CONSENSUS, [0, 1], o),
         }
     }
 
@@ -380,7 +407,12 @@ impl ProcessActor {
             return;
         }
         let fresh = slot.replayed.insert((payload.msg, payload.value));
-        self.equivocate(node, payload.instance, payload.value, o);
+        self.equivocate(
+            node,
+            payload.instance,
+            [payload.value, payload.value ^ FORGED],
+            o,
+        );
         if fresh {
             for to in self.others(payload.instance.origin) {
                 self.send(node, to, payload, o);
@@ -406,7 +438,7 @@ impl Actor for ProcessActor {
         }
         o.set_timer(Timer::Resend, self.resend_every..self.resend_every);
         if let Some(input) = self.input {
-            super::consensus::start(self, &mut node, input, o);
+            self.propose(&mut node, input, o);
             return node;
         }
         for &(seq, value) in &self.broadcasts {
@@ -414,7 +446,7 @@ impl Actor for ProcessActor {
         }
         if self.behaviour == Behaviour::Byzantine {
             for &(instance, value) in &self.foresight {
-                self.equivocate(&mut node, instance, value, o);
+                self.equivocate(&mut node, instance, [value, value ^ FORGED], o);
             }
         }
         node
