@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::nodes::{start_node, wait_for, NodeProcess};
 use common::{data_datagram, distgen};
 use deploy::auth::{Links, HEADER, TAG};
 use deploy::cluster::terminate;
@@ -12,12 +13,10 @@ use deploy::node::{now_us, Line};
 use deploy::peers::render;
 use distgen::actors::wire::{self, Packet};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// `distgen cluster FILE` with `options`, at most 60 s: its exit status 0
 /// and its JSON report.
@@ -175,63 +174,6 @@ fn a_peers_file_with_errors_exits_2_with_a_clear_message() {
     }
 }
 
-/// A node process and its parsed lines; killed when dropped (a failed test
-/// leaves no process behind).
-struct NodeProcess {
-    child: Child,
-    lines: mpsc::Receiver<Line>,
-}
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_node(peers: &Path, id: usize) -> NodeProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_distgen"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "node",
-            "examples/bracha.rs",
-            "--id",
-            &id.to_string(),
-            "--json",
-            "--peers",
-        ])
-        .arg(peers)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("distgen node starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx
-                .send(serde_json::from_str(&line).expect("a JSON line"))
-                .is_err()
-            {
-                return;
-            }
-        }
-    });
-    NodeProcess { child, lines }
-}
-
-/// The next line of `node` satisfying `pred`, within 30 s.
-fn wait_for(node: &NodeProcess, mut pred: impl FnMut(&Line) -> bool) -> Line {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = node.lines.recv_timeout(left).expect("a line in time");
-        if pred(&line) {
-            return line;
-        }
-    }
-}
-
 /// The forged traffic, each datagram with the counter it must land in
 /// (`valid`: accepted): made with node 3's links to node 0.
 fn junk(links: &mut Links, body: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
@@ -310,7 +252,9 @@ fn forged_traffic_is_dropped_and_counted_and_deliveries_are_unaffected() {
     let attacker = sockets.into_iter().nth(3).unwrap();
     let peers = dir.path().join("peers.toml");
     std::fs::write(&peers, render(&addresses, Path::new("k.key"))).unwrap();
-    let mut nodes: Vec<NodeProcess> = (0..3).map(|p| start_node(&peers, p)).collect();
+    let mut nodes: Vec<NodeProcess> = (0..3)
+        .map(|p| start_node("examples/bracha.rs", &peers, p, &[]))
+        .collect();
     for node in &nodes {
         wait_for(node, |l| matches!(l, Line::Ready { .. }));
     }

@@ -5,14 +5,21 @@
 //!
 //! A node that vanishes without its final line (killed, or dead) is
 //! [`Role::Dead`]: like a crashed one, it is not judged.
+//!
+//! A consensus protocol runs with one input per node instead of broadcasts
+//! ([`run_consensus_cluster`]): every node proposes its input at start, the
+//! run ends when every live correct node decided or handed over, and the
+//! report is that of `distgen run --inputs`, judged by the same
+//! [`consensus::checks`] ([`ConsensusReport::judged`]).
 
 use crate::keys::Secret;
 use crate::node::{now_us, Line};
 use crate::peers::render;
+use dsl_core::actors::consensus::{self, ConsensusReport, Ending};
 use dsl_core::actors::report::{assemble, ProcessRecord, ProcessReport, Role, RunReport};
 use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{RunConfig, RunError};
-use dsl_core::ir::ProtocolIr;
+use dsl_core::ir::{Problem, ProtocolIr};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, UdpSocket};
@@ -25,6 +32,10 @@ use std::time::{Duration, Instant};
 const GRACE: Duration = Duration::from_secs(10);
 /// How often the coordinator wakes up without news.
 const POLL: Duration = Duration::from_millis(20);
+/// How many times the nodes are started on fresh ports when one could not
+/// bind its own: the ports are free when picked, but another process may
+/// take one before the node binds it.
+const START_ATTEMPTS: usize = 3;
 
 /// Why a cluster could not run.
 #[derive(Debug, thiserror::Error)]
@@ -54,10 +65,13 @@ pub struct ClusterConfig {
     pub file: PathBuf,
     /// The protocol's name when the file has several.
     pub protocol: Option<String>,
-    /// N, F, who broadcasts, who crashes (after how many messages) and who is
-    /// Byzantine: as for `distgen run` (its base port is not used).
+    /// N, F, who broadcasts (or, in consensus, the inputs), who crashes
+    /// (after how many messages) and who is Byzantine: as for `distgen run`
+    /// (its base port is not used).
     pub run: RunConfig,
-    /// Nodes to SIGKILL, each once it has delivered this many instances.
+    /// Nodes to SIGKILL, each once it has delivered this many instances (in
+    /// consensus, 1: once it decided or handed over); 0: as soon as every
+    /// node is ready.
     pub kill: BTreeMap<usize, usize>,
     /// Probability with which every node drops an incoming datagram.
     pub loss: f64,
@@ -70,6 +84,8 @@ struct Member {
     ready: Option<Line>,
     deliveries: Vec<(Instance, u64, u64)>,
     broadcasts: Vec<(Instance, Vec<u64>, u64)>,
+    /// Consensus: its decision or handover.
+    ending: Option<Ending>,
     crashed_at: Option<u64>,
     stopped: Option<Line>,
     closed: bool,
@@ -82,12 +98,53 @@ enum News {
     Closed(usize),
 }
 
-/// Runs the cluster and reports as `distgen run` does.
+impl Member {
+    /// What counts towards `--kill` and the end of the run: instances
+    /// delivered, or in consensus 1 once it decided or handed over.
+    fn progress(&self) -> usize {
+        self.deliveries.len() + usize::from(self.ending.is_some())
+    }
+}
+
+/// Runs the cluster of a broadcast protocol and reports as `distgen run`
+/// does.
 pub fn run_cluster(ir: &ProtocolIr, config: &ClusterConfig) -> Result<RunReport, ClusterError> {
+    dsl_core::problem::require(ir, Problem::Broadcast, "`cluster` with broadcasts")
+        .map_err(RunError::from)?;
+    if !config.run.inputs.is_empty() {
+        return Err(RunError::Inputs(format!(
+            "inputs are for a consensus protocol; {} is a broadcast protocol",
+            ir.name
+        ))
+        .into());
+    }
+    execute(ir, config).map(|(report, _)| report)
+}
+
+/// Runs the cluster of a consensus protocol, node `p` proposing
+/// `config.run.inputs[p]` (`broadcasts` and `from` are ignored), and reports
+/// as `distgen run --inputs` does: each node's decision or handover, and the
+/// consensus properties judged on them.
+pub fn run_consensus_cluster(
+    ir: &ProtocolIr,
+    config: &ClusterConfig,
+) -> Result<ConsensusReport, ClusterError> {
+    let config = ClusterConfig {
+        run: consensus::prepare(ir, &config.run, "`cluster --inputs`")?,
+        ..config.clone()
+    };
+    let (run, endings) = execute(ir, &config)?;
+    Ok(ConsensusReport::judged(run, &config.run.inputs, endings))
+}
+
+/// Runs the cluster: the run's report and what each node ended with
+/// (consensus; [`Ending::Nothing`] in broadcast).
+fn execute(
+    ir: &ProtocolIr,
+    config: &ClusterConfig,
+) -> Result<(RunReport, Vec<Ending>), ClusterError> {
     let rc = &config.run;
     rc.validate()?;
-    dsl_core::problem::require(ir, dsl_core::ir::Problem::Broadcast, "`cluster`")
-        .map_err(RunError::from)?;
     dsl_core::semantics::Machine::new(ir, rc.n, rc.f).map_err(RunError::from)?;
     if let Some(&id) = config.kill.keys().find(|&&id| id >= rc.n) {
         return Err(RunError::NoSuchProcess {
@@ -97,22 +154,47 @@ pub fn run_cluster(ir: &ProtocolIr, config: &ClusterConfig) -> Result<RunReport,
         }
         .into());
     }
-    let dir = tempfile::Builder::new()
-        .prefix("distgen-cluster-")
-        .tempdir()?;
-    let peers = write_peers(dir.path(), rc.n)?;
-    let (tx, rx) = mpsc::channel();
-    let mut members = Vec::with_capacity(rc.n);
-    for p in 0..rc.n {
-        members.push(spawn(config, &peers, p, tx.clone())?);
+    for attempt in 1.. {
+        let dir = tempfile::Builder::new()
+            .prefix("distgen-cluster-")
+            .tempdir()?;
+        let peers = write_peers(dir.path(), rc.n)?;
+        let (tx, rx) = mpsc::channel();
+        let mut members = Vec::with_capacity(rc.n);
+        for p in 0..rc.n {
+            match spawn(config, &peers, p, tx.clone()) {
+                Ok(m) => members.push(m),
+                Err(e) => {
+                    stop_all(&mut members);
+                    return Err(e.into());
+                }
+            }
+        }
+        drop(tx);
+        let result = match wait_ready(config, &mut members, &rx) {
+            // `NodeError::Bind`: a port picked free was taken meanwhile.
+            Err(ClusterError::Start { why, .. })
+                if why.contains("cannot bind") && attempt < START_ATTEMPTS =>
+            {
+                None
+            }
+            Err(e) => Some(Err(e)),
+            Ok(()) => Some(drive(ir, config, &mut members, &rx)),
+        };
+        stop_all(&mut members);
+        if let Some(result) = result {
+            return result;
+        }
     }
-    drop(tx);
-    let result = drive(ir, config, &mut members, &rx);
-    for m in &mut members {
+    unreachable!("the last attempt returns")
+}
+
+/// Kills every node still running and reaps it.
+fn stop_all(members: &mut [Member]) {
+    for m in members {
         let _ = m.child.kill();
         let _ = m.child.wait();
     }
-    result
 }
 
 /// Picks N free ports on 127.0.0.1 and writes a secret and a peers file.
@@ -147,6 +229,10 @@ fn spawn(
     cmd.arg("--peers").arg(peers);
     if let Some(name) = &config.protocol {
         cmd.args(["--protocol", name]);
+    }
+    if !rc.inputs.is_empty() {
+        let inputs: Vec<String> = rc.inputs.iter().map(u64::to_string).collect();
+        cmd.args(["--inputs", &inputs.join(",")]);
     }
     if rc.is_byzantine(p) {
         cmd.arg("--byzantine");
@@ -187,6 +273,7 @@ fn spawn(
         ready: None,
         deliveries: Vec::new(),
         broadcasts: Vec::new(),
+        ending: None,
         crashed_at: None,
         stopped: None,
         closed: false,
@@ -215,9 +302,16 @@ fn take(members: &mut [Member], news: News, kill: &BTreeMap<usize, usize>) {
                     ..
                 } => {
                     m.deliveries.push((instance, value, at_us));
-                    if kill.get(&p) == Some(&m.deliveries.len()) && !m.killed {
-                        m.killed = m.child.kill().is_ok();
-                    }
+                    kill_if_due(m, kill.get(&p));
+                }
+                Line::Propose { .. } => {}
+                Line::Decide { value, .. } => {
+                    m.ending = Some(Ending::Decided(value));
+                    kill_if_due(m, kill.get(&p));
+                }
+                Line::Handover { value, .. } => {
+                    m.ending = Some(Ending::HandedOver(value));
+                    kill_if_due(m, kill.get(&p));
                 }
                 Line::Crashed { at_us, .. } => m.crashed_at = Some(at_us),
                 line @ Line::Stopped { .. } => m.stopped = Some(line),
@@ -226,14 +320,19 @@ fn take(members: &mut [Member], news: News, kill: &BTreeMap<usize, usize>) {
     }
 }
 
-/// Waits for the nodes, drives the broadcasts, stops the nodes, reports.
-fn drive(
-    ir: &ProtocolIr,
+/// SIGKILLs `m` if its progress reached `due`, the `--kill` count.
+fn kill_if_due(m: &mut Member, due: Option<&usize>) {
+    if due == Some(&m.progress()) && !m.killed {
+        m.killed = m.child.kill().is_ok();
+    }
+}
+
+/// Waits until every node is ready (its socket bound), or one failed.
+fn wait_ready(
     config: &ClusterConfig,
     members: &mut [Member],
     rx: &Receiver<News>,
-) -> Result<RunReport, ClusterError> {
-    let rc = &config.run;
+) -> Result<(), ClusterError> {
     let deadline = Instant::now() + GRACE;
     while members.iter().any(|m| m.ready.is_none()) {
         if let Some(p) = members.iter().position(|m| m.closed && m.ready.is_none()) {
@@ -254,6 +353,17 @@ fn drive(
             }
         }
     }
+    Ok(())
+}
+
+/// Drives the broadcasts of ready nodes, stops the nodes, reports.
+fn drive(
+    ir: &ProtocolIr,
+    config: &ClusterConfig,
+    members: &mut [Member],
+    rx: &Receiver<News>,
+) -> Result<(RunReport, Vec<Ending>), ClusterError> {
+    let rc = &config.run;
     for (&p, _) in config.kill.iter().filter(|(_, &k)| k == 0) {
         members[p].killed = members[p].child.kill().is_ok();
     }
@@ -292,13 +402,19 @@ fn drive(
         .enumerate()
         .map(|(p, m)| record(m, p, rc, t0))
         .collect();
-    Ok(assemble(
-        &ir.name, rc.f, &instances, records, timed_out, seconds,
+    let endings = members
+        .iter()
+        .map(|m| m.ending.unwrap_or(Ending::Nothing))
+        .collect();
+    Ok((
+        assemble(&ir.name, rc.f, &instances, records, timed_out, seconds),
+        endings,
     ))
 }
 
-/// Collects lines until every live correct node delivered every instance, or
-/// nothing was heard for `quiet`, or the timeout; true on the timeout.
+/// Collects lines until every live correct node delivered every instance (in
+/// consensus: decided or handed over), or nothing was heard for `quiet`, or
+/// the timeout; true on the timeout.
 fn watch(
     members: &mut [Member],
     rx: &Receiver<News>,
@@ -307,6 +423,11 @@ fn watch(
     start: Instant,
 ) -> bool {
     let rc = &config.run;
+    let target = if rc.inputs.is_empty() {
+        schedule.len()
+    } else {
+        1
+    };
     let mut last_news = Instant::now();
     loop {
         let done = members.iter().enumerate().all(|(p, m)| {
@@ -314,7 +435,7 @@ fn watch(
                 || m.closed
                 || m.killed
                 || m.crashed_at.is_some()
-                || m.deliveries.len() >= schedule.len()
+                || m.progress() >= target
         });
         if done || last_news.elapsed() >= rc.quiet {
             return false;

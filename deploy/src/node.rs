@@ -1,15 +1,22 @@
 //! One node of a deployed protocol: the protocol's actor
 //! ([`ProcessActor`], THE step function) on an [`AuthTransport`], with
 //! broadcasts asked for while it runs and one [`Line`] per event.
+//!
+//! A node of a consensus protocol is given its input instead
+//! ([`NodeConfig::input`]): it proposes it at start (a Byzantine node votes
+//! both values, as in `distgen run`), and reports its proposal and then its
+//! decision or handover ([`Line::Propose`], [`Line::Decide`],
+//! [`Line::Handover`]); it broadcasts nothing.
 
 use crate::auth::Links;
 use crate::peers::Peers;
 use crate::transport::AuthTransport;
+use dsl_core::actors::consensus::{self, Ending};
 use dsl_core::actors::process::{Counters, Node};
 use dsl_core::actors::runtime::{drive_on, Flow, SocketStats};
 use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{Behaviour, ProcessActor, RunLimits};
-use dsl_core::ir::ProtocolIr;
+use dsl_core::ir::{Problem, ProtocolIr};
 use dsl_core::semantics::{InstanceError, Machine};
 use serde::{Deserialize, Serialize};
 use stateright::actor::Id;
@@ -30,9 +37,6 @@ pub enum NodeError {
     /// The protocol cannot be instantiated at (N, F).
     #[error(transparent)]
     Instance(#[from] InstanceError),
-    /// A consensus protocol: nodes run reliable broadcast only (yet).
-    #[error(transparent)]
-    Problem(#[from] dsl_core::problem::Unsupported),
     /// The socket could not be bound.
     #[error("cannot bind {address}: {error}")]
     Bind {
@@ -60,8 +64,11 @@ pub struct NodeConfig {
     pub behaviour: Behaviour,
     /// Crash after this many network messages.
     pub crash_after: Option<u64>,
-    /// Values to broadcast at start, in order.
+    /// Values to broadcast at start, in order (broadcast protocols).
     pub broadcasts: Vec<u64>,
+    /// Consensus protocols: the input (0 or 1) it proposes at start; a
+    /// Byzantine node votes both values instead. `None` for broadcast.
+    pub input: Option<u64>,
     /// Probability of dropping an incoming datagram on purpose.
     pub loss: f64,
     /// The address to bind instead of its own in the peers file.
@@ -81,6 +88,7 @@ impl NodeConfig {
             behaviour: Behaviour::Correct,
             crash_after: None,
             broadcasts: Vec::new(),
+            input: None,
             loss: 0.0,
             bind: None,
             limits: RunLimits::default(),
@@ -125,6 +133,33 @@ pub enum Line {
         value: u64,
         /// Milliseconds since this node first heard of the instance (or
         /// broadcast it).
+        latency_ms: f64,
+        /// Microseconds since the Unix epoch.
+        at_us: u64,
+    },
+    /// Consensus: the node proposed (two values: it is Byzantine and voted
+    /// both).
+    Propose {
+        /// The values voted.
+        values: Vec<u64>,
+        /// Microseconds since the Unix epoch.
+        at_us: u64,
+    },
+    /// Consensus: the node decided.
+    Decide {
+        /// The value.
+        value: u64,
+        /// Milliseconds since the node started.
+        latency_ms: f64,
+        /// Microseconds since the Unix epoch.
+        at_us: u64,
+    },
+    /// Consensus: the node handed its estimate over to the underlying
+    /// consensus.
+    Handover {
+        /// The estimate.
+        value: u64,
+        /// Milliseconds since the node started.
         latency_ms: f64,
         /// Microseconds since the Unix epoch.
         at_us: u64,
@@ -177,6 +212,16 @@ impl fmt::Display for Line {
                 latency_ms,
                 ..
             } => write!(f, "deliver {instance} {value} after {latency_ms:.2} ms"),
+            Line::Propose { values, .. } => {
+                let v: Vec<String> = values.iter().map(u64::to_string).collect();
+                write!(f, "propose {}", v.join("|"))
+            }
+            Line::Decide {
+                value, latency_ms, ..
+            } => write!(f, "decide {value} after {latency_ms:.2} ms"),
+            Line::Handover {
+                value, latency_ms, ..
+            } => write!(f, "handover {value} after {latency_ms:.2} ms"),
             Line::Crashed { steps, .. } => write!(f, "crashed after {steps} message(s)"),
             Line::Stopped {
                 id,
@@ -227,8 +272,8 @@ pub fn now_us() -> u64 {
 
 /// Runs node `config.id` of `ir` as `peers` describe the cluster until `stop`
 /// is set or it crashes; broadcasts each value received on `requests` in its
-/// next instance; hands every [`Line`] to `emit`, the final
-/// [`Line::Stopped`] last.
+/// next instance (a consensus node ignores them); hands every [`Line`] to
+/// `emit`, the final [`Line::Stopped`] last.
 pub fn serve(
     ir: &ProtocolIr,
     peers: &Peers,
@@ -238,7 +283,7 @@ pub fn serve(
     mut emit: impl FnMut(&Line),
 ) -> Result<(), NodeError> {
     let n = peers.n();
-    dsl_core::problem::require(ir, dsl_core::ir::Problem::Broadcast, "`node`")?;
+    check_problem(ir, config)?;
     if !(0.0..=1.0).contains(&config.loss) {
         return Err(NodeError::Setting("--loss must be in 0..=1".into()));
     }
@@ -256,9 +301,16 @@ pub fn serve(
         crash_after: config.crash_after,
         broadcasts: (0u32..).zip(config.broadcasts.iter().copied()).collect(),
         foresight: Vec::new(),
-        limits: config.limits,
+        limits: match config.input {
+            // Consensus values are 0 and 1; anything else is dropped.
+            Some(_) => RunLimits {
+                max_values: 2,
+                ..config.limits
+            },
+            None => config.limits,
+        },
         resend_every: config.resend_every,
-        input: None,
+        input: config.input,
     };
     let address = config.bind.unwrap_or(peers.addresses[config.id]);
     let links = Links::new(&peers.secret, config.id, n, now_us());
@@ -278,10 +330,19 @@ pub fn serve(
         recv_buffer: transport.recv_buffer(),
         at_us: now_us(),
     });
-    let mut watch = Watch::default();
+    let mut watch = Watch {
+        started: config.input.map(|_| Instant::now()),
+        proposal: match (config.input, config.behaviour) {
+            (Some(_), Behaviour::Byzantine) => Some(vec![0, 1]),
+            (input, _) => input.map(|v| vec![v]),
+        },
+        ..Watch::default()
+    };
     let node = drive_on(&actor, &mut transport, stop, POLL, |state, _, out| {
         for value in requests.try_iter() {
-            actor.broadcast_next(state.to_mut(), value, out);
+            if config.input.is_none() {
+                actor.broadcast_next(state.to_mut(), value, out);
+            }
         }
         watch.lines(state, &mut emit)
     })?;
@@ -299,18 +360,47 @@ pub fn serve(
     Ok(())
 }
 
+/// That `config` fits `ir`'s problem: a consensus node has an input (0 or
+/// 1) and no broadcasts, a broadcast node no input.
+fn check_problem(ir: &ProtocolIr, config: &NodeConfig) -> Result<(), NodeError> {
+    let name = &ir.name;
+    let why = match (ir.problem, config.input) {
+        (Problem::Broadcast, Some(_)) => {
+            format!("an input is for a consensus protocol; {name} is a broadcast protocol")
+        }
+        (Problem::Consensus, None) => {
+            format!("{name} is a consensus protocol: give the node its input (0 or 1)")
+        }
+        (Problem::Consensus, Some(v)) if v > 1 => format!("input {v} is not 0 or 1"),
+        (Problem::Consensus, _) if !config.broadcasts.is_empty() => format!(
+            "{name} is a consensus protocol: a node proposes its input and broadcasts nothing"
+        ),
+        _ => return Ok(()),
+    };
+    Err(NodeError::Setting(why))
+}
+
 /// What a node already reported.
 #[derive(Default)]
 struct Watch {
+    /// Consensus: when the node started (latencies count from there); `None`
+    /// for a broadcast node.
+    started: Option<Instant>,
+    /// Consensus: the values it proposes, until reported.
+    proposal: Option<Vec<u64>>,
+    /// Consensus: whether its decision or handover was reported.
+    ended: bool,
     first_heard: HashMap<Instance, Instant>,
     broadcasts: usize,
     deliveries: usize,
 }
 
 impl Watch {
-    /// Emits the node's new broadcasts and deliveries, and its crash.
+    /// Emits the node's new broadcasts and deliveries, its proposal and
+    /// decision or handover, and its crash.
     fn lines(&mut self, node: &Node, emit: &mut impl FnMut(&Line)) -> Flow {
         let now = Instant::now();
+        self.consensus(node, now, emit);
         if node.slots.len() != self.first_heard.len() {
             for i in node.slots.keys() {
                 self.first_heard.entry(*i).or_insert(now);
@@ -342,5 +432,38 @@ impl Watch {
             return Flow::Stop;
         }
         Flow::Continue
+    }
+
+    /// Consensus: emits the proposal once (unless the node crashed before
+    /// it), then the decision or handover once.
+    fn consensus(&mut self, node: &Node, now: Instant, emit: &mut impl FnMut(&Line)) {
+        if node.steps > 0 || !node.crashed {
+            if let Some(values) = self.proposal.take() {
+                emit(&Line::Propose {
+                    values,
+                    at_us: now_us(),
+                });
+            }
+        }
+        let Some(started) = self.started.filter(|_| !self.ended) else {
+            return;
+        };
+        let latency_ms = now.duration_since(started).as_secs_f64() * 1000.0;
+        let at_us = now_us();
+        let line = match consensus::ending(node) {
+            Ending::Decided(value) => Line::Decide {
+                value,
+                latency_ms,
+                at_us,
+            },
+            Ending::HandedOver(value) => Line::Handover {
+                value,
+                latency_ms,
+                at_us,
+            },
+            Ending::Nothing => return,
+        };
+        self.ended = true;
+        emit(&line);
     }
 }

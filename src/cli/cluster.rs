@@ -1,10 +1,11 @@
 //! `distgen cluster`: N `distgen node` processes on 127.0.0.1, driven and
-//! judged like `distgen run`.
+//! judged like `distgen run` (a consensus protocol with `--inputs`, as
+//! `distgen run --inputs`).
 
 use super::input::{self, FailuresArgs};
-use super::run::{exit_status, print_report};
+use super::run::{exit_status, print_report, InputsArgs};
 use anyhow::{bail, Context, Result};
-use deploy::cluster::{run_cluster, ClusterConfig};
+use deploy::cluster::{run_cluster, run_consensus_cluster, ClusterConfig};
 use distgen::actors::RunConfig;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -13,7 +14,8 @@ use std::time::Duration;
 /// Options of `distgen cluster`.
 ///
 /// Exit status as for `distgen run`: 0 if validity, agreement and integrity
-/// held over the correct nodes, 1 otherwise, 2 on bad input.
+/// (in consensus: agreement, decision-handover consistency, validity and
+/// termination) held over the correct nodes, 1 otherwise, 2 on bad input.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -30,11 +32,15 @@ pub struct Args {
     /// The nodes that broadcast: `all` or ids like `0,3`.
     #[arg(long, value_name = "IDS", default_value = "all")]
     pub from: String,
+    /// `--inputs`, `--seed` (consensus), as for `distgen run`.
+    #[command(flatten)]
+    pub inputs: InputsArgs,
     /// `--crash`, `--crash-after`, `--byzantine`, as for `distgen run`.
     #[command(flatten)]
     pub failures: FailuresArgs,
     /// Nodes to kill with SIGKILL, as `ID:K`: once node ID delivered K
-    /// instances (0: before any broadcast).
+    /// instances (0: before any broadcast; consensus: 1, once it decided or
+    /// handed over).
     #[arg(long, value_name = "ID:K")]
     pub kill: Option<String>,
     /// Every node drops each incoming datagram with probability P.
@@ -64,6 +70,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
         bail!("--loss must be in 0..1");
     }
     let mut run = RunConfig::new(args.n, args.f);
+    let inputs = args.inputs.for_problem(ir, args.n)?;
     run.broadcasts = args.broadcasts;
     run.from = input::ids("from", &args.from, args.n)?;
     args.failures.apply(&mut run)?;
@@ -73,7 +80,7 @@ pub fn main(args: Args) -> Result<ExitCode> {
         Some(text) => kills(text)?,
         None => BTreeMap::new(),
     };
-    let config = ClusterConfig {
+    let mut config = ClusterConfig {
         binary: std::env::current_exe().context("cannot find the distgen binary")?,
         file: args.protocol.file.clone(),
         protocol: args.protocol.protocol.clone(),
@@ -81,9 +88,15 @@ pub fn main(args: Args) -> Result<ExitCode> {
         kill,
         loss: args.loss,
     };
+    if let Some(inputs) = inputs {
+        config.run.inputs = inputs;
+        let report = run_consensus_cluster(ir, &config)?;
+        print_report(&report, args.json)?;
+        return Ok(exit_status(report.holds()));
+    }
     let report = run_cluster(ir, &config)?;
     print_report(&report, args.json)?;
-    Ok(exit_status(&report))
+    Ok(exit_status(report.holds()))
 }
 
 /// `ID:K` pairs.

@@ -2,6 +2,7 @@
 //! authenticated UDP links to the nodes of a peers file.
 
 use super::input;
+use super::run::InputsArgs;
 use anyhow::{Context, Result};
 use deploy::node::{serve, stop_on_signals, Line, NodeConfig};
 use deploy::peers::Peers;
@@ -18,8 +19,11 @@ use std::sync::mpsc;
 /// Prints one line per event (ready, broadcast, deliver with its latency,
 /// crashed) and, when stopped by SIGTERM or SIGINT, a final line of counts.
 /// While it runs, a line `broadcast V` on standard input broadcasts V in the
-/// node's next instance. Exit status: 0 after a clean stop; 2 on bad input
-/// (a peers file with errors, an unknown id).
+/// node's next instance. A node of a consensus protocol takes `--inputs`
+/// (one per node, the same on every node) instead, proposes its own at
+/// start and prints its proposal and its decision or handover. Exit status:
+/// 0 after a clean stop; 2 on bad input (a peers file with errors, an
+/// unknown id).
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -37,6 +41,9 @@ pub struct Args {
     /// Broadcast these values at start, one instance each.
     #[arg(long, value_name = "V")]
     pub broadcast: Vec<u64>,
+    /// `--inputs`, `--seed` (consensus): node ID proposes the ID-th input.
+    #[command(flatten)]
+    pub inputs: InputsArgs,
     /// Print lines as JSON.
     #[arg(long)]
     pub json: bool,
@@ -75,6 +82,15 @@ pub fn main(args: Args) -> Result<ExitCode> {
         (1..=256).contains(&args.max_values),
         "--max-values must be in 1..=256"
     );
+    let input = args
+        .inputs
+        .for_problem(ir, peers.n())?
+        .map(|inputs| inputs[args.id]);
+    anyhow::ensure!(
+        input.is_none() || args.broadcast.is_empty(),
+        "{} is a consensus protocol: a node proposes its input; drop --broadcast",
+        ir.name
+    );
     let mut config = NodeConfig::new(args.id, f);
     config.behaviour = if args.byzantine {
         Behaviour::Byzantine
@@ -83,13 +99,16 @@ pub fn main(args: Args) -> Result<ExitCode> {
     };
     config.crash_after = args.crash_after;
     config.broadcasts = args.broadcast.clone();
+    config.input = input;
     config.loss = args.loss;
     config.bind = args.bind;
     config.limits.max_values = args.max_values;
 
     let stop = stop_on_signals().context("cannot catch signals")?;
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || read_requests(tx));
+    if input.is_none() {
+        std::thread::spawn(move || read_requests(tx));
+    }
     // A closed standard output (the reader is gone) must not stop the node.
     serve(ir, &peers, &config, &rx, &stop, |line: &Line| {
         let mut out = std::io::stdout().lock();

@@ -1,10 +1,16 @@
 //! `distgen run`: a protocol as real UDP actors on 127.0.0.1.
+//!
+//! What `node` and `cluster` share with it is declared here once: the
+//! consensus inputs ([`InputsArgs`]) and how a report is printed and turned
+//! into an exit status ([`print_report`], [`exit_status`]).
 
 use super::input::{self, FailuresArgs, SizeArgs};
 use anyhow::{bail, Context, Result};
-use distgen::actors::report::RunReport;
 use distgen::actors::{config::default_size, run, RunConfig};
+use distgen::ir::Problem;
 use distgen::ProtocolIr;
+use serde::Serialize;
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -67,13 +73,9 @@ pub struct Args {
     /// Distinct values a process keeps per instance (1..=256); more are dropped.
     #[arg(long, value_name = "K", default_value_t = 8)]
     pub max_values: usize,
-    /// Consensus: the inputs, one per process (`0,1,1,0`), or `random`
-    /// (with `--seed`). Every process proposes its input at start.
-    #[arg(long, value_name = "BITS")]
-    pub inputs: Option<String>,
-    /// Seed for `--inputs random`.
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    pub seed: u64,
+    /// `--inputs`, `--seed` (consensus).
+    #[command(flatten)]
+    pub inputs: InputsArgs,
     /// Print the report as JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -92,14 +94,11 @@ pub fn main(args: Args) -> Result<ExitCode> {
     };
     let ir = input::pick(&protocols, args.protocol.as_deref())?;
     let mut config = config(ir, &args)?;
-    if ir.problem == distgen::ir::Problem::Consensus {
-        return run_consensus(ir, &mut config, &args);
-    }
-    if args.inputs.is_some() {
-        bail!(
-            "--inputs is for a consensus protocol; {} is a broadcast protocol",
-            ir.name
-        );
+    if let Some(inputs) = args.inputs.for_problem(ir, config.n)? {
+        config.inputs = inputs;
+        let report = distgen::actors::consensus::run(ir, &config)?;
+        print_report(&report, args.json)?;
+        return Ok(exit_status(report.holds()));
     }
     let report = run(ir, &config)?;
     print_report(&report, args.json)?;
@@ -108,29 +107,39 @@ pub fn main(args: Args) -> Result<ExitCode> {
             eprintln!("chart: {}", path.display());
         }
     }
-    Ok(exit_status(&report))
+    Ok(exit_status(report.holds()))
 }
 
-/// `distgen run` of a consensus protocol: every process proposes its input.
-fn run_consensus(ir: &ProtocolIr, config: &mut RunConfig, args: &Args) -> Result<ExitCode> {
-    let Some(inputs) = &args.inputs else {
-        bail!(
-            "{} is a consensus protocol: give --inputs (e.g. `0,1,1,0`, or `random --seed S`)",
-            ir.name
-        );
-    };
-    config.inputs = parse_inputs(inputs, config.n, args.seed)?;
-    let report = distgen::actors::consensus::run(ir, config)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{report}");
+/// The inputs of a consensus run, one per process: `run`, `node` and
+/// `cluster` take them alike.
+#[derive(clap::Args, Debug, Clone)]
+pub struct InputsArgs {
+    /// Consensus: the inputs, one per process (`0,1,1,0`), or `random`
+    /// (with `--seed`). Every process proposes its input at start.
+    #[arg(long, value_name = "BITS")]
+    pub inputs: Option<String>,
+    /// Seed for `--inputs random`.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+}
+
+impl InputsArgs {
+    /// The `n` inputs if `ir` is a consensus protocol (which needs them),
+    /// `None` if it is a broadcast protocol (which takes none).
+    pub fn for_problem(&self, ir: &ProtocolIr, n: usize) -> Result<Option<Vec<u64>>> {
+        match (ir.problem, &self.inputs) {
+            (Problem::Consensus, Some(text)) => parse_inputs(text, n, self.seed).map(Some),
+            (Problem::Consensus, None) => bail!(
+                "{} is a consensus protocol: give --inputs (e.g. `0,1,1,0`, or `random --seed S`)",
+                ir.name
+            ),
+            (Problem::Broadcast, Some(_)) => bail!(
+                "--inputs is for a consensus protocol; {} is a broadcast protocol",
+                ir.name
+            ),
+            (Problem::Broadcast, None) => Ok(None),
+        }
     }
-    Ok(if report.holds() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }
 
 /// `--inputs`: N bits separated by commas, or `random` drawn with `seed`.
@@ -164,8 +173,9 @@ fn parse_inputs(text: &str, n: usize, seed: u64) -> Result<Vec<u64>> {
     Ok(inputs)
 }
 
-/// Prints `report` as tables, or as JSON.
-pub fn print_report(report: &RunReport, json: bool) -> Result<()> {
+/// Prints `report` (of a broadcast or a consensus run) as tables, or as
+/// JSON.
+pub fn print_report(report: &(impl Serialize + Display), json: bool) -> Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(report)?);
     } else {
@@ -174,9 +184,9 @@ pub fn print_report(report: &RunReport, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// 0 if reliable broadcast held in `report`, else 1.
-pub fn exit_status(report: &RunReport) -> ExitCode {
-    if report.holds() {
+/// 0 if the run's properties held (`holds`), else 1.
+pub fn exit_status(holds: bool) -> ExitCode {
+    if holds {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

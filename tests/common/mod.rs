@@ -1,6 +1,8 @@
 //! What the end-to-end CLI tests share. Each test file uses some of it.
 #![allow(dead_code)]
 
+pub mod nodes;
+
 use distgen::actors::wire::{self, Instance, Packet, Payload};
 use std::path::PathBuf;
 use std::process::Command;

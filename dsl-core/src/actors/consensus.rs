@@ -93,7 +93,21 @@ impl ConsensusReport {
 /// Runs the consensus protocol `ir` as actors, process `p` proposing
 /// `config.inputs[p]`; `config.broadcasts` and `from` are ignored.
 pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<ConsensusReport, RunError> {
-    crate::problem::require(ir, Problem::Consensus, "`run --inputs` (consensus actors)")?;
+    let config = prepare(ir, config, "`run --inputs` (consensus actors)")?;
+    let (run, nodes) = run_nodes(ir, &config)?;
+    let endings = nodes.iter().map(ending).collect();
+    Ok(ConsensusReport::judged(run, &config.inputs, endings))
+}
+
+/// The run `config` asks for, made a consensus run for `layer` (the actors,
+/// a cluster): `ir` must be a consensus protocol and every process have an
+/// input; nobody broadcasts.
+pub fn prepare(
+    ir: &ProtocolIr,
+    config: &RunConfig,
+    layer: &'static str,
+) -> Result<RunConfig, RunError> {
+    crate::problem::require(ir, Problem::Consensus, layer)?;
     if config.inputs.is_empty() {
         return Err(RunError::Inputs(
             "a consensus protocol needs one input per process".into(),
@@ -102,26 +116,34 @@ pub fn run(ir: &ProtocolIr, config: &RunConfig) -> Result<ConsensusReport, RunEr
     let mut config = config.clone();
     config.broadcasts = 0;
     config.from = Vec::new();
-    let (run, nodes) = run_nodes(ir, &config)?;
-    let processes: Vec<ProcessEnding> = nodes
-        .iter()
-        .enumerate()
-        .map(|(p, node)| ProcessEnding {
-            id: p,
-            role: run.processes[p].role,
-            input: config.inputs[p],
-            ending: ending(node),
-        })
-        .collect();
-    let checks = checks(&processes);
-    Ok(ConsensusReport {
-        run,
-        processes,
-        checks,
-    })
+    Ok(config)
 }
 
-fn ending(node: &Node) -> Ending {
+impl ConsensusReport {
+    /// The report of `run`, process `p` having proposed `inputs[p]` and
+    /// ended with `endings[p]`, judged by [`checks`].
+    pub fn judged(run: RunReport, inputs: &[u64], endings: Vec<Ending>) -> ConsensusReport {
+        let processes: Vec<ProcessEnding> = endings
+            .into_iter()
+            .enumerate()
+            .map(|(p, ending)| ProcessEnding {
+                id: p,
+                role: run.processes[p].role,
+                input: inputs[p],
+                ending,
+            })
+            .collect();
+        ConsensusReport {
+            checks: checks(&processes),
+            run,
+            processes,
+        }
+    }
+}
+
+/// What `node`, a process of a consensus run, ended with so far (a deployed
+/// node's watcher asks after every event).
+pub fn ending(node: &Node) -> Ending {
     let outcome = node
         .slots
         .get(&INSTANCE)
