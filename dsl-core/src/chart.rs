@@ -16,13 +16,18 @@
 //! - the title names the violated property (or the run) and the
 //!   configuration.
 //!
+//! A consensus counterexample is drawn from its trace lines instead
+//! ([`consensus`]): proposals, votes, and each evaluation with its decision
+//! (green) or handover (orange).
+//!
 //! [`of_run`] draws the same lanes for one instance of a run of the UDP
 //! actors, from its report: who broadcast, crashed and delivered, in order of
 //! time (the actors do not record single messages, so it has no arrows).
 //!
 //! Every element carries a `class` (`lane`, `arrow`, `injection`, `lost`,
-//! `delivery`, `crash`, `broadcast`) and `data-*` attributes, so that tests
-//! and scripts can read a chart back.
+//! `delivery`, `crash`, `broadcast`, `propose`, `decision`, `handover`,
+//! `evaluation`) and `data-*` attributes, so that tests and scripts can read
+//! a chart back.
 //!
 //! ```
 //! use dsl_core::chart;
@@ -33,13 +38,14 @@
 //! ```
 
 mod actors;
+pub mod consensus;
 mod render;
 mod replay;
 #[cfg(test)]
 pub(crate) mod tests;
 
 use crate::checker::{Action, Config, Violation};
-use crate::ir::ProtocolIr;
+use crate::ir::{Problem, ProtocolIr};
 use crate::semantics::{InstanceError, ProcId};
 
 pub use actors::of_run;
@@ -128,6 +134,25 @@ pub enum Event {
     },
     /// A message from a crashed process is lost.
     Lost(Arrow),
+    /// Consensus: a correct process proposes `value` (row 0).
+    Propose {
+        /// Who.
+        process: ProcId,
+        /// Its input.
+        value: u64,
+    },
+    /// Consensus: the process evaluates its `upon` block on `label` (the
+    /// snapshot) and decides or hands over (`ending`), or does nothing.
+    Evaluate {
+        /// Who.
+        process: ProcId,
+        /// The snapshot: `Vote: 4 x 0, 0 x 1`.
+        label: String,
+        /// When.
+        row: usize,
+        /// Its decision or handover, if any.
+        ending: Option<consensus::Ending>,
+    },
     /// The process crashes.
     Crash {
         /// Who.
@@ -154,8 +179,8 @@ pub struct Chart {
     /// The second line (configuration and what went wrong).
     pub caption: String,
     /// The process whose broadcast is charted (process 0 in the checker,
-    /// where it may be Byzantine).
-    pub broadcaster: ProcId,
+    /// where it may be Byzantine); `None` in consensus.
+    pub broadcaster: Option<ProcId>,
     /// One lane per process, by id.
     pub lanes: Vec<Lane>,
     /// Rows used: 0 (the start) to `rows - 1`.
@@ -193,13 +218,18 @@ pub fn describe_config(config: &Config) -> String {
 }
 
 /// The chart of a counterexample found by the checker in `config`: the
-/// violated property and the configuration in the title.
+/// violated property and the configuration in the title. A broadcast
+/// counterexample is replayed from its actions, a consensus one drawn from
+/// its trace ([`consensus::chart`]).
 pub fn violation(
     ir: &ProtocolIr,
     config: &Config,
     violation: &Violation,
 ) -> Result<Chart, ChartError> {
-    let mut chart = Chart::replay(ir, config, &violation.actions)?;
+    let mut chart = match ir.problem {
+        Problem::Broadcast => Chart::replay(ir, config, &violation.actions)?,
+        Problem::Consensus => consensus::chart(config, &violation.trace),
+    };
     chart.title = format!("{} violates {}", ir.name, violation.property);
     chart.caption = format!("{}: {}", describe_config(config), violation.detail);
     Ok(chart)

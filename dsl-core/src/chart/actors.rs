@@ -78,7 +78,7 @@ pub fn of_run(report: &RunReport, index: usize) -> Option<Chart> {
             "N = {}, F = {}: {} network messages (not drawn one by one), {held}",
             report.n, report.f, instance.messages
         ),
-        broadcaster: instance.instance.origin,
+        broadcaster: Some(instance.instance.origin),
         lanes,
         rows: timed.len() + 1,
         events,

@@ -22,6 +22,7 @@ const CRASHED: &str = "#8a8a8a";
 const BYZANTINE: &str = "#c62828";
 const MESSAGE: &str = "#333333";
 const DELIVERY: &str = "#2e7d32";
+const HANDOVER: &str = "#e08a00";
 
 const CSS: &str = "text { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; } \
 .label { font-size: 11px; paint-order: stroke; stroke: white; stroke-width: 3px; } \
@@ -81,9 +82,9 @@ fn marker(id: &str, fill: &str) -> Marker {
 fn lane(chart: &Chart, lane: &Lane, bottom: f64) -> Group {
     let (p, kind) = (lane.process, lane.kind);
     let role = match kind {
-        LaneKind::Correct if p == chart.broadcaster => "broadcaster".to_string(),
+        LaneKind::Correct if chart.broadcaster == Some(p) => "broadcaster".to_string(),
         LaneKind::Correct => "correct".to_string(),
-        kind if p == chart.broadcaster => format!("{} broadcaster", kind.name()),
+        kind if chart.broadcaster == Some(p) => format!("{} broadcaster", kind.name()),
         kind => kind.name().to_string(),
     };
     let crash_row = chart.events.iter().find_map(|e| match *e {
@@ -161,23 +162,79 @@ fn arrow(style: &Look, (from, y1): (usize, f64), (to, y2): (usize, f64), label: 
         )
 }
 
-fn broadcast(p: usize, value: u64) -> Group {
+/// A square at row 0 on `p`'s lane, labelled (`broadcast 0`, `propose 1`).
+fn start(p: usize, class: &str, label: String) -> Group {
     let square = Rectangle::new()
         .set("x", x(p) - 6.0)
         .set("y", y(0) - 6.0)
         .set("width", 12)
         .set("height", 12)
         .set("fill", CORRECT);
-    let label = text(
-        "label",
-        x(p) + 10.0,
-        y(0) + 4.0,
-        format!("broadcast {value}"),
-    );
+    let label = text("label", x(p) + 10.0, y(0) + 4.0, label);
     Group::new()
-        .set("class", "broadcast")
+        .set("class", class)
+        .set("data-process", p)
         .add(square)
         .add(label)
+}
+
+/// Consensus: `p` evaluates on `snapshot` at `row`, a diamond, and its
+/// decision (green dot) or handover (orange dot), labelled.
+fn evaluation(
+    p: usize,
+    snapshot: &str,
+    row: usize,
+    ending: Option<super::consensus::Ending>,
+) -> Group {
+    use super::consensus::Ending;
+    let (cx, cy, d) = (x(p), y(row), 7.0);
+    let diamond = Path::new()
+        .set(
+            "d",
+            format!(
+                "M {} {cy} L {cx} {} L {} {cy} L {cx} {} z",
+                cx - d,
+                cy - d,
+                cx + d,
+                cy + d
+            ),
+        )
+        .set("fill", "white")
+        .set("stroke", MESSAGE)
+        .set("stroke-width", 1.5);
+    let (class, colour, what) = match ending {
+        Some(e @ Ending::Decide(_)) => ("decision", DELIVERY, e.text()),
+        Some(e @ Ending::Handover(_)) => ("handover", HANDOVER, e.text()),
+        None => ("evaluation", MESSAGE, "nothing".to_string()),
+    };
+    let (dx, anchor) = if p == 0 {
+        (12.0, "start")
+    } else {
+        (-12.0, "end")
+    };
+    let label = if snapshot.is_empty() {
+        format!("p{p} {what}")
+    } else {
+        format!("p{p} {what} ({snapshot})")
+    };
+    let mut group = Group::new()
+        .set("class", class)
+        .set("data-process", p)
+        .add(diamond);
+    if ending.is_some() {
+        group = group.add(
+            Circle::new()
+                .set("cx", cx)
+                .set("cy", cy)
+                .set("r", 4)
+                .set("fill", colour),
+        );
+    }
+    group.add(
+        text("label", cx + dx, cy + 4.0, label)
+            .set("text-anchor", anchor)
+            .set("fill", colour),
+    )
 }
 
 fn crash(p: usize, row: usize) -> Group {
@@ -216,7 +273,16 @@ fn delivery(p: usize, label: &str, row: usize) -> Group {
 
 fn event(e: &Event) -> Group {
     match e {
-        Event::Broadcast { process, value } => broadcast(*process, *value),
+        Event::Broadcast { process, value } => {
+            start(*process, "broadcast", format!("broadcast {value}"))
+        }
+        Event::Propose { process, value } => start(*process, "propose", format!("propose {value}")),
+        Event::Evaluate {
+            process,
+            label,
+            row,
+            ending,
+        } => evaluation(*process, label, *row, *ending),
         Event::Message { arrow: a, injected } => {
             let end = (a.to, y(a.row));
             if *injected {
@@ -243,11 +309,12 @@ fn legend(top: f64) -> Group {
         ("correct", CORRECT),
         ("crashed", CRASHED),
         ("Byzantine", BYZANTINE),
-        ("delivery", DELIVERY),
+        ("delivery, decision", DELIVERY),
+        ("handover", HANDOVER),
     ];
     let mut group = Group::new().set("class", "legend");
     for (i, (name, colour)) in items.iter().enumerate() {
-        let left = LEFT - 40.0 + i as f64 * 110.0;
+        let left = LEFT - 40.0 + i as f64 * 130.0;
         group = group
             .add(
                 Rectangle::new()

@@ -173,7 +173,7 @@ pub(super) fn replay(
     Ok(Chart {
         title: String::new(),
         caption: String::new(),
-        broadcaster: 0,
+        broadcaster: Some(0),
         lanes,
         rows: replay.row + 1,
         events: replay.events,
