@@ -47,10 +47,17 @@ impl<O: Oracle> Learner<O> {
     /// An error unless every move costs something or nothing.
     fn costs_never_pay_back(&self) -> Result<(), String> {
         let r = &self.config.rewards;
+        let consensus = self.env.consensus.iter().flat_map(|c| {
+            c.space
+                .costs()
+                .chain(c.upon_costs.iter().copied())
+                .chain(c.arm_costs.iter().copied())
+        });
         let positive = [r.send_all, r.send_others, r.send_self]
             .into_iter()
             .chain([r.deliver, r.not_sent, r.end])
             .chain(self.env.quorum_costs.iter().copied())
+            .chain(consensus)
             .any(|c| c > 0.0);
         if positive {
             return Err("exhaustive search needs costs <= 0 (no move may pay back)".into());
@@ -71,30 +78,32 @@ impl<O: Oracle> Learner<O> {
             .is_some_and(|steps| steps <= max)
     }
 
-    /// Whether the finished protocol `ir` is the answer: within the step
-    /// bound, verified on training's configurations, and, where those are
-    /// not all of them, on every configuration (else counted as screened
-    /// out and the search goes on).
+    /// Whether the finished protocol `ir` can be the answer: within the
+    /// step bound, verified on training's configurations, and, where those
+    /// are not all of them, on every configuration (else counted as
+    /// screened out and the search goes on); if so, its bonus
+    /// ([`Learner::bonus`]).
     fn accepts(
         &mut self,
         ir: &ProtocolIr,
         within: bool,
         stats: &mut SearchStats,
         screened_out: &mut usize,
-    ) -> bool {
+    ) -> Option<f64> {
         if !within {
             stats.over_steps += 1;
-            return false;
+            return None;
         }
         stats.judged += 1;
-        if !self.oracle.judge(ir).verified {
-            return false;
+        let j = self.oracle.judge(ir);
+        if !j.verified {
+            return None;
         }
         if !self.oracle.inner.training_is_final() && !self.oracle.inner.screen(ir) {
             *screened_out += 1;
-            return false;
+            return None;
         }
-        true
+        Some(self.bonus(&j))
     }
 
     /// Uniform-cost search over the action space until a protocol is
@@ -121,10 +130,17 @@ impl<O: Oracle> Learner<O> {
         let mut walk = Walk::new();
         let mut found: Option<Candidate> = None;
         let mut screened_out = 0;
+        // Branch and bound: a protocol of cost c earns at most c + verified
+        // + max_bonus, and the frontier comes cheapest first, so once that
+        // is no more than the best return found, nothing later beats it.
+        // Without a bonus to earn (broadcast), the first protocol accepted
+        // is the answer.
+        let max_bonus = self.max_bonus();
         let ahead = self.oracle.inner.lookahead();
         loop {
             self.walk_ahead(&mut walk, ahead);
             let Some(step) = walk.steps.pop_front() else {
+                stats.complete = true;
                 break;
             };
             if stop.load(Ordering::SeqCst) || stats.judged + stats.over_steps >= max_judged {
@@ -147,18 +163,34 @@ impl<O: Oracle> Learner<O> {
                     if within {
                         walk.queued -= 1;
                     }
+                    if found
+                        .as_ref()
+                        .is_some_and(|f| cost + max_bonus <= f.cost + f.bonus)
+                    {
+                        stats.complete = true;
+                        break;
+                    }
                     let accepted = self.accepts(&ir, within, &mut stats, &mut screened_out);
                     if let Some(e) = self.oracle.inner.failure() {
                         return Err(e);
                     }
-                    if accepted {
-                        found = Some(Candidate {
-                            ir: *ir,
-                            cost,
-                            first_episode: None,
-                        });
+                    if let Some(bonus) = accepted {
                         stats.exhausted = false;
-                        break;
+                        if found
+                            .as_ref()
+                            .is_none_or(|f| cost + bonus > f.cost + f.bonus)
+                        {
+                            found = Some(Candidate {
+                                ir: *ir,
+                                cost,
+                                first_episode: None,
+                                bonus,
+                            });
+                        }
+                        if max_bonus <= 0.0 {
+                            stats.complete = true;
+                            break;
+                        }
                     }
                 }
             }
@@ -224,10 +256,7 @@ impl<O: Oracle> Learner<O> {
         let moves = self.pruner.offered(&self.env, &entry.draft, &mut pruned);
         for mv in moves {
             walk.seq += 1;
-            let c = self
-                .config
-                .rewards
-                .of_move(&entry.draft, &mv, &self.env.quorum_costs);
+            let c = self.config.rewards.of_move(&entry.draft, &mv, &self.env);
             walk.frontier.push(Reverse(Entry {
                 priority: entry.priority + cost_key(c),
                 seq: walk.seq,
