@@ -142,7 +142,8 @@ pub struct Compiled {
     /// Their costs.
     pub arm_costs: Vec<f64>,
     /// Per upon threshold, per arm threshold: whether the arm can hold in
-    /// the block's snapshot at some size (needs no more votes than it).
+    /// the block's snapshot at some size with F >= 1 (needs no more votes
+    /// than it).
     pub reachable: Vec<Vec<bool>>,
     /// Most arms.
     pub max_arms: usize,
@@ -205,12 +206,20 @@ pub fn compile(config: &LearnConfig, sizes: &[(usize, usize)]) -> Result<Compile
     }
     let (upon, upon_costs): (Vec<Threshold>, Vec<f64>) = upon.into_iter().unzip();
     let (arms, arm_costs): (Vec<Threshold>, Vec<f64>) = arms.into_iter().unzip();
+    // Judged where faults are possible: at F = 0 every threshold N - kF is
+    // N, and an arm that can run only there decides only without faults.
+    let faulty: Vec<(usize, usize)> = sizes.iter().copied().filter(|s| s.1 > 0).collect();
+    let judged = if faulty.is_empty() {
+        sizes
+    } else {
+        &faulty[..]
+    };
     let reachable = upon
         .iter()
         .map(|u| {
             arms.iter()
                 .map(|a| {
-                    sizes.iter().any(|&(n, f)| {
+                    judged.iter().any(|&(n, f)| {
                         let (n, f) = (n as i64, f as i64);
                         matches!((a.least(n, f), u.least(n, f)), (Some(a), Some(u)) if a <= u)
                     })
@@ -262,17 +271,23 @@ fn sorted_distinct(arms: Vec<(Threshold, f64)>, sizes: &[(usize, usize)]) -> Vec
     kept
 }
 
-/// The sizes a consensus run checks, smallest first: every allowed N <= 9
+/// The sizes a consensus run checks, smallest first: N = 1, 2, 3 with F = 0
+/// (where thresholds such as N / 2 are 0 and a value no one proposed
+/// passes: the all-N check would refute them there), every allowed N <= 9
 /// at F = 1, where one-step conditions such as N > 5F and N > 7F differ,
 /// and at F = 2 the smallest allowed N, 11 and 15 (N > 5F and N > 7F at F =
-/// 2); F = 0 under `faults: none`.
+/// 2); N = 1 to 5 under `faults: none`.
 pub fn sizes(requires: &[Cond], faults: FaultModel) -> Vec<(usize, usize)> {
     let allowed =
         |&(n, f): &(usize, usize)| f < n && requires.iter().all(|c| c.holds(n as i64, f as i64));
     if faults == FaultModel::None {
-        return (2..=5).map(|n| (n, 0)).filter(allowed).collect();
+        return (1..=5).map(|n| (n, 0)).filter(allowed).collect();
     }
-    let mut out: Vec<(usize, usize)> = (2..=9).map(|n| (n, 1)).filter(allowed).collect();
+    let mut out: Vec<(usize, usize)> = (1..=3)
+        .map(|n| (n, 0))
+        .chain((2..=9).map(|n| (n, 1)))
+        .filter(allowed)
+        .collect();
     let f2: Vec<(usize, usize)> = (3..=crate::config::LARGEST_N)
         .map(|n| (n, 2))
         .filter(allowed)
@@ -381,12 +396,14 @@ pub struct OneStepAt {
     pub strong: Option<bool>,
 }
 
-/// One-step of `ir` at each size of `configs` (each (N, F) once, F >= 1
-/// for the strong measure: at F = 0 both are the failure-free run).
+/// One-step of `ir` at each size of `configs` (each (N, F) once; with
+/// faults, only sizes with F >= 1, where the two measures differ).
 pub fn measure(ir: &ProtocolIr, configs: &[Config], limits: Limits) -> Vec<OneStepAt> {
     let mut out: Vec<OneStepAt> = Vec::new();
     for c in configs {
-        if ir.problem != Problem::Consensus || out.iter().any(|m| (m.n, m.f) == (c.n, c.f)) {
+        let seen = out.iter().any(|m| (m.n, m.f) == (c.n, c.f));
+        let faultless = c.f == 0 && ir.faults != FaultModel::None;
+        if ir.problem != Problem::Consensus || seen || faultless {
             continue;
         }
         let [weak, strong] = dsl_core::consensus::measure_one_step(ir, *c, limits);
@@ -458,6 +475,9 @@ mod tests {
         assert_eq!(
             sizes(&r, FaultModel::Byzantine),
             vec![
+                (1, 0),
+                (2, 0),
+                (3, 0),
                 (4, 1),
                 (5, 1),
                 (6, 1),
@@ -472,7 +492,17 @@ mod tests {
         let r = [dsl_core::syntax::parse_cond("N > 5 * F").unwrap()];
         assert_eq!(
             sizes(&r, FaultModel::Byzantine),
-            vec![(6, 1), (7, 1), (8, 1), (9, 1), (11, 2), (15, 2)]
+            vec![
+                (1, 0),
+                (2, 0),
+                (3, 0),
+                (6, 1),
+                (7, 1),
+                (8, 1),
+                (9, 1),
+                (11, 2),
+                (15, 2)
+            ]
         );
     }
 
@@ -563,7 +593,10 @@ mod judged {
         let mut oracle = CheckerOracle::new(&config).unwrap();
         let j = oracle.judge(&ir, false);
         assert!(j.verified, "{j:?}\n{}", dsl_core::print::body(&ir, ""));
-        assert_eq!(j.one_step.len(), env.sizes.len());
+        assert_eq!(
+            j.one_step.len(),
+            env.sizes.iter().filter(|s| s.1 > 0).count()
+        );
         assert_eq!(
             bonus(&config.consensus, &j.one_step),
             60.0,

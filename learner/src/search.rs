@@ -78,15 +78,19 @@ impl<O: Oracle> Learner<O> {
             .is_some_and(|steps| steps <= max)
     }
 
-    /// Whether the finished protocol `ir` can be the answer: within the
-    /// step bound, verified on training's configurations, and, where those
-    /// are not all of them, on every configuration (else counted as
-    /// screened out and the search goes on); if so, its bonus
-    /// ([`Learner::bonus`]).
+    /// Whether the finished protocol `ir` of cost `cost` is a better answer
+    /// than `found`: within the step bound, verified on training's
+    /// configurations, and, where those are not all of them, on every
+    /// configuration; worth more than `found`; and, with a bonus to earn
+    /// (consensus, where the search goes on past the first), not refuted
+    /// for some N by the all-N check. A protocol that fails the last two
+    /// checks is counted as screened out and the search goes on. If so, its
+    /// bonus ([`Learner::bonus`]).
     fn accepts(
         &mut self,
         ir: &ProtocolIr,
-        within: bool,
+        (cost, within): (f64, bool),
+        found: Option<&Candidate>,
         stats: &mut SearchStats,
         screened_out: &mut usize,
     ) -> Option<f64> {
@@ -103,7 +107,21 @@ impl<O: Oracle> Learner<O> {
             *screened_out += 1;
             return None;
         }
-        Some(self.bonus(&j))
+        let bonus = self.bonus(&j);
+        if found.is_some_and(|f| cost + bonus <= f.cost + f.bonus) {
+            return None;
+        }
+        if self.max_bonus() > 0.0 {
+            let mut claimed = ir.clone();
+            if let Some(c) = crate::consensus::claim(&j.one_step, &ir.requires) {
+                claimed.consensus.one_step = c;
+            }
+            if matches!(self.check_all_n(&claimed), crate::train::AllN::Refuted(_)) {
+                *screened_out += 1;
+                return None;
+            }
+        }
+        Some(bonus)
     }
 
     /// Uniform-cost search over the action space until a protocol is
@@ -170,23 +188,24 @@ impl<O: Oracle> Learner<O> {
                         stats.complete = true;
                         break;
                     }
-                    let accepted = self.accepts(&ir, within, &mut stats, &mut screened_out);
+                    let accepted = self.accepts(
+                        &ir,
+                        (cost, within),
+                        found.as_ref(),
+                        &mut stats,
+                        &mut screened_out,
+                    );
                     if let Some(e) = self.oracle.inner.failure() {
                         return Err(e);
                     }
                     if let Some(bonus) = accepted {
                         stats.exhausted = false;
-                        if found
-                            .as_ref()
-                            .is_none_or(|f| cost + bonus > f.cost + f.bonus)
-                        {
-                            found = Some(Candidate {
-                                ir: *ir,
-                                cost,
-                                first_episode: None,
-                                bonus,
-                            });
-                        }
+                        found = Some(Candidate {
+                            ir: *ir,
+                            cost,
+                            first_episode: None,
+                            bonus,
+                        });
                         if max_bonus <= 0.0 {
                             stats.complete = true;
                             break;

@@ -217,6 +217,9 @@ pub struct Learner<O> {
     pub found_index: HashMap<String, usize>,
     /// Episodes that reached a state with no action left.
     pub dead_ends: u64,
+    /// The all-N answers given so far, by canonical key (the search asks
+    /// before the re-validation does).
+    pub all_n_seen: HashMap<String, AllN>,
 }
 
 impl<O: Oracle> Learner<O> {
@@ -238,6 +241,7 @@ impl<O: Oracle> Learner<O> {
             found: Vec::new(),
             found_index: HashMap::new(),
             dead_ends: 0,
+            all_n_seen: HashMap::new(),
         })
     }
 
@@ -593,15 +597,21 @@ impl<O: Oracle> Learner<O> {
     /// ([`paramcheck::check_all_n`]). Safety always; liveness too where the
     /// automaton states it (Byzantine faults, see `dsl_core::ta`), otherwise
     /// liveness stays what the re-validation checked at its instances.
-    pub fn check_all_n(&self, ir: &ProtocolIr) -> AllN {
+    pub fn check_all_n(&mut self, ir: &ProtocolIr) -> AllN {
         if !self.config.oracle.all_n {
             return AllN::NotChecked;
+        }
+        let key = crate::canonical::key(ir);
+        if let Some(answer) = self.all_n_seen.get(&key) {
+            return answer.clone();
         }
         let options = paramcheck::Options {
             instances: false,
             ..paramcheck::Options::default()
         };
-        all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options))
+        let answer = all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options));
+        self.all_n_seen.insert(key, answer.clone());
+        answer
     }
 
     /// Metrics of `ir`'s failure-free run at each (N, F) the oracle checks
