@@ -79,7 +79,64 @@ fn encode(ir: &ProtocolIr, perm: &[usize]) -> String {
         Some(b) => format!("B{{{}}}", effects(&b.effects)),
         None => "-".into(),
     };
-    format!("{broadcast}{}", rules.join(""))
+    format!("{broadcast}{}{}", rules.join(""), consensus(ir, perm))
+}
+
+/// The consensus parts of `ir` with type `t` renamed `perm[t]`: the
+/// propose handler, each `upon` block with its arms in order (their order
+/// is their meaning), `otherwise`, and the `one_step` claim; empty for a
+/// broadcast protocol.
+fn consensus(ir: &ProtocolIr, perm: &[usize]) -> String {
+    if ir.problem == dsl_core::ir::Problem::Broadcast {
+        return String::new();
+    }
+    let effects = |es: &[Effect]| {
+        es.iter()
+            .map(|e| match e {
+                Effect::Send { msg, to } => format!("s{}{}", perm[*msg], to.keyword()),
+                other => dsl_core::print::effect(ir, "v", other),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let threshold = |t: &dsl_core::ir::Threshold| dsl_core::print::threshold(t);
+    let mut out = String::from("C");
+    if let Some(p) = &ir.consensus.propose {
+        let _ = write!(out, "P{{{}}}", effects(&p.effects));
+    }
+    let mut blocks: Vec<String> = ir
+        .consensus
+        .upon
+        .iter()
+        .map(|u| {
+            let arms: Vec<String> = u
+                .arms
+                .iter()
+                .map(|a| {
+                    let mut counts: Vec<String> = a
+                        .counts
+                        .iter()
+                        .map(|c| format!("{}{}", perm[c.msg], threshold(&c.threshold)))
+                        .collect();
+                    counts.sort();
+                    format!("[{}]{{{}}}", counts.join("&"), effects(&a.effects))
+                })
+                .collect();
+            let otherwise = u.otherwise.as_ref().map_or("-".to_string(), |o| effects(o));
+            format!(
+                "U{}{}:{}/{otherwise}",
+                perm[u.msg],
+                threshold(&u.threshold),
+                arms.join("")
+            )
+        })
+        .collect();
+    blocks.sort();
+    out.push_str(&blocks.join(""));
+    for c in &ir.consensus.one_step {
+        let _ = write!(out, "O{};", dsl_core::print::cond(c));
+    }
+    out
 }
 
 /// Every permutation of 0..k, in lexicographic order.
@@ -105,6 +162,32 @@ pub fn permutations(k: usize) -> Vec<Vec<usize>> {
 mod tests {
     use super::*;
     use dsl_core::syntax::parse_str;
+
+    #[test]
+    fn consensus_blocks_count_and_their_arm_order_too() {
+        let bosco = "B { problem: consensus; faults: byzantine; requires: N > 3 * F;
+            messages: Vote;
+            on propose(v) { send Vote(v) to all; }
+            upon received Vote >= N - F {
+                when Vote(v) > (N + 3 * F) / 2 { decide(v); }
+                when Vote(v) > (N - F) / 2 { handover(v); }
+                otherwise { handover(proposal); } } }";
+        let a = parse_str(bosco).unwrap();
+        let swapped = parse_str(
+            &bosco
+                .replace("decide(v); }", "X")
+                .replace("handover(v); }", "decide(v); }")
+                .replace("X", "handover(v); }"),
+        )
+        .unwrap();
+        let no_otherwise =
+            parse_str(&bosco.replace("otherwise { handover(proposal); }", "")).unwrap();
+        assert_ne!(key(&a), key(&swapped));
+        assert_ne!(key(&a), key(&no_otherwise));
+        let mut renamed = a.clone();
+        renamed.name = "Other".into();
+        assert_eq!(key(&a), key(&renamed));
+    }
 
     #[test]
     fn permutations_are_all_there() {

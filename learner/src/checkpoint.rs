@@ -291,6 +291,7 @@ pub fn decode_draft(s: &str) -> Option<Draft> {
     Some(Draft {
         broadcast: decode_effs(b)?,
         rules,
+        ..Draft::default()
     })
 }
 
@@ -335,6 +336,7 @@ mod tests {
                     ],
                 },
             ],
+            ..Draft::default()
         };
         let s = encode_draft(&d);
         assert_eq!(s, "s0a,d|0.7.1:s1o;1.3.-:s12s,d");

@@ -6,7 +6,7 @@
 //! merged, arrays and values replaced), and the result must deserialize with
 //! no unknown key, so a misspelt option is an error, not a silent default.
 
-use dsl_core::ir::{Cond, Dest, FaultModel, Quorum};
+use dsl_core::ir::{Cond, Dest, FaultModel, Problem, Quorum};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -132,6 +132,14 @@ pub struct LearnConfig {
     /// Xiang count; issue 19), at the same cost. Off by default.
     #[serde(default)]
     pub excluded_counts: bool,
+    /// The problem to synthesise for: `broadcast` (the default) or
+    /// `consensus` (one-step consensus, [`crate::consensus`]).
+    #[serde(default)]
+    pub problem: Problem,
+    /// The consensus action space and its one-step rewards (used with
+    /// `problem = "consensus"`).
+    #[serde(default)]
+    pub consensus: crate::consensus::Space,
 }
 
 fn default_search_max_judged() -> u64 {
@@ -204,7 +212,38 @@ impl LearnConfig {
             search_max_judged: default_search_max_judged(),
             search_max_steps: None,
             excluded_counts: false,
+            problem: Problem::Broadcast,
+            consensus: crate::consensus::Space::default(),
         }
+    }
+
+    /// The defaults for a problem and a fault model: those of
+    /// [`LearnConfig::defaults`], and for consensus the name, `requires: N >
+    /// 3 * F` under crash and Byzantine faults (a one-step consensus that
+    /// counts votes needs it under crash faults too: Brasileiro et al.,
+    /// PaCT 2001), training on every size (its checks take milliseconds),
+    /// a training state limit that N = 15, F = 2 fits in, and no partial
+    /// credit per configuration.
+    pub fn defaults_for(problem: Problem, faults: FaultModel) -> LearnConfig {
+        let mut c = LearnConfig::defaults(faults);
+        if problem == Problem::Consensus {
+            c.problem = problem;
+            c.name = match faults {
+                FaultModel::None => "LearnedConsensusNone",
+                FaultModel::Crash => "LearnedConsensusCrash",
+                FaultModel::Byzantine => "LearnedConsensusByzantine",
+            }
+            .into();
+            c.requires = match faults {
+                FaultModel::None => vec![],
+                _ => vec!["N > 3 * F".into()],
+            };
+            c.oracle.max_f = None;
+            // The counting model's states at N = 15, F = 2 are thousands.
+            c.oracle.max_states = 2_000_000;
+            c.rewards.per_config_verified = 0.0;
+        }
+        c
     }
 
     /// The configuration from, in increasing priority: the defaults of the
@@ -228,7 +267,15 @@ impl LearnConfig {
                 None => FaultModel::None,
             },
         };
-        let mut merged = serde_json::to_value(LearnConfig::defaults(faults))
+        let problem = match overrides
+            .get("problem")
+            .or_else(|| file_value.get("problem"))
+        {
+            Some(v) => serde_json::from_value(v.clone())
+                .map_err(|e| ConfigError::Parse(format!("problem: {e}")))?,
+            None => Problem::Broadcast,
+        };
+        let mut merged = serde_json::to_value(LearnConfig::defaults_for(problem, faults))
             .map_err(|e| ConfigError::Parse(e.to_string()))?;
         merge(&mut merged, file_value);
         merge(&mut merged, overrides);
@@ -284,7 +331,10 @@ impl LearnConfig {
     /// The (N, F) pairs checked, smallest first: those of [`sizes_for`].
     /// An error names the `requires` that no (N, F) satisfies.
     pub fn sizes(&self) -> Result<Vec<(usize, usize)>, ConfigError> {
-        let sizes = sizes_for(&self.requires_conds()?, self.faults);
+        let sizes = match self.problem {
+            Problem::Broadcast => sizes_for(&self.requires_conds()?, self.faults),
+            Problem::Consensus => crate::consensus::sizes(&self.requires_conds()?, self.faults),
+        };
         if sizes.is_empty() {
             return Err(ConfigError::Invalid(format!(
                 "no N <= {LARGEST_N} and F {} satisfies `requires` {}",
@@ -320,8 +370,12 @@ impl LearnConfig {
 
     /// The doc comment of the protocol.
     pub fn docs(&self) -> Vec<String> {
+        let what = match self.problem {
+            Problem::Broadcast => "Reliable broadcast",
+            Problem::Consensus => "One-step consensus",
+        };
         vec![format!(
-            " Reliable broadcast for {} faults, synthesised by `distgen learn` (seed {}).",
+            " {what} for {} faults, synthesised by `distgen learn` (seed {}).",
             self.faults, self.seed
         )]
     }

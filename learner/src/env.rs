@@ -1,7 +1,9 @@
 //! The environment: the state is the protocol built so far (a [`Draft`]),
 //! and a move adds one effect to the broadcast handler, adds one rule
 //! `when received T(m) >= k [and not sent U] { effect }` (or adds the effect to
-//! the rule with the same guards), or ends the protocol.
+//! the rule with the same guards), or ends the protocol. Under `problem =
+//! "consensus"` the moves build an `upon` block instead
+//! ([`crate::consensus`]).
 //!
 //! [`Env::moves`] offers the structurally valid moves of a state (the hard
 //! limits of the configuration); which of them make sense is decided by the
@@ -10,7 +12,7 @@
 
 use crate::config::{ConfigError, LearnConfig};
 use crate::vocab::{Draft, Eff, Move, RuleGuard};
-use dsl_core::ir::{Broadcast, Cond, Dest, FaultModel, Guard, ProtocolIr, Quorum, Rule};
+use dsl_core::ir::{Broadcast, Cond, Dest, FaultModel, Guard, Problem, ProtocolIr, Quorum, Rule};
 
 /// The environment: what the configuration allows, compiled.
 #[derive(Clone, Debug)]
@@ -39,6 +41,10 @@ pub struct Env {
     pub max_actions: usize,
     /// The (N, F) pairs the oracle checks, smallest first.
     pub sizes: Vec<(usize, usize)>,
+    /// The problem the protocols solve.
+    pub problem: Problem,
+    /// The consensus action space, compiled (consensus only).
+    pub consensus: Option<crate::consensus::Compiled>,
 }
 
 impl Env {
@@ -59,6 +65,11 @@ impl Env {
             max_rules: config.max_rules,
             max_effects: config.max_effects,
             max_actions: config.max_actions,
+            problem: config.problem,
+            consensus: match config.problem {
+                Problem::Broadcast => None,
+                Problem::Consensus => Some(crate::consensus::compile(config, &sizes)?),
+            },
             sizes,
         })
     }
@@ -97,6 +108,9 @@ impl Env {
     /// size limits, no effect twice in a handler, `not sent U` only on a rule
     /// that sends U, `end` only once something delivers.
     pub fn moves(&self, draft: &Draft) -> Vec<Move> {
+        if let Some(c) = &self.consensus {
+            return crate::consensus::moves(c, draft);
+        }
         let mut out = Vec::new();
         if draft.moves() < self.max_actions {
             let effects = self.all_effects();
@@ -135,15 +149,22 @@ impl Env {
     pub fn to_ir(&self, draft: &Draft) -> ProtocolIr {
         let types = draft.types().max(1);
         let effects = |es: &[Eff]| es.iter().map(|e| e.to_ir()).collect::<Vec<_>>();
+        let (messages, consensus) = match &self.consensus {
+            Some(c) => crate::consensus::to_ir(c, draft),
+            None => (
+                (0..types).map(|t| format!("T{t}")).collect(),
+                Default::default(),
+            ),
+        };
         ProtocolIr {
-            problem: Default::default(),
-            consensus: Default::default(),
+            problem: self.problem,
+            consensus,
             name: self.name.clone(),
             docs: self.docs.clone(),
             public: true,
             faults: self.faults,
             requires: self.requires.clone(),
-            messages: (0..types).map(|t| format!("T{t}")).collect(),
+            messages,
             broadcast: (!draft.broadcast.is_empty()).then(|| Broadcast {
                 value: "m".into(),
                 effects: effects(&draft.broadcast),

@@ -134,7 +134,7 @@ fn out_of_order(draft: &Draft, mv: &Move) -> bool {
             Some(last) if last.guard == guard => last.effects.last().is_some_and(|&l| effect <= l),
             Some(last) => guard < last.guard,
         },
-        Move::End => false,
+        Move::Upon(_) | Move::Arm(_) | Move::Otherwise | Move::End => false,
     }
 }
 
@@ -147,7 +147,7 @@ fn duplicate_send(draft: &Draft, mv: &Move) -> bool {
             (Some(rule), Some(t)) => dup(&rule.effects, t),
             _ => false,
         },
-        Move::End => false,
+        Move::Upon(_) | Move::Arm(_) | Move::Otherwise | Move::End => false,
     }
 }
 

@@ -32,6 +32,7 @@ pub mod agent;
 pub mod canonical;
 pub mod checkpoint;
 pub mod config;
+pub mod consensus;
 pub mod emit;
 pub mod env;
 pub mod heuristics;

@@ -96,6 +96,10 @@ pub struct Judgement {
     pub configs: usize,
     /// The outcomes, in order; after the first violation there may be none.
     pub outcomes: Vec<ConfigOutcome>,
+    /// Consensus, when verified: one-step measured at each size checked
+    /// ([`crate::consensus::measure`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_step: Vec<crate::consensus::OneStepAt>,
 }
 
 impl Judgement {
@@ -109,6 +113,7 @@ impl Judgement {
             verified,
             configs,
             outcomes,
+            one_step: Vec::new(),
         }
     }
 
@@ -188,7 +193,9 @@ impl CheckerOracle {
             .sizes()?
             .into_iter()
             .flat_map(|(n, f)| {
-                Scenario::of(config.faults)
+                config
+                    .problem
+                    .scenarios(config.faults)
                     .iter()
                     .map(move |&scenario| Config {
                         faults: config.faults,
@@ -261,6 +268,25 @@ pub fn check_in_order(
     out
 }
 
+/// The judgement of `ir` in `configs` ([`check_in_order`]) and, for a
+/// consensus protocol verified in all of them, its one-step measures at
+/// their sizes ([`crate::consensus::measure`]). In-process and on the queue
+/// (`crate::queue::job`), a judgement is this.
+pub fn judge_in_order(
+    ir: &ProtocolIr,
+    configs: &[Config],
+    limits: Limits,
+    threads: usize,
+    stop_at_first: bool,
+) -> Judgement {
+    let outcomes = check_in_order(ir, configs, limits, threads, stop_at_first);
+    let mut j = Judgement::from_outcomes(configs.len(), outcomes);
+    if j.verified {
+        j.one_step = crate::consensus::measure(ir, configs, limits);
+    }
+    j
+}
+
 /// Checks `ir` in every configuration of `batch` at once, one thread each.
 fn check_batch(ir: &ProtocolIr, batch: &[Config], limits: Limits) -> Vec<ConfigOutcome> {
     if let [c] = batch {
@@ -295,8 +321,7 @@ impl Oracle for CheckerOracle {
         } else {
             (&self.training, self.limits)
         };
-        let outcomes = check_in_order(ir, configs, limits, self.threads, !exhaustive);
-        Judgement::from_outcomes(configs.len(), outcomes)
+        judge_in_order(ir, configs, limits, self.threads, !exhaustive)
     }
 
     /// Every configuration with the re-validation limits, stopping at the

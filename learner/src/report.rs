@@ -96,13 +96,10 @@ pub fn protocol_file(ir: &ProtocolIr, h: &Header) -> String {
             h.revalidation.configs - h.revalidation.outcomes.len()
         );
     }
-    let all_n = match h.all_n {
-        AllN::NotChecked => "not checked".to_string(),
-        AllN::Proven(what) => format!("proven: {what}"),
-        AllN::Refuted(why) => format!("refuted: {why}"),
-        AllN::Unknown(why) => format!("unknown: {why}"),
-    };
-    let _ = writeln!(s, "//! - every N allowed by `requires`: {all_n}");
+    if !h.revalidation.one_step.is_empty() {
+        let _ = writeln!(s, "//! - {}", one_step_line(&h.revalidation.one_step));
+    }
+    let _ = writeln!(s, "//! - every N allowed by `requires`: {}", h.all_n);
     if !h.new_thresholds.is_empty() {
         let _ = writeln!(
             s,
@@ -122,6 +119,28 @@ pub fn protocol_file(ir: &ProtocolIr, h: &Header) -> String {
         ir.name
     );
     s
+}
+
+/// `one-step (unanimous correct inputs decide at once) with F faults at
+/// N=8 F=1, N=9 F=1; without faults at ...; neither at ...`.
+pub fn one_step_line(measures: &[crate::consensus::OneStepAt]) -> String {
+    let sizes = |pick: &dyn Fn(&crate::consensus::OneStepAt) -> bool| {
+        let list: Vec<String> = measures
+            .iter()
+            .filter(|m| pick(m))
+            .map(|m| format!("N={} F={}", m.n, m.f))
+            .collect();
+        if list.is_empty() {
+            "none".to_string()
+        } else {
+            list.join(", ")
+        }
+    };
+    format!(
+        "one-step (unanimous correct inputs decide at once): with F faults at {}; without faults at {}",
+        sizes(&|m| m.strong == Some(true)),
+        sizes(&|m| m.weak == Some(true)),
+    )
 }
 
 /// A verified protocol in the report.

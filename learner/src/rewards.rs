@@ -9,6 +9,7 @@
 //! charged only to verified protocols ([`Rewards::costs_when_failed`]).
 
 pub use crate::config::Rewards;
+use crate::env::Env;
 use crate::vocab::{Draft, Eff, Move};
 use dsl_core::ir::Dest;
 
@@ -27,10 +28,12 @@ impl Rewards {
         }
     }
 
-    /// The immediate reward of taking `mv` in `draft`; `threshold_costs`
-    /// is indexed by a rule's quorum. Adding an effect to an existing rule
-    /// costs the effect only.
-    pub fn of_move(&self, draft: &Draft, mv: &Move, threshold_costs: &[f64]) -> f64 {
+    /// The immediate reward of taking `mv` in `draft` in `env` (whose
+    /// `quorum_costs` are indexed by a rule's quorum). Adding an effect to
+    /// an existing rule costs the effect only; a consensus move costs what
+    /// [`crate::consensus::move_cost`] says.
+    pub fn of_move(&self, draft: &Draft, mv: &Move, env: &Env) -> f64 {
+        let threshold_costs = &env.quorum_costs;
         match mv {
             Move::Broadcast(e) => self.effect(*e),
             Move::Rule { guard, effect } => {
@@ -46,6 +49,10 @@ impl Rewards {
                     threshold_costs[guard.quorum as usize] + not_sent + effect
                 }
             }
+            Move::Upon(_) | Move::Arm(_) | Move::Otherwise => match &env.consensus {
+                Some(c) => crate::consensus::move_cost(c, mv),
+                None => 0.0,
+            },
             Move::End => self.end,
         }
     }

@@ -47,10 +47,17 @@ impl<O: Oracle> Learner<O> {
     /// An error unless every move costs something or nothing.
     fn costs_never_pay_back(&self) -> Result<(), String> {
         let r = &self.config.rewards;
+        let consensus = self.env.consensus.iter().flat_map(|c| {
+            c.space
+                .costs()
+                .chain(c.upon_costs.iter().copied())
+                .chain(c.arm_costs.iter().copied())
+        });
         let positive = [r.send_all, r.send_others, r.send_self]
             .into_iter()
             .chain([r.deliver, r.not_sent, r.end])
             .chain(self.env.quorum_costs.iter().copied())
+            .chain(consensus)
             .any(|c| c > 0.0);
         if positive {
             return Err("exhaustive search needs costs <= 0 (no move may pay back)".into());
@@ -71,30 +78,50 @@ impl<O: Oracle> Learner<O> {
             .is_some_and(|steps| steps <= max)
     }
 
-    /// Whether the finished protocol `ir` is the answer: within the step
-    /// bound, verified on training's configurations, and, where those are
-    /// not all of them, on every configuration (else counted as screened
-    /// out and the search goes on).
+    /// Whether the finished protocol `ir` of cost `cost` is a better answer
+    /// than `found`: within the step bound, verified on training's
+    /// configurations, and, where those are not all of them, on every
+    /// configuration; worth more than `found`; and, with a bonus to earn
+    /// (consensus, where the search goes on past the first), not refuted
+    /// for some N by the all-N check. A protocol that fails the last two
+    /// checks is counted as screened out and the search goes on. If so, its
+    /// bonus ([`Learner::bonus`]).
     fn accepts(
         &mut self,
         ir: &ProtocolIr,
-        within: bool,
+        (cost, within): (f64, bool),
+        found: Option<&Candidate>,
         stats: &mut SearchStats,
         screened_out: &mut usize,
-    ) -> bool {
+    ) -> Option<f64> {
         if !within {
             stats.over_steps += 1;
-            return false;
+            return None;
         }
         stats.judged += 1;
-        if !self.oracle.judge(ir).verified {
-            return false;
+        let j = self.oracle.judge(ir);
+        if !j.verified {
+            return None;
         }
         if !self.oracle.inner.training_is_final() && !self.oracle.inner.screen(ir) {
             *screened_out += 1;
-            return false;
+            return None;
         }
-        true
+        let bonus = self.bonus(&j);
+        if found.is_some_and(|f| cost + bonus <= f.cost + f.bonus) {
+            return None;
+        }
+        if self.max_bonus() > 0.0 {
+            let mut claimed = ir.clone();
+            if let Some(c) = crate::consensus::claim(&j.one_step, &ir.requires) {
+                claimed.consensus.one_step = c;
+            }
+            if matches!(self.check_all_n(&claimed), crate::train::AllN::Refuted(_)) {
+                *screened_out += 1;
+                return None;
+            }
+        }
+        Some(bonus)
     }
 
     /// Uniform-cost search over the action space until a protocol is
@@ -121,10 +148,17 @@ impl<O: Oracle> Learner<O> {
         let mut walk = Walk::new();
         let mut found: Option<Candidate> = None;
         let mut screened_out = 0;
+        // Branch and bound: a protocol of cost c earns at most c + verified
+        // + max_bonus, and the frontier comes cheapest first, so once that
+        // is no more than the best return found, nothing later beats it.
+        // Without a bonus to earn (broadcast), the first protocol accepted
+        // is the answer.
+        let max_bonus = self.max_bonus();
         let ahead = self.oracle.inner.lookahead();
         loop {
             self.walk_ahead(&mut walk, ahead);
             let Some(step) = walk.steps.pop_front() else {
+                stats.complete = true;
                 break;
             };
             if stop.load(Ordering::SeqCst) || stats.judged + stats.over_steps >= max_judged {
@@ -147,18 +181,35 @@ impl<O: Oracle> Learner<O> {
                     if within {
                         walk.queued -= 1;
                     }
-                    let accepted = self.accepts(&ir, within, &mut stats, &mut screened_out);
+                    if found
+                        .as_ref()
+                        .is_some_and(|f| cost + max_bonus <= f.cost + f.bonus)
+                    {
+                        stats.complete = true;
+                        break;
+                    }
+                    let accepted = self.accepts(
+                        &ir,
+                        (cost, within),
+                        found.as_ref(),
+                        &mut stats,
+                        &mut screened_out,
+                    );
                     if let Some(e) = self.oracle.inner.failure() {
                         return Err(e);
                     }
-                    if accepted {
+                    if let Some(bonus) = accepted {
+                        stats.exhausted = false;
                         found = Some(Candidate {
                             ir: *ir,
                             cost,
                             first_episode: None,
+                            bonus,
                         });
-                        stats.exhausted = false;
-                        break;
+                        if max_bonus <= 0.0 {
+                            stats.complete = true;
+                            break;
+                        }
                     }
                 }
             }
@@ -224,10 +275,7 @@ impl<O: Oracle> Learner<O> {
         let moves = self.pruner.offered(&self.env, &entry.draft, &mut pruned);
         for mv in moves {
             walk.seq += 1;
-            let c = self
-                .config
-                .rewards
-                .of_move(&entry.draft, &mv, &self.env.quorum_costs);
+            let c = self.config.rewards.of_move(&entry.draft, &mv, &self.env);
             walk.frontier.push(Reverse(Entry {
                 priority: entry.priority + cost_key(c),
                 seq: walk.seq,

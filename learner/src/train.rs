@@ -27,6 +27,17 @@ pub struct Found {
     pub first_episode: usize,
     /// How many episodes ended with it.
     pub times: u64,
+    /// What its one-step measures earned on top of the verified reward
+    /// (consensus; [`crate::consensus::bonus`]).
+    #[serde(default)]
+    pub bonus: f64,
+}
+
+impl Found {
+    /// Its return: the bonus plus the (non-positive) cost.
+    pub fn value(&self) -> f64 {
+        self.cost + self.bonus
+    }
 }
 
 /// What one episode did.
@@ -93,6 +104,18 @@ pub enum AllN {
     Unknown(String),
 }
 
+impl std::fmt::Display for AllN {
+    /// `not checked`, `proven: ...`, `refuted: ...`, `unknown: ...`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AllN::NotChecked => f.write_str("not checked"),
+            AllN::Proven(what) => write!(f, "proven: {what}"),
+            AllN::Refuted(why) => write!(f, "refuted: {why}"),
+            AllN::Unknown(why) => write!(f, "unknown: {why}"),
+        }
+    }
+}
+
 /// The protocol a run settles on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Best {
@@ -123,6 +146,8 @@ pub struct Candidate {
     pub cost: f64,
     /// The training episode it was first found in (`None`: the greedy one).
     pub first_episode: Option<usize>,
+    /// What its one-step measures earned ([`Found::bonus`]).
+    pub bonus: f64,
 }
 
 /// The end of a run.
@@ -163,6 +188,11 @@ pub struct SearchStats {
     /// Whether the whole action space was searched without a verified
     /// protocol.
     pub exhausted: bool,
+    /// Whether the search ended by itself (the frontier emptied, or
+    /// nothing left could beat the protocol found), so that its answer is
+    /// the best of the action space; false when stopped or out of budget.
+    #[serde(default)]
+    pub complete: bool,
 }
 
 /// The learner: environment, agent, oracle and what was found.
@@ -187,6 +217,9 @@ pub struct Learner<O> {
     pub found_index: HashMap<String, usize>,
     /// Episodes that reached a state with no action left.
     pub dead_ends: u64,
+    /// The all-N answers given so far, by canonical key (the search asks
+    /// before the re-validation does).
+    pub all_n_seen: HashMap<String, AllN>,
 }
 
 impl<O: Oracle> Learner<O> {
@@ -208,15 +241,17 @@ impl<O: Oracle> Learner<O> {
             found: Vec::new(),
             found_index: HashMap::new(),
             dead_ends: 0,
+            all_n_seen: HashMap::new(),
         })
     }
 
-    /// The cheapest verified protocol found in training (the first found
-    /// among equally cheap ones).
+    /// The verified protocol of training with the highest return (the
+    /// cheapest, unless one-step measures earned a bonus; the first found
+    /// among equals).
     pub fn best_found(&self) -> Option<&Found> {
         let mut best: Option<&Found> = None;
         for f in &self.found {
-            if best.is_none_or(|b| f.cost > b.cost) {
+            if best.is_none_or(|b| f.value() > b.value()) {
                 best = Some(f);
             }
         }
@@ -235,7 +270,8 @@ impl<O: Oracle> Learner<O> {
             self.curve.push(ep.reward);
             if let (Some(ir), Some(j), false) = (&ep.ir, &ep.judgement, ep.bounded) {
                 if j.verified {
-                    self.record(ir, ep.cost);
+                    let bonus = self.bonus(j);
+                    self.record(ir, ep.cost, bonus);
                 }
             }
             progress(&Progress {
@@ -250,8 +286,25 @@ impl<O: Oracle> Learner<O> {
         true
     }
 
+    /// What a judgement earns on top of the terminal reward: the one-step
+    /// bonus of a consensus protocol, 0 otherwise.
+    pub fn bonus(&self, j: &Judgement) -> f64 {
+        self.env
+            .consensus
+            .as_ref()
+            .map_or(0.0, |c| crate::consensus::bonus(&c.space, &j.one_step))
+    }
+
+    /// The most [`Learner::bonus`] can be.
+    pub fn max_bonus(&self) -> f64 {
+        self.env
+            .consensus
+            .as_ref()
+            .map_or(0.0, |c| c.space.max_bonus())
+    }
+
     /// Records a verified protocol.
-    fn record(&mut self, ir: &ProtocolIr, cost: f64) {
+    fn record(&mut self, ir: &ProtocolIr, cost: f64, bonus: f64) {
         let key = crate::canonical::key(ir);
         match self.found_index.get(&key) {
             Some(&i) => self.found[i].times += 1,
@@ -263,6 +316,7 @@ impl<O: Oracle> Learner<O> {
                     cost,
                     first_episode: self.episode,
                     times: 1,
+                    bonus,
                 });
             }
         }
@@ -294,13 +348,13 @@ impl<O: Oracle> Learner<O> {
                 self.agent.choose_ucb(&key)
             };
             let mv = self.agent.table[&key].moves[choice];
-            let c = rewards.of_move(&draft, &mv, &self.env.quorum_costs);
+            let c = rewards.of_move(&draft, &mv, &self.env);
             cost += c;
             // Without `costs_when_failed`, the costs are charged at the end.
             let r = if rewards.costs_when_failed { c } else { 0.0 };
             if mv == Move::End {
                 let (protocol, j, bounded) = self.judge_end(&draft, cost, greedy);
-                let terminal = rewards.terminal(j.verified, j.configs_verified());
+                let terminal = rewards.terminal(j.verified, j.configs_verified()) + self.bonus(&j);
                 let charged = if rewards.costs_when_failed || !j.verified {
                     r
                 } else {
@@ -395,8 +449,9 @@ impl<O: Oracle> Learner<O> {
         }
     }
 
-    /// Whether a protocol of this cost can no longer be the answer: a
-    /// cheaper one was verified, and training's verdict is final (it checks
+    /// Whether a protocol of this cost can no longer be the answer: one
+    /// verified earlier is worth more than it could be (cheaper, when there
+    /// is no bonus to earn), and training's verdict is final (it checks
     /// every configuration: [`Oracle::training_is_final`]). Training then
     /// judges it at the smallest size only, for the reward, and does not
     /// record it (`oracle.bound_costlier`): the checks at larger sizes, where
@@ -405,7 +460,9 @@ impl<O: Oracle> Learner<O> {
     pub fn beaten(&self, cost: f64) -> bool {
         self.config.oracle.bound_costlier
             && self.oracle.inner.training_is_final()
-            && self.best_found().is_some_and(|best| cost < best.cost)
+            && self
+                .best_found()
+                .is_some_and(|best| cost + self.max_bonus() < best.value())
     }
 
     /// The Q-learning update of one step.
@@ -435,6 +492,7 @@ impl<O: Oracle> Learner<O> {
                 ir: f.ir.clone(),
                 cost: f.cost,
                 first_episode: Some(f.first_episode),
+                bonus: f.bonus,
             })
             .collect();
         if let (true, Some(ir)) = (greedy_verified, &greedy.ir) {
@@ -443,6 +501,7 @@ impl<O: Oracle> Learner<O> {
                     ir: ir.clone(),
                     cost: greedy.cost,
                     first_episode: None,
+                    bonus: greedy.judgement.as_ref().map_or(0.0, |j| self.bonus(j)),
                 });
             }
         }
@@ -457,11 +516,14 @@ impl<O: Oracle> Learner<O> {
         }
     }
 
-    /// Re-validates `candidates` cheapest first (among equals, the first
-    /// found) until one holds in every configuration; returns the best and
-    /// how many were rejected.
+    /// Re-validates `candidates` best first (the highest return, the
+    /// cheapest when nothing earns a bonus; among equals, the first found)
+    /// until one holds in every configuration and is not refuted for some N
+    /// by the all-N check; returns the best and how many were rejected. A consensus candidate first gets the `one_step:` claim
+    /// that its measures support ([`crate::consensus::claim`]), which the
+    /// re-validation and the all-N check then check.
     pub fn revalidate(&mut self, mut candidates: Vec<Candidate>) -> (Option<Best>, usize) {
-        candidates.sort_by(|a, b| b.cost.total_cmp(&a.cost));
+        candidates.sort_by(|a, b| (b.cost + b.bonus).total_cmp(&(a.cost + a.bonus)));
         candidates.truncate(self.config.oracle.revalidation_candidates.max(1));
         let mut best: Option<Best> = None;
         let mut rejected = 0;
@@ -472,15 +534,28 @@ impl<O: Oracle> Learner<O> {
                 rejected += 1;
                 continue;
             }
-            let revalidation = self.oracle.inner.judge(&c.ir, true);
+            let (c, revalidation) = self.claim_one_step(c);
             let verified = revalidation.verified;
-            if best.is_none() || verified {
-                // The one place where the parameterized verdict enters.
-                let all_n = if verified {
-                    self.check_all_n(&c.ir)
-                } else {
-                    AllN::NotChecked
-                };
+            // The one place where the parameterized verdict enters: a
+            // protocol refuted for some N is rejected like one that fails
+            // a configuration, and the next candidate is tried.
+            let all_n = if verified {
+                self.check_all_n(&c.ir)
+            } else {
+                AllN::NotChecked
+            };
+            let accepted = verified && !matches!(all_n, AllN::Refuted(_));
+            // Accepted beats verified beats neither; the first of a rank
+            // (the best candidate) is kept.
+            let rank = |verified: bool, accepted: bool| u8::from(verified) + u8::from(accepted);
+            let better = best.as_ref().is_none_or(|b| {
+                rank(verified, accepted)
+                    > rank(
+                        b.revalidation.verified,
+                        b.revalidation.verified && !matches!(b.all_n, AllN::Refuted(_)),
+                    )
+            });
+            if better {
                 best = Some(Best {
                     new_thresholds: crate::thresholds::non_classic(&c.ir),
                     metrics: self.metrics(&c.ir),
@@ -491,12 +566,29 @@ impl<O: Oracle> Learner<O> {
                     all_n,
                 });
             }
-            if verified {
+            if accepted {
                 break;
             }
             rejected += 1;
         }
         (best, rejected)
+    }
+
+    /// The exhaustive re-validation of `c`; for a consensus protocol
+    /// verified there, with the `one_step:` claim that its measures support
+    /// added and the re-validation run again with it (the claim is then a
+    /// property checked at every configuration).
+    fn claim_one_step(&mut self, mut c: Candidate) -> (Candidate, Judgement) {
+        let revalidation = self.oracle.inner.judge(&c.ir, true);
+        if !revalidation.verified || self.env.consensus.is_none() {
+            return (c, revalidation);
+        }
+        let Some(claim) = crate::consensus::claim(&revalidation.one_step, &c.ir.requires) else {
+            return (c, revalidation);
+        };
+        c.ir.consensus.one_step = claim;
+        let with_claim = self.oracle.inner.judge(&c.ir, true);
+        (c, with_claim)
     }
 
     /// The parameterized ("all N") check of a protocol verified in every
@@ -505,19 +597,29 @@ impl<O: Oracle> Learner<O> {
     /// ([`paramcheck::check_all_n`]). Safety always; liveness too where the
     /// automaton states it (Byzantine faults, see `dsl_core::ta`), otherwise
     /// liveness stays what the re-validation checked at its instances.
-    pub fn check_all_n(&self, ir: &ProtocolIr) -> AllN {
+    pub fn check_all_n(&mut self, ir: &ProtocolIr) -> AllN {
         if !self.config.oracle.all_n {
             return AllN::NotChecked;
+        }
+        let key = crate::canonical::key(ir);
+        if let Some(answer) = self.all_n_seen.get(&key) {
+            return answer.clone();
         }
         let options = paramcheck::Options {
             instances: false,
             ..paramcheck::Options::default()
         };
-        all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options))
+        let answer = all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options));
+        self.all_n_seen.insert(key, answer.clone());
+        answer
     }
 
-    /// Metrics of `ir` at each (N, F) the oracle checks.
+    /// Metrics of `ir`'s failure-free run at each (N, F) the oracle checks
+    /// (broadcast; a consensus protocol's measure is its one-step line).
     pub fn metrics(&self, ir: &ProtocolIr) -> Vec<Metrics> {
+        if ir.problem == dsl_core::ir::Problem::Consensus {
+            return Vec::new();
+        }
         self.env
             .sizes
             .iter()

@@ -1,6 +1,7 @@
 //! The learner's vocabulary: a protocol under construction ([`Draft`]), its
-//! rules' guards ([`RuleGuard`]) and effects ([`Eff`]), and the agent's moves
-//! ([`Move`]). Nothing here knows about configurations, pruning or rewards.
+//! rules' guards ([`RuleGuard`]) and effects ([`Eff`]), a consensus draft's
+//! `upon` arms ([`DraftArm`], [`ArmEff`]), and the agent's moves ([`Move`]).
+//! Nothing here knows about configurations, pruning or rewards.
 
 use dsl_core::ir::Dest;
 use serde::{Deserialize, Serialize};
@@ -66,13 +67,62 @@ pub struct DraftRule {
     pub effects: Vec<Eff>,
 }
 
-/// The protocol built so far: the state of the environment.
+/// The effect of an arm of a consensus draft's `upon` block, for the value
+/// the arm counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArmEff {
+    /// `decide(v);`
+    Decide,
+    /// `handover(v);`
+    Handover,
+    /// `handover(proposal);`
+    HandoverProposal,
+}
+
+impl ArmEff {
+    /// The IR effect.
+    pub fn to_ir(self) -> dsl_core::ir::Effect {
+        use dsl_core::ir::{Effect, Estimate};
+        match self {
+            ArmEff::Decide => Effect::Decide,
+            ArmEff::Handover => Effect::Handover(Estimate::Value),
+            ArmEff::HandoverProposal => Effect::Handover(Estimate::Proposal),
+        }
+    }
+}
+
+/// An arm of a consensus draft: `when Vote(v) <threshold> { effect }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DraftArm {
+    /// Index of the threshold in the environment's arm thresholds.
+    pub threshold: u8,
+    /// What it does.
+    pub effect: ArmEff,
+}
+
+/// The protocol built so far: the state of the environment. A broadcast
+/// draft has a broadcast handler and rules; a consensus draft has the fixed
+/// `on propose(v) { send Vote(v) to all; }` (not a move) and an `upon`
+/// block built from [`Draft::upon`], [`Draft::arms`] and
+/// [`Draft::otherwise`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Draft {
     /// Effects of `on broadcast`.
     pub broadcast: Vec<Eff>,
     /// The rules, in the order they were added.
     pub rules: Vec<DraftRule>,
+    /// Consensus: the `upon received Vote >= k` threshold (an index in the
+    /// environment's upon thresholds), once chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upon: Option<u8>,
+    /// Consensus: the arms, in the order they are tried (their order is
+    /// their meaning: never sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<DraftArm>,
+    /// Consensus: `otherwise { handover(proposal); }`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub otherwise: bool,
 }
 
 /// One move of the agent.
@@ -89,6 +139,13 @@ pub enum Move {
         /// The effect.
         effect: Eff,
     },
+    /// Consensus: choose the `upon` threshold (an index in the
+    /// environment's upon thresholds).
+    Upon(u8),
+    /// Consensus: add an arm after the others.
+    Arm(DraftArm),
+    /// Consensus: add `otherwise { handover(proposal); }` (after the arms).
+    Otherwise,
     /// End the protocol and ask the oracle.
     End,
 }
@@ -98,7 +155,7 @@ impl Move {
     pub fn effect(self) -> Option<Eff> {
         match self {
             Move::Broadcast(e) | Move::Rule { effect: e, .. } => Some(e),
-            Move::End => None,
+            Move::Upon(_) | Move::Arm(_) | Move::Otherwise | Move::End => None,
         }
     }
 }
@@ -124,9 +181,10 @@ impl Draft {
             .chain(self.rules.iter().flat_map(|r| r.effects.iter().copied()))
     }
 
-    /// Number of moves taken so far (one per effect).
+    /// Number of moves taken so far (one per effect; consensus: one per
+    /// arm and for `otherwise`).
     pub fn moves(&self) -> usize {
-        self.effects().count()
+        self.effects().count() + self.arms.len() + usize::from(self.otherwise)
     }
 
     /// Whether some handler sends `t`.
@@ -137,6 +195,11 @@ impl Draft {
     /// Whether some handler delivers.
     pub fn delivers(&self) -> bool {
         self.effects().any(|e| e == Eff::Deliver)
+    }
+
+    /// Consensus: whether some arm decides.
+    pub fn decides(&self) -> bool {
+        self.arms.iter().any(|a| a.effect == ArmEff::Decide)
     }
 
     /// Number of message types used (the highest used id plus one).
@@ -166,6 +229,9 @@ impl Draft {
                     effects: vec![effect],
                 }),
             },
+            Move::Upon(k) => d.upon = Some(k),
+            Move::Arm(arm) => d.arms.push(arm),
+            Move::Otherwise => d.otherwise = true,
             Move::End => {}
         }
         d

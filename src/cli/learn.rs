@@ -23,6 +23,11 @@ pub struct Args {
     /// or the config file's].
     #[arg(long)]
     faults: Option<FaultModel>,
+    /// Problem to synthesise for: broadcast (reliable broadcast) or
+    /// consensus (one-step consensus: an `upon` block over votes, see
+    /// docs/learn.md) [default: broadcast, or the config file's].
+    #[arg(long)]
+    problem: Option<dsl_core::ir::Problem>,
     /// Number of training episodes [default: 12000].
     #[arg(long)]
     episodes: Option<usize>,
@@ -90,6 +95,9 @@ pub struct Args {
 /// The flags as overrides of the config file.
 fn overrides(args: &Args) -> Result<Value> {
     let mut v = serde_json::json!({});
+    if let Some(p) = args.problem {
+        v["problem"] = p.keyword().into();
+    }
     if let Some(e) = args.episodes {
         v["episodes"] = e.into();
     }
@@ -139,6 +147,23 @@ fn one_line(ir: &ProtocolIr) -> String {
             .join(" ")
     };
     let mut parts = Vec::new();
+    for u in &ir.consensus.upon {
+        parts.push(format!(
+            "upon {} {}",
+            ir.messages[u.msg],
+            dsl_core::print::threshold(&u.threshold)
+        ));
+        for a in &u.arms {
+            parts.push(format!(
+                "{}: {}",
+                dsl_core::print::arm_head(ir, a).trim_start_matches("when "),
+                effects(&a.effects)
+            ));
+        }
+        if let Some(o) = &u.otherwise {
+            parts.push(format!("otherwise: {}", effects(o)));
+        }
+    }
     if let Some(b) = &ir.broadcast {
         parts.push(format!("bcast: {}", effects(&b.effects)));
     }
@@ -158,11 +183,12 @@ fn learner_of(args: &Args) -> Result<Learner<CheckerOracle>> {
     Ok(match &args.resume {
         Some(path) => {
             if args.faults.is_some()
+                || args.problem.is_some()
                 || args.config.is_some()
                 || !args.set.is_empty()
                 || !args.requires.is_empty()
             {
-                bail!("--resume goes on with the checkpoint's options; drop --faults, --config, --requires and --set");
+                bail!("--resume goes on with the checkpoint's options; drop --faults, --problem, --config, --requires and --set");
             }
             let cp = Checkpoint::load(path)?;
             let oracle = CheckerOracle::new(&cp.config)?;
@@ -370,23 +396,38 @@ fn over_steps<O: Oracle>(learner: &Learner<O>, s: &learner::train::SearchStats) 
     out
 }
 
+/// `consensus, ` for a consensus run, nothing for broadcast.
+fn problem_word<O: Oracle>(learner: &Learner<O>) -> &'static str {
+    match learner.config.problem {
+        dsl_core::ir::Problem::Broadcast => "",
+        dsl_core::ir::Problem::Consensus => "consensus, ",
+    }
+}
+
 /// Prints what the run found; the exit status: 0 when the best protocol
-/// was verified in every configuration, else 1.
+/// was verified in every configuration and not refuted for some N, else 1.
 fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) -> ExitCode {
     let stats = learner.oracle.stats;
     match &outcome.search {
         Some(s) => println!(
-            "exhaustive search, {} faults: {} drafts expanded, {} protocols judged; oracle calls {}, checker runs {}{}",
+            "exhaustive search, {}{} faults: {} drafts expanded, {} protocols judged; oracle calls {}, checker runs {}{}{}",
+            problem_word(learner),
             learner.config.faults,
             s.expanded,
             s.judged,
             s.oracle_calls,
             s.checker_runs,
-            over_steps(learner, s)
+            over_steps(learner, s),
+            if s.complete && outcome.best.is_some() && learner.max_bonus() > 0.0 {
+                "; nothing left in the action space can beat the answer"
+            } else {
+                ""
+            }
         ),
         None => println!(
-            "{} episodes, {} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
+            "{} episodes, {}{} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
             learner.episode,
+            problem_word(learner),
             learner.config.faults,
             learner.config.seed,
             learner.found.len(),
@@ -434,6 +475,13 @@ fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) ->
     for o in &best.revalidation.outcomes {
         println!("  {}: {} ({} states)", o.label(), o.verdict, o.states);
     }
+    if !best.revalidation.one_step.is_empty() {
+        println!(
+            "  {}",
+            learner::report::one_step_line(&best.revalidation.one_step)
+        );
+    }
+    println!("  every N allowed by `requires`: {}", best.all_n);
     if !best.new_thresholds.is_empty() {
         println!(
             "  thresholds outside the classic list: {}",
@@ -443,7 +491,8 @@ fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) ->
     for m in &best.metrics {
         println!("  {}", learner::report::metrics_line(m));
     }
-    if best.revalidation.verified {
+    let refuted = matches!(best.all_n, learner::train::AllN::Refuted(_));
+    if best.revalidation.verified && !refuted {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -6,7 +6,7 @@
 //! worker cannot judge with other ones, and the version of distgen that
 //! wrote it: a worker of another version dead-letters it instead of guessing.
 
-use crate::oracle::{check_in_order, CheckerOracle, Judgement};
+use crate::oracle::{CheckerOracle, Judgement};
 use dsl_core::checker::{Config, Limits};
 use dsl_core::ir::{FaultModel, ProtocolIr};
 use serde::{Deserialize, Serialize};
@@ -42,8 +42,7 @@ impl Settings {
     /// Judges `ir` as [`CheckerOracle::judge`] does when not exhaustive
     /// (`threads` runs at once; the answer does not depend on it).
     pub fn judge(&self, ir: &ProtocolIr, threads: usize) -> Judgement {
-        let outcomes = check_in_order(ir, &self.training, self.limits, threads, true);
-        Judgement::from_outcomes(self.training.len(), outcomes)
+        crate::oracle::judge_in_order(ir, &self.training, self.limits, threads, true)
     }
 }
 
