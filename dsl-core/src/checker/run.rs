@@ -63,7 +63,7 @@ fn check_engine(
     halt: &AtomicBool,
 ) -> CheckResult {
     if ir.problem == crate::ir::Problem::Consensus {
-        return crate::consensus::check(ir, config, limits);
+        return crate::consensus::check_engine(ir, config, limits, engine, halt);
     }
     let start = Instant::now();
     let fail = |e: String| unknown(ir, config, e, 0, start);
@@ -80,7 +80,7 @@ fn check_engine(
                 (_, Err(e)) => return fail(e),
             };
             let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |path| {
+            explore(ir, config, limits, halt, model, start, move |_, path| {
                 trace::counting(&trace_model, &bits, path)
             })
         }
@@ -90,7 +90,7 @@ fn check_engine(
                 Err(e) => return fail(e.to_string()),
             };
             let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |path| {
+            explore(ir, config, limits, halt, model, start, move |_, path| {
                 trace::compact(&trace_model, path)
             })
         }
@@ -100,14 +100,14 @@ fn check_engine(
                 Err(e) => return fail(e.to_string()),
             };
             let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |path| {
+            explore(ir, config, limits, halt, model, start, move |_, path| {
                 trace::plain(&trace_model, path)
             })
         }
     }
 }
 
-fn unknown(
+pub(crate) fn unknown(
     ir: &ProtocolIr,
     config: Config,
     reason: String,
@@ -213,15 +213,19 @@ where
     }
 }
 
+/// Explores `model` in `config` within `limits` and `halt`: one thread
+/// first, every core past [`ONE_THREAD_STATES`], and the verdict with the
+/// violated property's path given to `explain`. Every checker model goes
+/// through here, broadcast and consensus alike.
 #[allow(clippy::too_many_arguments)]
-fn explore<M>(
+pub(crate) fn explore<M>(
     ir: &ProtocolIr,
     config: Config,
     limits: Limits,
     halt: &AtomicBool,
     model: M,
     start: Instant,
-    explain: impl Fn(&stateright::Path<M::State, M::Action>) -> Option<Explained>,
+    explain: impl Fn(Property, &stateright::Path<M::State, M::Action>) -> Option<Explained>,
 ) -> CheckResult
 where
     M: properties::Checked + Clone + Send + Sync + 'static,
@@ -314,7 +318,7 @@ where
         }
     }
     if let Some((property, path)) = found {
-        let verdict = violated(property, explain(&path));
+        let verdict = violated(property, explain(property, &path));
         return CheckResult {
             protocol: ir.name.clone(),
             config,

@@ -94,6 +94,8 @@ pub struct Counting {
     pub one_step: bool,
     /// Only unanimous inputs and one-step (measuring it).
     pub measure: bool,
+    /// The first violating state of each property in one run.
+    pub firsts: crate::checker::properties::Firsts<Counts>,
 }
 
 impl Counting {
@@ -129,6 +131,7 @@ impl Counting {
                 messages: ir.messages.clone(),
                 one_step: ir.claims_one_step(config.n, config.f),
                 measure: false,
+                firsts: Default::default(),
             }
         }))
     }
@@ -276,7 +279,21 @@ impl stateright::Model for Counting {
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
-        super::properties::all(self.measure)
+        crate::checker::properties::all(self)
+    }
+}
+
+impl crate::checker::properties::Checked for Counting {
+    fn checked(&self) -> &'static [crate::problem::Property] {
+        super::properties::checked(self.measure)
+    }
+
+    fn verify(&self, p: crate::problem::Property, s: &Counts) -> Result<(), String> {
+        super::properties::check(p, &(), &super::properties::Viewed::view(self, s))
+    }
+
+    fn firsts(&self) -> Option<&crate::checker::properties::Firsts<Counts>> {
+        Some(&self.firsts)
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Model {
     pub one_step: bool,
     /// Only unanimous inputs (measuring one-step), and only one-step checked.
     pub measure: bool,
+    /// The first violating state of each property in one run.
+    pub firsts: crate::checker::properties::Firsts<State>,
 }
 
 impl Model {
@@ -87,6 +89,7 @@ impl Model {
             messages: ir.messages.clone(),
             one_step: ir.claims_one_step(config.n, config.f),
             measure: false,
+            firsts: Default::default(),
         })
     }
 
@@ -287,7 +290,21 @@ impl stateright::Model for Model {
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
-        super::properties::all(self.measure)
+        crate::checker::properties::all(self)
+    }
+}
+
+impl crate::checker::properties::Checked for Model {
+    fn checked(&self) -> &'static [crate::problem::Property] {
+        super::properties::checked(self.measure)
+    }
+
+    fn verify(&self, p: crate::problem::Property, s: &State) -> Result<(), String> {
+        super::properties::check(p, &(), &super::properties::Viewed::view(self, s))
+    }
+
+    fn firsts(&self) -> Option<&crate::checker::properties::Firsts<State>> {
+        Some(&self.firsts)
     }
 }
 

@@ -194,26 +194,12 @@ pub trait Viewed: stateright::Model {
     fn view<'a>(&'a self, s: &'a Self::State) -> impl View + 'a;
 }
 
-/// The stateright properties of a [`Viewed`] model: every consensus
-/// property, or only one-step when measuring it.
-pub fn all<M: Viewed>(measure: bool) -> Vec<stateright::Property<M>> {
-    let mut props = Vec::new();
-    macro_rules! prop {
-        ($p:expr) => {
-            props.push(stateright::Property::always(
-                $p.name(),
-                |m: &M, s: &M::State| check($p, &(), &m.view(s)).is_ok(),
-            ))
-        };
-    }
+/// The properties a consensus model checks: every consensus property, or
+/// only one-step when measuring it.
+pub fn checked(measure: bool) -> &'static [Property] {
     if measure {
-        prop!(Property::OneStep);
-        return props;
+        &[Property::OneStep]
+    } else {
+        &Property::CONSENSUS
     }
-    prop!(Property::Agreement);
-    prop!(Property::HandoverConsistency);
-    prop!(Property::InputValidity);
-    prop!(Property::Termination);
-    prop!(Property::OneStep);
-    props
 }
