@@ -7,8 +7,6 @@ use dsl_core::consensus;
 use dsl_core::ir::*;
 use dsl_core::problem::Property;
 
-const VOTE: MsgId = 0;
-
 fn th(strict: bool, expr: Expr) -> Threshold {
     Threshold { strict, expr }
 }
@@ -32,14 +30,7 @@ fn half(op: BinOp, k: i64) -> Expr {
 }
 
 fn arm(t: Threshold, e: Effect) -> Arm {
-    Arm {
-        value: "v".into(),
-        counts: vec![Count {
-            msg: VOTE,
-            threshold: t,
-        }],
-        effects: vec![e],
-    }
+    Arm::vote(t, vec![e])
 }
 
 fn protocol(
@@ -50,33 +41,8 @@ fn protocol(
     otherwise: Option<Effect>,
     one_step: Vec<Cond>,
 ) -> ProtocolIr {
-    ProtocolIr {
-        name: name.into(),
-        docs: vec![],
-        public: false,
-        faults,
-        requires: vec![requires],
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: VOTE,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: VOTE,
-                threshold: th(false, nf(1)),
-                arms,
-                otherwise: otherwise.map(|e| vec![e]),
-            }],
-            one_step,
-        },
-    }
+    let upon = Upon::votes(th(false, nf(1)), arms, otherwise.map(|e| vec![e]));
+    ProtocolIr::one_step(name, faults, vec![requires], upon, one_step)
 }
 
 fn n_gt(k: i64) -> Cond {

@@ -2,11 +2,8 @@
 
 use super::*;
 use crate::ir::{
-    Arm, BinOp, Consensus, Count, Effect, Estimate, Expr, FaultModel, Handler, Problem, ProtocolIr,
-    Threshold, Upon,
+    Arm, BinOp, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon, VOTE,
 };
-
-const VOTE: MsgId = 0;
 
 fn gt(expr: Expr) -> Threshold {
     Threshold { strict: true, expr }
@@ -35,43 +32,12 @@ fn protocol(
     arms: Vec<(Threshold, Effect)>,
     otherwise: Option<Effect>,
 ) -> ProtocolIr {
-    ProtocolIr {
-        name: "Test".into(),
-        docs: vec![],
-        public: false,
-        faults: FaultModel::Byzantine,
-        requires: vec![],
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: VOTE,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: VOTE,
-                threshold,
-                arms: arms
-                    .into_iter()
-                    .map(|(t, e)| Arm {
-                        value: "v".into(),
-                        counts: vec![Count {
-                            msg: VOTE,
-                            threshold: t,
-                        }],
-                        effects: vec![e],
-                    })
-                    .collect(),
-                otherwise: otherwise.map(|e| vec![e]),
-            }],
-            one_step: vec![],
-        },
-    }
+    let arms = arms
+        .into_iter()
+        .map(|(t, e)| Arm::vote(t, vec![e]))
+        .collect();
+    let upon = Upon::votes(threshold, arms, otherwise.map(|e| vec![e]));
+    ProtocolIr::one_step("Test", FaultModel::Byzantine, vec![], upon, vec![])
 }
 
 /// Bosco (Song and van Renesse 2008).
