@@ -47,7 +47,7 @@ use crate::semantics::{Local, Output, ProcId, Value};
 const MAX_SETS: usize = 512;
 
 /// What a set can take of one message type.
-struct Room {
+struct NamedRoom {
     msg: usize,
     /// Senders other than the broadcaster, in the order a set takes them:
     /// messages in flight (lowest first), then Byzantine injections.
@@ -57,7 +57,7 @@ struct Room {
     broadcaster: bool,
 }
 
-impl Room {
+impl NamedRoom {
     fn choices(&self) -> usize {
         (self.others.len() + 1) * (1 + self.broadcaster as usize)
     }
@@ -66,7 +66,7 @@ impl Room {
 /// A set: per room, (how many others, whether the broadcaster).
 type Take = Vec<(usize, bool)>;
 
-fn decode(rooms: &[Room], mut index: usize) -> Take {
+fn decode(rooms: &[NamedRoom], mut index: usize) -> Take {
     rooms
         .iter()
         .map(|r| {
@@ -81,7 +81,7 @@ fn below(a: &Take, b: &Take) -> bool {
     a != b && a.iter().zip(b).all(|(x, y)| x.0 <= y.0 && (!x.1 || y.1))
 }
 
-fn senders(rooms: &[Room], take: &Take) -> Senders {
+fn senders(rooms: &[NamedRoom], take: &Take) -> Senders {
     let mut set = Senders::default();
     for (room, &(k, b)) in rooms.iter().zip(take) {
         set.0[room.msg] = room.others[..k]
@@ -111,7 +111,7 @@ pub(crate) fn outcome(
 
 /// The rooms of process `to` for value `v`: the types some rule that can
 /// still change anything reads, with what a set can take of each.
-fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<Room> {
+fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<NamedRoom> {
     let l = model.layout;
     let row = &s[l.proc(to)..l.proc(to) + l.row()];
     let live = model.live_types(row, v);
@@ -149,7 +149,7 @@ fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<Room> {
             } else {
                 s[l.flight(0, to)] & bit != 0
             };
-        let room = Room {
+        let room = NamedRoom {
             msg,
             others,
             broadcaster,
@@ -167,7 +167,7 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
     let row: Vec<u16> = s[l.proc(to)..l.proc(to) + l.row()].to_vec();
     for v in 0..VALUES as Value {
         let rooms = rooms(model, s, to, v);
-        let total: usize = rooms.iter().map(Room::choices).product();
+        let total: usize = rooms.iter().map(NamedRoom::choices).product();
         let receipt = |from: ProcId, msg: usize, before: Senders| Action::Receive {
             from: from as u8,
             to: to as u8,

@@ -14,7 +14,7 @@ use super::properties::{first_violation, Observe};
 use super::reference::{PlainModel, PlainState};
 use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
 use super::sets;
-use super::steps::Step;
+use super::steps::RowReceipt;
 use super::{Action, Explained};
 use crate::semantics::{ProcId, Value};
 use stateright::Path;
@@ -192,7 +192,7 @@ fn counted(
 /// process `p` of bitset state `s`: the lowest senders in flight, then the
 /// lowest Byzantine ones not counted yet; the message received last is one
 /// without which the others make no rule fire.
-fn concrete_step(bits: &CompactModel, s: &[u16], p: ProcId, step: &Step) -> Option<Action> {
+fn concrete_step(bits: &CompactModel, s: &[u16], p: ProcId, step: &RowReceipt) -> Option<Action> {
     let l = bits.layout;
     let v = step.value;
     let row = &s[l.proc(p)..l.proc(p) + l.row()];
@@ -239,7 +239,7 @@ fn concrete_step(bits: &CompactModel, s: &[u16], p: ProcId, step: &Step) -> Opti
 pub fn counting(
     model: &CountingModel,
     bits: &CompactModel,
-    path: &Path<CountState, Step>,
+    path: &Path<CountState, RowReceipt>,
 ) -> Option<Explained> {
     let names = &model.messages;
     let steps = path.clone().into_vec();
@@ -263,7 +263,7 @@ pub fn counting(
         let (_, order, swapped) = counted(model, bits, &concrete);
         let p = *order.get(step.row as usize)?;
         // The step's value is in the canonical state's values.
-        let step = Step {
+        let step = RowReceipt {
             value: if swapped { 1 - step.value } else { step.value },
             ..*step
         };

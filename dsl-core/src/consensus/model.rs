@@ -31,7 +31,7 @@ pub struct State {
 
 /// One step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Step {
+pub enum ConsensusAction {
     /// `to` receives T(value) from `from` (in flight, or injected by a
     /// Byzantine `from`); `pick` is the value taken where an arm of the
     /// block that runs holds for both values (the step with pick 1 exists
@@ -159,9 +159,9 @@ impl Model {
 
     /// Carries out `step` on `s`; `None` if it is not possible or is the
     /// pick-1 twin of a step with no choice.
-    pub fn apply(&self, s: &mut State, step: Step, out: &mut Vec<Output>) -> Option<()> {
+    pub fn apply(&self, s: &mut State, step: ConsensusAction, out: &mut Vec<Output>) -> Option<()> {
         match step {
-            Step::Receive {
+            ConsensusAction::Receive {
                 from,
                 to,
                 msg,
@@ -189,11 +189,11 @@ impl Model {
                 }
                 self.emit(s, t, out);
             }
-            Step::Crash(p) => {
+            ConsensusAction::Crash(p) => {
                 s.crashed |= 1 << p;
                 s.in_flight.retain(|&(_, to, _, _)| to != p);
             }
-            Step::Lose {
+            ConsensusAction::Lose {
                 from,
                 to,
                 msg,
@@ -208,12 +208,12 @@ impl Model {
     }
 
     /// The steps possible in `s`.
-    pub fn steps(&self, s: &State, steps: &mut Vec<Step>) {
+    pub fn steps(&self, s: &State, steps: &mut Vec<ConsensusAction>) {
         let n = self.machine.n;
         for &(from, to, msg, value) in &s.in_flight {
             let live = s.procs[to as usize].outcome.is_none();
             if s.crashed & (1 << from) != 0 {
-                steps.push(Step::Lose {
+                steps.push(ConsensusAction::Lose {
                     from,
                     to,
                     msg,
@@ -222,7 +222,7 @@ impl Model {
             }
             for pick in [0, 1] {
                 if live || pick == 0 {
-                    steps.push(Step::Receive {
+                    steps.push(ConsensusAction::Receive {
                         from,
                         to,
                         msg,
@@ -242,7 +242,7 @@ impl Model {
                     for value in [0, 1] {
                         if p.senders(msg, value) & (1 << b) == 0 {
                             for pick in [0, 1] {
-                                steps.push(Step::Receive {
+                                steps.push(ConsensusAction::Receive {
                                     from: b as u8,
                                     to: to as u8,
                                     msg: msg as u8,
@@ -257,7 +257,7 @@ impl Model {
         }
         if (s.crashed.count_ones() as usize) < self.faulty.crashes {
             for p in self.correct(s) {
-                steps.push(Step::Crash(p as u8));
+                steps.push(ConsensusAction::Crash(p as u8));
             }
         }
     }
@@ -272,17 +272,17 @@ impl Model {
 
 impl stateright::Model for Model {
     type State = State;
-    type Action = Step;
+    type Action = ConsensusAction;
 
     fn init_states(&self) -> Vec<State> {
         self.initial()
     }
 
-    fn actions(&self, state: &State, actions: &mut Vec<Step>) {
+    fn actions(&self, state: &State, actions: &mut Vec<ConsensusAction>) {
         self.steps(state, actions)
     }
 
-    fn next_state(&self, last: &State, action: Step) -> Option<State> {
+    fn next_state(&self, last: &State, action: ConsensusAction) -> Option<State> {
         let mut s = last.clone();
         let mut out = Vec::new();
         self.apply(&mut s, action, &mut out)?;

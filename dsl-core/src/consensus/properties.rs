@@ -2,7 +2,7 @@
 //! on a state of the model: each a check that says what went wrong.
 
 use crate::problem::Property;
-use crate::semantics::{Outcome, ProcId, Value};
+use crate::semantics::{Conclusion, ProcId, Value};
 
 /// What the properties read of one correct process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,7 +12,7 @@ pub struct Proc {
     /// Its input.
     pub input: Value,
     /// Its decision or handover.
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<Conclusion>,
     /// Whether its `upon` block ran.
     pub fired: bool,
 }
@@ -76,7 +76,7 @@ impl View for Snapshot {
     }
 }
 
-fn outcomes<'a>(_m: &(), s: &'a impl View) -> impl Iterator<Item = (ProcId, Outcome)> + 'a {
+fn outcomes<'a>(_m: &(), s: &'a impl View) -> impl Iterator<Item = (ProcId, Conclusion)> + 'a {
     s.procs()
         .into_iter()
         .filter_map(|p| p.outcome.map(|o| (p.id, o)))
@@ -91,7 +91,7 @@ fn unanimous(_m: &(), s: &impl View) -> Option<u8> {
 /// No two correct processes decide differently.
 pub fn agreement(m: &(), s: &impl View) -> Result<(), String> {
     let decided: Vec<_> = outcomes(m, s)
-        .filter_map(|(p, o)| matches!(o, Outcome::Decided(_)).then_some((p, o.value())))
+        .filter_map(|(p, o)| matches!(o, Conclusion::Decided(_)).then_some((p, o.value())))
         .collect();
     for &(p, v) in &decided {
         if let Some(&(q, w)) = decided.iter().find(|&&(_, w)| w != v) {
@@ -105,12 +105,12 @@ pub fn agreement(m: &(), s: &impl View) -> Result<(), String> {
 /// hands over v.
 pub fn handover_consistency(m: &(), s: &impl View) -> Result<(), String> {
     let Some((p, v)) = outcomes(m, s).find_map(|(p, o)| match o {
-        Outcome::Decided(v) => Some((p, v)),
-        Outcome::HandedOver(_) => None,
+        Conclusion::Decided(v) => Some((p, v)),
+        Conclusion::HandedOver(_) => None,
     }) else {
         return Ok(());
     };
-    match outcomes(m, s).find(|&(_, o)| o == Outcome::HandedOver(1 - v)) {
+    match outcomes(m, s).find(|&(_, o)| o == Conclusion::HandedOver(1 - v)) {
         Some((q, _)) => Err(format!("p{p} decided {v} and p{q} handed over {}", 1 - v)),
         None => Ok(()),
     }
@@ -153,7 +153,7 @@ pub fn one_step(m: &(), s: &impl View) -> Result<(), String> {
     for st in s.procs() {
         let p = st.id;
         match st.outcome {
-            Some(Outcome::HandedOver(x)) => {
+            Some(Conclusion::HandedOver(x)) => {
                 return Err(format!(
                 "every correct process proposed {v} and p{p} handed over {x} instead of deciding"
             ))
@@ -169,10 +169,10 @@ pub fn one_step(m: &(), s: &impl View) -> Result<(), String> {
     Ok(())
 }
 
-fn verb(o: Outcome) -> &'static str {
+fn verb(o: Conclusion) -> &'static str {
     match o {
-        Outcome::Decided(_) => "decided",
-        Outcome::HandedOver(_) => "handed over",
+        Conclusion::Decided(_) => "decided",
+        Conclusion::HandedOver(_) => "handed over",
     }
 }
 

@@ -95,7 +95,7 @@ fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
         (Some(0), 0, false, true)
     );
     assert_eq!(out.last(), Some(&Output::Decide(0)));
-    assert_eq!(s.outcome, Some(Outcome::Decided(0)));
+    assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
     out.clear();
     m.receive(0, &mut s, 6, VOTE, 1, &mut out);
     assert!(out.is_empty());
@@ -118,7 +118,7 @@ fn bosco_hands_over_the_value_with_a_majority_of_the_snapshot() {
     let e = evaluations(&out);
     assert_eq!(e[0].snapshot, [3, 4]);
     assert_eq!((e[0].arm, e[0].value), (Some(1), 1));
-    assert_eq!(s.outcome, Some(Outcome::HandedOver(1)));
+    assert_eq!(s.outcome, Some(Conclusion::HandedOver(1)));
 }
 
 #[test]
@@ -179,9 +179,9 @@ fn an_arm_holding_for_both_values_is_picked() {
     };
     let (e, o) = run(Pick::Value(0));
     assert!(e.both);
-    assert_eq!(o, Some(Outcome::Decided(0)));
-    assert_eq!(run(Pick::Value(1)).1, Some(Outcome::Decided(1)));
-    assert_eq!(run(Pick::Majority).1, Some(Outcome::Decided(1)));
+    assert_eq!(o, Some(Conclusion::Decided(0)));
+    assert_eq!(run(Pick::Value(1)).1, Some(Conclusion::Decided(1)));
+    assert_eq!(run(Pick::Majority).1, Some(Conclusion::Decided(1)));
     // A tie takes the smaller value.
     let ir = protocol(
         ge(Expr::Int(2)),
@@ -193,7 +193,7 @@ fn an_arm_holding_for_both_values_is_picked() {
     let mut out = Vec::new();
     m.propose(3, &mut s, 1, &mut out);
     m.receive(3, &mut s, 0, VOTE, 0, &mut out);
-    assert_eq!(s.outcome, Some(Outcome::Decided(0)));
+    assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
 }
 
 #[test]
