@@ -15,7 +15,7 @@
 //! [`Limits`] answers unknown.
 
 pub mod counting;
-pub mod model;
+pub mod plain;
 pub mod properties;
 pub mod trace;
 
@@ -131,7 +131,7 @@ fn run(
 ) -> CheckResult {
     let start = Instant::now();
     let fail = |e: String| unknown(ir, config, e, 0, start);
-    if let Some(counting) = counting::Counting::new(ir, &config).filter(|_| !plain) {
+    if let Some(counting) = counting::CountingModel::new(ir, &config).filter(|_| !plain) {
         let mut model = match counting {
             Ok(m) => m,
             Err(e) => return fail(e.to_string()),
@@ -143,7 +143,7 @@ fn run(
             explained(p, trace::explain_counting(&trace_model, path))
         });
     }
-    let mut model = match model::Model::new(ir, &config) {
+    let mut model = match plain::PlainModel::new(ir, &config) {
         Ok(m) => m,
         Err(e) => return fail(e.to_string()),
     };

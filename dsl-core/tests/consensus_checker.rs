@@ -98,12 +98,7 @@ fn cf1s() -> ProtocolIr {
 }
 
 fn config(faults: FaultModel, n: usize, f: usize) -> Config {
-    Config {
-        faults,
-        n,
-        f,
-        scenario: dsl_core::problem::Problem::Consensus.scenarios(faults)[0],
-    }
+    Config::all(Problem::Consensus, faults, n, f)[0]
 }
 
 fn limits() -> Limits {

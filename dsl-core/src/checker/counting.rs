@@ -4,7 +4,7 @@
 //!
 //! # The counting abstraction
 //!
-//! In the bitset model ([`super::model`]) a process records, per (type,
+//! In the bitset model ([`super::bitset`]) a process records, per (type,
 //! value), the *set* of its senders, and the network holds a message per
 //! (sender, receiver). But a guard only counts senders (`received T >= k`)
 //! or asks whether the broadcaster is among them (`from broadcaster`); a
@@ -69,9 +69,9 @@
 //! which has no reduction, and `value_symmetry_keeps_verdicts` compares the
 //! model with and without it.
 
+use super::bitset::ModelError;
 use super::faults::Faulty;
 use super::layout::{MAX_N, MAX_TYPES, VALUES};
-use super::model::ModelError;
 use super::properties::{self, Observe};
 use super::rows::{CountState, Shape};
 use super::rules::Rules;

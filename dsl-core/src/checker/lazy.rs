@@ -38,8 +38,8 @@
 //! to single receipts, which is the plain model's (sound and complete on its
 //! own).
 
+use super::bitset::BitsetModel;
 use super::layout::{pair, Row, VALUES};
-use super::model::CompactModel;
 use super::{Action, Senders};
 use crate::semantics::{Local, Output, ProcId, Value};
 
@@ -93,7 +93,7 @@ fn senders(rooms: &[NamedRoom], take: &Take) -> Senders {
 
 /// The outputs of settling `row` for `v` once `set` is counted.
 pub(crate) fn outcome(
-    model: &CompactModel,
+    model: &BitsetModel,
     row: &[u16],
     to: ProcId,
     v: Value,
@@ -111,7 +111,7 @@ pub(crate) fn outcome(
 
 /// The rooms of process `to` for value `v`: the types some rule that can
 /// still change anything reads, with what a set can take of each.
-fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<NamedRoom> {
+fn rooms(model: &BitsetModel, s: &[u16], to: ProcId, v: Value) -> Vec<NamedRoom> {
     let l = model.layout;
     let row = &s[l.proc(to)..l.proc(to) + l.row()];
     let live = model.live_types(row, v);
@@ -162,7 +162,7 @@ fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<NamedRoom
 }
 
 /// Every step of process `to` in state `s` (see the module docs).
-pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec<Action>) {
+pub fn actions_at(model: &BitsetModel, s: &[u16], to: ProcId, actions: &mut Vec<Action>) {
     let l = model.layout;
     let row: Vec<u16> = s[l.proc(to)..l.proc(to) + l.row()].to_vec();
     for v in 0..VALUES as Value {
@@ -245,7 +245,7 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
 
 /// Whether receiving every message in flight to correct processes would make
 /// no rule fire anywhere (the quiescence of lazy receipts).
-pub fn quiescent(model: &CompactModel, s: &[u16]) -> bool {
+pub fn quiescent(model: &BitsetModel, s: &[u16]) -> bool {
     let l = model.layout;
     (0..l.n).filter(|&p| model.is_correct(s, p)).all(|to| {
         let row = &s[l.proc(to)..l.proc(to) + l.row()];

@@ -1,10 +1,10 @@
 //! Running a model exhaustively with stateright's BFS, within limits, and
 //! turning what it found into a [`CheckResult`].
 
+use super::bitset::BitsetModel;
 use super::counting::CountingModel;
-use super::model::CompactModel;
+use super::plain::PlainModel;
 use super::properties;
-use super::reference::PlainModel;
 use super::trace;
 use super::{CheckResult, Config, Limits, Scenario, Verdict, Violation};
 use crate::ir::ProtocolIr;
@@ -20,11 +20,11 @@ pub enum Engine {
     /// The counting model ([`super::counting`]) where it applies (no
     /// crashes), else the bitset model: what [`check`] uses.
     Auto,
-    /// The bitset model ([`super::model`]: process identities kept, symmetry
+    /// The bitset model ([`super::bitset`]: process identities kept, symmetry
     /// by permutations), the compact model before the counting abstraction,
     /// kept to cross-check it where the plain model does not finish.
     Bitset,
-    /// The plain model ([`super::reference`]): no reduction at all.
+    /// The plain model ([`super::plain`]): no reduction at all.
     Plain,
 }
 
@@ -67,8 +67,8 @@ fn check_engine(
     }
     let start = Instant::now();
     let fail = |e: String| unknown(ir, config, e, 0, start);
-    let bitset = || -> Result<CompactModel, String> {
-        let mut model = CompactModel::new(ir, &config).map_err(|e| e.to_string())?;
+    let bitset = || -> Result<BitsetModel, String> {
+        let mut model = BitsetModel::new(ir, &config).map_err(|e| e.to_string())?;
         model.use_symmetry = false;
         Ok(model)
     };
@@ -85,7 +85,7 @@ fn check_engine(
             })
         }
         Engine::Auto | Engine::Bitset => {
-            let model = match CompactModel::new(ir, &config) {
+            let model = match BitsetModel::new(ir, &config) {
                 Ok(model) => model,
                 Err(e) => return fail(e.to_string()),
             };

@@ -79,7 +79,7 @@ pub enum CountingAction {
 
 /// The counting model of one protocol in one configuration.
 #[derive(Clone, Debug)]
-pub struct Counting {
+pub struct CountingModel {
     /// The block.
     pub upon: CompiledUpon,
     /// Who is faulty.
@@ -98,10 +98,10 @@ pub struct Counting {
     pub firsts: crate::checker::properties::Firsts<Counts>,
 }
 
-impl Counting {
+impl CountingModel {
     /// The counting model of `ir` in `config`, if `ir` has the shape it
     /// needs (`None`: use the plain model).
-    pub fn new(ir: &ProtocolIr, config: &Config) -> Option<Result<Counting, InstanceError>> {
+    pub fn new(ir: &ProtocolIr, config: &Config) -> Option<Result<CountingModel, InstanceError>> {
         let c = &ir.consensus;
         let [upon] = c.upon.as_slice() else {
             return None;
@@ -123,7 +123,7 @@ impl Counting {
         }
         Some(Machine::new_unchecked(ir, config.n, config.f).map(|m| {
             let faulty = Faulty::of(config);
-            Counting {
+            CountingModel {
                 upon: m.upon[0].clone(),
                 faulty,
                 n: config.n,
@@ -260,7 +260,7 @@ impl Counting {
     }
 }
 
-impl stateright::Model for Counting {
+impl stateright::Model for CountingModel {
     type State = Counts;
     type Action = CountingAction;
 
@@ -283,7 +283,7 @@ impl stateright::Model for Counting {
     }
 }
 
-impl crate::checker::properties::Checked for Counting {
+impl crate::checker::properties::Checked for CountingModel {
     fn checked(&self) -> &'static [crate::problem::Property] {
         super::properties::checked(self.measure)
     }
@@ -300,7 +300,7 @@ impl crate::checker::properties::Checked for Counting {
 /// A counting state as the properties read it (ids by rank: input 0 first,
 /// status order).
 pub struct CountView<'a> {
-    model: &'a Counting,
+    model: &'a CountingModel,
     state: &'a Counts,
 }
 
@@ -342,7 +342,7 @@ impl View for CountView<'_> {
     }
 }
 
-impl Viewed for Counting {
+impl Viewed for CountingModel {
     fn view<'a>(&'a self, s: &'a Counts) -> impl View + 'a {
         CountView {
             model: self,

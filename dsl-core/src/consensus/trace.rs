@@ -2,12 +2,12 @@
 //! `p3 (Byzantine) -> p1: Vote(0)`, `p1 evaluates Vote: 4 x 0, 1 x 1 ->
 //! decides 0`).
 
-use super::model::{ConsensusAction, Model, State};
+use super::plain::{ConsensusAction, PlainModel, PlainState};
 use super::properties::{Proc, Snapshot, View, Viewed};
 use crate::checker::describe::reactions;
 use crate::semantics::{Conclusion, Local, Value};
 
-fn who(m: &Model, p: usize) -> String {
+fn who(m: &PlainModel, p: usize) -> String {
     if m.faulty.is_byzantine(p) {
         format!("p{p} (Byzantine)")
     } else {
@@ -17,8 +17,8 @@ fn who(m: &Model, p: usize) -> String {
 
 /// The lines of `path` and its last state, replayed from its initial state.
 pub fn explain(
-    m: &Model,
-    path: &stateright::Path<State, ConsensusAction>,
+    m: &PlainModel,
+    path: &stateright::Path<PlainState, ConsensusAction>,
 ) -> (Vec<String>, Snapshot) {
     let pairs = path.clone().into_vec();
     let first = pairs[0].0.clone();
@@ -48,7 +48,7 @@ pub fn explain(
             break;
         }
         match step {
-            crate::consensus::model::ConsensusAction::Receive {
+            crate::consensus::plain::ConsensusAction::Receive {
                 from,
                 to,
                 msg,
@@ -62,10 +62,10 @@ pub fn explain(
                 ));
                 reactions(&m.messages, to as usize, &out, &mut lines);
             }
-            crate::consensus::model::ConsensusAction::Crash(p) => {
+            crate::consensus::plain::ConsensusAction::Crash(p) => {
                 lines.push(format!("p{p} crashes"))
             }
-            crate::consensus::model::ConsensusAction::Lose {
+            crate::consensus::plain::ConsensusAction::Lose {
                 from,
                 to,
                 msg,
@@ -84,7 +84,7 @@ pub fn explain(
 /// first correct processes propose 1, Byzantine ones are the last F; an
 /// evaluation is shown with the first votes that make its snapshot.
 pub fn explain_counting(
-    m: &super::counting::Counting,
+    m: &super::counting::CountingModel,
     path: &stateright::Path<super::counting::Counts, super::counting::CountingAction>,
 ) -> (Vec<String>, Snapshot) {
     use super::counting::CountingAction as S;

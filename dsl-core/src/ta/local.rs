@@ -3,9 +3,7 @@
 
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
-use super::{
-    faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton, VALUES,
-};
+use super::{Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton, VALUES};
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -280,7 +278,7 @@ impl Ctx<'_> {
 
 /// Builds the automaton of `ir` in `scenario`.
 pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
-    let faults = faults_of(scenario);
+    let faults = scenario.faults();
     let (assumptions, assumption) = resilience(ir, scenario)?;
     let mut ctx = Ctx {
         ir,
@@ -652,7 +650,7 @@ fn quotient(
     let mut ta = ThresholdAutomaton {
         protocol: ctx.ir.name.clone(),
         scenario,
-        faults: faults_of(scenario),
+        faults: scenario.faults(),
         assumptions,
         assumption,
         locations,

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 /// A global state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct State {
+pub struct PlainState {
     /// Every process's local state (Byzantine ones stay empty).
     pub procs: Vec<ProcessState>,
     /// Messages in flight: (from, to, type, value).
@@ -65,7 +65,7 @@ pub enum ConsensusAction {
 
 /// The model of one protocol in one configuration.
 #[derive(Clone, Debug)]
-pub struct Model {
+pub struct PlainModel {
     /// The step function.
     pub machine: Machine,
     /// Who is faulty.
@@ -77,13 +77,13 @@ pub struct Model {
     /// Only unanimous inputs (measuring one-step), and only one-step checked.
     pub measure: bool,
     /// The first violating state of each property in one run.
-    pub firsts: crate::checker::properties::Firsts<State>,
+    pub firsts: crate::checker::properties::Firsts<PlainState>,
 }
 
-impl Model {
+impl PlainModel {
     /// The model of `ir` in `config`.
-    pub fn new(ir: &ProtocolIr, config: &Config) -> Result<Model, InstanceError> {
-        Ok(Model {
+    pub fn new(ir: &ProtocolIr, config: &Config) -> Result<PlainModel, InstanceError> {
+        Ok(PlainModel {
             machine: Machine::new_unchecked(ir, config.n, config.f)?,
             faulty: Faulty::of(config),
             messages: ir.messages.clone(),
@@ -94,16 +94,16 @@ impl Model {
     }
 
     /// Whether `p` is correct in `s` (not Byzantine, not crashed).
-    pub fn is_correct(&self, s: &State, p: ProcId) -> bool {
+    pub fn is_correct(&self, s: &PlainState, p: ProcId) -> bool {
         !self.faulty.is_byzantine(p) && s.crashed & (1 << p) == 0
     }
 
     /// The correct processes of `s`.
-    pub fn correct<'a>(&'a self, s: &'a State) -> impl Iterator<Item = ProcId> + 'a {
+    pub fn correct<'a>(&'a self, s: &'a PlainState) -> impl Iterator<Item = ProcId> + 'a {
         (0..self.machine.n).filter(move |&p| self.is_correct(s, p))
     }
 
-    fn emit(&self, s: &mut State, from: ProcId, out: &[Output]) {
+    fn emit(&self, s: &mut PlainState, from: ProcId, out: &[Output]) {
         for o in out {
             if let Output::Send { msg, value, to } = *o {
                 for r in self.machine.recipients(from, to) {
@@ -118,9 +118,9 @@ impl Model {
     /// The inputs of the initial states: the number of correct processes
     /// proposing 1, each with the branch taken by blocks that run at the
     /// proposal (`pick`).
-    pub fn initial_with(&self, ones: usize, pick: Value, out: &mut Vec<Vec<Output>>) -> State {
+    pub fn initial_with(&self, ones: usize, pick: Value, out: &mut Vec<Vec<Output>>) -> PlainState {
         let n = self.machine.n;
-        let mut s = State {
+        let mut s = PlainState {
             procs: vec![ProcessState::default(); n],
             in_flight: BTreeSet::new(),
             crashed: 0,
@@ -138,7 +138,7 @@ impl Model {
     }
 
     /// The initial states.
-    pub fn initial(&self) -> Vec<State> {
+    pub fn initial(&self) -> Vec<PlainState> {
         let correct = (0..self.machine.n)
             .filter(|&p| !self.faulty.is_byzantine(p))
             .count();
@@ -159,7 +159,12 @@ impl Model {
 
     /// Carries out `step` on `s`; `None` if it is not possible or is the
     /// pick-1 twin of a step with no choice.
-    pub fn apply(&self, s: &mut State, step: ConsensusAction, out: &mut Vec<Output>) -> Option<()> {
+    pub fn apply(
+        &self,
+        s: &mut PlainState,
+        step: ConsensusAction,
+        out: &mut Vec<Output>,
+    ) -> Option<()> {
         match step {
             ConsensusAction::Receive {
                 from,
@@ -208,7 +213,7 @@ impl Model {
     }
 
     /// The steps possible in `s`.
-    pub fn steps(&self, s: &State, steps: &mut Vec<ConsensusAction>) {
+    pub fn steps(&self, s: &PlainState, steps: &mut Vec<ConsensusAction>) {
         let n = self.machine.n;
         for &(from, to, msg, value) in &s.in_flight {
             let live = s.procs[to as usize].outcome.is_none();
@@ -263,26 +268,26 @@ impl Model {
     }
 
     /// Whether nothing is in flight between correct processes.
-    pub fn quiet(&self, s: &State) -> bool {
+    pub fn quiet(&self, s: &PlainState) -> bool {
         s.in_flight.iter().all(|&(from, to, _, _)| {
             !self.is_correct(s, from as usize) || !self.is_correct(s, to as usize)
         })
     }
 }
 
-impl stateright::Model for Model {
-    type State = State;
+impl stateright::Model for PlainModel {
+    type State = PlainState;
     type Action = ConsensusAction;
 
-    fn init_states(&self) -> Vec<State> {
+    fn init_states(&self) -> Vec<PlainState> {
         self.initial()
     }
 
-    fn actions(&self, state: &State, actions: &mut Vec<ConsensusAction>) {
+    fn actions(&self, state: &PlainState, actions: &mut Vec<ConsensusAction>) {
         self.steps(state, actions)
     }
 
-    fn next_state(&self, last: &State, action: ConsensusAction) -> Option<State> {
+    fn next_state(&self, last: &PlainState, action: ConsensusAction) -> Option<PlainState> {
         let mut s = last.clone();
         let mut out = Vec::new();
         self.apply(&mut s, action, &mut out)?;
@@ -294,24 +299,24 @@ impl stateright::Model for Model {
     }
 }
 
-impl crate::checker::properties::Checked for Model {
+impl crate::checker::properties::Checked for PlainModel {
     fn checked(&self) -> &'static [crate::problem::Property] {
         super::properties::checked(self.measure)
     }
 
-    fn verify(&self, p: crate::problem::Property, s: &State) -> Result<(), String> {
+    fn verify(&self, p: crate::problem::Property, s: &PlainState) -> Result<(), String> {
         super::properties::check(p, &(), &super::properties::Viewed::view(self, s))
     }
 
-    fn firsts(&self) -> Option<&crate::checker::properties::Firsts<State>> {
+    fn firsts(&self) -> Option<&crate::checker::properties::Firsts<PlainState>> {
         Some(&self.firsts)
     }
 }
 
 /// A state of the plain model as the properties read it.
 pub struct PlainView<'a> {
-    model: &'a Model,
-    state: &'a State,
+    model: &'a PlainModel,
+    state: &'a PlainState,
 }
 
 impl super::properties::View for PlainView<'_> {
@@ -349,8 +354,8 @@ impl super::properties::View for PlainView<'_> {
     }
 }
 
-impl super::properties::Viewed for Model {
-    fn view<'a>(&'a self, s: &'a State) -> impl super::properties::View + 'a {
+impl super::properties::Viewed for PlainModel {
+    fn view<'a>(&'a self, s: &'a PlainState) -> impl super::properties::View + 'a {
         PlainView {
             model: self,
             state: s,
