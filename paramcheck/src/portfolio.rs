@@ -20,7 +20,7 @@ use super::{
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict, Violation};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::problem::Property;
-use dsl_core::ta::{self, ThresholdAutomaton};
+use dsl_core::ta::ThresholdAutomaton;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::Arc;
