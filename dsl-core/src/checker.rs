@@ -6,6 +6,7 @@
 //! behind it live in `checker/`.
 
 pub mod bitset;
+pub mod check;
 pub mod counting;
 pub mod describe;
 pub mod faults;
@@ -27,9 +28,10 @@ use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
 
 pub use crate::problem::{Property, Scenario};
+pub use check::{check, check_plain, check_until, check_with, Engine};
 pub use layout::Senders;
+pub use run::thousands;
 pub(crate) use run::Explained;
-pub use run::{check, check_plain, check_until, check_with, thousands, Engine};
 
 /// One step of an execution, in both the compact and the plain model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

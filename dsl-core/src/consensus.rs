@@ -19,7 +19,7 @@ pub mod plain;
 pub mod properties;
 pub mod trace;
 
-use crate::checker::run::{explore, unknown, Engine};
+use crate::checker::run::{explore, unknown};
 use crate::checker::{CheckResult, Config, Explained, Limits, Scenario, Verdict};
 use crate::ir::{FaultModel, ProtocolIr};
 use crate::problem::Property;
@@ -29,13 +29,13 @@ use std::time::Instant;
 
 /// Checks the consensus protocol `ir` in `config`.
 pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    check_engine(ir, config, limits, Engine::Auto, &AtomicBool::new(false))
+    check_engine(ir, config, limits, false, &AtomicBool::new(false))
 }
 
 /// [`check`] with the plain model ([`model`]) even where the counting model
 /// applies: the reference the counting model is tested against.
 pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    check_engine(ir, config, limits, Engine::Plain, &AtomicBool::new(false))
+    check_engine(ir, config, limits, true, &AtomicBool::new(false))
 }
 
 /// Whether unanimous inputs decide at the first evaluation in one scenario.
@@ -107,18 +107,18 @@ pub fn one_step_line(measures: &[OneStepMeasure; 2]) -> String {
     )
 }
 
-/// Checks the consensus protocol `ir` in `config` with the model `engine`
-/// (the counting model where it applies under [`Engine::Auto`], else the
-/// plain one), stopped as soon as `halt` is set: the entry of
-/// [`crate::checker::run`] for consensus.
+/// Checks the consensus protocol `ir` in `config` with the plain model if
+/// `plain`, else with the counting model where it applies (the plain one
+/// otherwise), stopped as soon as `halt` is set: what
+/// [`crate::checker::check`] runs for consensus.
 pub(crate) fn check_engine(
     ir: &ProtocolIr,
     config: Config,
     limits: Limits,
-    engine: Engine,
+    plain: bool,
     halt: &AtomicBool,
 ) -> CheckResult {
-    run(ir, config, limits, halt, false, engine != Engine::Auto)
+    run(ir, config, limits, halt, false, plain)
 }
 
 fn run(
