@@ -283,20 +283,6 @@ impl stateright::Model for CountingModel {
     }
 }
 
-impl crate::checker::properties::Checked for CountingModel {
-    fn checked(&self) -> &'static [crate::problem::Property] {
-        super::properties::checked(self.measure)
-    }
-
-    fn verify(&self, p: crate::problem::Property, s: &Counts) -> Result<(), String> {
-        super::properties::check(p, &(), &super::properties::Viewed::view(self, s))
-    }
-
-    fn firsts(&self) -> Option<&crate::checker::properties::Firsts<Counts>> {
-        Some(&self.firsts)
-    }
-}
-
 /// A counting state as the properties read it (ids by rank: input 0 first,
 /// status order).
 pub struct CountView<'a> {
@@ -348,5 +334,11 @@ impl Viewed for CountingModel {
             model: self,
             state: s,
         }
+    }
+    fn measuring(&self) -> bool {
+        self.measure
+    }
+    fn first_violations(&self) -> &crate::checker::properties::Firsts<Counts> {
+        &self.firsts
     }
 }

@@ -299,20 +299,6 @@ impl stateright::Model for PlainModel {
     }
 }
 
-impl crate::checker::properties::Checked for PlainModel {
-    fn checked(&self) -> &'static [crate::problem::Property] {
-        super::properties::checked(self.measure)
-    }
-
-    fn verify(&self, p: crate::problem::Property, s: &PlainState) -> Result<(), String> {
-        super::properties::check(p, &(), &super::properties::Viewed::view(self, s))
-    }
-
-    fn firsts(&self) -> Option<&crate::checker::properties::Firsts<PlainState>> {
-        Some(&self.firsts)
-    }
-}
-
 /// A state of the plain model as the properties read it.
 pub struct PlainView<'a> {
     model: &'a PlainModel,
@@ -360,5 +346,11 @@ impl super::properties::Viewed for PlainModel {
             model: self,
             state: s,
         }
+    }
+    fn measuring(&self) -> bool {
+        self.measure
+    }
+    fn first_violations(&self) -> &crate::checker::properties::Firsts<PlainState> {
+        &self.firsts
     }
 }

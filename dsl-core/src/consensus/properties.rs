@@ -1,6 +1,7 @@
 //! The consensus properties (docs/DESIGN.md section 4, [`Property::CONSENSUS`])
 //! on a state of the model: each a check that says what went wrong.
 
+use crate::checker::properties::{Checked, Firsts};
 use crate::problem::Property;
 use crate::semantics::{Conclusion, ProcId, Value};
 
@@ -192,6 +193,27 @@ pub fn check(property: Property, m: &(), s: &impl View) -> Result<(), String> {
 pub trait Viewed: stateright::Model {
     /// The view of `s`.
     fn view<'a>(&'a self, s: &'a Self::State) -> impl View + 'a;
+    /// Whether only one-step is checked (measuring it, with unanimous
+    /// inputs only).
+    fn measuring(&self) -> bool;
+    /// Where the first violating states of a run are kept.
+    fn first_violations(&self) -> &Firsts<Self::State>;
+}
+
+/// Every consensus model is checked, by the one runner of
+/// [`crate::checker::run`], through its view.
+impl<M: Viewed> Checked for M {
+    fn checked(&self) -> &'static [Property] {
+        checked(self.measuring())
+    }
+
+    fn verify(&self, p: Property, s: &Self::State) -> Result<(), String> {
+        check(p, &(), &self.view(s))
+    }
+
+    fn firsts(&self) -> Option<&Firsts<Self::State>> {
+        Some(self.first_violations())
+    }
 }
 
 /// The properties a consensus model checks: every consensus property, or
