@@ -5,7 +5,7 @@
 mod common;
 
 use common::{data_datagram, distgen};
-use dsl_core::actors::report::{Outcome, Role};
+use dsl_core::actors::report::{Role, RunEnd};
 use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{run, RunConfig};
 use dsl_core::ir::ProtocolIr;
@@ -43,7 +43,7 @@ fn bracha_with_an_equivocating_byzantine_process_agrees_on_20_broadcasts() {
     let report = run(&bracha(), &config).expect("run starts");
 
     assert_eq!(report.instances.len(), 20);
-    assert_eq!(report.outcome, Outcome::Complete, "{report}");
+    assert_eq!(report.outcome, RunEnd::Complete, "{report}");
     assert!(report.holds(), "{report}");
     let correct = [0, 1, 2];
     for i in &report.instances {
@@ -86,7 +86,7 @@ fn best_effort_with_a_broadcaster_crashed_mid_send_misses_deliveries() {
     assert_eq!(i.messages, 1);
     // The one recipient the broadcaster reached delivers; the others never do.
     assert_eq!(i.delivered[1..], [Some(1000), None, None]);
-    assert_eq!(report.outcome, Outcome::Quiescent, "{report}");
+    assert_eq!(report.outcome, RunEnd::Quiescent, "{report}");
     assert!(!report.holds());
     assert_eq!(report.violations.len(), 1);
     assert_eq!(report.violations[0].property, "agreement");
@@ -152,7 +152,7 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
     let report = report.expect("run starts");
     eprintln!("flooded {flooded} datagrams; totals {:?}", report.totals);
     assert!(flooded > 0);
-    assert_eq!(report.outcome, Outcome::Complete, "{report}");
+    assert_eq!(report.outcome, RunEnd::Complete, "{report}");
     assert!(report.holds(), "{report}");
     assert!(report.totals.malformed > 0, "{report}");
     assert!(report.totals.foreign > 0, "{report}");
@@ -211,7 +211,7 @@ fn retransmission_recovers_datagrams_lost_to_a_full_buffer() {
     );
     assert!(received < sent, "no datagram was lost: {report}");
     assert!(report.totals.retransmits > 0);
-    assert_eq!(report.outcome, Outcome::Complete, "{report}");
+    assert_eq!(report.outcome, RunEnd::Complete, "{report}");
     assert!(report.holds(), "{report}");
 }
 

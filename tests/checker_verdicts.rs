@@ -3,10 +3,10 @@
 //! counterexample that replays step by step through the step function.
 //! Every default configuration is checked, N = 7, F = 2 included.
 
+use distgen::checker::plain::PlainModel;
 use distgen::checker::properties::{self, Observe};
-use distgen::checker::reference::PlainModel;
 use distgen::checker::{self, Config, Limits, Property, Scenario, Verdict, Violation};
-use distgen::ir::{Effect, FaultModel, Quorum};
+use distgen::ir::{Effect, FaultModel, Problem, Quorum};
 use distgen::ProtocolIr;
 
 fn example(src: &str) -> ProtocolIr {
@@ -93,7 +93,7 @@ fn replay(ir: &ProtocolIr, config: Config, v: &Violation) {
     assert_eq!(property, v.property);
 }
 
-fn safety_violated(model: &PlainModel, s: &distgen::checker::reference::PlainState) -> bool {
+fn safety_violated(model: &PlainModel, s: &distgen::checker::plain::PlainState) -> bool {
     properties::consistency(&model.observe(s)).is_err()
         || properties::integrity(&model.observe(s)).is_err()
 }
@@ -274,15 +274,7 @@ fn echo_variant() -> ProtocolIr {
 }
 
 fn byzantine(n: usize, f: usize) -> Vec<Config> {
-    Scenario::of(FaultModel::Byzantine)
-        .iter()
-        .map(|&scenario| Config {
-            faults: FaultModel::Byzantine,
-            n,
-            f,
-            scenario,
-        })
-        .collect()
+    Config::all(Problem::Broadcast, FaultModel::Byzantine, n, f)
 }
 
 /// Bracha with its echo quorum written `(N + 3) / 2` (docs/DESIGN.md section 2.5):

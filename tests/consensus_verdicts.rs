@@ -5,7 +5,7 @@
 
 use distgen::checker::{self, Config, Limits, Property, Scenario, Verdict};
 use distgen::consensus;
-use distgen::ir::{FaultModel, Problem, ProtocolIr};
+use distgen::ir::{Problem, ProtocolIr};
 
 fn example(src: &str) -> ProtocolIr {
     distgen::source::protocols_in_source(src)
@@ -43,12 +43,7 @@ fn bosco_and_c1cs_are_verified_at_their_default_configurations() {
 fn c1cs_claims_one_step_and_keeps_it_under_crashes() {
     let ir = example(include_str!("../examples/c1cs.rs"));
     assert!(ir.claims_one_step(4, 1));
-    let config = Config {
-        faults: FaultModel::Crash,
-        n: 4,
-        f: 1,
-        scenario: Scenario::Crashes,
-    };
+    let config = Config::of(Scenario::Crashes, 4, 1);
     assert!(checker::check(&ir, config, Limits::default())
         .verdict
         .is_verified());
@@ -77,12 +72,7 @@ fn cf1s_breaks_decision_handover_consistency_as_encoded_by_bymc() {
 #[test]
 fn bosco_is_one_step_with_a_fault_only_past_seven_f() {
     let ir = example(include_str!("../examples/bosco.rs"));
-    let at = |n| Config {
-        faults: FaultModel::Byzantine,
-        n,
-        f: 1,
-        scenario: Scenario::Byzantine,
-    };
+    let at = |n| Config::of(Scenario::Byzantine, n, 1);
     let [free, faulty] = consensus::measure_one_step(&ir, at(8), Limits::default());
     assert_eq!((free.one_step, faulty.one_step), (Some(true), Some(true)));
     let [free, faulty] = consensus::measure_one_step(&ir, at(6), Limits::default());

@@ -10,8 +10,8 @@
 //! rules. CI runs `DIFFERENTIAL_PROTOCOLS` random protocols (default 40); the
 //! benchmark `bench/differential.sh` runs 1,000 or more.
 
-use distgen::checker::{self, Config, Engine, Limits, Scenario, Verdict};
-use distgen::ir::{FaultModel, Guard, Quorum};
+use distgen::checker::{self, Config, Engine, Limits, Verdict};
+use distgen::ir::{FaultModel, Guard, Problem, Quorum};
 use distgen::ProtocolIr;
 use rand::{Rng, SeedableRng};
 
@@ -40,14 +40,7 @@ fn bitset_configs() -> Vec<Config> {
 fn configs(sizes: &[(FaultModel, usize, usize)]) -> Vec<Config> {
     let mut out = Vec::new();
     for &(faults, n, f) in sizes {
-        for &scenario in Scenario::of(faults) {
-            out.push(Config {
-                faults,
-                n,
-                f,
-                scenario,
-            });
-        }
+        out.extend(Config::all(Problem::Broadcast, faults, n, f));
     }
     out
 }
@@ -66,7 +59,7 @@ fn replay(ir: &ProtocolIr, config: Config, verdict: &Verdict) {
     let Verdict::Violated(v) = verdict else {
         return;
     };
-    let model = checker::reference::PlainModel::new(ir, &config).expect("model");
+    let model = checker::plain::PlainModel::new(ir, &config).expect("model");
     let mut s = model.initial();
     for (i, a) in v.actions.iter().enumerate() {
         assert!(

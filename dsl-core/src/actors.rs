@@ -48,7 +48,7 @@ pub mod wire;
 
 pub use config::{RunConfig, RunError};
 pub use process::{Behaviour, ProcessActor, RunLimits};
-pub use report::{Disagreement, Outcome, Role, RunReport};
+pub use report::{Disagreement, Role, RunEnd, RunReport};
 pub use run::run;
 
 use crate::ir::ProtocolIr;

@@ -2,7 +2,7 @@
 //!
 //! A [`Chart`] is built by replaying a sequence of checker
 //! [`Action`]s through the plain model
-//! ([`PlainModel`](crate::checker::reference::PlainModel), which steps
+//! ([`PlainModel`](crate::checker::plain::PlainModel), which steps
 //! processes with the one [`Machine`](crate::semantics::Machine)), never by
 //! reading the trace's text. [`Chart::to_svg`] draws it with the `svg` crate:
 //!

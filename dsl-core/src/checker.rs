@@ -6,14 +6,14 @@
 //! behind it live in `checker/`.
 
 pub mod bitset;
+pub mod check;
 pub mod counting;
 pub mod describe;
 pub mod faults;
 pub mod layout;
 pub mod lazy;
-pub mod model;
+pub mod plain;
 pub mod properties;
-pub mod reference;
 pub mod report;
 pub mod rows;
 pub mod rules;
@@ -28,9 +28,10 @@ use crate::semantics::Value;
 use serde::{Deserialize, Serialize};
 
 pub use crate::problem::{Property, Scenario};
+pub use check::{check, check_plain, check_until, check_with, Engine};
 pub use layout::Senders;
+pub use run::thousands;
 pub(crate) use run::Explained;
-pub use run::{check, check_plain, check_until, check_with, thousands, Engine};
 
 /// One step of an execution, in both the compact and the plain model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -79,6 +80,42 @@ pub struct Config {
     pub f: usize,
     /// Who is faulty.
     pub scenario: Scenario,
+}
+
+impl Config {
+    /// The configuration of `scenario` at (N, F), under the fault model the
+    /// scenario belongs to ([`Scenario::faults`]).
+    pub fn of(scenario: Scenario, n: usize, f: usize) -> Config {
+        Config {
+            faults: scenario.faults(),
+            n,
+            f,
+            scenario,
+        }
+    }
+
+    /// The configurations of `problem` at (N, F) under `faults`: one per
+    /// scenario of the fault model ([`crate::problem::Problem::scenarios`]),
+    /// without the Byzantine broadcaster when F = 0 (nobody is faulty). The
+    /// one place a check's configurations are built from (faults, N, F).
+    pub fn all(
+        problem: crate::problem::Problem,
+        faults: FaultModel,
+        n: usize,
+        f: usize,
+    ) -> Vec<Config> {
+        problem
+            .scenarios(faults)
+            .iter()
+            .filter(|&&s| !(f == 0 && s == Scenario::ByzantineBroadcaster))
+            .map(|&scenario| Config {
+                faults,
+                n,
+                f,
+                scenario,
+            })
+            .collect()
+    }
 }
 
 /// Limits on one run. A run stopped by a limit answers [`Verdict::Unknown`].
@@ -201,17 +238,7 @@ pub fn default_configs_for(
     };
     sizes
         .into_iter()
-        .flat_map(|(n, f)| {
-            problem
-                .scenarios(faults)
-                .iter()
-                .map(move |&scenario| Config {
-                    faults,
-                    n,
-                    f,
-                    scenario,
-                })
-        })
+        .flat_map(|(n, f)| Config::all(problem, faults, n, f))
         .collect()
 }
 

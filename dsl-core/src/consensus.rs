@@ -9,30 +9,33 @@
 //! evaluation, with no faults and with the configuration's faults.
 //!
 //! The model ([`model`]) steps processes with the shared step function
-//! ([`crate::semantics`]); a verdict comes only from an exhaustive run, a run
-//! stopped by [`Limits`] answers unknown.
+//! ([`crate::semantics`]); both models run through the broadcast models'
+//! runner ([`crate::checker::run`]), with the same limits, halting and
+//! messages; a verdict comes only from an exhaustive run, a run stopped by
+//! [`Limits`] answers unknown.
 
 pub mod counting;
-pub mod model;
+pub mod plain;
 pub mod properties;
 pub mod trace;
 
-use crate::checker::{CheckResult, Config, Limits, Scenario, Verdict, Violation};
+use crate::checker::run::{explore, unknown};
+use crate::checker::{CheckResult, Config, Explained, Limits, Scenario, Verdict};
 use crate::ir::{FaultModel, ProtocolIr};
 use crate::problem::Property;
 use serde::{Deserialize, Serialize};
-use stateright::{Checker, HasDiscoveries};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
 
 /// Checks the consensus protocol `ir` in `config`.
 pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    run(ir, config, limits, false, false)
+    check_engine(ir, config, limits, false, &AtomicBool::new(false))
 }
 
 /// [`check`] with the plain model ([`model`]) even where the counting model
 /// applies: the reference the counting model is tested against.
 pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    run(ir, config, limits, false, true)
+    check_engine(ir, config, limits, true, &AtomicBool::new(false))
 }
 
 /// Whether unanimous inputs decide at the first evaluation in one scenario.
@@ -60,7 +63,7 @@ pub fn measure_one_step(ir: &ProtocolIr, config: Config, limits: Limits) -> [One
         ..config
     };
     [free, config].map(|c| {
-        let r = run(ir, c, limits, true, false);
+        let r = run(ir, c, limits, &AtomicBool::new(false), true, false);
         OneStepMeasure {
             config: c,
             one_step: match r.verdict {
@@ -104,95 +107,63 @@ pub fn one_step_line(measures: &[OneStepMeasure; 2]) -> String {
     )
 }
 
-fn run(ir: &ProtocolIr, config: Config, limits: Limits, measure: bool, plain: bool) -> CheckResult {
+/// Checks the consensus protocol `ir` in `config` with the plain model if
+/// `plain`, else with the counting model where it applies (the plain one
+/// otherwise), stopped as soon as `halt` is set: what
+/// [`crate::checker::check`] runs for consensus.
+pub(crate) fn check_engine(
+    ir: &ProtocolIr,
+    config: Config,
+    limits: Limits,
+    plain: bool,
+    halt: &AtomicBool,
+) -> CheckResult {
+    run(ir, config, limits, halt, false, plain)
+}
+
+fn run(
+    ir: &ProtocolIr,
+    config: Config,
+    limits: Limits,
+    halt: &AtomicBool,
+    measure: bool,
+    plain: bool,
+) -> CheckResult {
     let start = Instant::now();
-    let result = |verdict: Verdict, states: usize| CheckResult {
-        protocol: ir.name.clone(),
-        config,
-        verdict,
-        states,
-        seconds: start.elapsed().as_secs_f64(),
-    };
-    let unknown = |e: String| result(Verdict::Unknown { reason: e }, 0);
-    if let Some(counting) = counting::Counting::new(ir, &config).filter(|_| !plain) {
+    let fail = |e: String| unknown(ir, config, e, 0, start);
+    if let Some(counting) = counting::CountingModel::new(ir, &config).filter(|_| !plain) {
         let mut model = match counting {
             Ok(m) => m,
-            Err(e) => return unknown(e.to_string()),
+            Err(e) => return fail(e.to_string()),
         };
         model.measure = measure;
         model.one_step |= measure;
-        let (verdict, states) = explore(model, limits, start, trace::explain_counting, 1);
-        return result(verdict, states);
+        let trace_model = model.clone();
+        return explore(ir, config, limits, halt, model, start, move |p, path| {
+            explained(p, trace::explain_counting(&trace_model, path))
+        });
     }
-    let mut model = match model::Model::new(ir, &config) {
+    let mut model = match plain::PlainModel::new(ir, &config) {
         Ok(m) => m,
-        Err(e) => return unknown(e.to_string()),
+        Err(e) => return fail(e.to_string()),
     };
     model.measure = measure;
     model.one_step |= measure;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (verdict, states) = explore(model, limits, start, trace::explain, threads);
-    result(verdict, states)
+    let trace_model = model.clone();
+    explore(ir, config, limits, halt, model, start, move |p, path| {
+        explained(p, trace::explain(&trace_model, path))
+    })
 }
 
-/// Rebuilds a path as readable lines and the last state's view.
-type Explain<M> = fn(
-    &M,
-    &stateright::Path<<M as stateright::Model>::State, <M as stateright::Model>::Action>,
-) -> (Vec<String>, properties::Snapshot);
-
-/// Explores `model` with stateright's BFS within `limits`: the verdict and
-/// the distinct states visited.
-fn explore<M>(
-    model: M,
-    limits: Limits,
-    start: Instant,
-    explain: Explain<M>,
-    threads: usize,
-) -> (Verdict, usize)
-where
-    M: properties::Viewed + Clone + Send + Sync + 'static,
-    M::State: Clone + std::fmt::Debug + std::hash::Hash + PartialEq + Send + Sync + 'static,
-    M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
-{
-    let checker = model
-        .clone()
-        .checker()
-        .threads(threads)
-        .target_state_count(limits.max_states)
-        .timeout(Duration::from_secs(limits.timeout_secs))
-        .finish_when(HasDiscoveries::AnyFailures)
-        .spawn_bfs()
-        .join();
-    let states = checker.unique_state_count();
-    let discoveries = checker.discoveries();
-    let found = Property::CONSENSUS
-        .iter()
-        .filter_map(|p| discoveries.get(p.name()).map(|path| (*p, path.clone())))
-        .min_by_key(|(_, path)| path.clone().into_actions().len());
-    if let Some((property, path)) = found {
-        let (lines, last) = explain(&model, &path);
-        let detail = properties::check(property, &(), &last)
-            .err()
-            .unwrap_or_default();
-        let violation = Violation {
-            property,
-            detail: format!("{}: {detail}", property.name()),
-            trace: lines,
-            actions: Vec::new(),
-        };
-        return (Verdict::Violated(violation), states);
-    }
-    let elapsed = start.elapsed();
-    if checker.state_count() >= limits.max_states
-        || elapsed >= Duration::from_secs(limits.timeout_secs)
-    {
-        let reason = format!(
-            "stopped at a limit ({} distinct states, {:.1} s); raise --max-states or --timeout",
-            crate::checker::thousands(states),
-            elapsed.as_secs_f64()
-        );
-        return (Verdict::Unknown { reason }, states);
-    }
-    (Verdict::Verified, states)
+/// A violation of `property` explained: the trace's lines, what went wrong
+/// in its last state (no concrete actions: consensus traces are not
+/// replayed).
+fn explained(
+    property: Property,
+    (lines, last): (Vec<String>, properties::Snapshot),
+) -> Option<Explained> {
+    let detail = properties::check(property, &(), &last)
+        .err()
+        .unwrap_or_default();
+    Some((lines, Vec::new(), detail))
 }

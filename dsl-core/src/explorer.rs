@@ -23,8 +23,8 @@
 //! ```
 
 use crate::chart::{self, Chart};
+use crate::checker::plain::{PlainModel, PlainState};
 use crate::checker::properties::{self, Checked};
-use crate::checker::reference::{PlainModel, PlainState};
 use crate::checker::{describe, Action, Config};
 use crate::ir::{Dest, ProtocolIr};
 use crate::semantics::{InstanceError, Output, ProcId, Value};

@@ -501,6 +501,12 @@ pub struct ProtocolIr {
     pub consensus: Consensus,
 }
 
+/// The one message type of a one-step protocol built by
+/// [`ProtocolIr::one_step`] (in `ir/one_step.rs`): `Vote`, id 0.
+pub const VOTE: MsgId = 0;
+
+mod one_step;
+
 impl ProtocolIr {
     /// Whether (N, F) satisfies every `requires` condition and `0 <= F < N`
     /// (F = 0 when the fault model is `none`).

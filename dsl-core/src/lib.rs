@@ -104,16 +104,7 @@ pub trait Protocol {
     /// ```
     fn check_at(n: usize, f: usize) -> Vec<checker::CheckResult> {
         let ir = Self::ir();
-        let configs: Vec<checker::Config> = checker::Scenario::of(ir.faults)
-            .iter()
-            .filter(|&&s| !(f == 0 && s == checker::Scenario::ByzantineBroadcaster))
-            .map(|&scenario| checker::Config {
-                faults: ir.faults,
-                n,
-                f,
-                scenario,
-            })
-            .collect();
+        let configs = checker::Config::all(ir.problem, ir.faults, n, f);
         checker::check_all(&ir, &configs, checker::Limits::default(), false)
     }
 
@@ -141,8 +132,8 @@ pub trait Protocol {
     /// ```
     fn model(
         config: checker::Config,
-    ) -> Result<checker::reference::PlainModel, semantics::InstanceError> {
-        checker::reference::PlainModel::new(&Self::ir(), &config)
+    ) -> Result<checker::plain::PlainModel, semantics::InstanceError> {
+        checker::plain::PlainModel::new(&Self::ir(), &config)
     }
 
     /// The same model dressed for stateright's web explorer: states as

@@ -196,6 +196,17 @@ impl Scenario {
         Problem::Broadcast.scenarios(faults)
     }
 
+    /// The fault model whose scenario this is.
+    pub fn faults(self) -> FaultModel {
+        match self {
+            Scenario::FailureFree => FaultModel::None,
+            Scenario::Crashes => FaultModel::Crash,
+            Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster | Scenario::Byzantine => {
+                FaultModel::Byzantine
+            }
+        }
+    }
+
     /// The name used in reports (`correct-broadcaster`).
     pub fn name(self) -> &'static str {
         match self {

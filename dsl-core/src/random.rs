@@ -254,14 +254,7 @@ pub fn consensus(rng: &mut impl Rng, faults: FaultModel, name: &str) -> Protocol
         expr: Expr::bin(BinOp::Sub, Expr::N, Expr::F),
     };
     ir.consensus.upon[0].threshold = vote.clone();
-    ir.consensus.upon[0].arms = vec![Arm {
-        value: "v".into(),
-        counts: vec![Count {
-            msg: 0,
-            threshold: vote,
-        }],
-        effects: vec![Effect::Decide],
-    }];
+    ir.consensus.upon[0].arms = vec![Arm::vote(vote, vec![Effect::Decide])];
     ir.consensus.one_step.clear();
     ir
 }
@@ -295,17 +288,11 @@ fn consensus_candidate(rng: &mut impl Rng, faults: FaultModel, name: &str) -> Pr
             1 => Effect::Handover(Estimate::Value),
             _ => Effect::Handover(Estimate::Proposal),
         };
-        let arm = Arm {
-            value: "v".into(),
-            counts: vec![Count {
-                msg: 0,
-                threshold: Threshold {
-                    strict: rng.random_ratio(1, 2),
-                    expr: thresholds[rng.random_range(0..thresholds.len())].clone(),
-                },
-            }],
-            effects: vec![effect],
+        let threshold = Threshold {
+            strict: rng.random_ratio(1, 2),
+            expr: thresholds[rng.random_range(0..thresholds.len())].clone(),
         };
+        let arm = Arm::vote(threshold, vec![effect]);
         if !arms.iter().any(|a| a.counts == arm.counts) {
             arms.push(arm);
         }
@@ -321,31 +308,11 @@ fn consensus_candidate(rng: &mut impl Rng, faults: FaultModel, name: &str) -> Pr
     } else {
         vec![]
     };
-    ProtocolIr {
-        name: name.into(),
-        docs: vec![],
-        public: true,
+    ProtocolIr::one_step(
+        name,
         faults,
         requires,
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: 0,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: 0,
-                threshold: block,
-                arms,
-                otherwise,
-            }],
-            one_step,
-        },
-    }
+        Upon::votes(block, arms, otherwise),
+        one_step,
+    )
 }

@@ -50,7 +50,7 @@ mod tests;
 mod upon;
 
 pub use state::ProcessState;
-pub use upon::{CompiledArm, CompiledCount, CompiledUpon, Evaluation, Outcome, Pick};
+pub use upon::{CompiledArm, CompiledCount, CompiledUpon, Conclusion, Evaluation, Pick};
 
 /// A process id: 0..N; process 0 is the broadcaster.
 pub type ProcId = usize;
@@ -101,11 +101,11 @@ pub trait Local {
     /// Consensus: records the input.
     fn set_input(&mut self, _v: Value) {}
     /// Consensus: the decision or handover, once made (final).
-    fn outcome(&self) -> Option<Outcome> {
+    fn outcome(&self) -> Option<Conclusion> {
         None
     }
     /// Consensus: records the decision or handover.
-    fn set_outcome(&mut self, _o: Outcome) {}
+    fn set_outcome(&mut self, _o: Conclusion) {}
 }
 
 /// What a step asks the outside world to do.
@@ -440,7 +440,7 @@ impl Machine {
             }
             Effect::Decide => {
                 if local.outcome().is_none() {
-                    local.set_outcome(Outcome::Decided(v));
+                    local.set_outcome(Conclusion::Decided(v));
                     out.push(Output::Decide(v));
                 }
             }
@@ -450,7 +450,7 @@ impl Machine {
                         Estimate::Value => v,
                         Estimate::Proposal => input,
                     };
-                    local.set_outcome(Outcome::HandedOver(x));
+                    local.set_outcome(Conclusion::HandedOver(x));
                     out.push(Output::Handover(x));
                 }
             }

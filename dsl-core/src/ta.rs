@@ -410,17 +410,6 @@ pub enum TaError {
     },
 }
 
-/// The fault model a scenario belongs to.
-pub fn faults_of(scenario: Scenario) -> FaultModel {
-    match scenario {
-        Scenario::FailureFree => FaultModel::None,
-        Scenario::Crashes => FaultModel::Crash,
-        Scenario::CorrectBroadcaster | Scenario::ByzantineBroadcaster | Scenario::Byzantine => {
-            FaultModel::Byzantine
-        }
-    }
-}
-
 /// The threshold automaton of `ir` in `scenario` (see the module docs).
 pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
     local::build(ir, scenario)

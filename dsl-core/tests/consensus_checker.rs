@@ -5,8 +5,7 @@
 use dsl_core::checker::{self, Config, Limits, Verdict};
 use dsl_core::consensus;
 use dsl_core::ir::*;
-
-const VOTE: MsgId = 0;
+use dsl_core::problem::Property;
 
 fn th(strict: bool, expr: Expr) -> Threshold {
     Threshold { strict, expr }
@@ -31,14 +30,7 @@ fn half(op: BinOp, k: i64) -> Expr {
 }
 
 fn arm(t: Threshold, e: Effect) -> Arm {
-    Arm {
-        value: "v".into(),
-        counts: vec![Count {
-            msg: VOTE,
-            threshold: t,
-        }],
-        effects: vec![e],
-    }
+    Arm::vote(t, vec![e])
 }
 
 fn protocol(
@@ -49,33 +41,8 @@ fn protocol(
     otherwise: Option<Effect>,
     one_step: Vec<Cond>,
 ) -> ProtocolIr {
-    ProtocolIr {
-        name: name.into(),
-        docs: vec![],
-        public: false,
-        faults,
-        requires: vec![requires],
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: VOTE,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: VOTE,
-                threshold: th(false, nf(1)),
-                arms,
-                otherwise: otherwise.map(|e| vec![e]),
-            }],
-            one_step,
-        },
-    }
+    let upon = Upon::votes(th(false, nf(1)), arms, otherwise.map(|e| vec![e]));
+    ProtocolIr::one_step(name, faults, vec![requires], upon, one_step)
 }
 
 fn n_gt(k: i64) -> Cond {
@@ -131,12 +98,7 @@ fn cf1s() -> ProtocolIr {
 }
 
 fn config(faults: FaultModel, n: usize, f: usize) -> Config {
-    Config {
-        faults,
-        n,
-        f,
-        scenario: dsl_core::problem::Problem::Consensus.scenarios(faults)[0],
-    }
+    Config::all(Problem::Consensus, faults, n, f)[0]
 }
 
 fn limits() -> Limits {
@@ -212,11 +174,9 @@ fn lowered_bosco_decision_threshold_is_refuted() {
     assert_eq!(r.verdict, Verdict::Verified);
     let v = violated(&bosco_with(2), config(FaultModel::Byzantine, 5, 1));
     eprintln!("{}\n{}", v.detail, v.trace.join("\n"));
-    assert!(
-        v.detail.starts_with("decision-handover consistency"),
-        "{}",
-        v.detail
-    );
+    assert_eq!(v.property, Property::HandoverConsistency, "{}", v.detail);
+    // The detail says what went wrong, without repeating the property.
+    assert!(v.detail.starts_with('p'), "{}", v.detail);
     assert!(v.trace.iter().any(|l| l.contains("evaluates Vote")));
     assert!(v.trace.iter().any(|l| l.contains("(Byzantine) -> ")));
 }
@@ -228,11 +188,9 @@ fn c1cs_is_safe_and_cf1s_breaks_handover_consistency_under_crashes() {
     // cf1s hands over its own input when not unanimous: ByMC checks it for
     // one-step only.
     let v = violated(&cf1s(), config(FaultModel::Crash, 4, 1));
-    assert!(
-        v.detail.starts_with("decision-handover consistency"),
-        "{}",
-        v.detail
-    );
+    assert_eq!(v.property, Property::HandoverConsistency, "{}", v.detail);
+    // The detail says what went wrong, without repeating the property.
+    assert!(v.detail.starts_with('p'), "{}", v.detail);
 }
 
 #[test]
@@ -255,7 +213,7 @@ fn counting_and_plain_models_agree() {
                 consensus::check_plain(ir, c, limits()),
             );
             let kind = |v: &Verdict| match v {
-                Verdict::Violated(v) => v.detail.split(':').next().unwrap_or("").to_string(),
+                Verdict::Violated(v) => v.property.name().to_string(),
                 other => format!("{other:?}"),
             };
             assert_eq!(kind(&a.verdict), kind(&b.verdict), "{} {faults}", ir.name);
@@ -270,11 +228,9 @@ fn raised_c1cs_handover_threshold_is_refuted() {
     // snapshot: a split snapshot hands over the own input against a decision.
     let v = violated(&c1cs_with(0), config(FaultModel::Crash, 4, 1));
     eprintln!("{}\n{}", v.detail, v.trace.join("\n"));
-    assert!(
-        v.detail.starts_with("decision-handover consistency"),
-        "{}",
-        v.detail
-    );
+    assert_eq!(v.property, Property::HandoverConsistency, "{}", v.detail);
+    // The detail says what went wrong, without repeating the property.
+    assert!(v.detail.starts_with('p'), "{}", v.detail);
 }
 
 #[test]
@@ -282,6 +238,41 @@ fn an_upon_whose_arms_all_fail_violates_termination() {
     let mut ir = cf1s();
     ir.consensus.upon[0].otherwise = None;
     let v = violated(&ir, config(FaultModel::Crash, 4, 1));
-    assert!(v.detail.starts_with("termination"), "{}", v.detail);
-    assert_eq!(v.property, dsl_core::problem::Property::Termination);
+    assert_eq!(v.property, Property::Termination, "{}", v.detail);
+    assert!(v.detail.starts_with("nothing is in flight"), "{}", v.detail);
+}
+
+#[test]
+fn a_consensus_run_stops_at_the_distinct_state_limit_as_broadcast_does() {
+    let tight = Limits {
+        max_states: 50,
+        timeout_secs: 300,
+    };
+    let r = consensus::check_plain(&bosco_with(3), config(FaultModel::Byzantine, 4, 1), tight);
+    match &r.verdict {
+        Verdict::Unknown { reason } => assert!(
+            reason.starts_with("stopped at the limit of 50 distinct states, after ")
+                && reason.ends_with("raise it with --max-states"),
+            "{reason}"
+        ),
+        other => panic!("expected a stop at the limit, got {other:?}"),
+    }
+    assert!(r.states >= 50, "{} distinct states", r.states);
+}
+
+#[test]
+fn a_halted_consensus_run_answers_unknown() {
+    let halt = std::sync::atomic::AtomicBool::new(true);
+    let r = checker::check_until(
+        &bosco_with(3),
+        config(FaultModel::Byzantine, 8, 1),
+        limits(),
+        &halt,
+    );
+    match &r.verdict {
+        Verdict::Unknown { reason } => {
+            assert!(reason.starts_with("stopped from outside"), "{reason}")
+        }
+        other => panic!("expected a halted run, got {other:?}"),
+    }
 }

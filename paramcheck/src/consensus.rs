@@ -86,7 +86,7 @@ fn termination_at_instances(
     result: &mut AllNResult,
     options: &crate::Options,
 ) -> Verdict {
-    let faults = dsl_core::ta::faults_of(result.scenario);
+    let faults = result.scenario.faults();
     let configs = checker::default_configs_for(Problem::Consensus, &ir.requires, faults);
     for config in configs
         .into_iter()

@@ -145,7 +145,7 @@ pub fn check_all_n(ir: &ProtocolIr, faults: FaultModel, options: &Options) -> Ve
 fn blank(ir: &ProtocolIr, scenario: Scenario, options: &Options) -> AllNResult {
     AllNResult {
         protocol: ir.name.clone(),
-        faults: ta::faults_of(scenario),
+        faults: scenario.faults(),
         scenario,
         assumption: String::new(),
         verdict: Verdict::Unknown {
@@ -223,7 +223,7 @@ fn liveness_at_instances(
     limits: Limits,
     halt: &AtomicBool,
 ) -> (Verdict, Option<(usize, usize)>) {
-    let configs: Vec<Config> = checker::default_configs(&ir.requires, ta::faults_of(scenario))
+    let configs: Vec<Config> = checker::default_configs(&ir.requires, scenario.faults())
         .into_iter()
         .filter(|c| c.scenario == scenario)
         .collect();
@@ -265,12 +265,7 @@ fn replay(
     limits: Limits,
     halt: &AtomicBool,
 ) -> Verdict {
-    let config = Config {
-        faults: ta::faults_of(scenario),
-        n,
-        f,
-        scenario,
-    };
+    let config = Config::of(scenario, n, f);
     let names: Vec<&str> = violated.iter().map(|p| p.name()).collect();
     let unconfirmed = |why: String| {
         Verdict::Unknown {

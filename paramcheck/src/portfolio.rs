@@ -20,7 +20,7 @@ use super::{
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict, Violation};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::problem::Property;
-use dsl_core::ta::{self, ThresholdAutomaton};
+use dsl_core::ta::ThresholdAutomaton;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::Arc;
@@ -94,7 +94,7 @@ fn instances(ir: &ProtocolIr, scenario: Scenario) -> Vec<(usize, usize)> {
 /// The largest N of the default instances of `scenario`: the sweep must
 /// reach it before properties left to instances count as checked.
 fn needed_reach(ir: &ProtocolIr, scenario: Scenario) -> usize {
-    checker::default_configs(&ir.requires, ta::faults_of(scenario))
+    checker::default_configs(&ir.requires, scenario.faults())
         .iter()
         .filter(|c| c.scenario == scenario)
         .map(|c| c.n)
@@ -156,12 +156,7 @@ fn sweep_member(
             }
             limits.timeout_secs = limits.timeout_secs.min(left);
         }
-        let config = Config {
-            faults: ta::faults_of(scenario),
-            n,
-            f,
-            scenario,
-        };
+        let config = Config::of(scenario, n, f);
         match checker::check_until(ir, config, limits, halt).verdict {
             Verdict::Violated(v) => return Event::Violated { n, f, v },
             Verdict::Verified => {

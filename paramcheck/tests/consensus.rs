@@ -3,8 +3,7 @@
 //! time. TACO needs z3, found or fetched.
 
 use dsl_core::ir::{
-    Arm, BinOp, CmpOp, Cond, Consensus, Count, Dest, Effect, Estimate, Expr, FaultModel, Handler,
-    Problem, ProtocolIr, Threshold, Upon,
+    Arm, BinOp, CmpOp, Cond, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon,
 };
 use dsl_core::problem::{Property, Scenario};
 use paramcheck::{check_all_n, Options};
@@ -31,14 +30,7 @@ fn n_gt(f: i64) -> Cond {
 }
 
 fn arm(strict: bool, expr: Expr, effect: Effect) -> Arm {
-    Arm {
-        value: "v".into(),
-        counts: vec![Count {
-            msg: 0,
-            threshold: Threshold { strict, expr },
-        }],
-        effects: vec![effect],
-    }
+    Arm::vote(Threshold { strict, expr }, vec![effect])
 }
 
 /// A one-step protocol: vote the input, after N - F votes try `arms`, else
@@ -51,36 +43,18 @@ fn protocol(
     one_step: Option<i64>,
 ) -> ProtocolIr {
     paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
-    ProtocolIr {
-        name: name.into(),
-        docs: vec![],
-        public: true,
+    let block = Threshold {
+        strict: false,
+        expr: lin(1, -1, 0),
+    };
+    let otherwise = Some(vec![Effect::Handover(Estimate::Proposal)]);
+    ProtocolIr::one_step(
+        name,
         faults,
-        requires: vec![n_gt(requires)],
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: 0,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: 0,
-                threshold: Threshold {
-                    strict: false,
-                    expr: lin(1, -1, 0),
-                },
-                arms,
-                otherwise: Some(vec![Effect::Handover(Estimate::Proposal)]),
-            }],
-            one_step: one_step.map(n_gt).into_iter().collect(),
-        },
-    }
+        vec![n_gt(requires)],
+        Upon::votes(block, arms, otherwise),
+        one_step.map(n_gt).into_iter().collect(),
+    )
 }
 
 fn bosco(decide: Expr, one_step: i64) -> ProtocolIr {

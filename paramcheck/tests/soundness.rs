@@ -86,12 +86,7 @@ fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
                     if !ir.allows(n, f) || (scenario == Scenario::ByzantineBroadcaster && f == 0) {
                         continue;
                     }
-                    let config = Config {
-                        faults,
-                        n,
-                        f,
-                        scenario,
-                    };
+                    let config = Config::of(scenario, n, f);
                     let r = checker::check(&ir, config, limits);
                     instances += 1;
                     if let Verdict::Violated(v) = &r.verdict {
@@ -155,12 +150,7 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_consensus_protocols(
                     if !ir.allows(n, f) {
                         continue;
                     }
-                    let config = Config {
-                        faults,
-                        n,
-                        f,
-                        scenario,
-                    };
+                    let config = Config::of(scenario, n, f);
                     instances += 1;
                     if let Verdict::Violated(v) = &checker::check(&ir, config, limits).verdict {
                         violations += 1;

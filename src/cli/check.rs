@@ -2,7 +2,7 @@
 
 use super::input::ModelArgs;
 use anyhow::{bail, Result};
-use distgen::checker::{self, report, Config, Limits, Scenario, Verdict};
+use distgen::checker::{self, report, Config, Limits, Verdict};
 use distgen::ir::FaultModel;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -69,18 +69,7 @@ pub fn configs(
             if faults == FaultModel::None && f != 0 {
                 bail!("--faults none needs --f 0");
             }
-            Ok(ir
-                .problem
-                .scenarios(faults)
-                .iter()
-                .filter(|s| !(f == 0 && **s == Scenario::ByzantineBroadcaster))
-                .map(|&scenario| Config {
-                    faults,
-                    n,
-                    f,
-                    scenario,
-                })
-                .collect())
+            Ok(Config::all(ir.problem, faults, n, f))
         }
         _ => Ok(checker::default_configs_for(
             ir.problem,

@@ -13,11 +13,11 @@
 
 use super::config::{RunConfig, RunError};
 use super::process::{Node, CONSENSUS as INSTANCE};
-use super::report::{Outcome as RunOutcome, RunReport};
+use super::report::{RunEnd, RunReport};
 use super::run::run_nodes;
 use crate::ir::{Problem, ProtocolIr};
 use crate::problem::Property;
-use crate::semantics::{Outcome, ProcId};
+use crate::semantics::{Conclusion, ProcId};
 use serde::Serialize;
 use std::fmt;
 
@@ -149,10 +149,10 @@ pub fn ending(node: &Node) -> Ending {
         .get(&INSTANCE)
         .and_then(|s| s.local.outcome.map(|o| (o, &s.values)));
     match outcome {
-        Some((Outcome::Decided(v), values)) => {
+        Some((Conclusion::Decided(v), values)) => {
             values.value(v).map_or(Ending::Nothing, Ending::Decided)
         }
-        Some((Outcome::HandedOver(v), values)) => {
+        Some((Conclusion::HandedOver(v), values)) => {
             values.value(v).map_or(Ending::Nothing, Ending::HandedOver)
         }
         None => Ending::Nothing,
@@ -262,7 +262,7 @@ impl fmt::Display for ConsensusReport {
         let r = &self.run;
         writeln!(f, "{} at N = {}, F = {}: consensus", r.protocol, r.n, r.f)?;
         let outcome = match r.outcome {
-            RunOutcome::Timeout => "timeout: the run was stopped",
+            RunEnd::Timeout => "timeout: the run was stopped",
             _ => "quiet: the network went quiet",
         };
         writeln!(f, "{outcome} ({:.3} s)\n", r.seconds)?;

@@ -20,7 +20,7 @@ use std::fmt::{self, Write as _};
 /// How the run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Outcome {
+pub enum RunEnd {
     /// Every correct process delivered every instance, and the network went
     /// quiet.
     Complete,
@@ -141,7 +141,7 @@ pub struct RunReport {
     /// F.
     pub f: usize,
     /// How the run ended.
-    pub outcome: Outcome,
+    pub outcome: RunEnd,
     /// Wall-clock duration, in seconds.
     pub seconds: f64,
     /// Per process.
@@ -280,9 +280,9 @@ pub fn assemble(
         .iter()
         .all(|i| (0..n).all(|p| roles[p] != Role::Correct || i.delivered[p].is_some()));
     let outcome = match (timed_out, all_delivered) {
-        (_, true) => Outcome::Complete,
-        (false, false) => Outcome::Quiescent,
-        (true, false) => Outcome::Timeout,
+        (_, true) => RunEnd::Complete,
+        (false, false) => RunEnd::Quiescent,
+        (true, false) => RunEnd::Timeout,
     };
     let processes: Vec<ProcessReport> = records
         .into_iter()
@@ -516,9 +516,9 @@ impl fmt::Display for RunReport {
             }
         )?;
         let outcome = match self.outcome {
-            Outcome::Complete => "complete: every correct process delivered every instance",
-            Outcome::Quiescent => "quiescent: the network went quiet with deliveries missing",
-            Outcome::Timeout => "timeout: the run was stopped",
+            RunEnd::Complete => "complete: every correct process delivered every instance",
+            RunEnd::Quiescent => "quiescent: the network went quiet with deliveries missing",
+            RunEnd::Timeout => "timeout: the run was stopped",
         };
         writeln!(f, "{outcome} ({:.3} s)\n", self.seconds)?;
 

@@ -1,7 +1,7 @@
 //! Replaying actions through the plain model, recording what the chart shows.
 
 use super::{Arrow, Chart, ChartError, Event, Lane, LaneKind};
-use crate::checker::reference::{PlainModel, PlainState};
+use crate::checker::plain::{PlainModel, PlainState};
 use crate::checker::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
 use crate::semantics::Value;

@@ -4,7 +4,7 @@
 //!
 //! # The counting abstraction
 //!
-//! In the bitset model ([`super::model`]) a process records, per (type,
+//! In the bitset model ([`super::bitset`]) a process records, per (type,
 //! value), the *set* of its senders, and the network holds a message per
 //! (sender, receiver). But a guard only counts senders (`received T >= k`)
 //! or asks whether the broadcaster is among them (`from broadcaster`); a
@@ -69,14 +69,14 @@
 //! which has no reduction, and `value_symmetry_keeps_verdicts` compares the
 //! model with and without it.
 
+use super::bitset::ModelError;
 use super::faults::Faulty;
 use super::layout::{MAX_N, MAX_TYPES, VALUES};
-use super::model::ModelError;
 use super::properties::{self, Observe};
 use super::rows::{CountState, Shape};
 use super::rules::Rules;
 use super::sets;
-use super::steps::{Core, Step, MAX_WIDTH};
+use super::steps::{Core, RowReceipt, MAX_WIDTH};
 use super::{Config, Scenario};
 use crate::ir::ProtocolIr;
 use crate::semantics::{CompiledGuard, Machine, ProcId, Value};
@@ -213,7 +213,7 @@ impl CountingModel {
 
     /// The enabled steps: every step of the first row of each run of equal
     /// rows.
-    pub fn enabled(&self, s: &[u16], out: &mut Vec<Step>) {
+    pub fn enabled(&self, s: &[u16], out: &mut Vec<RowReceipt>) {
         let shape = &self.core.shape;
         for r in 0..shape.rows {
             if r > shape.first_symmetric && shape.row(s, r) == shape.row(s, r - 1) {
@@ -224,7 +224,7 @@ impl CountingModel {
     }
 
     /// The successor of `s` by `step`, canonical; `None` if not enabled.
-    pub fn next(&self, s: &[u16], step: &Step) -> Option<CountState> {
+    pub fn next(&self, s: &[u16], step: &RowReceipt) -> Option<CountState> {
         let mut next: Box<[u16]> = s.into();
         self.core.apply(&mut next, step)?;
         Some(self.sorted(next))
@@ -265,17 +265,17 @@ impl Observe for CountView<'_> {
 
 impl Model for CountingModel {
     type State = CountState;
-    type Action = Step;
+    type Action = RowReceipt;
 
     fn init_states(&self) -> Vec<CountState> {
         vec![self.canonical(self.core.initial())]
     }
 
-    fn actions(&self, state: &CountState, actions: &mut Vec<Step>) {
+    fn actions(&self, state: &CountState, actions: &mut Vec<RowReceipt>) {
         self.enabled(&state.0, actions);
     }
 
-    fn next_state(&self, last: &CountState, action: Step) -> Option<CountState> {
+    fn next_state(&self, last: &CountState, action: RowReceipt) -> Option<CountState> {
         self.next(&last.0, &action)
     }
 

@@ -38,8 +38,8 @@
 //! to single receipts, which is the plain model's (sound and complete on its
 //! own).
 
+use super::bitset::BitsetModel;
 use super::layout::{pair, Row, VALUES};
-use super::model::CompactModel;
 use super::{Action, Senders};
 use crate::semantics::{Local, Output, ProcId, Value};
 
@@ -47,7 +47,7 @@ use crate::semantics::{Local, Output, ProcId, Value};
 const MAX_SETS: usize = 512;
 
 /// What a set can take of one message type.
-struct Room {
+struct NamedRoom {
     msg: usize,
     /// Senders other than the broadcaster, in the order a set takes them:
     /// messages in flight (lowest first), then Byzantine injections.
@@ -57,7 +57,7 @@ struct Room {
     broadcaster: bool,
 }
 
-impl Room {
+impl NamedRoom {
     fn choices(&self) -> usize {
         (self.others.len() + 1) * (1 + self.broadcaster as usize)
     }
@@ -66,7 +66,7 @@ impl Room {
 /// A set: per room, (how many others, whether the broadcaster).
 type Take = Vec<(usize, bool)>;
 
-fn decode(rooms: &[Room], mut index: usize) -> Take {
+fn decode(rooms: &[NamedRoom], mut index: usize) -> Take {
     rooms
         .iter()
         .map(|r| {
@@ -81,7 +81,7 @@ fn below(a: &Take, b: &Take) -> bool {
     a != b && a.iter().zip(b).all(|(x, y)| x.0 <= y.0 && (!x.1 || y.1))
 }
 
-fn senders(rooms: &[Room], take: &Take) -> Senders {
+fn senders(rooms: &[NamedRoom], take: &Take) -> Senders {
     let mut set = Senders::default();
     for (room, &(k, b)) in rooms.iter().zip(take) {
         set.0[room.msg] = room.others[..k]
@@ -93,7 +93,7 @@ fn senders(rooms: &[Room], take: &Take) -> Senders {
 
 /// The outputs of settling `row` for `v` once `set` is counted.
 pub(crate) fn outcome(
-    model: &CompactModel,
+    model: &BitsetModel,
     row: &[u16],
     to: ProcId,
     v: Value,
@@ -111,7 +111,7 @@ pub(crate) fn outcome(
 
 /// The rooms of process `to` for value `v`: the types some rule that can
 /// still change anything reads, with what a set can take of each.
-fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<Room> {
+fn rooms(model: &BitsetModel, s: &[u16], to: ProcId, v: Value) -> Vec<NamedRoom> {
     let l = model.layout;
     let row = &s[l.proc(to)..l.proc(to) + l.row()];
     let live = model.live_types(row, v);
@@ -149,7 +149,7 @@ fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<Room> {
             } else {
                 s[l.flight(0, to)] & bit != 0
             };
-        let room = Room {
+        let room = NamedRoom {
             msg,
             others,
             broadcaster,
@@ -162,12 +162,12 @@ fn rooms(model: &CompactModel, s: &[u16], to: ProcId, v: Value) -> Vec<Room> {
 }
 
 /// Every step of process `to` in state `s` (see the module docs).
-pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec<Action>) {
+pub fn actions_at(model: &BitsetModel, s: &[u16], to: ProcId, actions: &mut Vec<Action>) {
     let l = model.layout;
     let row: Vec<u16> = s[l.proc(to)..l.proc(to) + l.row()].to_vec();
     for v in 0..VALUES as Value {
         let rooms = rooms(model, s, to, v);
-        let total: usize = rooms.iter().map(Room::choices).product();
+        let total: usize = rooms.iter().map(NamedRoom::choices).product();
         let receipt = |from: ProcId, msg: usize, before: Senders| Action::Receive {
             from: from as u8,
             to: to as u8,
@@ -245,7 +245,7 @@ pub fn actions_at(model: &CompactModel, s: &[u16], to: ProcId, actions: &mut Vec
 
 /// Whether receiving every message in flight to correct processes would make
 /// no rule fire anywhere (the quiescence of lazy receipts).
-pub fn quiescent(model: &CompactModel, s: &[u16]) -> bool {
+pub fn quiescent(model: &BitsetModel, s: &[u16]) -> bool {
     let l = model.layout;
     (0..l.n).filter(|&p| model.is_correct(s, p)).all(|to| {
         let row = &s[l.proc(to)..l.proc(to) + l.row()];

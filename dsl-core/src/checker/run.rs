@@ -1,12 +1,10 @@
 //! Running a model exhaustively with stateright's BFS, within limits, and
-//! turning what it found into a [`CheckResult`].
+//! turning what it found into a [`CheckResult`]: the one runner of every
+//! checker model, broadcast ([`super::check`] chooses which) and consensus
+//! ([`crate::consensus`]).
 
-use super::counting::CountingModel;
-use super::model::CompactModel;
 use super::properties;
-use super::reference::PlainModel;
-use super::trace;
-use super::{CheckResult, Config, Limits, Scenario, Verdict, Violation};
+use super::{CheckResult, Config, Limits, Verdict, Violation};
 use crate::ir::ProtocolIr;
 use crate::problem::Property;
 use stateright::{Checker, HasDiscoveries, Model};
@@ -14,100 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Which model explores a configuration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// The counting model ([`super::counting`]) where it applies (no
-    /// crashes), else the bitset model: what [`check`] uses.
-    Auto,
-    /// The bitset model ([`super::model`]: process identities kept, symmetry
-    /// by permutations), the compact model before the counting abstraction,
-    /// kept to cross-check it where the plain model does not finish.
-    Bitset,
-    /// The plain model ([`super::reference`]): no reduction at all.
-    Plain,
-}
-
-/// Checks `ir` in `config` with the compact models. Only a run that visited
-/// every reachable state answers [`Verdict::Verified`].
-pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    check_with(ir, config, limits, Engine::Auto)
-}
-
-/// [`check`], stopped (answer unknown) as soon as `halt` is set, from
-/// another thread: a portfolio's loser.
-pub fn check_until(
-    ir: &ProtocolIr,
-    config: Config,
-    limits: Limits,
-    halt: &AtomicBool,
-) -> CheckResult {
-    check_engine(ir, config, limits, Engine::Auto, halt)
-}
-
-/// Checks `ir` in `config` with the plain model (no reduction): the reference.
-pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
-    check_with(ir, config, limits, Engine::Plain)
-}
-
-/// Checks `ir` in `config` with the model `engine`.
-pub fn check_with(ir: &ProtocolIr, config: Config, limits: Limits, engine: Engine) -> CheckResult {
-    check_engine(ir, config, limits, engine, &AtomicBool::new(false))
-}
-
-fn check_engine(
-    ir: &ProtocolIr,
-    config: Config,
-    limits: Limits,
-    engine: Engine,
-    halt: &AtomicBool,
-) -> CheckResult {
-    if ir.problem == crate::ir::Problem::Consensus {
-        return crate::consensus::check(ir, config, limits);
-    }
-    let start = Instant::now();
-    let fail = |e: String| unknown(ir, config, e, 0, start);
-    let bitset = || -> Result<CompactModel, String> {
-        let mut model = CompactModel::new(ir, &config).map_err(|e| e.to_string())?;
-        model.use_symmetry = false;
-        Ok(model)
-    };
-    match engine {
-        Engine::Auto if config.scenario != Scenario::Crashes => {
-            let (model, bits) = match (CountingModel::new(ir, &config), bitset()) {
-                (Ok(m), Ok(b)) => (m, b),
-                (Err(e), _) => return fail(e.to_string()),
-                (_, Err(e)) => return fail(e),
-            };
-            let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |path| {
-                trace::counting(&trace_model, &bits, path)
-            })
-        }
-        Engine::Auto | Engine::Bitset => {
-            let model = match CompactModel::new(ir, &config) {
-                Ok(model) => model,
-                Err(e) => return fail(e.to_string()),
-            };
-            let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |path| {
-                trace::compact(&trace_model, path)
-            })
-        }
-        Engine::Plain => {
-            let model = match PlainModel::new(ir, &config) {
-                Ok(model) => model,
-                Err(e) => return fail(e.to_string()),
-            };
-            let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |path| {
-                trace::plain(&trace_model, path)
-            })
-        }
-    }
-}
-
-fn unknown(
+pub(crate) fn unknown(
     ir: &ProtocolIr,
     config: Config,
     reason: String,
@@ -213,15 +118,19 @@ where
     }
 }
 
+/// Explores `model` in `config` within `limits` and `halt`: one thread
+/// first, every core past [`ONE_THREAD_STATES`], and the verdict with the
+/// violated property's path given to `explain`. Every checker model goes
+/// through here, broadcast and consensus alike.
 #[allow(clippy::too_many_arguments)]
-fn explore<M>(
+pub(crate) fn explore<M>(
     ir: &ProtocolIr,
     config: Config,
     limits: Limits,
     halt: &AtomicBool,
     model: M,
     start: Instant,
-    explain: impl Fn(&stateright::Path<M::State, M::Action>) -> Option<Explained>,
+    explain: impl Fn(Property, &stateright::Path<M::State, M::Action>) -> Option<Explained>,
 ) -> CheckResult
 where
     M: properties::Checked + Clone + Send + Sync + 'static,
@@ -314,7 +223,7 @@ where
         }
     }
     if let Some((property, path)) = found {
-        let verdict = violated(property, explain(&path));
+        let verdict = violated(property, explain(property, &path));
         return CheckResult {
             protocol: ir.name.clone(),
             config,

@@ -36,7 +36,7 @@
 
 use super::layout::{pair, MAX_TYPES, VALUES};
 use super::rows::{self, BCAST, BCAST_FLIGHT};
-use super::steps::{Core, Outcome, Probe, Step, MAX_WIDTH};
+use super::steps::{Core, OutputCode, Probe, RowReceipt, MAX_WIDTH};
 use crate::semantics::{Output, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -46,7 +46,7 @@ const MAX_SETS: usize = 4096;
 
 /// What a set can take of one message type.
 #[derive(Clone, Copy, Default)]
-struct Room {
+struct CountedRoom {
     msg: usize,
     /// Messages in flight (taken first).
     flight: u8,
@@ -57,7 +57,7 @@ struct Room {
     broadcaster: bool,
 }
 
-impl Room {
+impl CountedRoom {
     fn choices(&self) -> usize {
         self.nk * (1 + usize::from(self.broadcaster))
     }
@@ -68,7 +68,7 @@ impl Room {
 struct Set {
     others: [u8; MAX_TYPES],
     bcast: u8,
-    outcome: Outcome,
+    outcome: OutputCode,
 }
 
 impl Set {
@@ -94,7 +94,7 @@ type RowKey = ([u16; MAX_WIDTH], bool);
 struct Memo {
     core: u64,
     rows: HashMap<RowKey, (u32, u32, bool)>,
-    steps: Vec<Step>,
+    steps: Vec<RowReceipt>,
 }
 
 /// Most rows memoised before the memo starts again (bounds its memory).
@@ -106,7 +106,7 @@ thread_local! {
 
 /// Calls `f` with the steps (numbered row 0) and the quiescence of row `r`
 /// of `s`, computed once per distinct row.
-fn memoised<R>(core: &Core, s: &[u16], r: usize, f: impl FnOnce(&[Step], bool) -> R) -> R {
+fn memoised<R>(core: &Core, s: &[u16], r: usize, f: impl FnOnce(&[RowReceipt], bool) -> R) -> R {
     let row = core.shape.row(s, r);
     let mut key: RowKey = ([0; MAX_WIDTH], core.shape.is_broadcaster(r));
     key.0[..row.len()].copy_from_slice(row);
@@ -130,9 +130,9 @@ fn memoised<R>(core: &Core, s: &[u16], r: usize, f: impl FnOnce(&[Step], bool) -
 }
 
 /// Every step of row `r` of `s` (see the module docs), appended to `out`.
-pub fn steps_at(core: &Core, s: &[u16], r: usize, out: &mut Vec<Step>) {
+pub fn steps_at(core: &Core, s: &[u16], r: usize, out: &mut Vec<RowReceipt>) {
     memoised(core, s, r, |steps, _| {
-        out.extend(steps.iter().map(|&step| Step {
+        out.extend(steps.iter().map(|&step| RowReceipt {
             row: r as u8,
             ..step
         }))
@@ -140,7 +140,7 @@ pub fn steps_at(core: &Core, s: &[u16], r: usize, out: &mut Vec<Step>) {
 }
 
 /// The rooms of row `r` of `s` for value `v`, at most one per type.
-fn rooms(core: &Core, row: &[u16], v: Value, rooms: &mut [Room; MAX_TYPES]) -> usize {
+fn rooms(core: &Core, row: &[u16], v: Value, rooms: &mut [CountedRoom; MAX_TYPES]) -> usize {
     let live = core.rules.live_types(row[0], row[1], v);
     let mut n = 0;
     for msg in (0..core.machine.messages).filter(|&t| live & (1 << t) != 0) {
@@ -150,7 +150,7 @@ fn rooms(core: &Core, row: &[u16], v: Value, rooms: &mut [Room; MAX_TYPES]) -> u
         let flight = rows::flight(w) as usize;
         let available = (flight + (core.byz_others - rows::byz(w)) as usize).min(needed);
         let ths = core.thresholds[msg];
-        let mut room = Room {
+        let mut room = CountedRoom {
             msg,
             flight: flight as u8,
             nk: 1,
@@ -159,7 +159,7 @@ fn rooms(core: &Core, row: &[u16], v: Value, rooms: &mut [Room; MAX_TYPES]) -> u
             } else {
                 w & BCAST_FLIGHT != 0
             },
-            ..Room::default()
+            ..CountedRoom::default()
         };
         for k in 1..=available {
             let t = total + k;
@@ -178,12 +178,18 @@ fn rooms(core: &Core, row: &[u16], v: Value, rooms: &mut [Room; MAX_TYPES]) -> u
 
 /// A step taking `others[t]` senders (in flight first) and the broadcaster's
 /// messages `bcast` at row `r`.
-fn step(r: usize, v: Value, rooms: &[Room], others: &[u8; MAX_TYPES], bcast: u8) -> Step {
-    let mut s = Step {
+fn step(
+    r: usize,
+    v: Value,
+    rooms: &[CountedRoom],
+    others: &[u8; MAX_TYPES],
+    bcast: u8,
+) -> RowReceipt {
+    let mut s = RowReceipt {
         row: r as u8,
         value: v,
         broadcaster: bcast,
-        ..Step::default()
+        ..RowReceipt::default()
     };
     for room in rooms {
         let k = others[room.msg];
@@ -194,12 +200,12 @@ fn step(r: usize, v: Value, rooms: &[Room], others: &[u8; MAX_TYPES], bcast: u8)
 }
 
 /// Every step of `row` (row `r`), appended to `out`.
-fn compute_steps(core: &Core, row: &[u16], r: usize, out: &mut Vec<Step>) {
+fn compute_steps(core: &Core, row: &[u16], r: usize, out: &mut Vec<RowReceipt>) {
     for v in 0..VALUES as Value {
-        let mut rs = [Room::default(); MAX_TYPES];
+        let mut rs = [CountedRoom::default(); MAX_TYPES];
         let n = rooms(core, row, v, &mut rs);
         let rs = &rs[..n];
-        let total: usize = rs.iter().map(Room::choices).product();
+        let total: usize = rs.iter().map(CountedRoom::choices).product();
         if total > MAX_SETS {
             single_receipts(core, row, r, v, rs, out);
             continue;
@@ -249,7 +255,7 @@ fn compute_steps(core: &Core, row: &[u16], r: usize, out: &mut Vec<Step>) {
 
 /// Whether the set without one of its messages (the broadcaster's of a
 /// room, or else one other sender) makes no rule fire.
-fn is_step(core: &Core, probe: &Probe, rooms: &[Room], set: &Set) -> bool {
+fn is_step(core: &Core, probe: &Probe, rooms: &[CountedRoom], set: &Set) -> bool {
     rooms.iter().any(|room| {
         let (mut others, mut bcast) = (set.others, set.bcast);
         if bcast & (1 << room.msg) != 0 {
@@ -270,14 +276,14 @@ fn single_receipts(
     row: &[u16],
     r: usize,
     v: Value,
-    rooms: &[Room],
-    out: &mut Vec<Step>,
+    rooms: &[CountedRoom],
+    out: &mut Vec<RowReceipt>,
 ) {
-    let single = |f: fn(&mut Step, usize), t: usize| {
-        let mut s = Step {
+    let single = |f: fn(&mut RowReceipt, usize), t: usize| {
+        let mut s = RowReceipt {
             row: r as u8,
             value: v,
-            ..Step::default()
+            ..RowReceipt::default()
         };
         f(&mut s, t);
         s

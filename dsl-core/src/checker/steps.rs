@@ -21,7 +21,7 @@ pub const MAX_WIDTH: usize = 2 + VALUES * MAX_TYPES;
 /// not). Counts, not names: any senders of the right kind give the same
 /// successor.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Step {
+pub struct RowReceipt {
     /// The receiving row, in the state's order.
     pub row: u8,
     /// The value of every message received.
@@ -47,9 +47,9 @@ pub struct Probe {
 
 /// Of what a step did, the part that decides its successor: per send, bit
 /// `3 * type + destination` (all, others, self), and bit 30 for a delivery.
-pub type Outcome = u32;
+pub type OutputCode = u32;
 
-fn encode(out: &[Output]) -> Outcome {
+fn encode(out: &[Output]) -> OutputCode {
     out.iter().fold(0, |m, o| match *o {
         Output::Send { msg, to, .. } => {
             m | 1
@@ -200,7 +200,7 @@ impl Core {
         others: &[u8; MAX_TYPES],
         bcast: u8,
         out: &mut Vec<Output>,
-    ) -> Outcome {
+    ) -> OutputCode {
         let mut scratch = self.with_counted(row, v, others, bcast);
         out.clear();
         self.machine
@@ -211,7 +211,7 @@ impl Core {
     /// Applies `step` to `s` (without sorting); `None` if it is not
     /// enabled. A reduced `s` stays reduced (see [`Core::reduce`]): the
     /// receiving row is reduced again, the others receive no dead message.
-    pub fn apply(&self, s: &mut [u16], step: &Step) -> Option<()> {
+    pub fn apply(&self, s: &mut [u16], step: &RowReceipt) -> Option<()> {
         let (r, v) = (step.row as usize, step.value);
         if r >= self.shape.rows || v as usize >= VALUES {
             return None;

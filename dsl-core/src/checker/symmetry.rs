@@ -13,7 +13,7 @@
 //! Equal states get equal representatives, and a representative is always a
 //! renaming of the state, so the reduction is exact.
 
-use super::model::CompactModel;
+use super::bitset::BitsetModel;
 use crate::semantics::ProcId;
 
 /// Most orders tried among tied processes; past it the first order is kept
@@ -21,13 +21,13 @@ use crate::semantics::ProcId;
 const MAX_ORDERS: usize = 720;
 
 /// The canonical representative of `s`.
-pub fn canonical(model: &CompactModel, s: &[u16]) -> Box<[u16]> {
+pub fn canonical(model: &BitsetModel, s: &[u16]) -> Box<[u16]> {
     canonical_with_map(model, s).0
 }
 
 /// The canonical representative of `s`, and the renaming that gives it:
 /// process `p` of `s` is process `map[p]` of the representative.
-pub fn canonical_with_map(model: &CompactModel, s: &[u16]) -> (Box<[u16]>, Vec<ProcId>) {
+pub fn canonical_with_map(model: &BitsetModel, s: &[u16]) -> (Box<[u16]>, Vec<ProcId>) {
     let class = &model.symmetric;
     let n = model.layout.n;
     if class.len() < 2 {
@@ -114,7 +114,7 @@ fn heap_permutations(
 }
 
 /// A description of process `p` that every renaming of the class preserves.
-fn signature(model: &CompactModel, s: &[u16], p: ProcId, class_mask: u16) -> Vec<u16> {
+fn signature(model: &BitsetModel, s: &[u16], p: ProcId, class_mask: u16) -> Vec<u16> {
     let l = model.layout;
     let crashed = s[l.crashed()] >> p & 1;
     let row = &s[l.proc(p)..l.proc(p) + l.row()];
@@ -146,7 +146,7 @@ fn signature(model: &CompactModel, s: &[u16], p: ProcId, class_mask: u16) -> Vec
 }
 
 /// Renames process `p` of `s` to `to[p]`.
-fn rename(model: &CompactModel, s: &[u16], to: &[ProcId]) -> Box<[u16]> {
+fn rename(model: &BitsetModel, s: &[u16], to: &[ProcId]) -> Box<[u16]> {
     let l = model.layout;
     let map = |set: u16| -> u16 {
         let mut out = 0;

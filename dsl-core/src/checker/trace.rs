@@ -5,22 +5,22 @@
 //! whose canonical successor is the path's next state. The trace then names
 //! processes consistently from the first step to the last.
 
+use super::bitset::BitsetModel;
 use super::counting::CountingModel;
 use super::describe::{describe, reactions, receiver};
 use super::layout::{pair, Row, Senders, State};
 use super::lazy;
-use super::model::CompactModel;
+use super::plain::{PlainModel, PlainState};
 use super::properties::{first_violation, Observe};
-use super::reference::{PlainModel, PlainState};
 use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
 use super::sets;
-use super::steps::Step;
+use super::steps::RowReceipt;
 use super::{Action, Explained};
 use crate::semantics::{ProcId, Value};
 use stateright::Path;
 
 /// Explains a path of the compact model.
-pub fn compact(model: &CompactModel, path: &Path<State, Action>) -> Option<Explained> {
+pub fn compact(model: &BitsetModel, path: &Path<State, Action>) -> Option<Explained> {
     let names = &model.messages;
     let steps = path.clone().into_vec();
     let mut lines = Vec::new();
@@ -129,7 +129,7 @@ pub fn plain(model: &PlainModel, path: &Path<PlainState, Action>) -> Option<Expl
 /// A replayed bitset state as the properties see it, quiescent when its
 /// counting state is (lazy receipts, also without Byzantine processes).
 struct Replayed<'a> {
-    bits: &'a CompactModel,
+    bits: &'a BitsetModel,
     s: &'a [u16],
     quiescent: bool,
 }
@@ -156,7 +156,7 @@ impl Observe for Replayed<'_> {
 /// of its rows is, and whether its values are swapped (value symmetry).
 fn counted(
     model: &CountingModel,
-    bits: &CompactModel,
+    bits: &BitsetModel,
     s: &[u16],
 ) -> (Box<[u16]>, Vec<ProcId>, bool) {
     let (shape, l) = (model.core.shape, bits.layout);
@@ -192,7 +192,7 @@ fn counted(
 /// process `p` of bitset state `s`: the lowest senders in flight, then the
 /// lowest Byzantine ones not counted yet; the message received last is one
 /// without which the others make no rule fire.
-fn concrete_step(bits: &CompactModel, s: &[u16], p: ProcId, step: &Step) -> Option<Action> {
+fn concrete_step(bits: &BitsetModel, s: &[u16], p: ProcId, step: &RowReceipt) -> Option<Action> {
     let l = bits.layout;
     let v = step.value;
     let row = &s[l.proc(p)..l.proc(p) + l.row()];
@@ -238,8 +238,8 @@ fn concrete_step(bits: &CompactModel, s: &[u16], p: ProcId, step: &Step) -> Opti
 /// each step.
 pub fn counting(
     model: &CountingModel,
-    bits: &CompactModel,
-    path: &Path<CountState, Step>,
+    bits: &BitsetModel,
+    path: &Path<CountState, RowReceipt>,
 ) -> Option<Explained> {
     let names = &model.messages;
     let steps = path.clone().into_vec();
@@ -263,7 +263,7 @@ pub fn counting(
         let (_, order, swapped) = counted(model, bits, &concrete);
         let p = *order.get(step.row as usize)?;
         // The step's value is in the canonical state's values.
-        let step = Step {
+        let step = RowReceipt {
             value: if swapped { 1 - step.value } else { step.value },
             ..*step
         };

@@ -22,7 +22,7 @@ use super::properties::{Proc, View, Viewed};
 use crate::checker::faults::Faulty;
 use crate::checker::Config;
 use crate::ir::{Dest, Effect, Estimate, ProtocolIr};
-use crate::semantics::{CompiledUpon, InstanceError, Machine, Outcome, ProcId, Value};
+use crate::semantics::{CompiledUpon, Conclusion, InstanceError, Machine, ProcId, Value};
 
 /// Status of a process: pending, decided 0/1, handed over 0/1, or ran its
 /// block without an outcome.
@@ -30,18 +30,18 @@ pub const STATUSES: usize = 6;
 const PENDING: usize = 0;
 const SILENT: usize = 5;
 
-fn status(o: Option<Outcome>) -> usize {
+fn status(o: Option<Conclusion>) -> usize {
     match o {
         None => SILENT,
-        Some(Outcome::Decided(v)) => 1 + v as usize,
-        Some(Outcome::HandedOver(v)) => 3 + v as usize,
+        Some(Conclusion::Decided(v)) => 1 + v as usize,
+        Some(Conclusion::HandedOver(v)) => 3 + v as usize,
     }
 }
 
-fn outcome(status: usize) -> Option<Outcome> {
+fn outcome(status: usize) -> Option<Conclusion> {
     match status {
-        1 | 2 => Some(Outcome::Decided(status as Value - 1)),
-        3 | 4 => Some(Outcome::HandedOver(status as Value - 3)),
+        1 | 2 => Some(Conclusion::Decided(status as Value - 1)),
+        3 | 4 => Some(Conclusion::HandedOver(status as Value - 3)),
         _ => None,
     }
 }
@@ -57,7 +57,7 @@ pub struct Counts {
 
 /// One step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Step {
+pub enum CountingAction {
     /// A pending correct process with this input runs its block on this
     /// snapshot, taking `pick` where an arm holds for both values.
     Evaluate {
@@ -79,7 +79,7 @@ pub enum Step {
 
 /// The counting model of one protocol in one configuration.
 #[derive(Clone, Debug)]
-pub struct Counting {
+pub struct CountingModel {
     /// The block.
     pub upon: CompiledUpon,
     /// Who is faulty.
@@ -94,12 +94,14 @@ pub struct Counting {
     pub one_step: bool,
     /// Only unanimous inputs and one-step (measuring it).
     pub measure: bool,
+    /// The first violating state of each property in one run.
+    pub firsts: crate::checker::properties::Firsts<Counts>,
 }
 
-impl Counting {
+impl CountingModel {
     /// The counting model of `ir` in `config`, if `ir` has the shape it
     /// needs (`None`: use the plain model).
-    pub fn new(ir: &ProtocolIr, config: &Config) -> Option<Result<Counting, InstanceError>> {
+    pub fn new(ir: &ProtocolIr, config: &Config) -> Option<Result<CountingModel, InstanceError>> {
         let c = &ir.consensus;
         let [upon] = c.upon.as_slice() else {
             return None;
@@ -121,7 +123,7 @@ impl Counting {
         }
         Some(Machine::new_unchecked(ir, config.n, config.f).map(|m| {
             let faulty = Faulty::of(config);
-            Counting {
+            CountingModel {
                 upon: m.upon[0].clone(),
                 faulty,
                 n: config.n,
@@ -129,6 +131,7 @@ impl Counting {
                 messages: ir.messages.clone(),
                 one_step: ir.claims_one_step(config.n, config.f),
                 measure: false,
+                firsts: Default::default(),
             }
         }))
     }
@@ -140,7 +143,7 @@ impl Counting {
 
     /// The outcome of running the block on `snapshot` for input `x`, and
     /// whether an arm held for both values.
-    pub fn evaluate(&self, x: Value, snapshot: [u8; 2], pick: Value) -> (Option<Outcome>, bool) {
+    pub fn evaluate(&self, x: Value, snapshot: [u8; 2], pick: Value) -> (Option<Conclusion>, bool) {
         let snap = [snapshot[0] as u32, snapshot[1] as u32];
         let (value, both, effects) = match self.upon.arm(snap) {
             Some((i, h)) => {
@@ -151,9 +154,9 @@ impl Counting {
             None => (x, false, self.upon.otherwise.as_ref()),
         };
         let o = effects.into_iter().flatten().find_map(|e| match e {
-            Effect::Decide => Some(Outcome::Decided(value)),
-            Effect::Handover(Estimate::Value) => Some(Outcome::HandedOver(value)),
-            Effect::Handover(Estimate::Proposal) => Some(Outcome::HandedOver(x)),
+            Effect::Decide => Some(Conclusion::Decided(value)),
+            Effect::Handover(Estimate::Value) => Some(Conclusion::HandedOver(value)),
+            Effect::Handover(Estimate::Proposal) => Some(Conclusion::HandedOver(x)),
             _ => None,
         });
         (o, both)
@@ -188,7 +191,7 @@ impl Counting {
     }
 
     /// The steps possible in `s`.
-    pub fn steps(&self, s: &Counts, steps: &mut Vec<Step>) {
+    pub fn steps(&self, s: &Counts, steps: &mut Vec<CountingAction>) {
         let k = self.upon.least as usize;
         for x in [0, 1] {
             if s.rows[x as usize][PENDING] == 0 {
@@ -199,13 +202,13 @@ impl Counting {
                 if k - a0 > u8::MAX as usize || self.feasible(s, x, snapshot).is_none() {
                     continue;
                 }
-                steps.push(Step::Evaluate {
+                steps.push(CountingAction::Evaluate {
                     input: x,
                     snapshot,
                     pick: 0,
                 });
                 if self.evaluate(x, snapshot, 0).1 {
-                    steps.push(Step::Evaluate {
+                    steps.push(CountingAction::Evaluate {
                         input: x,
                         snapshot,
                         pick: 1,
@@ -218,7 +221,7 @@ impl Counting {
             for x in [0, 1] {
                 for st in 0..STATUSES {
                     if s.rows[x as usize][st] > 0 {
-                        steps.push(Step::Crash {
+                        steps.push(CountingAction::Crash {
                             input: x,
                             status: st as u8,
                         });
@@ -229,9 +232,9 @@ impl Counting {
     }
 
     /// Carries out `step`.
-    pub fn apply(&self, s: &mut Counts, step: Step) -> Option<Outcome> {
+    pub fn apply(&self, s: &mut Counts, step: CountingAction) -> Option<Conclusion> {
         match step {
-            Step::Evaluate {
+            CountingAction::Evaluate {
                 input,
                 snapshot,
                 pick,
@@ -242,7 +245,7 @@ impl Counting {
                 row[status(o)] += 1;
                 o
             }
-            Step::Crash { input, status } => {
+            CountingAction::Crash { input, status } => {
                 s.rows[input as usize][status as usize] -= 1;
                 s.crashed[input as usize] += 1;
                 None
@@ -257,33 +260,33 @@ impl Counting {
     }
 }
 
-impl stateright::Model for Counting {
+impl stateright::Model for CountingModel {
     type State = Counts;
-    type Action = Step;
+    type Action = CountingAction;
 
     fn init_states(&self) -> Vec<Counts> {
         self.initial()
     }
 
-    fn actions(&self, state: &Counts, actions: &mut Vec<Step>) {
+    fn actions(&self, state: &Counts, actions: &mut Vec<CountingAction>) {
         self.steps(state, actions)
     }
 
-    fn next_state(&self, last: &Counts, action: Step) -> Option<Counts> {
+    fn next_state(&self, last: &Counts, action: CountingAction) -> Option<Counts> {
         let mut s = last.clone();
         self.apply(&mut s, action);
         Some(s)
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
-        super::properties::all(self.measure)
+        crate::checker::properties::all(self)
     }
 }
 
 /// A counting state as the properties read it (ids by rank: input 0 first,
 /// status order).
 pub struct CountView<'a> {
-    model: &'a Counting,
+    model: &'a CountingModel,
     state: &'a Counts,
 }
 
@@ -325,11 +328,17 @@ impl View for CountView<'_> {
     }
 }
 
-impl Viewed for Counting {
+impl Viewed for CountingModel {
     fn view<'a>(&'a self, s: &'a Counts) -> impl View + 'a {
         CountView {
             model: self,
             state: s,
         }
+    }
+    fn measuring(&self) -> bool {
+        self.measure
+    }
+    fn first_violations(&self) -> &crate::checker::properties::Firsts<Counts> {
+        &self.firsts
     }
 }

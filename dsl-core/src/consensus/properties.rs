@@ -1,8 +1,9 @@
 //! The consensus properties (docs/DESIGN.md section 4, [`Property::CONSENSUS`])
 //! on a state of the model: each a check that says what went wrong.
 
+use crate::checker::properties::{Checked, Firsts};
 use crate::problem::Property;
-use crate::semantics::{Outcome, ProcId, Value};
+use crate::semantics::{Conclusion, ProcId, Value};
 
 /// What the properties read of one correct process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,7 +13,7 @@ pub struct Proc {
     /// Its input.
     pub input: Value,
     /// Its decision or handover.
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<Conclusion>,
     /// Whether its `upon` block ran.
     pub fired: bool,
 }
@@ -76,7 +77,7 @@ impl View for Snapshot {
     }
 }
 
-fn outcomes<'a>(_m: &(), s: &'a impl View) -> impl Iterator<Item = (ProcId, Outcome)> + 'a {
+fn outcomes<'a>(_m: &(), s: &'a impl View) -> impl Iterator<Item = (ProcId, Conclusion)> + 'a {
     s.procs()
         .into_iter()
         .filter_map(|p| p.outcome.map(|o| (p.id, o)))
@@ -91,7 +92,7 @@ fn unanimous(_m: &(), s: &impl View) -> Option<u8> {
 /// No two correct processes decide differently.
 pub fn agreement(m: &(), s: &impl View) -> Result<(), String> {
     let decided: Vec<_> = outcomes(m, s)
-        .filter_map(|(p, o)| matches!(o, Outcome::Decided(_)).then_some((p, o.value())))
+        .filter_map(|(p, o)| matches!(o, Conclusion::Decided(_)).then_some((p, o.value())))
         .collect();
     for &(p, v) in &decided {
         if let Some(&(q, w)) = decided.iter().find(|&&(_, w)| w != v) {
@@ -105,12 +106,12 @@ pub fn agreement(m: &(), s: &impl View) -> Result<(), String> {
 /// hands over v.
 pub fn handover_consistency(m: &(), s: &impl View) -> Result<(), String> {
     let Some((p, v)) = outcomes(m, s).find_map(|(p, o)| match o {
-        Outcome::Decided(v) => Some((p, v)),
-        Outcome::HandedOver(_) => None,
+        Conclusion::Decided(v) => Some((p, v)),
+        Conclusion::HandedOver(_) => None,
     }) else {
         return Ok(());
     };
-    match outcomes(m, s).find(|&(_, o)| o == Outcome::HandedOver(1 - v)) {
+    match outcomes(m, s).find(|&(_, o)| o == Conclusion::HandedOver(1 - v)) {
         Some((q, _)) => Err(format!("p{p} decided {v} and p{q} handed over {}", 1 - v)),
         None => Ok(()),
     }
@@ -153,7 +154,7 @@ pub fn one_step(m: &(), s: &impl View) -> Result<(), String> {
     for st in s.procs() {
         let p = st.id;
         match st.outcome {
-            Some(Outcome::HandedOver(x)) => {
+            Some(Conclusion::HandedOver(x)) => {
                 return Err(format!(
                 "every correct process proposed {v} and p{p} handed over {x} instead of deciding"
             ))
@@ -169,10 +170,10 @@ pub fn one_step(m: &(), s: &impl View) -> Result<(), String> {
     Ok(())
 }
 
-fn verb(o: Outcome) -> &'static str {
+fn verb(o: Conclusion) -> &'static str {
     match o {
-        Outcome::Decided(_) => "decided",
-        Outcome::HandedOver(_) => "handed over",
+        Conclusion::Decided(_) => "decided",
+        Conclusion::HandedOver(_) => "handed over",
     }
 }
 
@@ -192,28 +193,35 @@ pub fn check(property: Property, m: &(), s: &impl View) -> Result<(), String> {
 pub trait Viewed: stateright::Model {
     /// The view of `s`.
     fn view<'a>(&'a self, s: &'a Self::State) -> impl View + 'a;
+    /// Whether only one-step is checked (measuring it, with unanimous
+    /// inputs only).
+    fn measuring(&self) -> bool;
+    /// Where the first violating states of a run are kept.
+    fn first_violations(&self) -> &Firsts<Self::State>;
 }
 
-/// The stateright properties of a [`Viewed`] model: every consensus
-/// property, or only one-step when measuring it.
-pub fn all<M: Viewed>(measure: bool) -> Vec<stateright::Property<M>> {
-    let mut props = Vec::new();
-    macro_rules! prop {
-        ($p:expr) => {
-            props.push(stateright::Property::always(
-                $p.name(),
-                |m: &M, s: &M::State| check($p, &(), &m.view(s)).is_ok(),
-            ))
-        };
+/// Every consensus model is checked, by the one runner of
+/// [`crate::checker::run`], through its view.
+impl<M: Viewed> Checked for M {
+    fn checked(&self) -> &'static [Property] {
+        checked(self.measuring())
     }
+
+    fn verify(&self, p: Property, s: &Self::State) -> Result<(), String> {
+        check(p, &(), &self.view(s))
+    }
+
+    fn firsts(&self) -> Option<&Firsts<Self::State>> {
+        Some(self.first_violations())
+    }
+}
+
+/// The properties a consensus model checks: every consensus property, or
+/// only one-step when measuring it.
+pub fn checked(measure: bool) -> &'static [Property] {
     if measure {
-        prop!(Property::OneStep);
-        return props;
+        &[Property::OneStep]
+    } else {
+        &Property::CONSENSUS
     }
-    prop!(Property::Agreement);
-    prop!(Property::HandoverConsistency);
-    prop!(Property::InputValidity);
-    prop!(Property::Termination);
-    prop!(Property::OneStep);
-    props
 }

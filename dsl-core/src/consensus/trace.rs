@@ -2,12 +2,12 @@
 //! `p3 (Byzantine) -> p1: Vote(0)`, `p1 evaluates Vote: 4 x 0, 1 x 1 ->
 //! decides 0`).
 
-use super::model::{Model, State, Step};
+use super::plain::{ConsensusAction, PlainModel, PlainState};
 use super::properties::{Proc, Snapshot, View, Viewed};
 use crate::checker::describe::reactions;
-use crate::semantics::{Local, Outcome, Value};
+use crate::semantics::{Conclusion, Local, Value};
 
-fn who(m: &Model, p: usize) -> String {
+fn who(m: &PlainModel, p: usize) -> String {
     if m.faulty.is_byzantine(p) {
         format!("p{p} (Byzantine)")
     } else {
@@ -16,7 +16,10 @@ fn who(m: &Model, p: usize) -> String {
 }
 
 /// The lines of `path` and its last state, replayed from its initial state.
-pub fn explain(m: &Model, path: &stateright::Path<State, Step>) -> (Vec<String>, Snapshot) {
+pub fn explain(
+    m: &PlainModel,
+    path: &stateright::Path<PlainState, ConsensusAction>,
+) -> (Vec<String>, Snapshot) {
     let pairs = path.clone().into_vec();
     let first = pairs[0].0.clone();
     let mut lines = Vec::new();
@@ -45,7 +48,7 @@ pub fn explain(m: &Model, path: &stateright::Path<State, Step>) -> (Vec<String>,
             break;
         }
         match step {
-            crate::consensus::model::Step::Receive {
+            crate::consensus::plain::ConsensusAction::Receive {
                 from,
                 to,
                 msg,
@@ -59,8 +62,10 @@ pub fn explain(m: &Model, path: &stateright::Path<State, Step>) -> (Vec<String>,
                 ));
                 reactions(&m.messages, to as usize, &out, &mut lines);
             }
-            crate::consensus::model::Step::Crash(p) => lines.push(format!("p{p} crashes")),
-            crate::consensus::model::Step::Lose {
+            crate::consensus::plain::ConsensusAction::Crash(p) => {
+                lines.push(format!("p{p} crashes"))
+            }
+            crate::consensus::plain::ConsensusAction::Lose {
                 from,
                 to,
                 msg,
@@ -79,17 +84,17 @@ pub fn explain(m: &Model, path: &stateright::Path<State, Step>) -> (Vec<String>,
 /// first correct processes propose 1, Byzantine ones are the last F; an
 /// evaluation is shown with the first votes that make its snapshot.
 pub fn explain_counting(
-    m: &super::counting::Counting,
-    path: &stateright::Path<super::counting::Counts, super::counting::Step>,
+    m: &super::counting::CountingModel,
+    path: &stateright::Path<super::counting::Counts, super::counting::CountingAction>,
 ) -> (Vec<String>, Snapshot) {
-    use super::counting::Step as S;
+    use super::counting::CountingAction as S;
     let pairs = path.clone().into_vec();
     let first = pairs[0].0.clone();
     let c = m.correct();
     let ones = first.rows[1].iter().sum::<u8>() as usize;
     let input: Vec<Value> = (0..c).map(|p| (p < ones) as Value).collect();
     let mut done = vec![false; c];
-    let mut outcome: Vec<Option<Outcome>> = vec![None; c];
+    let mut outcome: Vec<Option<Conclusion>> = vec![None; c];
     let mut crashed = vec![false; c];
     let vote = &m.messages[m.upon.msg];
     let mut lines = Vec::new();
@@ -135,8 +140,10 @@ pub fn explain_counting(
                     line.push_str(&format!(" -> an arm holds for both values, takes {pick}"));
                 }
                 line.push_str(&match o {
-                    Some(crate::semantics::Outcome::Decided(v)) => format!(" -> decides {v}"),
-                    Some(crate::semantics::Outcome::HandedOver(v)) => format!(" -> hands over {v}"),
+                    Some(crate::semantics::Conclusion::Decided(v)) => format!(" -> decides {v}"),
+                    Some(crate::semantics::Conclusion::HandedOver(v)) => {
+                        format!(" -> hands over {v}")
+                    }
                     None => " -> nothing happens".into(),
                 });
                 lines.push(line);

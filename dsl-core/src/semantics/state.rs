@@ -1,7 +1,7 @@
 //! [`ProcessState`], the plain local state of the reference model and the
 //! actors.
 
-use super::{Local, MsgId, Outcome, ProcId, ProcSet, Value};
+use super::{Conclusion, Local, MsgId, ProcId, ProcSet, Value};
 
 /// A plain local state for any value domain, used by the reference model and
 /// the actors.
@@ -36,7 +36,7 @@ pub struct ProcessState {
     pub input: Option<Value>,
     /// Consensus: the decision or handover.
     #[serde(default)]
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<Conclusion>,
 }
 
 impl Local for ProcessState {
@@ -84,10 +84,10 @@ impl Local for ProcessState {
     fn set_input(&mut self, v: Value) {
         self.input = Some(v);
     }
-    fn outcome(&self) -> Option<Outcome> {
+    fn outcome(&self) -> Option<Conclusion> {
         self.outcome
     }
-    fn set_outcome(&mut self, o: Outcome) {
+    fn set_outcome(&mut self, o: Conclusion) {
         self.outcome = Some(o);
     }
 }

@@ -2,11 +2,8 @@
 
 use super::*;
 use crate::ir::{
-    Arm, BinOp, Consensus, Count, Effect, Estimate, Expr, FaultModel, Handler, Problem, ProtocolIr,
-    Threshold, Upon,
+    Arm, BinOp, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon, VOTE,
 };
-
-const VOTE: MsgId = 0;
 
 fn gt(expr: Expr) -> Threshold {
     Threshold { strict: true, expr }
@@ -35,43 +32,12 @@ fn protocol(
     arms: Vec<(Threshold, Effect)>,
     otherwise: Option<Effect>,
 ) -> ProtocolIr {
-    ProtocolIr {
-        name: "Test".into(),
-        docs: vec![],
-        public: false,
-        faults: FaultModel::Byzantine,
-        requires: vec![],
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: VOTE,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: VOTE,
-                threshold,
-                arms: arms
-                    .into_iter()
-                    .map(|(t, e)| Arm {
-                        value: "v".into(),
-                        counts: vec![Count {
-                            msg: VOTE,
-                            threshold: t,
-                        }],
-                        effects: vec![e],
-                    })
-                    .collect(),
-                otherwise: otherwise.map(|e| vec![e]),
-            }],
-            one_step: vec![],
-        },
-    }
+    let arms = arms
+        .into_iter()
+        .map(|(t, e)| Arm::vote(t, vec![e]))
+        .collect();
+    let upon = Upon::votes(threshold, arms, otherwise.map(|e| vec![e]));
+    ProtocolIr::one_step("Test", FaultModel::Byzantine, vec![], upon, vec![])
 }
 
 /// Bosco (Song and van Renesse 2008).
@@ -129,7 +95,7 @@ fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
         (Some(0), 0, false, true)
     );
     assert_eq!(out.last(), Some(&Output::Decide(0)));
-    assert_eq!(s.outcome, Some(Outcome::Decided(0)));
+    assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
     out.clear();
     m.receive(0, &mut s, 6, VOTE, 1, &mut out);
     assert!(out.is_empty());
@@ -152,7 +118,7 @@ fn bosco_hands_over_the_value_with_a_majority_of_the_snapshot() {
     let e = evaluations(&out);
     assert_eq!(e[0].snapshot, [3, 4]);
     assert_eq!((e[0].arm, e[0].value), (Some(1), 1));
-    assert_eq!(s.outcome, Some(Outcome::HandedOver(1)));
+    assert_eq!(s.outcome, Some(Conclusion::HandedOver(1)));
 }
 
 #[test]
@@ -213,9 +179,9 @@ fn an_arm_holding_for_both_values_is_picked() {
     };
     let (e, o) = run(Pick::Value(0));
     assert!(e.both);
-    assert_eq!(o, Some(Outcome::Decided(0)));
-    assert_eq!(run(Pick::Value(1)).1, Some(Outcome::Decided(1)));
-    assert_eq!(run(Pick::Majority).1, Some(Outcome::Decided(1)));
+    assert_eq!(o, Some(Conclusion::Decided(0)));
+    assert_eq!(run(Pick::Value(1)).1, Some(Conclusion::Decided(1)));
+    assert_eq!(run(Pick::Majority).1, Some(Conclusion::Decided(1)));
     // A tie takes the smaller value.
     let ir = protocol(
         ge(Expr::Int(2)),
@@ -227,7 +193,7 @@ fn an_arm_holding_for_both_values_is_picked() {
     let mut out = Vec::new();
     m.propose(3, &mut s, 1, &mut out);
     m.receive(3, &mut s, 0, VOTE, 0, &mut out);
-    assert_eq!(s.outcome, Some(Outcome::Decided(0)));
+    assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
 }
 
 #[test]

@@ -9,18 +9,18 @@ use crate::ir::Effect;
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
-pub enum Outcome {
+pub enum Conclusion {
     /// `decide(v)`.
     Decided(Value),
     /// `handover(x)`: estimate x handed to the underlying consensus.
     HandedOver(Value),
 }
 
-impl Outcome {
+impl Conclusion {
     /// The value decided or handed over.
     pub fn value(self) -> Value {
         match self {
-            Outcome::Decided(v) | Outcome::HandedOver(v) => v,
+            Conclusion::Decided(v) | Conclusion::HandedOver(v) => v,
         }
     }
 }

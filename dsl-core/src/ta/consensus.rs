@@ -204,7 +204,7 @@ fn outcome(effects: &[Effect], v: u8, x: u8) -> Result<String, TaError> {
 
 /// The threshold automaton of consensus protocol `ir` in `scenario`.
 pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ConsensusTa, TaError> {
-    let faults = super::faults_of(scenario);
+    let faults = scenario.faults();
     if !ir.problem.scenarios(faults).contains(&scenario) {
         return Err(TaError::Scenario {
             scenario: scenario.name(),

@@ -1,7 +1,5 @@
 use super::*;
-use crate::ir::{
-    Arm, BinOp, CmpOp, Cond, Consensus, Count, Dest, Expr, Handler, Problem, Threshold,
-};
+use crate::ir::{Arm, BinOp, CmpOp, Cond, Expr, Threshold};
 
 fn lin(n: i64, f: i64, c: i64) -> Expr {
     let term = |k: i64, e: Expr| Expr::bin(BinOp::Mul, Expr::Int(k), e);
@@ -23,55 +21,30 @@ fn gt(expr: Expr) -> Threshold {
 /// Bosco: after N - F votes, > (N + 3F) / 2 for v decides v, > (N - F) / 2
 /// hands v over, otherwise the proposal.
 pub(crate) fn bosco(decide: Expr) -> ProtocolIr {
-    let arm = |t: Expr, e: Effect| Arm {
-        value: "v".into(),
-        counts: vec![Count {
-            msg: 0,
-            threshold: gt(t),
-        }],
-        effects: vec![e],
+    let n_gt = |k: i64| Cond {
+        lhs: Expr::N,
+        op: CmpOp::Gt,
+        rhs: lin(0, k, 0),
     };
-    ProtocolIr {
-        name: "Bosco".into(),
-        docs: vec![],
-        public: true,
-        faults: FaultModel::Byzantine,
-        requires: vec![Cond {
-            lhs: Expr::N,
-            op: CmpOp::Gt,
-            rhs: lin(0, 3, 0),
-        }],
-        messages: vec!["Vote".into()],
-        broadcast: None,
-        rules: vec![],
-        problem: Problem::Consensus,
-        consensus: Consensus {
-            propose: Some(Handler {
-                value: "v".into(),
-                effects: vec![Effect::Send {
-                    msg: 0,
-                    to: Dest::All,
-                }],
-            }),
-            upon: vec![Upon {
-                msg: 0,
-                threshold: Threshold {
-                    strict: false,
-                    expr: lin(1, -1, 0),
-                },
-                arms: vec![
-                    arm(decide, Effect::Decide),
-                    arm(half(lin(1, -1, 0)), Effect::Handover(Estimate::Value)),
-                ],
-                otherwise: Some(vec![Effect::Handover(Estimate::Proposal)]),
-            }],
-            one_step: vec![Cond {
-                lhs: Expr::N,
-                op: CmpOp::Gt,
-                rhs: lin(0, 7, 0),
-            }],
-        },
-    }
+    let arms = vec![
+        Arm::vote(gt(decide), vec![Effect::Decide]),
+        Arm::vote(
+            gt(half(lin(1, -1, 0))),
+            vec![Effect::Handover(Estimate::Value)],
+        ),
+    ];
+    let block = Threshold {
+        strict: false,
+        expr: lin(1, -1, 0),
+    };
+    let otherwise = Some(vec![Effect::Handover(Estimate::Proposal)]);
+    ProtocolIr::one_step(
+        "Bosco",
+        FaultModel::Byzantine,
+        vec![n_gt(3)],
+        Upon::votes(block, arms, otherwise),
+        vec![n_gt(7)],
+    )
 }
 
 #[test]

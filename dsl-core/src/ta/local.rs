@@ -1,11 +1,11 @@
 //! Building the automaton: local states reachable from the initial ones,
 //! their rules, and the quotient by bisimulation (see the parent module).
 
+mod quotient;
+
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
-use super::{
-    faults_of, Atom, Counter, Location, Shared, TaError, TaRule, ThresholdAutomaton, VALUES,
-};
+use super::{Atom, Counter, Shared, TaError, ThresholdAutomaton, VALUES};
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -40,9 +40,6 @@ type Guards = (Vec<Atom>, Option<Vec<Atom>>);
 
 /// Per guard (rule, index) of a `received >=`: `d * count >= rhs`.
 type Bounds = HashMap<(usize, usize), (i64, ParamLin)>;
-
-/// What tells states apart in a refinement round: (guard, increments, target block).
-type Signature<'a> = BTreeSet<(&'a [Atom], Option<&'a [Atom]>, &'a [usize], usize)>;
 
 /// A rule between local states, before merging.
 #[derive(Clone, Debug)]
@@ -280,7 +277,7 @@ impl Ctx<'_> {
 
 /// Builds the automaton of `ir` in `scenario`.
 pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
-    let faults = faults_of(scenario);
+    let faults = scenario.faults();
     let (assumptions, assumption) = resilience(ir, scenario)?;
     let mut ctx = Ctx {
         ir,
@@ -302,8 +299,8 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         .iter()
         .map(|s| usize::from(ctx.undelivered(s)))
         .collect();
-    let blocks = bisimulation(start, &edges);
-    Ok(quotient(
+    let blocks = quotient::bisimulation(start, &edges);
+    Ok(quotient::quotient(
         ctx,
         scenario,
         assumptions,
@@ -564,105 +561,4 @@ fn explore(
             return edges;
         }
     }
-}
-
-/// The coarsest partition finer than `start` where states of a block have
-/// the same rules (guards, increments, target block): bisimilar states.
-fn bisimulation(start: Vec<usize>, edges: &[Edge]) -> Vec<usize> {
-    let n = start.len();
-    let mut block = start;
-    let mut count = block.iter().collect::<BTreeSet<_>>().len();
-    loop {
-        let mut signatures: Vec<Signature> = vec![BTreeSet::new(); n];
-        for e in edges {
-            signatures[e.from].insert((&e.guard, e.sure.as_deref(), &e.increments, block[e.to]));
-        }
-        let mut ids: BTreeMap<(usize, &Signature), usize> = BTreeMap::new();
-        let next: Vec<usize> = (0..n)
-            .map(|s| {
-                let len = ids.len();
-                *ids.entry((block[s], &signatures[s])).or_insert(len)
-            })
-            .collect();
-        let new_count = ids.len();
-        block = next;
-        if new_count == count {
-            return block;
-        }
-        count = new_count;
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn quotient(
-    ctx: Ctx,
-    scenario: Scenario,
-    assumptions: Vec<String>,
-    assumption: String,
-    states: &[LocalState],
-    initial: &[(LocalState, ParamLin)],
-    edges: &[Edge],
-    blocks: &[usize],
-) -> ThresholdAutomaton {
-    // Number blocks in order of first appearance (initial states first).
-    let mut order: HashMap<usize, usize> = HashMap::new();
-    let mut reps: Vec<usize> = Vec::new();
-    for (s, &b) in blocks.iter().enumerate() {
-        order.entry(b).or_insert_with(|| {
-            reps.push(s);
-            reps.len() - 1
-        });
-    }
-    let mut locations: Vec<Location> = reps
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| Location {
-            name: format!("loc{i}"),
-            describe: ctx.describe(&states[s]),
-            merged: blocks.iter().filter(|&&b| order[&b] == i).count(),
-            undelivered: ctx.undelivered(&states[s]),
-            initial: ParamLin::default(),
-        })
-        .collect();
-    for (s, count) in initial {
-        if let Some(i) = states.iter().position(|t| t == s) {
-            let l = &mut locations[order[&blocks[i]]];
-            l.initial = l.initial.plus(*count);
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut rules = Vec::new();
-    for e in edges {
-        let (from, to) = (order[&blocks[e.from]], order[&blocks[e.to]]);
-        if from == to && e.increments.is_empty() {
-            continue;
-        }
-        if seen.insert((from, to, &e.guard, &e.sure, &e.increments)) {
-            rules.push(TaRule {
-                from,
-                to,
-                guard: e.guard.clone(),
-                sure: e.sure.clone(),
-                increments: e.increments.clone(),
-                source: e.source.clone(),
-            });
-        }
-    }
-    let specs = super::specifications(scenario);
-    let mut ta = ThresholdAutomaton {
-        protocol: ctx.ir.name.clone(),
-        scenario,
-        faults: faults_of(scenario),
-        assumptions,
-        assumption,
-        locations,
-        shared: ctx.shared,
-        rules,
-        specs,
-        local_states: states.len(),
-    };
-    if ta.stuck_disjuncts() > super::MAX_STUCK_DISJUNCTS {
-        ta.safety_only();
-    }
-    ta
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 
 /// A global state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct State {
+pub struct PlainState {
     /// Every process's local state (Byzantine ones stay empty).
     pub procs: Vec<ProcessState>,
     /// Messages in flight: (from, to, type, value).
@@ -31,7 +31,7 @@ pub struct State {
 
 /// One step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Step {
+pub enum ConsensusAction {
     /// `to` receives T(value) from `from` (in flight, or injected by a
     /// Byzantine `from`); `pick` is the value taken where an arm of the
     /// block that runs holds for both values (the step with pick 1 exists
@@ -65,7 +65,7 @@ pub enum Step {
 
 /// The model of one protocol in one configuration.
 #[derive(Clone, Debug)]
-pub struct Model {
+pub struct PlainModel {
     /// The step function.
     pub machine: Machine,
     /// Who is faulty.
@@ -76,31 +76,34 @@ pub struct Model {
     pub one_step: bool,
     /// Only unanimous inputs (measuring one-step), and only one-step checked.
     pub measure: bool,
+    /// The first violating state of each property in one run.
+    pub firsts: crate::checker::properties::Firsts<PlainState>,
 }
 
-impl Model {
+impl PlainModel {
     /// The model of `ir` in `config`.
-    pub fn new(ir: &ProtocolIr, config: &Config) -> Result<Model, InstanceError> {
-        Ok(Model {
+    pub fn new(ir: &ProtocolIr, config: &Config) -> Result<PlainModel, InstanceError> {
+        Ok(PlainModel {
             machine: Machine::new_unchecked(ir, config.n, config.f)?,
             faulty: Faulty::of(config),
             messages: ir.messages.clone(),
             one_step: ir.claims_one_step(config.n, config.f),
             measure: false,
+            firsts: Default::default(),
         })
     }
 
     /// Whether `p` is correct in `s` (not Byzantine, not crashed).
-    pub fn is_correct(&self, s: &State, p: ProcId) -> bool {
+    pub fn is_correct(&self, s: &PlainState, p: ProcId) -> bool {
         !self.faulty.is_byzantine(p) && s.crashed & (1 << p) == 0
     }
 
     /// The correct processes of `s`.
-    pub fn correct<'a>(&'a self, s: &'a State) -> impl Iterator<Item = ProcId> + 'a {
+    pub fn correct<'a>(&'a self, s: &'a PlainState) -> impl Iterator<Item = ProcId> + 'a {
         (0..self.machine.n).filter(move |&p| self.is_correct(s, p))
     }
 
-    fn emit(&self, s: &mut State, from: ProcId, out: &[Output]) {
+    fn emit(&self, s: &mut PlainState, from: ProcId, out: &[Output]) {
         for o in out {
             if let Output::Send { msg, value, to } = *o {
                 for r in self.machine.recipients(from, to) {
@@ -115,9 +118,9 @@ impl Model {
     /// The inputs of the initial states: the number of correct processes
     /// proposing 1, each with the branch taken by blocks that run at the
     /// proposal (`pick`).
-    pub fn initial_with(&self, ones: usize, pick: Value, out: &mut Vec<Vec<Output>>) -> State {
+    pub fn initial_with(&self, ones: usize, pick: Value, out: &mut Vec<Vec<Output>>) -> PlainState {
         let n = self.machine.n;
-        let mut s = State {
+        let mut s = PlainState {
             procs: vec![ProcessState::default(); n],
             in_flight: BTreeSet::new(),
             crashed: 0,
@@ -135,7 +138,7 @@ impl Model {
     }
 
     /// The initial states.
-    pub fn initial(&self) -> Vec<State> {
+    pub fn initial(&self) -> Vec<PlainState> {
         let correct = (0..self.machine.n)
             .filter(|&p| !self.faulty.is_byzantine(p))
             .count();
@@ -156,9 +159,14 @@ impl Model {
 
     /// Carries out `step` on `s`; `None` if it is not possible or is the
     /// pick-1 twin of a step with no choice.
-    pub fn apply(&self, s: &mut State, step: Step, out: &mut Vec<Output>) -> Option<()> {
+    pub fn apply(
+        &self,
+        s: &mut PlainState,
+        step: ConsensusAction,
+        out: &mut Vec<Output>,
+    ) -> Option<()> {
         match step {
-            Step::Receive {
+            ConsensusAction::Receive {
                 from,
                 to,
                 msg,
@@ -186,11 +194,11 @@ impl Model {
                 }
                 self.emit(s, t, out);
             }
-            Step::Crash(p) => {
+            ConsensusAction::Crash(p) => {
                 s.crashed |= 1 << p;
                 s.in_flight.retain(|&(_, to, _, _)| to != p);
             }
-            Step::Lose {
+            ConsensusAction::Lose {
                 from,
                 to,
                 msg,
@@ -205,12 +213,12 @@ impl Model {
     }
 
     /// The steps possible in `s`.
-    pub fn steps(&self, s: &State, steps: &mut Vec<Step>) {
+    pub fn steps(&self, s: &PlainState, steps: &mut Vec<ConsensusAction>) {
         let n = self.machine.n;
         for &(from, to, msg, value) in &s.in_flight {
             let live = s.procs[to as usize].outcome.is_none();
             if s.crashed & (1 << from) != 0 {
-                steps.push(Step::Lose {
+                steps.push(ConsensusAction::Lose {
                     from,
                     to,
                     msg,
@@ -219,7 +227,7 @@ impl Model {
             }
             for pick in [0, 1] {
                 if live || pick == 0 {
-                    steps.push(Step::Receive {
+                    steps.push(ConsensusAction::Receive {
                         from,
                         to,
                         msg,
@@ -239,7 +247,7 @@ impl Model {
                     for value in [0, 1] {
                         if p.senders(msg, value) & (1 << b) == 0 {
                             for pick in [0, 1] {
-                                steps.push(Step::Receive {
+                                steps.push(ConsensusAction::Receive {
                                     from: b as u8,
                                     to: to as u8,
                                     msg: msg as u8,
@@ -254,32 +262,32 @@ impl Model {
         }
         if (s.crashed.count_ones() as usize) < self.faulty.crashes {
             for p in self.correct(s) {
-                steps.push(Step::Crash(p as u8));
+                steps.push(ConsensusAction::Crash(p as u8));
             }
         }
     }
 
     /// Whether nothing is in flight between correct processes.
-    pub fn quiet(&self, s: &State) -> bool {
+    pub fn quiet(&self, s: &PlainState) -> bool {
         s.in_flight.iter().all(|&(from, to, _, _)| {
             !self.is_correct(s, from as usize) || !self.is_correct(s, to as usize)
         })
     }
 }
 
-impl stateright::Model for Model {
-    type State = State;
-    type Action = Step;
+impl stateright::Model for PlainModel {
+    type State = PlainState;
+    type Action = ConsensusAction;
 
-    fn init_states(&self) -> Vec<State> {
+    fn init_states(&self) -> Vec<PlainState> {
         self.initial()
     }
 
-    fn actions(&self, state: &State, actions: &mut Vec<Step>) {
+    fn actions(&self, state: &PlainState, actions: &mut Vec<ConsensusAction>) {
         self.steps(state, actions)
     }
 
-    fn next_state(&self, last: &State, action: Step) -> Option<State> {
+    fn next_state(&self, last: &PlainState, action: ConsensusAction) -> Option<PlainState> {
         let mut s = last.clone();
         let mut out = Vec::new();
         self.apply(&mut s, action, &mut out)?;
@@ -287,14 +295,14 @@ impl stateright::Model for Model {
     }
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
-        super::properties::all(self.measure)
+        crate::checker::properties::all(self)
     }
 }
 
 /// A state of the plain model as the properties read it.
 pub struct PlainView<'a> {
-    model: &'a Model,
-    state: &'a State,
+    model: &'a PlainModel,
+    state: &'a PlainState,
 }
 
 impl super::properties::View for PlainView<'_> {
@@ -332,11 +340,17 @@ impl super::properties::View for PlainView<'_> {
     }
 }
 
-impl super::properties::Viewed for Model {
-    fn view<'a>(&'a self, s: &'a State) -> impl super::properties::View + 'a {
+impl super::properties::Viewed for PlainModel {
+    fn view<'a>(&'a self, s: &'a PlainState) -> impl super::properties::View + 'a {
         PlainView {
             model: self,
             state: s,
         }
+    }
+    fn measuring(&self) -> bool {
+        self.measure
+    }
+    fn first_violations(&self) -> &crate::checker::properties::Firsts<PlainState> {
+        &self.firsts
     }
 }
