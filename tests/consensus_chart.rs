@@ -36,22 +36,22 @@ fn a_refuted_bosco_mutation_is_charted_with_its_deciding_processes() {
             .map(|n| n.attribute("data-process").expect("a process").to_string())
             .collect()
     };
-    // The deciders of the trace, as the checker printed them.
-    let deciders: Vec<String> = stdout
+    // The deciders of the trace and their values, as the checker printed
+    // them (`3. p1 evaluates ... -> decides 0`).
+    let decisions: Vec<(String, String)> = stdout
         .lines()
         .filter_map(|l| {
-            l.split_once(". p")?
-                .1
-                .split_once(" evaluates ")
-                .filter(|(_, rest)| rest.contains("-> decides"))
-                .map(|(p, _)| p.to_string())
+            let (p, rest) = l.split_once(". p")?.1.split_once(" evaluates ")?;
+            let value = rest.split_once("-> decides ")?.1.trim();
+            Some((p.to_string(), value.chars().take(1).collect()))
         })
         .collect();
-    assert!(!deciders.is_empty(), "{stdout}");
+    assert!(!decisions.is_empty(), "{stdout}");
+    let deciders: Vec<String> = decisions.iter().map(|(p, _)| p.clone()).collect();
     assert_eq!(processes("decision"), deciders, "{svg}");
     assert_eq!(processes("handover").len(), 1, "{svg}");
-    for p in &deciders {
-        assert!(svg.contains(&format!("p{p} decides 0")), "{svg}");
+    for (p, v) in &decisions {
+        assert!(svg.contains(&format!("p{p} decides {v}")), "{svg}");
     }
     assert_eq!(count_class(&svg, "propose"), 4, "4 correct proposers");
     assert!(count_class(&svg, "arrow") > 0);
