@@ -31,7 +31,8 @@
 //! k that its measures support ([`claim`]), and the re-validation and the
 //! all-N check then check that claim like any other property.
 
-use crate::config::{ConfigError, LearnConfig, ThresholdSpec, Thresholds};
+use crate::config::{ConfigError, LearnConfig};
+use crate::thresholds::{ThresholdSpec, Thresholds};
 use crate::vocab::{ArmEff, Draft, DraftArm, Move};
 use dsl_core::checker::{Config, Limits};
 use dsl_core::ir::{
@@ -122,7 +123,7 @@ impl Space {
     }
 
     /// The most a verified protocol can earn on top of
-    /// [`crate::config::Rewards::verified`].
+    /// [`crate::rewards::Rewards::verified`].
     pub fn max_bonus(&self) -> f64 {
         self.one_step.max(0.0) + self.weak_one_step.max(0.0)
     }

@@ -4,7 +4,7 @@
 //! Nothing here depends on the clock, so the same seed and options give the
 //! same text byte for byte.
 
-use crate::config::Heuristic;
+use crate::heuristics::Heuristic;
 use crate::oracle::{Judgement, Oracle, OracleStats};
 use crate::train::{AllN, Learner, Outcome};
 use dsl_core::ir::ProtocolIr;
