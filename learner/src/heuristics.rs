@@ -16,6 +16,7 @@ use crate::vocab::{Draft, Eff, Move};
 use dsl_core::ir::{Dest, FaultModel, Quorum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// A pruning rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -70,21 +71,21 @@ impl Heuristic {
         Heuristic::LoneSenderQuorum,
     ];
 
-    /// The name used in configuration files and reports.
+    /// The name used in configuration files and reports: the one serde
+    /// writes (`rename_all = "kebab-case"` above is the only place a name
+    /// is spelt).
     pub fn name(self) -> &'static str {
-        match self {
-            Heuristic::CanonicalOrder => "canonical-order",
-            Heuristic::TypesInOrder => "types-in-order",
-            Heuristic::UnsentTrigger => "unsent-trigger",
-            Heuristic::DuplicateSend => "duplicate-send",
-            Heuristic::DeliverTwice => "deliver-twice",
-            Heuristic::EquivalentThreshold => "equivalent-threshold",
-            Heuristic::ForgeableQuorum => "forgeable-quorum",
-            Heuristic::FromBroadcasterInitial => "from-broadcaster-initial",
-            Heuristic::UnreadType => "unread-type",
-            Heuristic::SelfSend => "self-send",
-            Heuristic::LoneSenderQuorum => "lone-sender-quorum",
-        }
+        static NAMES: OnceLock<BTreeMap<Heuristic, String>> = OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            Heuristic::ALL
+                .iter()
+                .map(|&h| match serde_json::to_value(h) {
+                    Ok(serde_json::Value::String(name)) => (h, name),
+                    other => unreachable!("a unit variant serializes as a string, not {other:?}"),
+                })
+                .collect()
+        });
+        &names[&self]
     }
 }
 
@@ -281,4 +282,35 @@ pub fn quorum_pruning(
             None
         })
         .collect()
+}
+
+#[cfg(test)]
+mod names {
+    use super::Heuristic;
+
+    /// `CanonicalOrder` -> `canonical-order`.
+    fn kebab(variant: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in variant.chars().enumerate() {
+            if c.is_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    }
+
+    #[test]
+    fn every_name_is_the_one_serde_reads_and_writes() {
+        let mut seen = std::collections::BTreeSet::new();
+        for h in Heuristic::ALL {
+            let name = h.name();
+            assert_eq!(name, kebab(&format!("{h:?}")), "{h:?}");
+            assert_eq!(serde_json::to_value(h).unwrap(), serde_json::json!(name));
+            let back: Heuristic = serde_json::from_value(serde_json::json!(name)).unwrap();
+            assert_eq!(back, h, "{name}");
+            assert!(seen.insert(name), "{name} twice");
+        }
+        assert_eq!(seen.len(), 11);
+    }
 }
