@@ -6,7 +6,8 @@
 
 use crate::heuristics::Heuristic;
 use crate::oracle::{Judgement, Oracle, OracleStats};
-use crate::train::{AllN, Learner, Outcome};
+use crate::revalidate::AllN;
+use crate::train::{Learner, Outcome};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;
 use serde::Serialize;
