@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod agent;
+pub mod all_n;
 pub mod canonical;
 pub mod checkpoint;
 pub mod config;

@@ -4,9 +4,9 @@
 //! Nothing here depends on the clock, so the same seed and options give the
 //! same text byte for byte.
 
+use crate::all_n::AllN;
 use crate::heuristics::Heuristic;
 use crate::oracle::{Judgement, Oracle, OracleStats};
-use crate::revalidate::AllN;
 use crate::train::{Learner, Outcome};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;

@@ -3,40 +3,12 @@
 //! limits, the `one_step:` claim of a consensus candidate, and the
 //! parameterized ("all N") check that can still reject a candidate.
 
+use crate::all_n::AllN;
 use crate::oracle::{Judgement, Oracle};
 use crate::train::Learner;
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;
 use serde::{Deserialize, Serialize};
-
-/// Whether a protocol is safe for every N allowed by its `requires` (the
-/// parameterized check), as far as it was asked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AllN {
-    /// Not asked (no parameterized checker is wired in).
-    #[default]
-    NotChecked,
-    /// Proven safe for every N allowed by `requires`: which properties, and
-    /// for which N (`agreement, integrity for every N with N > 3 * F`).
-    Proven(String),
-    /// Refuted: unsafe at some N, with the reason.
-    Refuted(String),
-    /// The parameterized checker could not decide.
-    Unknown(String),
-}
-
-impl std::fmt::Display for AllN {
-    /// `not checked`, `proven: ...`, `refuted: ...`, `unknown: ...`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AllN::NotChecked => f.write_str("not checked"),
-            AllN::Proven(what) => write!(f, "proven: {what}"),
-            AllN::Refuted(why) => write!(f, "refuted: {why}"),
-            AllN::Unknown(why) => write!(f, "unknown: {why}"),
-        }
-    }
-}
 
 /// The protocol a run settles on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -149,66 +121,8 @@ impl<O: Oracle> Learner<O> {
     }
 
     /// The parameterized ("all N") check of a protocol verified in every
-    /// configuration: its properties for every N that `requires` allows, one
-    /// threshold automaton per scenario checked with TACO
-    /// ([`paramcheck::check_all_n`]). Safety always; liveness too where the
-    /// automaton states it (Byzantine faults, see `dsl_core::ta`), otherwise
-    /// liveness stays what the re-validation checked at its instances.
+    /// configuration, asked of the oracle ([`Oracle::all_n`]).
     pub fn check_all_n(&mut self, ir: &ProtocolIr) -> AllN {
-        if !self.config.oracle.all_n {
-            return AllN::NotChecked;
-        }
-        let key = crate::canonical::key(ir);
-        if let Some(answer) = self.all_n_seen.get(&key) {
-            return answer.clone();
-        }
-        let options = paramcheck::Options {
-            instances: false,
-            ..paramcheck::Options::default()
-        };
-        let answer = all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options));
-        self.all_n_seen.insert(key, answer.clone());
-        answer
+        self.oracle.inner.all_n(ir)
     }
-}
-
-/// One answer for every scenario: refuted if any scenario is violated,
-/// unknown if any is undecided, proven otherwise.
-fn all_n_summary(results: &[paramcheck::AllNResult]) -> AllN {
-    use dsl_core::checker::Verdict;
-    let mut unknown = None;
-    for r in results {
-        match &r.verdict {
-            Verdict::Violated(v) => {
-                let at = r
-                    .counterexample_at
-                    .map(|(n, f)| format!(" at N={n}, F={f}"))
-                    .unwrap_or_default();
-                return AllN::Refuted(format!(
-                    "{} violated{at} ({}): {}",
-                    v.property,
-                    r.scenario.name(),
-                    v.detail
-                ));
-            }
-            Verdict::Unknown { reason } => {
-                unknown.get_or_insert_with(|| format!("{}: {reason}", r.scenario.name()));
-            }
-            Verdict::Verified => {}
-        }
-    }
-    if let Some(why) = unknown {
-        return AllN::Unknown(why);
-    }
-    let mut proven: Vec<&str> = results
-        .iter()
-        .flat_map(|r| r.properties_proven.iter().map(String::as_str))
-        .collect();
-    proven.sort_unstable();
-    proven.dedup();
-    let assumption = results.first().map_or("", |r| r.assumption.as_str());
-    AllN::Proven(format!(
-        "{} for every N with {assumption}",
-        proven.join(", ")
-    ))
 }

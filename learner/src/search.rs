@@ -15,9 +15,10 @@
 //! judges elsewhere ([`crate::queue`]), the protocols met ahead are handed
 //! to it first, and the search then takes its steps in the same order.
 
+use crate::all_n::AllN;
 use crate::heuristics::Pruned;
 use crate::oracle::Oracle;
-use crate::revalidate::{AllN, Best, Candidate};
+use crate::revalidate::{Best, Candidate};
 use crate::train::{Learner, Outcome, SearchStats};
 use crate::vocab::{Draft, Move};
 use dsl_core::ir::ProtocolIr;

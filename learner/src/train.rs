@@ -3,11 +3,12 @@
 //! protocol; its re-validation and the all-N check are in [`crate::revalidate`].
 
 use crate::agent::Agent;
+pub use crate::all_n::AllN;
 use crate::config::{ConfigError, LearnConfig};
 use crate::env::Env;
 use crate::heuristics::Pruner;
 use crate::oracle::{Cached, Judgement, Oracle};
-pub use crate::revalidate::{AllN, Best, Candidate};
+pub use crate::revalidate::{Best, Candidate};
 use crate::vocab::{Draft, Move};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;
@@ -155,9 +156,6 @@ pub struct Learner<O> {
     pub found_index: HashMap<String, usize>,
     /// Episodes that reached a state with no action left.
     pub dead_ends: u64,
-    /// The all-N answers given so far, by canonical key (the search asks
-    /// before the re-validation does).
-    pub all_n_seen: HashMap<String, AllN>,
 }
 
 impl<O: Oracle> Learner<O> {
@@ -179,7 +177,6 @@ impl<O: Oracle> Learner<O> {
             found: Vec::new(),
             found_index: HashMap::new(),
             dead_ends: 0,
-            all_n_seen: HashMap::new(),
         })
     }
 
