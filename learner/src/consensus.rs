@@ -268,7 +268,7 @@ fn sorted_distinct(arms: Vec<(Threshold, f64)>, sizes: &[(usize, usize)]) -> Vec
         }
     }
     // Stable: among equal orders, the given order.
-    kept.sort_by(|(a, _), (b, _)| values(b, sizes).cmp(&values(a, sizes)));
+    kept.sort_by_key(|(t, _)| std::cmp::Reverse(values(t, sizes)));
     kept
 }
 
