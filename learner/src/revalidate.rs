@@ -25,7 +25,7 @@ pub struct Best {
     /// The parameterized check for every N (see [`Learner::check_all_n`]).
     pub all_n: AllN,
     /// Thresholds it uses that are not in the classic list
-    /// ([`crate::thresholds::classic`]), printed.
+    /// ([`crate::thresholds::CLASSIC`]), printed.
     pub new_thresholds: Vec<String>,
     /// Metrics of the failure-free run at each (N, F) checked.
     pub metrics: Vec<Metrics>,
@@ -40,7 +40,7 @@ pub struct Candidate {
     pub cost: f64,
     /// The training episode it was first found in (`None`: the greedy one).
     pub first_episode: Option<usize>,
-    /// What its one-step measures earned ([`Found::bonus`]).
+    /// What its one-step measures earned ([`crate::train::Found::bonus`]).
     pub bonus: f64,
 }
 
