@@ -6,11 +6,20 @@
 //! merged, arrays and values replaced), and the result must deserialize with
 //! no unknown key, so a misspelt option is an error, not a silent default.
 
-use dsl_core::ir::{Cond, Dest, FaultModel, Problem, Quorum};
+use crate::agent::AgentParams;
+use crate::heuristics::Heuristics;
+use crate::oracle::OracleParams;
+use crate::rewards::Rewards;
+use crate::thresholds::LinearBounds;
+use dsl_core::ir::{Cond, Dest, FaultModel, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::Path;
+
+// Each settings struct lives with the module that reads it; these are the
+// ones that callers outside the crate name through `config`.
+pub use crate::heuristics::Heuristic;
+pub use crate::thresholds::{ThresholdSpec, Thresholds, CLASSIC};
 
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -29,44 +38,6 @@ pub enum ConfigError {
     /// The options parse but make no sense.
     #[error("{0}")]
     Invalid(String),
-}
-
-/// One quorum a rule may use, with its cost.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThresholdSpec {
-    /// An expression over N and F (`F + 1`, `(N + F + 1) / 2`), or
-    /// `broadcaster` for `from broadcaster`.
-    pub expr: String,
-    /// The cost of a rule with this quorum (negative).
-    pub cost: f64,
-}
-
-impl ThresholdSpec {
-    fn new(expr: &str, cost: f64) -> ThresholdSpec {
-        ThresholdSpec {
-            expr: expr.into(),
-            cost,
-        }
-    }
-
-    /// The quorum it stands for.
-    pub fn quorum(&self) -> Result<Quorum, ConfigError> {
-        if self.expr.trim() == "broadcaster" {
-            return Ok(Quorum::FromBroadcaster);
-        }
-        let (text, excluding) = match self.expr.trim().strip_suffix("excluding broadcaster") {
-            Some(text) => (text, true),
-            None => (self.expr.as_str(), false),
-        };
-        let e = dsl_core::syntax::parse_expr(text)
-            .map_err(|e| ConfigError::Parse(format!("threshold `{}`: {e}", self.expr)))?;
-        Ok(if excluding {
-            Quorum::AtLeastExcluding(e)
-        } else {
-            Quorum::AtLeast(e)
-        })
-    }
 }
 
 /// All options of `distgen learn`.
@@ -398,244 +369,6 @@ impl LearnConfig {
     }
 }
 
-/// The agent's parameters (section `[agent]`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct AgentParams {
-    /// Learning rate (alpha).
-    pub learning_rate: f64,
-    /// Discount (gamma).
-    pub discount: f64,
-    /// Weight of the UCB exploration bonus `c * sqrt(ln N(s) / N(s, a))`.
-    pub ucb_c: f64,
-    /// Q-value of an action never tried.
-    pub initial_q: f64,
-    /// Apply an episode's updates in reverse order once it ended (the
-    /// terminal reward then reaches every step of the episode), instead of
-    /// after each step.
-    pub backward: bool,
-}
-
-impl Default for AgentParams {
-    fn default() -> Self {
-        AgentParams {
-            learning_rate: 1.0,
-            discount: 0.95,
-            ucb_c: 100.0,
-            initial_q: 0.0,
-            backward: true,
-        }
-    }
-}
-
-/// The oracle's parameters (section `[oracle]`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct OracleParams {
-    /// Largest number of states of one checker run (a run cut short is not
-    /// a verification).
-    pub max_states: usize,
-    /// Wall-clock budget of one checker run, in seconds.
-    pub timeout_secs: u64,
-    /// Whether to cache verdicts by canonical form.
-    pub cache: bool,
-    /// During training, check only the configurations with N at most this
-    /// (all if unset); the final re-validation checks all of them.
-    pub max_n: Option<usize>,
-    /// During training, check only the configurations with F at most this
-    /// (all if unset); the final re-validation checks all of them.
-    pub max_f: Option<usize>,
-    /// State limit of the final re-validation.
-    pub revalidation_max_states: usize,
-    /// Time limit of one run of the final re-validation, in seconds.
-    pub revalidation_timeout_secs: u64,
-    /// How many of the cheapest verified protocols the final re-validation
-    /// tries, cheapest first, until one holds in every configuration.
-    pub revalidation_candidates: usize,
-    /// How many checker runs go on at once (the results do not depend on
-    /// it).
-    pub threads: usize,
-    /// Whether the final re-validation also checks the protocol it settles
-    /// on for every N allowed by `requires` (threshold automata checked with
-    /// TACO, crate `paramcheck`; needs the `z3` binary).
-    pub all_n: bool,
-    /// Whether training judges a protocol costlier than one already
-    /// verified at the smallest size only (for its reward; it is not
-    /// recorded), when training checks every configuration: such a protocol
-    /// cannot be the answer (branch and bound).
-    pub bound_costlier: bool,
-}
-
-impl Default for OracleParams {
-    fn default() -> Self {
-        OracleParams {
-            max_states: 50_000,
-            timeout_secs: 60,
-            cache: true,
-            max_n: None,
-            max_f: None,
-            revalidation_max_states: 5_000_000,
-            revalidation_timeout_secs: 300,
-            revalidation_candidates: 50,
-            threads: 2,
-            all_n: true,
-            bound_costlier: true,
-        }
-    }
-}
-
-/// Reward settings (section `[rewards]` of a config file).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Rewards {
-    /// Cost of `send T(m) to all`.
-    pub send_all: f64,
-    /// Cost of `send T(m) to others`.
-    pub send_others: f64,
-    /// Cost of `send T(m) to self`.
-    pub send_self: f64,
-    /// Cost of `deliver(m)`.
-    pub deliver: f64,
-    /// Cost of an `and not sent U` guard.
-    pub not_sent: f64,
-    /// Cost of ending the protocol.
-    pub end: f64,
-    /// Reward when the oracle verifies the protocol in every configuration.
-    pub verified: f64,
-    /// Reward otherwise (also for an episode that cannot end: a dead end).
-    pub failed: f64,
-    /// Extra reward per configuration verified before the first violation
-    /// (0 in the paper: a shaping term of ours, off by default).
-    pub per_config_verified: f64,
-    /// Whether the actions of a protocol that fails cost anything. The paper
-    /// charges them (true); then a long failing protocol looks worse than a
-    /// short one, and the agent keeps coming back to the cheapest failure
-    /// instead of exploring. With false, actions are charged at the end and
-    /// only if the protocol is verified: a verified protocol's return is the
-    /// same, every failure is worth `failed`.
-    pub costs_when_failed: bool,
-}
-
-impl Default for Rewards {
-    fn default() -> Self {
-        Rewards {
-            send_all: -6.0,
-            send_others: -5.0,
-            send_self: -2.0,
-            deliver: -1.0,
-            not_sent: -1.0,
-            end: 0.0,
-            verified: 100.0,
-            failed: -1.0,
-            per_config_verified: 0.0,
-            costs_when_failed: false,
-        }
-    }
-}
-
-/// A pruning rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Heuristic {
-    /// Effects are added to `on broadcast` first, then rules in increasing
-    /// order of their guards, and each handler's effects in increasing order:
-    /// every protocol is built by one action sequence only.
-    CanonicalOrder,
-    /// A message type is used only once all lower ones are sent somewhere
-    /// (type names do not matter, so `T1` before `T0` is a renaming).
-    TypesInOrder,
-    /// No rule on a type that no handler sends (yet).
-    UnsentTrigger,
-    /// A handler sends each type once (a second send of the same type is a
-    /// no-op: a process sends each message at most once).
-    DuplicateSend,
-    /// Only one handler delivers (a process delivers at most once).
-    DeliverTwice,
-    /// No threshold that equals an earlier one in every configuration checked.
-    EquivalentThreshold,
-    /// Under Byzantine faults, no threshold that F processes can meet alone in
-    /// some configuration checked (the Byzantine ones could trigger the rule).
-    ForgeableQuorum,
-    /// `from broadcaster` only on a type that `on broadcast` sends.
-    FromBroadcasterInitial,
-    /// No `end` while a type is sent that no rule reads.
-    UnreadType,
-    /// Under Byzantine faults, no send to self: only the sender counts such
-    /// a message, and every quorum the Byzantine processes cannot fake needs
-    /// F+1 senders (a rule that must fire once has `not sent U` for that).
-    SelfSend,
-    /// Under Byzantine faults, no counting quorum on a type that no rule sends
-    /// over the network: then only the broadcaster sends it, and F+1 senders
-    /// need the Byzantine ones.
-    LoneSenderQuorum,
-}
-
-impl Heuristic {
-    /// Every heuristic, in the order they are tried.
-    pub const ALL: [Heuristic; 11] = [
-        Heuristic::CanonicalOrder,
-        Heuristic::TypesInOrder,
-        Heuristic::UnsentTrigger,
-        Heuristic::DuplicateSend,
-        Heuristic::DeliverTwice,
-        Heuristic::EquivalentThreshold,
-        Heuristic::ForgeableQuorum,
-        Heuristic::FromBroadcasterInitial,
-        Heuristic::UnreadType,
-        Heuristic::SelfSend,
-        Heuristic::LoneSenderQuorum,
-    ];
-
-    /// The name used in configuration files and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Heuristic::CanonicalOrder => "canonical-order",
-            Heuristic::TypesInOrder => "types-in-order",
-            Heuristic::UnsentTrigger => "unsent-trigger",
-            Heuristic::DuplicateSend => "duplicate-send",
-            Heuristic::DeliverTwice => "deliver-twice",
-            Heuristic::EquivalentThreshold => "equivalent-threshold",
-            Heuristic::ForgeableQuorum => "forgeable-quorum",
-            Heuristic::FromBroadcasterInitial => "from-broadcaster-initial",
-            Heuristic::UnreadType => "unread-type",
-            Heuristic::SelfSend => "self-send",
-            Heuristic::LoneSenderQuorum => "lone-sender-quorum",
-        }
-    }
-}
-
-/// Which heuristics are on (all by default).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Heuristics(pub BTreeMap<Heuristic, bool>);
-
-impl Default for Heuristics {
-    fn default() -> Self {
-        Heuristics(Heuristic::ALL.iter().map(|&h| (h, true)).collect())
-    }
-}
-
-impl Heuristics {
-    /// Whether `h` is on (a heuristic missing from the map is on).
-    pub fn on(&self, h: Heuristic) -> bool {
-        self.0.get(&h).copied().unwrap_or(true)
-    }
-}
-
-/// The classic thresholds with their costs: the paper's 1, F+1,
-/// ceil((N+F)/2), N-F, and (N+F)/2+1, 2F+1, N-2F from Bracha and
-/// Imbs-Raynal; `broadcaster` is `from broadcaster`.
-pub const CLASSIC: [(&str, f64); 8] = [
-    ("1", -1.0),
-    ("F + 1", -2.0),
-    ("(N + F + 1) / 2", -3.0),
-    ("N - F", -4.0),
-    ("(N + F) / 2 + 1", -4.0),
-    ("2 * F + 1", -3.0),
-    ("N - 2 * F", -3.0),
-    ("broadcaster", -1.0),
-];
-
 /// The largest N the learner checks (the checker handles N <= 16).
 pub const LARGEST_N: usize = 16;
 
@@ -652,49 +385,6 @@ pub fn sizes_for(requires: &[Cond], faults: FaultModel) -> Vec<(usize, usize)> {
         .collect();
     sizes.dedup();
     sizes
-}
-
-/// The quorums a rule may use: a list, or a generated family.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Thresholds {
-    /// A fixed list, each with its cost.
-    List(Vec<ThresholdSpec>),
-    /// A generated family.
-    Family(ThresholdFamily),
-}
-
-/// A generated family of thresholds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThresholdFamily {
-    /// `(a*N + b*F + c) / d` within [`LinearBounds`].
-    Linear,
-}
-
-/// Bounds of the coefficients of `(a*N + b*F + c) / d` (inclusive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LinearBounds {
-    /// Range of `a`.
-    pub a: (i64, i64),
-    /// Range of `b`.
-    pub b: (i64, i64),
-    /// Range of `c`.
-    pub c: (i64, i64),
-    /// Range of `d` (at least 1).
-    pub d: (i64, i64),
-}
-
-impl Default for LinearBounds {
-    fn default() -> Self {
-        LinearBounds {
-            a: (0, 1),
-            b: (-2, 2),
-            c: (-1, 3),
-            d: (1, 2),
-        }
-    }
 }
 
 /// `requires = "N > 3 * F"` or `requires = ["N > 3 * F", ...]`.
@@ -747,6 +437,8 @@ fn merge(base: &mut Value, top: Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::thresholds::ThresholdFamily;
+    use dsl_core::ir::Quorum;
 
     #[test]
     fn defaults_round_trip_through_load() {

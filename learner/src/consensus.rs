@@ -31,7 +31,8 @@
 //! k that its measures support ([`claim`]), and the re-validation and the
 //! all-N check then check that claim like any other property.
 
-use crate::config::{ConfigError, LearnConfig, ThresholdSpec, Thresholds};
+use crate::config::{ConfigError, LearnConfig};
+use crate::thresholds::{ThresholdSpec, Thresholds};
 use crate::vocab::{ArmEff, Draft, DraftArm, Move};
 use dsl_core::checker::{Config, Limits};
 use dsl_core::ir::{
@@ -122,7 +123,7 @@ impl Space {
     }
 
     /// The most a verified protocol can earn on top of
-    /// [`crate::config::Rewards::verified`].
+    /// [`crate::rewards::Rewards::verified`].
     pub fn max_bonus(&self) -> f64 {
         self.one_step.max(0.0) + self.weak_one_step.max(0.0)
     }
@@ -267,7 +268,7 @@ fn sorted_distinct(arms: Vec<(Threshold, f64)>, sizes: &[(usize, usize)]) -> Vec
         }
     }
     // Stable: among equal orders, the given order.
-    kept.sort_by(|(a, _), (b, _)| values(b, sizes).cmp(&values(a, sizes)));
+    kept.sort_by_key(|(t, _)| std::cmp::Reverse(values(t, sizes)));
     kept
 }
 
@@ -460,102 +461,7 @@ pub fn claim(measures: &[OneStepAt], requires: &[Cond]) -> Option<Vec<Cond>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn byzantine() -> LearnConfig {
-        let mut c = LearnConfig::defaults(FaultModel::Byzantine);
-        c.problem = Problem::Consensus;
-        c
-    }
-
-    #[test]
-    fn sizes_separate_the_one_step_conditions() {
-        let r = [dsl_core::syntax::parse_cond("N > 3 * F").unwrap()];
-        assert_eq!(
-            sizes(&r, FaultModel::Byzantine),
-            vec![
-                (1, 0),
-                (2, 0),
-                (3, 0),
-                (4, 1),
-                (5, 1),
-                (6, 1),
-                (7, 1),
-                (8, 1),
-                (9, 1),
-                (7, 2),
-                (11, 2),
-                (15, 2)
-            ]
-        );
-        let r = [dsl_core::syntax::parse_cond("N > 5 * F").unwrap()];
-        assert_eq!(
-            sizes(&r, FaultModel::Byzantine),
-            vec![
-                (1, 0),
-                (2, 0),
-                (3, 0),
-                (6, 1),
-                (7, 1),
-                (8, 1),
-                (9, 1),
-                (11, 2),
-                (15, 2)
-            ]
-        );
-    }
-
-    #[test]
-    fn arm_thresholds_are_highest_first_and_distinct() {
-        let mut c = byzantine();
-        c.consensus.arms.push(ThresholdSpec {
-            expr: "> (N - F - 1) / 2".into(),
-            cost: -1.0,
-        });
-        let sizes = sizes(&c.requires_conds().unwrap(), c.faults);
-        let compiled = compile(&c, &sizes).unwrap();
-        let printed: Vec<String> = compiled
-            .arms
-            .iter()
-            .map(|t| format!("{} {}", t.symbol(), dsl_core::print::expr(&t.expr)))
-            .collect();
-        assert_eq!(printed[0], ">= N - F", "{printed:?}");
-        assert_eq!(printed[1], "> (N + 3 * F) / 2", "{printed:?}");
-        // (N - F - 1) / 2 + 1 differs from (N - F) / 2 + 1 at odd N - F.
-        assert_eq!(printed.len(), 8, "{printed:?}");
-        let v: Vec<_> = compiled.arms.iter().map(|t| values(t, &sizes)).collect();
-        assert!(v.windows(2).all(|w| w[0] >= w[1]));
-    }
-
-    #[test]
-    fn the_claim_is_the_least_k_the_measures_support() {
-        let at = |n, f, strong| OneStepAt {
-            n,
-            f,
-            weak: Some(true),
-            strong: Some(strong),
-        };
-        // Bosco: strongly one-step at N = 8, 9 (F = 1) and 15 (F = 2).
-        let bosco = [
-            at(4, 1, false),
-            at(7, 1, false),
-            at(8, 1, true),
-            at(9, 1, true),
-            at(11, 2, false),
-            at(15, 2, true),
-        ];
-        let requires = [dsl_core::syntax::parse_cond("N > 3 * F").unwrap()];
-        let c = claim(&bosco, &requires).unwrap();
-        assert_eq!(dsl_core::print::cond(&c[0]), "N > 7 * F");
-        assert_eq!(claim(&[at(4, 1, false)], &requires), None);
-        let all = [at(4, 1, true), at(7, 2, true)];
-        assert_eq!(claim(&all, &requires), Some(requires.to_vec()));
-        let space = Space::default();
-        assert_eq!(bonus(&space, &all), 60.0);
-        assert_eq!(bonus(&space, &[]), 0.0);
-    }
-}
+mod tests;
 
 #[cfg(test)]
 mod judged {

@@ -7,12 +7,13 @@
 //! heuristics ([`heuristics`]) prune actions that make no sense; every action
 //! has a cost and a finished protocol earns a reward ([`rewards`]) when the
 //! oracle ([`oracle`]: the model checker behind a cache keyed by
-//! [`canonical`] form) verifies it. [`train`] runs the episodes, the greedy
-//! optimisation episode and the re-validation; [`emit`] writes the best
+//! [`canonical`] form) verifies it. [`train`] runs the episodes and the greedy
+//! optimisation episode, [`revalidate`] the re-validation and the all-N check; [`emit`] writes the best
 //! protocol as a runnable `.rs` file, a JSON report and the learning curve;
 //! [`checkpoint`] saves and resumes the Q-table; [`queue`] puts the
 //! exhaustive search's judgements on a Redis Streams work queue for
-//! `distgen worker`s. All options are in [`config`].
+//! `distgen worker`s. All options are gathered in [`config`];
+//! each settings struct lives in the module that reads it.
 //!
 //! ```no_run
 //! use learner::{config::LearnConfig, oracle::CheckerOracle, train::Learner};
@@ -29,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod agent;
+pub mod all_n;
 pub mod canonical;
 pub mod checkpoint;
 pub mod config;
@@ -40,6 +42,7 @@ pub mod oracle;
 pub mod plot;
 pub mod queue;
 pub mod report;
+pub mod revalidate;
 pub mod rewards;
 pub mod search;
 pub mod thresholds;

@@ -9,12 +9,68 @@
 //! protocol's [`crate::canonical::key`]. The [`Oracle`] trait lets the agent be
 //! tested against a fake.
 
-pub use crate::config::OracleParams;
+use crate::all_n::AllN;
 use crate::config::{ConfigError, LearnConfig};
 use dsl_core::checker::{self, Config, Limits, Property, Scenario, Verdict};
 use dsl_core::ir::{FaultModel, ProtocolIr};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// The oracle's parameters (section `[oracle]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OracleParams {
+    /// Largest number of states of one checker run (a run cut short is not
+    /// a verification).
+    pub max_states: usize,
+    /// Wall-clock budget of one checker run, in seconds.
+    pub timeout_secs: u64,
+    /// Whether to cache verdicts by canonical form.
+    pub cache: bool,
+    /// During training, check only the configurations with N at most this
+    /// (all if unset); the final re-validation checks all of them.
+    pub max_n: Option<usize>,
+    /// During training, check only the configurations with F at most this
+    /// (all if unset); the final re-validation checks all of them.
+    pub max_f: Option<usize>,
+    /// State limit of the final re-validation.
+    pub revalidation_max_states: usize,
+    /// Time limit of one run of the final re-validation, in seconds.
+    pub revalidation_timeout_secs: u64,
+    /// How many of the cheapest verified protocols the final re-validation
+    /// tries, cheapest first, until one holds in every configuration.
+    pub revalidation_candidates: usize,
+    /// How many checker runs go on at once (the results do not depend on
+    /// it).
+    pub threads: usize,
+    /// Whether the final re-validation also checks the protocol it settles
+    /// on for every N allowed by `requires` (threshold automata checked with
+    /// TACO, crate `paramcheck`; needs the `z3` binary).
+    pub all_n: bool,
+    /// Whether training judges a protocol costlier than one already
+    /// verified at the smallest size only (for its reward; it is not
+    /// recorded), when training checks every configuration: such a protocol
+    /// cannot be the answer (branch and bound).
+    pub bound_costlier: bool,
+}
+
+impl Default for OracleParams {
+    fn default() -> Self {
+        OracleParams {
+            max_states: 50_000,
+            timeout_secs: 60,
+            cache: true,
+            max_n: None,
+            max_f: None,
+            revalidation_max_states: 5_000_000,
+            revalidation_timeout_secs: 300,
+            revalidation_candidates: 50,
+            threads: 2,
+            all_n: true,
+            bound_costlier: true,
+        }
+    }
+}
 
 /// What the checker said about one configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +221,13 @@ pub trait Oracle {
     fn failure(&self) -> Option<String> {
         None
     }
+
+    /// The parameterized ("all N") check of `ir`, a protocol verified in
+    /// every configuration ([`crate::all_n`]). By default not asked:
+    /// [`AllN::NotChecked`].
+    fn all_n(&mut self, _ir: &ProtocolIr) -> AllN {
+        AllN::NotChecked
+    }
 }
 
 /// The model checker over the configurations of a run ([`LearnConfig::sizes`]
@@ -183,6 +246,11 @@ pub struct CheckerOracle {
     pub revalidation_limits: Limits,
     /// How many checker runs go on at once.
     pub threads: usize,
+    /// Whether [`Oracle::all_n`] runs the all-N check (`oracle.all_n`).
+    pub all_n: bool,
+    /// The all-N answers given so far, by canonical key (the search asks
+    /// before the re-validation does).
+    pub all_n_seen: HashMap<String, AllN>,
 }
 
 impl CheckerOracle {
@@ -228,6 +296,8 @@ impl CheckerOracle {
                 timeout_secs: params.revalidation_timeout_secs,
             },
             threads: params.threads.max(1),
+            all_n: params.all_n,
+            all_n_seen: HashMap::new(),
         })
     }
 }
@@ -355,6 +425,21 @@ impl Oracle for CheckerOracle {
         let outcomes = check_in_order(ir, &smallest, self.limits, self.threads, true);
         Judgement::from_outcomes(smallest.len(), outcomes)
     }
+
+    /// [`crate::all_n::check`] under the run's fault model, once per
+    /// canonical form; [`AllN::NotChecked`] with `oracle.all_n = false`.
+    fn all_n(&mut self, ir: &ProtocolIr) -> AllN {
+        if !self.all_n {
+            return AllN::NotChecked;
+        }
+        let key = crate::canonical::key(ir);
+        if let Some(answer) = self.all_n_seen.get(&key) {
+            return answer.clone();
+        }
+        let answer = crate::all_n::check(ir, self.faults);
+        self.all_n_seen.insert(key, answer.clone());
+        answer
+    }
 }
 
 /// Counters of a cached oracle.
@@ -365,7 +450,7 @@ pub struct OracleStats {
     /// Of which answered by the cache.
     pub cache_hits: u64,
     /// Of which judged at the smallest size only, a cheaper protocol being
-    /// verified ([`crate::config::OracleParams::bound_costlier`]).
+    /// verified ([`OracleParams::bound_costlier`]).
     #[serde(default)]
     pub bounded: u64,
 }
@@ -460,92 +545,4 @@ impl<O: Oracle> Cached<O> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct Counting(u32);
-    impl Oracle for Counting {
-        fn judge(&mut self, _ir: &ProtocolIr, _exhaustive: bool) -> Judgement {
-            self.0 += 1;
-            Judgement::from_outcomes(1, vec![])
-        }
-    }
-
-    #[test]
-    fn the_cache_answers_a_renamed_protocol() {
-        let a = dsl_core::syntax::parse_str(
-            "A { faults: crash; messages: X, Y;
-                 on broadcast(m) { send X(m) to all; }
-                 when received X(m) >= 1 { send Y(m) to all; }
-                 when received Y(m) >= 2 { deliver(m); } }",
-        )
-        .unwrap();
-        let b = dsl_core::syntax::parse_str(
-            "B { faults: crash; messages: Y, X;
-                 on broadcast(m) { send X(m) to all; }
-                 when received Y(m) >= 2 { deliver(m); }
-                 when received X(m) >= 1 { send Y(m) to all; } }",
-        )
-        .unwrap();
-        let mut cached = Cached::new(Counting(0), true);
-        cached.judge(&a);
-        cached.judge(&b);
-        assert_eq!(cached.inner.0, 1);
-        assert_eq!(
-            cached.stats,
-            OracleStats {
-                calls: 2,
-                cache_hits: 1,
-                bounded: 0
-            }
-        );
-    }
-
-    #[test]
-    fn unverified_unless_every_configuration_is() {
-        let ok = |n| ConfigOutcome {
-            n,
-            f: 0,
-            scenario: Scenario::FailureFree,
-            verdict: ConfigVerdict::Verified,
-            states: 1,
-        };
-        assert!(Judgement::from_outcomes(2, vec![ok(3), ok(4)]).verified);
-        assert!(!Judgement::from_outcomes(2, vec![ok(3)]).verified);
-        assert!(!Judgement::from_outcomes(0, vec![]).verified);
-        let mut bad = ok(4);
-        bad.verdict = ConfigVerdict::Unknown {
-            reason: "timeout".into(),
-        };
-        let j = Judgement::from_outcomes(2, vec![ok(3), bad]);
-        assert!(!j.verified);
-        assert_eq!(j.configs_verified(), 1);
-    }
-
-    #[test]
-    fn the_answer_does_not_depend_on_the_threads() {
-        let mut config = LearnConfig::defaults(FaultModel::Byzantine);
-        config.oracle.max_f = None;
-        let oracle = CheckerOracle::new(&config).unwrap();
-        // Right at F = 1, wrong at N = 7, F = 2 (bench/RESULTS-learner.md).
-        let ir = dsl_core::syntax::parse_str(
-            "A { faults: byzantine; requires: N > 3 * F; messages: I, E, R;
-                 on broadcast(m) { send I(m) to all; }
-                 when received I(m) from broadcaster and not sent E { send E(m) to all; }
-                 when received E(m) >= N - F { send R(m) to others; }
-                 when received R(m) >= F + 1 { send R(m) to others; deliver(m); } }",
-        )
-        .unwrap();
-        let limits = oracle.limits;
-        for stop in [true, false] {
-            let one = check_in_order(&ir, &oracle.configs, limits, 1, stop);
-            let two = check_in_order(&ir, &oracle.configs, limits, 2, stop);
-            let four = check_in_order(&ir, &oracle.configs, limits, 4, stop);
-            assert_eq!(one, two);
-            assert_eq!(one, four);
-            assert_eq!(one.len(), 6);
-            assert!(one[..4].iter().all(ConfigOutcome::verified), "{one:?}");
-            assert!(!one[5].verified(), "{one:?}");
-        }
-    }
-}
+mod tests;

@@ -4,9 +4,10 @@
 //! Nothing here depends on the clock, so the same seed and options give the
 //! same text byte for byte.
 
-use crate::config::Heuristic;
+use crate::all_n::AllN;
+use crate::heuristics::Heuristic;
 use crate::oracle::{Judgement, Oracle, OracleStats};
-use crate::train::{AllN, Learner, Outcome};
+use crate::train::{Learner, Outcome};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;
 use serde::Serialize;

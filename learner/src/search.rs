@@ -15,9 +15,11 @@
 //! judges elsewhere ([`crate::queue`]), the protocols met ahead are handed
 //! to it first, and the search then takes its steps in the same order.
 
+use crate::all_n::AllN;
 use crate::heuristics::Pruned;
 use crate::oracle::Oracle;
-use crate::train::{Best, Candidate, Learner, Outcome, SearchStats};
+use crate::revalidate::{Best, Candidate};
+use crate::train::{Learner, Outcome, SearchStats};
 use crate::vocab::{Draft, Move};
 use dsl_core::ir::ProtocolIr;
 use std::cmp::Reverse;
@@ -116,7 +118,7 @@ impl<O: Oracle> Learner<O> {
             if let Some(c) = crate::consensus::claim(&j.one_step, &ir.requires) {
                 claimed.consensus.one_step = c;
             }
-            if matches!(self.check_all_n(&claimed), crate::train::AllN::Refuted(_)) {
+            if matches!(self.check_all_n(&claimed), AllN::Refuted(_)) {
                 *screened_out += 1;
                 return None;
             }

@@ -1,12 +1,14 @@
 //! The training loop: episodes of the agent in the environment, judged by
 //! the oracle; then the greedy optimisation episode, the choice of the best
-//! protocol and its re-validation over every configuration.
+//! protocol; its re-validation and the all-N check are in [`crate::revalidate`].
 
 use crate::agent::Agent;
+pub use crate::all_n::AllN;
 use crate::config::{ConfigError, LearnConfig};
 use crate::env::Env;
 use crate::heuristics::Pruner;
 use crate::oracle::{Cached, Judgement, Oracle};
+pub use crate::revalidate::{Best, Candidate};
 use crate::vocab::{Draft, Move};
 use dsl_core::ir::ProtocolIr;
 use dsl_core::metrics::Metrics;
@@ -87,69 +89,6 @@ struct Step {
     next: Option<Draft>,
 }
 
-/// Whether a protocol is safe for every N allowed by its `requires` (the
-/// parameterized check), as far as it was asked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AllN {
-    /// Not asked (no parameterized checker is wired in).
-    #[default]
-    NotChecked,
-    /// Proven safe for every N allowed by `requires`: which properties, and
-    /// for which N (`agreement, integrity for every N with N > 3 * F`).
-    Proven(String),
-    /// Refuted: unsafe at some N, with the reason.
-    Refuted(String),
-    /// The parameterized checker could not decide.
-    Unknown(String),
-}
-
-impl std::fmt::Display for AllN {
-    /// `not checked`, `proven: ...`, `refuted: ...`, `unknown: ...`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AllN::NotChecked => f.write_str("not checked"),
-            AllN::Proven(what) => write!(f, "proven: {what}"),
-            AllN::Refuted(why) => write!(f, "refuted: {why}"),
-            AllN::Unknown(why) => write!(f, "unknown: {why}"),
-        }
-    }
-}
-
-/// The protocol a run settles on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Best {
-    /// The protocol.
-    pub ir: ProtocolIr,
-    /// Sum of its action costs.
-    pub cost: f64,
-    /// The training episode it was first found in; `None` if only the greedy
-    /// episode found it.
-    pub first_episode: Option<usize>,
-    /// The exhaustive re-validation over every configuration.
-    pub revalidation: Judgement,
-    /// The parameterized check for every N (see [`Learner::check_all_n`]).
-    pub all_n: AllN,
-    /// Thresholds it uses that are not in the classic list
-    /// ([`crate::thresholds::classic`]), printed.
-    pub new_thresholds: Vec<String>,
-    /// Metrics of the failure-free run at each (N, F) checked.
-    pub metrics: Vec<Metrics>,
-}
-
-/// A verified protocol up for re-validation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Candidate {
-    /// The protocol.
-    pub ir: ProtocolIr,
-    /// Sum of its action costs.
-    pub cost: f64,
-    /// The training episode it was first found in (`None`: the greedy one).
-    pub first_episode: Option<usize>,
-    /// What its one-step measures earned ([`Found::bonus`]).
-    pub bonus: f64,
-}
-
 /// The end of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
@@ -217,9 +156,6 @@ pub struct Learner<O> {
     pub found_index: HashMap<String, usize>,
     /// Episodes that reached a state with no action left.
     pub dead_ends: u64,
-    /// The all-N answers given so far, by canonical key (the search asks
-    /// before the re-validation does).
-    pub all_n_seen: HashMap<String, AllN>,
 }
 
 impl<O: Oracle> Learner<O> {
@@ -241,7 +177,6 @@ impl<O: Oracle> Learner<O> {
             found: Vec::new(),
             found_index: HashMap::new(),
             dead_ends: 0,
-            all_n_seen: HashMap::new(),
         })
     }
 
@@ -516,104 +451,6 @@ impl<O: Oracle> Learner<O> {
         }
     }
 
-    /// Re-validates `candidates` best first (the highest return, the
-    /// cheapest when nothing earns a bonus; among equals, the first found)
-    /// until one holds in every configuration and is not refuted for some N
-    /// by the all-N check; returns the best and how many were rejected. A consensus candidate first gets the `one_step:` claim
-    /// that its measures support ([`crate::consensus::claim`]), which the
-    /// re-validation and the all-N check then check.
-    pub fn revalidate(&mut self, mut candidates: Vec<Candidate>) -> (Option<Best>, usize) {
-        candidates.sort_by(|a, b| (b.cost + b.bonus).total_cmp(&(a.cost + a.bonus)));
-        candidates.truncate(self.config.oracle.revalidation_candidates.max(1));
-        let mut best: Option<Best> = None;
-        let mut rejected = 0;
-        for (i, c) in candidates.into_iter().enumerate() {
-            // Screen (stop at the first failing configuration) before the
-            // full re-validation; the cheapest candidate is always reported.
-            if i > 0 && !self.oracle.inner.screen(&c.ir) {
-                rejected += 1;
-                continue;
-            }
-            let (c, revalidation) = self.claim_one_step(c);
-            let verified = revalidation.verified;
-            // The one place where the parameterized verdict enters: a
-            // protocol refuted for some N is rejected like one that fails
-            // a configuration, and the next candidate is tried.
-            let all_n = if verified {
-                self.check_all_n(&c.ir)
-            } else {
-                AllN::NotChecked
-            };
-            let accepted = verified && !matches!(all_n, AllN::Refuted(_));
-            // Accepted beats verified beats neither; the first of a rank
-            // (the best candidate) is kept.
-            let rank = |verified: bool, accepted: bool| u8::from(verified) + u8::from(accepted);
-            let better = best.as_ref().is_none_or(|b| {
-                rank(verified, accepted)
-                    > rank(
-                        b.revalidation.verified,
-                        b.revalidation.verified && !matches!(b.all_n, AllN::Refuted(_)),
-                    )
-            });
-            if better {
-                best = Some(Best {
-                    new_thresholds: crate::thresholds::non_classic(&c.ir),
-                    metrics: self.metrics(&c.ir),
-                    ir: c.ir,
-                    cost: c.cost,
-                    first_episode: c.first_episode,
-                    revalidation,
-                    all_n,
-                });
-            }
-            if accepted {
-                break;
-            }
-            rejected += 1;
-        }
-        (best, rejected)
-    }
-
-    /// The exhaustive re-validation of `c`; for a consensus protocol
-    /// verified there, with the `one_step:` claim that its measures support
-    /// added and the re-validation run again with it (the claim is then a
-    /// property checked at every configuration).
-    fn claim_one_step(&mut self, mut c: Candidate) -> (Candidate, Judgement) {
-        let revalidation = self.oracle.inner.judge(&c.ir, true);
-        if !revalidation.verified || self.env.consensus.is_none() {
-            return (c, revalidation);
-        }
-        let Some(claim) = crate::consensus::claim(&revalidation.one_step, &c.ir.requires) else {
-            return (c, revalidation);
-        };
-        c.ir.consensus.one_step = claim;
-        let with_claim = self.oracle.inner.judge(&c.ir, true);
-        (c, with_claim)
-    }
-
-    /// The parameterized ("all N") check of a protocol verified in every
-    /// configuration: its properties for every N that `requires` allows, one
-    /// threshold automaton per scenario checked with TACO
-    /// ([`paramcheck::check_all_n`]). Safety always; liveness too where the
-    /// automaton states it (Byzantine faults, see `dsl_core::ta`), otherwise
-    /// liveness stays what the re-validation checked at its instances.
-    pub fn check_all_n(&mut self, ir: &ProtocolIr) -> AllN {
-        if !self.config.oracle.all_n {
-            return AllN::NotChecked;
-        }
-        let key = crate::canonical::key(ir);
-        if let Some(answer) = self.all_n_seen.get(&key) {
-            return answer.clone();
-        }
-        let options = paramcheck::Options {
-            instances: false,
-            ..paramcheck::Options::default()
-        };
-        let answer = all_n_summary(&paramcheck::check_all_n(ir, self.config.faults, &options));
-        self.all_n_seen.insert(key, answer.clone());
-        answer
-    }
-
     /// Metrics of `ir`'s failure-free run at each (N, F) the oracle checks
     /// (broadcast; a consensus protocol's measure is its one-step line).
     pub fn metrics(&self, ir: &ProtocolIr) -> Vec<Metrics> {
@@ -626,47 +463,6 @@ impl<O: Oracle> Learner<O> {
             .filter_map(|&(n, f)| dsl_core::metrics::measure(ir, n, f).ok())
             .collect()
     }
-}
-
-/// One answer for every scenario: refuted if any scenario is violated,
-/// unknown if any is undecided, proven otherwise.
-fn all_n_summary(results: &[paramcheck::AllNResult]) -> AllN {
-    use dsl_core::checker::Verdict;
-    let mut unknown = None;
-    for r in results {
-        match &r.verdict {
-            Verdict::Violated(v) => {
-                let at = r
-                    .counterexample_at
-                    .map(|(n, f)| format!(" at N={n}, F={f}"))
-                    .unwrap_or_default();
-                return AllN::Refuted(format!(
-                    "{} violated{at} ({}): {}",
-                    v.property,
-                    r.scenario.name(),
-                    v.detail
-                ));
-            }
-            Verdict::Unknown { reason } => {
-                unknown.get_or_insert_with(|| format!("{}: {reason}", r.scenario.name()));
-            }
-            Verdict::Verified => {}
-        }
-    }
-    if let Some(why) = unknown {
-        return AllN::Unknown(why);
-    }
-    let mut proven: Vec<&str> = results
-        .iter()
-        .flat_map(|r| r.properties_proven.iter().map(String::as_str))
-        .collect();
-    proven.sort_unstable();
-    proven.dedup();
-    let assumption = results.first().map_or("", |r| r.assumption.as_str());
-    AllN::Proven(format!(
-        "{} for every N with {assumption}",
-        proven.join(", ")
-    ))
 }
 
 #[cfg(test)]
