@@ -6,11 +6,13 @@
 //! merged, arrays and values replaced), and the result must deserialize with
 //! no unknown key, so a misspelt option is an error, not a silent default.
 
-use crate::agent::AgentParams;
-use crate::heuristics::Heuristics;
-use crate::oracle::OracleParams;
-use crate::rewards::Rewards;
-use crate::thresholds::LinearBounds;
+use crate::agent::params::AgentParams;
+use crate::consensus::space::Space;
+use crate::heuristics::switches::Heuristics;
+use crate::oracle::params::OracleParams;
+use crate::rewards::params::Rewards;
+use crate::sizes::{consensus_sizes, LARGEST_N};
+use crate::thresholds::spec::LinearBounds;
 use dsl_core::ir::{Cond, Dest, FaultModel, Problem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,27 +20,12 @@ use std::path::Path;
 
 // Each settings struct lives with the module that reads it; these are the
 // ones that callers outside the crate name through `config`.
-pub use crate::heuristics::Heuristic;
-pub use crate::thresholds::{ThresholdSpec, Thresholds, CLASSIC};
+pub mod error;
 
-/// A configuration that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file or the merged options do not parse.
-    #[error("{0}")]
-    Parse(String),
-    /// The options parse but make no sense.
-    #[error("{0}")]
-    Invalid(String),
-}
+pub use crate::heuristics::switches::Heuristic;
+pub use crate::sizes::sizes_for;
+pub use crate::thresholds::spec::{ThresholdSpec, Thresholds, CLASSIC};
+pub use error::ConfigError;
 
 /// All options of `distgen learn`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,7 +97,7 @@ pub struct LearnConfig {
     /// The consensus action space and its one-step rewards (used with
     /// `problem = "consensus"`).
     #[serde(default)]
-    pub consensus: crate::consensus::Space,
+    pub consensus: Space,
 }
 
 fn default_search_max_judged() -> u64 {
@@ -184,7 +171,7 @@ impl LearnConfig {
             search_max_steps: None,
             excluded_counts: false,
             problem: Problem::Broadcast,
-            consensus: crate::consensus::Space::default(),
+            consensus: Space::default(),
         }
     }
 
@@ -304,7 +291,7 @@ impl LearnConfig {
     pub fn sizes(&self) -> Result<Vec<(usize, usize)>, ConfigError> {
         let sizes = match self.problem {
             Problem::Broadcast => sizes_for(&self.requires_conds()?, self.faults),
-            Problem::Consensus => crate::consensus::sizes(&self.requires_conds()?, self.faults),
+            Problem::Consensus => consensus_sizes(&self.requires_conds()?, self.faults),
         };
         if sizes.is_empty() {
             return Err(ConfigError::Invalid(format!(
@@ -367,24 +354,6 @@ impl LearnConfig {
         }
         out
     }
-}
-
-/// The largest N the learner checks (the checker handles N <= 16).
-pub const LARGEST_N: usize = 16;
-
-/// The (N, F) pairs checked under `requires`, smallest first: the sizes of
-/// the checker's default configurations ([`dsl_core::checker::default_configs`],
-/// the one place that rule is written), at most [`LARGEST_N`]. Under the usual
-/// `requires`: none (3, 0), (4, 0); crash (3, 1), (5, 2); Byzantine (4, 1),
-/// (5, 1), (7, 2); under `N > 5 * F`, Byzantine: (6, 1), (7, 1), (11, 2).
-pub fn sizes_for(requires: &[Cond], faults: FaultModel) -> Vec<(usize, usize)> {
-    let mut sizes: Vec<(usize, usize)> = dsl_core::checker::default_configs(requires, faults)
-        .iter()
-        .map(|c| (c.n, c.f))
-        .filter(|&(n, _)| n <= LARGEST_N)
-        .collect();
-    sizes.dedup();
-    sizes
 }
 
 /// `requires = "N > 3 * F"` or `requires = ["N > 3 * F", ...]`.

@@ -45,6 +45,7 @@ pub mod report;
 pub mod revalidate;
 pub mod rewards;
 pub mod search;
+pub mod sizes;
 pub mod thresholds;
 pub mod train;
 pub mod vocab;
