@@ -156,6 +156,10 @@ pub struct Learner<O> {
     pub found_index: HashMap<String, usize>,
     /// Episodes that reached a state with no action left.
     pub dead_ends: u64,
+    /// Whether a protocol verified in training holds beyond it (every
+    /// configuration, every N), by canonical key, as far as it was asked
+    /// ([`Learner::holds_beyond_training`]).
+    pub beyond: HashMap<String, bool>,
 }
 
 impl<O: Oracle> Learner<O> {
@@ -177,6 +181,7 @@ impl<O: Oracle> Learner<O> {
             found: Vec::new(),
             found_index: HashMap::new(),
             dead_ends: 0,
+            beyond: HashMap::new(),
         })
     }
 
@@ -363,12 +368,38 @@ impl<O: Oracle> Learner<O> {
     ) -> (ProtocolIr, Judgement, bool) {
         let protocol = self.env.to_ir(draft);
         let bounded = !greedy && self.beaten(cost);
-        let j = if bounded {
+        let mut j = if bounded {
             self.oracle.judge_smallest(&protocol)
         } else {
             self.oracle.judge(&protocol)
         };
+        if j.verified && !bounded && self.config.oracle.beyond_training {
+            let key = crate::canonical::key(&protocol);
+            let value = cost + self.bonus(&j);
+            let best = self.best_found().is_none_or(|b| value > b.value());
+            if (best || self.beyond.contains_key(&key))
+                && !self.holds_beyond_training(&protocol, key)
+            {
+                j.verified = false;
+            }
+        }
         (protocol, j, bounded)
+    }
+
+    /// Whether `ir`, verified at training's configurations, also holds on
+    /// every configuration (where training checks fewer: the screen) and
+    /// is not refuted for some N (the all-N check, where it is on). Asked
+    /// of a protocol that would be the best so far (or asked before), so
+    /// that the verified reward, and with it the answer, goes only to a
+    /// protocol that holds everywhere; remembered under `key`.
+    pub fn holds_beyond_training(&mut self, ir: &ProtocolIr, key: String) -> bool {
+        if let Some(&holds) = self.beyond.get(&key) {
+            return holds;
+        }
+        let holds = (self.oracle.inner.training_is_final() || self.oracle.inner.screen(ir))
+            && !matches!(self.oracle.inner.all_n(ir), crate::all_n::AllN::Refuted(_));
+        self.beyond.insert(key, holds);
+        holds
     }
 
     /// The updates left at the end of an episode: the last step (updates

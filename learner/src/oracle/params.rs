@@ -38,6 +38,17 @@ pub struct OracleParams {
     /// recorded), when training checks every configuration: such a protocol
     /// cannot be the answer (branch and bound).
     pub bound_costlier: bool,
+    /// Whether a protocol verified at training's configurations that would
+    /// be the best so far earns the verified reward only once it also holds
+    /// on every configuration (where training checks fewer) and is not
+    /// refuted for some N by the all-N check (with `all_n`); the answers
+    /// are remembered by canonical form (issue 23).
+    #[serde(default = "yes")]
+    pub beyond_training: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for OracleParams {
@@ -54,6 +65,7 @@ impl Default for OracleParams {
             threads: 2,
             all_n: true,
             bound_costlier: true,
+            beyond_training: true,
         }
     }
 }
