@@ -26,6 +26,7 @@
 
 pub mod coordinator;
 pub mod job;
+pub mod resume;
 pub mod worker;
 
 use std::time::Duration;
@@ -45,6 +46,12 @@ pub fn verdicts_key(run: &str) -> String {
 /// The results stream of a run (JSON [`job::Answer`]s).
 pub fn results_key(run: &str) -> String {
     format!("distgen:run:{run}:results")
+}
+
+/// What a run is: the version of distgen and the settings it judges with
+/// (JSON), so that a resumed coordinator finds its own run.
+pub fn meta_key(run: &str) -> String {
+    format!("distgen:run:{run}:meta")
 }
 
 /// Set when a run is over: its jobs left on the stream are dropped.
