@@ -481,3 +481,150 @@ fn connection_errors_are_one_line_and_status_2() {
         }
     }
 }
+
+/// Sends SIGINT (Ctrl-C) to `p`.
+fn interrupt(p: &Proc) {
+    let status = Command::new("kill")
+        .args(["-INT", &p.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Stops a worker with Ctrl-C; its closing line's `duplicates skipped`
+/// and its log.
+fn duplicates_of(worker: Proc) -> (u64, String) {
+    interrupt(&worker);
+    let stderr = worker.stderr.clone();
+    let (code, _) = worker.finish();
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(code, 0, "{err}");
+    let n = err
+        .lines()
+        .find_map(|l| {
+            let (_, tail) = l.split_once(" judged, ")?;
+            tail.split(' ').next()?.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no closing line: {err}"));
+    (n, err)
+}
+
+/// The number of entries of the only run's results stream (0 before any).
+fn answers_so_far(con: &mut redis::Connection) -> usize {
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("distgen:run:*:results")
+        .query(con)
+        .expect("KEYS");
+    keys.first()
+        .map_or(0, |k| redis::cmd("XLEN").arg(k).query(con).expect("XLEN"))
+}
+
+#[test]
+fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    // Slow workers (5 ms a judgement): the search takes a few seconds.
+    let w1 = Proc::worker(dir.path(), &server, "w1", &["--pause-ms", "5"]);
+    let w2 = Proc::worker(dir.path(), &server, "w2", &["--pause-ms", "5"]);
+    let checkpoint = dir.path().join("stopped.json");
+    let cp = checkpoint.display().to_string();
+    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let mut con = server.con();
+    wait_until("200 verdicts", || answers_so_far(&mut con) >= 200);
+    interrupt(&first);
+    let stderr = first.stderr.clone();
+    let (code, out) = first.finish();
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(code, 130, "{out}\n{err}");
+    assert!(err.contains("checkpoint saved to"), "{err}");
+
+    // The checkpoint names the queue state it relies on.
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&checkpoint).expect("a checkpoint"))
+            .expect("JSON");
+    let queue = &saved["queue"];
+    assert_eq!(queue["version"], version().as_str());
+    assert_eq!(queue["jobs"], JOBS);
+    assert_eq!(queue["group"], learner::queue::GROUP);
+    let run = queue["run"].as_str().expect("a run id").to_string();
+    let position = queue["position"].as_u64().expect("a position");
+    assert!(position >= 1 && position < 1496, "{queue}");
+    assert_eq!(
+        queue["verdicts"].as_array().map(Vec::len),
+        queue["stats"]["verdicts"].as_u64().map(|n| n as usize)
+    );
+
+    // The workers go on with the run's queued jobs while it is stopped.
+    wait_until("the queued jobs judged", || stream_len(&mut con) == 0);
+    let held: usize = redis::cmd("HLEN")
+        .arg(verdicts_key(&run))
+        .query(&mut con)
+        .expect("HLEN");
+    assert!(held as u64 >= position, "{held} < {position}");
+
+    let url = server.url();
+    let out_dir = dir.path().join("resumed").display().to_string();
+    let resumed = Proc::spawn(
+        dir.path(),
+        "resumed",
+        &[
+            "learn", "--resume", &cp, "--queue", &url, "-q", "--out", &out_dir,
+        ],
+    );
+    let (code, out) = resumed.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(answer_of(&out), expected);
+    // Every verdict written while it was stopped was reused: no candidate
+    // was sent twice.
+    let ((d1, log1), (d2, log2)) = (duplicates_of(w1), duplicates_of(w2));
+    assert_eq!(d1 + d2, 0, "{log1}\n{log2}");
+    // The run is over: its verdicts are gone.
+    let held: usize = redis::cmd("HLEN")
+        .arg(verdicts_key(&run))
+        .query(&mut con)
+        .expect("HLEN");
+    assert_eq!(held, 0);
+}
+
+#[test]
+fn a_checkpoint_of_another_queue_run_is_refused_in_one_line() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let w = Proc::worker(dir.path(), &server, "w", &["--pause-ms", "5"]);
+    let checkpoint = dir.path().join("stopped.json");
+    let cp = checkpoint.display().to_string();
+    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let mut con = server.con();
+    wait_until("50 verdicts", || answers_so_far(&mut con) >= 50);
+    interrupt(&first);
+    assert_eq!(first.finish().0, 130);
+    drop(w);
+    // Another version of distgen wrote it.
+    let text = std::fs::read_to_string(&checkpoint).expect("a checkpoint");
+    let mut saved: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    saved["queue"]["version"] = "distgen 0.0.1 job-format 0".into();
+    std::fs::write(&checkpoint, saved.to_string()).expect("written");
+    let url = server.url();
+    let out_dir = dir.path().display().to_string();
+    let p = Proc::spawn(
+        dir.path(),
+        "resumed",
+        &["learn", "--resume", &cp, "--queue", &url, "--out", &out_dir],
+    );
+    let stderr = p.stderr.clone();
+    assert_eq!(p.finish().0, 2);
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("queued by `distgen 0.0.1"), "{err}");
+    // Without --queue, a stopped queued search says where its verdicts are.
+    let p = Proc::spawn(
+        dir.path(),
+        "local",
+        &["learn", "--resume", &cp, "--out", &out_dir],
+    );
+    let stderr = p.stderr.clone();
+    assert_eq!(p.finish().0, 2);
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert!(err.contains("resume it with --queue URL"), "{err}");
+}
