@@ -48,24 +48,35 @@ fn redis_server_is_found_or_fetched() {
 /// A `redis-server` of the test's own, stopped on drop.
 struct Server {
     child: Child,
+    host: String,
     port: u16,
 }
 
 impl Server {
+    /// On a free loopback port.
     fn start() -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
+        Server::start_on("127.0.0.1")
+    }
+
+    /// Bound to `host` only.
+    fn start_on(host: &str) -> Server {
+        let port = TcpListener::bind(format!("{host}:0"))
             .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
+            .expect("a free port")
             .port();
         let binary = redis_server();
         let child = Command::new(&binary)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--port", &port.to_string(), "--bind", host])
             .args(["--save", "", "--appendonly", "no"])
             .args(["--requirepass", PASSWORD])
             .stdout(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {} ({e})", binary.display()));
-        let server = Server { child, port };
+        let server = Server {
+            child,
+            host: host.to_string(),
+            port,
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let ping = redis::Client::open(server.url())
@@ -83,7 +94,7 @@ impl Server {
     }
 
     fn url(&self) -> String {
-        format!("redis://:{PASSWORD}@127.0.0.1:{}/", self.port)
+        format!("redis://:{PASSWORD}@{}:{}/", self.host, self.port)
     }
 
     fn con(&self) -> redis::Connection {
@@ -627,4 +638,138 @@ fn a_checkpoint_of_another_queue_run_is_refused_in_one_line() {
     assert_eq!(p.finish().0, 2);
     let err = std::fs::read_to_string(stderr).unwrap_or_default();
     assert!(err.contains("resume it with --queue URL"), "{err}");
+}
+
+/// The first `sh` block after the heading `## {heading}` of
+/// docs/distributed.md.
+fn doc_block(heading: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/distributed.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/distributed.md");
+    let (_, section) = doc
+        .split_once(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("no section `{heading}`"));
+    let (_, block) = section.split_once("```sh\n").expect("an sh block");
+    block.split_once("```").expect("its end").0.to_string()
+}
+
+/// This host's address on its way out (not loopback), as another machine
+/// would reach it.
+fn outward_address() -> String {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").expect("a UDP socket");
+    // No packet is sent: connecting a UDP socket only picks the route.
+    let ip = socket
+        .connect("192.0.2.255:9")
+        .or_else(|_| socket.connect("8.8.8.8:53"))
+        .and_then(|()| socket.local_addr())
+        .map(|a| a.ip());
+    match ip {
+        Ok(ip) if !ip.is_loopback() && !ip.is_unspecified() => ip.to_string(),
+        other => panic!("this host has no non-loopback address ({other:?}): the several-machine set-up cannot be tried"),
+    }
+}
+
+/// Runs a block of docs/distributed.md with `sh`, its port 6379 replaced
+/// by a free one, `distgen` and `redis-server` on the PATH, in `dir`; then
+/// stops the workers it started and the server. Its status and output.
+fn run_doc_block(dir: &Path, heading: &str, env: &[(&str, &str)], shutdown: &str) -> (i32, String) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let block = doc_block(heading);
+    assert!(block.contains("6379"), "{block}");
+    let script = format!(
+        // (`jobs -p` in `$(...)` would run in a subshell, which has no jobs.)
+        "{}\nstatus=$?\njobs -p > workers.pids\nkill $(cat workers.pids) 2>/dev/null\nwait\nexit $status\n",
+        block.replace("6379", &port)
+    );
+    let bin = |p: &Path| p.parent().expect("a folder").display().to_string();
+    let path = format!(
+        "{}:{}:{}",
+        bin(Path::new(env!("CARGO_BIN_EXE_distgen"))),
+        bin(&redis_server()),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir)
+        .env("PATH", path)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh runs");
+    let url = shutdown.replace("6379", &port);
+    if let Ok(mut con) = redis::Client::open(url.as_str()).and_then(|c| c.get_connection()) {
+        let _: redis::RedisResult<()> = redis::cmd("SHUTDOWN").arg("NOSAVE").query(&mut con);
+    }
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let err = String::from_utf8_lossy(&out.stderr);
+    (
+        out.status.code().unwrap_or(-1),
+        format!("{text}\n--- stderr:\n{err}"),
+    )
+}
+
+/// The README's and docs/distributed.md's set-ups, run as written: one
+/// machine (loopback), and "several machines" simulated on this one: the
+/// server bound to this host's outward address only, with a password, the
+/// workers and the coordinator connecting to that address. Both give the
+/// same answer; the second refuses loopback and a wrong password.
+#[test]
+fn the_documented_set_ups_run_as_written() {
+    let dir = temp_dir();
+    let one = dir.path().join("one");
+    std::fs::create_dir_all(&one).expect("a folder");
+    let (code, single) = run_doc_block(&one, "One machine", &[], "redis://127.0.0.1:6379/");
+    assert_eq!(code, 0, "{single}");
+    assert!(queue_count(&single, "workers seen") >= 1, "{single}");
+
+    let ip = outward_address();
+    let secret = "docs-secret";
+    let several = dir.path().join("several");
+    std::fs::create_dir_all(&several).expect("a folder");
+    let (code, spread) = run_doc_block(
+        &several,
+        "Several machines",
+        &[("QUEUE_IP", &ip), ("SECRET", secret)],
+        &format!("redis://:{secret}@{ip}:6379/"),
+    );
+    assert_eq!(code, 0, "{spread}");
+    assert!(queue_count(&spread, "workers seen") >= 1, "{spread}");
+    assert_eq!(answer_of(&single), answer_of(&spread));
+    assert!(!spread.contains(secret), "the password is shown: {spread}");
+}
+
+/// A queue bound to this host's outward address, as the several-machine
+/// set-up has it: a worker reaches it there with the password, and neither
+/// on loopback nor with a wrong password.
+#[test]
+fn a_queue_on_an_outward_address_takes_its_password_and_nothing_else() {
+    let dir = temp_dir();
+    let ip = outward_address();
+    let server = Server::start_on(&ip);
+    let port = server.port;
+    for (url, says) in [
+        (
+            format!("redis://:{PASSWORD}@127.0.0.1:{port}/"),
+            "connecting",
+        ),
+        (format!("redis://:wrong@{ip}:{port}/"), "connecting"),
+        (format!("redis://{ip}:{port}/"), "PING"),
+    ] {
+        let p = Proc::spawn(dir.path(), "refused", &["worker", "--queue", &url]);
+        let stderr = p.stderr.clone();
+        let (code, _) = p.finish();
+        let err = std::fs::read_to_string(stderr).unwrap_or_default();
+        assert_eq!(code, 2, "{url}: {err}");
+        assert!(err.contains(says), "{url}: {err}");
+    }
+    // With the password, at the address: it judges a job.
+    let mut con = server.con();
+    add_job(&mut con, &serde_json::to_string(&job("far")).expect("JSON"));
+    let _w = Proc::worker(dir.path(), &server, "far-worker", &[]);
+    wait_until("the job judged", || stream_len(&mut con) == 0);
+    assert_eq!(answers(&mut con, "far").len(), 2);
 }
