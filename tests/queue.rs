@@ -670,8 +670,14 @@ fn outward_address() -> String {
 
 /// Runs a block of docs/distributed.md with `sh`, its port 6379 replaced
 /// by a free one, `distgen` and `redis-server` on the PATH, in `dir`; then
-/// stops the workers it started and the server. Its status and output.
-fn run_doc_block(dir: &Path, heading: &str, env: &[(&str, &str)], shutdown: &str) -> (i32, String) {
+/// stops the workers it started and the server. Its status, standard output
+/// and standard error.
+fn run_doc_block(
+    dir: &Path,
+    heading: &str,
+    env: &[(&str, &str)],
+    shutdown: &str,
+) -> (i32, String, String) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -704,11 +710,10 @@ fn run_doc_block(dir: &Path, heading: &str, env: &[(&str, &str)], shutdown: &str
     if let Ok(mut con) = redis::Client::open(url.as_str()).and_then(|c| c.get_connection()) {
         let _: redis::RedisResult<()> = redis::cmd("SHUTDOWN").arg("NOSAVE").query(&mut con);
     }
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let err = String::from_utf8_lossy(&out.stderr);
     (
         out.status.code().unwrap_or(-1),
-        format!("{text}\n--- stderr:\n{err}"),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
     )
 }
 
@@ -722,24 +727,28 @@ fn the_documented_set_ups_run_as_written() {
     let dir = temp_dir();
     let one = dir.path().join("one");
     std::fs::create_dir_all(&one).expect("a folder");
-    let (code, single) = run_doc_block(&one, "One machine", &[], "redis://127.0.0.1:6379/");
-    assert_eq!(code, 0, "{single}");
+    let (code, single, err) = run_doc_block(&one, "One machine", &[], "redis://127.0.0.1:6379/");
+    assert_eq!(code, 0, "{single}\n{err}");
     assert!(queue_count(&single, "workers seen") >= 1, "{single}");
 
     let ip = outward_address();
     let secret = "docs-secret";
     let several = dir.path().join("several");
     std::fs::create_dir_all(&several).expect("a folder");
-    let (code, spread) = run_doc_block(
+    let (code, spread, err) = run_doc_block(
         &several,
         "Several machines",
         &[("QUEUE_IP", &ip), ("SECRET", secret)],
         &format!("redis://:{secret}@{ip}:6379/"),
     );
-    assert_eq!(code, 0, "{spread}");
+    assert_eq!(code, 0, "{spread}\n{err}");
     assert!(queue_count(&spread, "workers seen") >= 1, "{spread}");
     assert_eq!(answer_of(&single), answer_of(&spread));
-    assert!(!spread.contains(secret), "the password is shown: {spread}");
+    assert!(
+        !spread.contains(secret) && !err.contains(secret),
+        "the password is shown: {spread}
+{err}"
+    );
 }
 
 /// A queue bound to this host's outward address, as the several-machine
@@ -772,4 +781,44 @@ fn a_queue_on_an_outward_address_takes_its_password_and_nothing_else() {
     let _w = Proc::worker(dir.path(), &server, "far-worker", &[]);
     wait_until("the job judged", || stream_len(&mut con) == 0);
     assert_eq!(answers(&mut con, "far").len(), 2);
+}
+
+/// Q-learning on the queue, one judgement at a time: the in-process
+/// answer, the episodes' verdicts from the worker.
+#[test]
+fn q_learning_on_the_queue_gives_the_in_process_answer() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let args = |out: &str| -> Vec<String> {
+        [
+            "learn",
+            "--faults",
+            "crash",
+            "--episodes",
+            "600",
+            "-q",
+            "--out",
+            out,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let local_out = dir.path().join("local").display().to_string();
+    let local: Vec<String> = args(&local_out);
+    let local: Vec<&str> = local.iter().map(String::as_str).collect();
+    let (code, expected) = Proc::spawn(dir.path(), "local", &local).finish();
+    assert!(code == 0 || code == 1, "{expected}");
+    let _w = Proc::worker(dir.path(), &server, "w", &[]);
+    let url = server.url();
+    let queued_out = dir.path().join("queued").display().to_string();
+    let mut queued = args(&queued_out);
+    queued.extend(["--queue".to_string(), url]);
+    let queued: Vec<&str> = queued.iter().map(String::as_str).collect();
+    let (code2, out) = Proc::spawn(dir.path(), "queued", &queued).finish();
+    assert_eq!(code2, code, "{out}");
+    assert_eq!(answer_of(&out), answer_of(&expected));
+    // The worker judged the episodes' protocols.
+    assert_eq!(queue_count(&out, "workers seen"), 1, "{out}");
+    assert!(!out.contains(" 0 judgements ("), "{out}");
 }
