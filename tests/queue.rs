@@ -560,7 +560,7 @@ fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
     assert_eq!(queue["group"], learner::queue::GROUP);
     let run = queue["run"].as_str().expect("a run id").to_string();
     let position = queue["position"].as_u64().expect("a position");
-    assert!(position >= 1 && position < 1496, "{queue}");
+    assert!((1..1496).contains(&position), "{queue}");
     assert_eq!(
         queue["verdicts"].as_array().map(Vec::len),
         queue["stats"]["verdicts"].as_u64().map(|n| n as usize)

@@ -285,7 +285,7 @@ mod resume_tests {
         let path = dir.join("old.json");
         // Format 2 wrote drafts as text (`s0a|0.1.-:d`).
         std::fs::write(&path, r#"{"format":2,"table":[{"draft":"s0a|0.1.-:d"}]}"#).unwrap();
-        let e = Checkpoint::load(&path).err().expect("refused");
+        let e = Checkpoint::load(&path).expect_err("refused");
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(
             matches!(e, CheckpointError::Version { found: 2, .. }),

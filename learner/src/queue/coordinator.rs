@@ -61,8 +61,11 @@ pub struct QueueStats {
     pub dead_letters: Vec<(String, String)>,
     /// Time spent waiting for verdicts.
     pub waiting: Duration,
-    /// Time spent judging on the coordinator (screens, re-validation).
+    /// Time spent judging on the coordinator (at the smallest size,
+    /// screens, re-validation).
     pub local: Duration,
+    /// Of which screening and re-validating (every configuration).
+    pub revalidating: Duration,
     /// When the first job was sent.
     pub started: Option<Instant>,
 }
@@ -79,16 +82,17 @@ impl QueueStats {
     }
 
     /// `2 workers seen, 1496 judgements (812/s), 0 redeliveries, 0 dead
-    /// letters, 0.4 s judging on the coordinator`.
+    /// letters, 0.4 s judging on the coordinator (0.3 s re-validating)`.
     pub fn line(&self) -> String {
         format!(
-            "{} workers seen, {} judgements ({:.0}/s), {} redeliveries, {} dead letters, {:.1} s judging on the coordinator",
+            "{} workers seen, {} judgements ({:.0}/s), {} redeliveries, {} dead letters, {:.1} s judging on the coordinator ({:.1} s re-validating)",
             self.workers.len(),
             self.verdicts,
             self.per_second(),
             self.redeliveries,
             self.dead_letters.len(),
-            self.local.as_secs_f64()
+            self.local.as_secs_f64(),
+            self.revalidating.as_secs_f64()
         )
     }
 }
@@ -487,6 +491,7 @@ impl Oracle for QueueOracle {
             let start = Instant::now();
             let j = self.local.judge(ir, true);
             self.stats.local += start.elapsed();
+            self.stats.revalidating += start.elapsed();
             return j;
         }
         if let Some(f) = &self.failure {
@@ -523,6 +528,7 @@ impl Oracle for QueueOracle {
         let start = Instant::now();
         let holds = self.local.screen(ir);
         self.stats.local += start.elapsed();
+        self.stats.revalidating += start.elapsed();
         self.screens.insert(key, holds);
         holds
     }

@@ -20,7 +20,7 @@
 //! error: the checkpoint does not belong to this search.
 
 use super::coordinator::{QueueOptions, QueueOracle, QueueStats};
-use super::job::version;
+use super::job::{version, RunOnly};
 use super::{done_key, meta_key, redacted, results_key, verdicts_key, QueueError, GROUP, JOBS};
 use crate::oracle::{CheckerOracle, Judgement};
 use serde::{Deserialize, Serialize};
@@ -199,7 +199,6 @@ impl QueueOracle {
                     )));
                 }
                 oracle.cursor = state.cursor.clone();
-                oracle.submitted.extend(state.in_flight.iter().cloned());
                 None
             }
             None => {
@@ -244,7 +243,46 @@ impl QueueOracle {
                 }
                 oracle.take_all(entries)?;
             }
+            // The candidates still on the stream are not sent again; those
+            // neither judged nor there (the stream was cleared) are.
+            let queued = oracle.queued_keys()?;
+            oracle.submitted.extend(
+                state
+                    .in_flight
+                    .into_iter()
+                    .filter(|k| !oracle.verdicts.contains_key(k) && queued.contains(k)),
+            );
         }
         Ok((oracle, warning))
+    }
+
+    /// The keys of this run's candidates on the jobs stream (waiting or
+    /// being judged: an entry leaves the stream when acknowledged).
+    fn queued_keys(&mut self) -> Result<std::collections::HashSet<String>, QueueError> {
+        let mut keys = std::collections::HashSet::new();
+        let mut from = "-".to_string();
+        loop {
+            let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+                .arg(JOBS)
+                .arg(&from)
+                .arg("+")
+                .arg("COUNT")
+                .arg(1000)
+                .query(&mut self.con)
+                .map_err(self.err("reading the queued jobs"))?;
+            let Some(last) = reply.ids.last() else {
+                break;
+            };
+            from = format!("({}", last.id);
+            for entry in &reply.ids {
+                let text = entry.get::<String>("job").unwrap_or_default();
+                if let Ok(job) = serde_json::from_str::<RunOnly>(&text) {
+                    if job.run == self.run {
+                        keys.extend(job.candidates.into_iter().map(|c| c.key));
+                    }
+                }
+            }
+        }
+        Ok(keys)
     }
 }
