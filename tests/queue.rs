@@ -822,3 +822,35 @@ fn q_learning_on_the_queue_gives_the_in_process_answer() {
     assert_eq!(queue_count(&out, "workers seen"), 1, "{out}");
     assert!(!out.contains(" 0 judgements ("), "{out}");
 }
+
+/// A resumed coordinator whose jobs were lost while it was stopped (the
+/// stream cleared) sends those candidates again instead of waiting for them.
+#[test]
+fn a_resumed_coordinator_sends_again_what_the_queue_lost() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let slow = Proc::worker(dir.path(), &server, "slow", &["--pause-ms", "20"]);
+    let checkpoint = dir.path().join("stopped.json");
+    let cp = checkpoint.display().to_string();
+    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let mut con = server.con();
+    wait_until("20 verdicts", || answers_so_far(&mut con) >= 20);
+    interrupt(&first);
+    assert_eq!(first.finish().0, 130);
+    drop(slow);
+    let _: () = redis::cmd("DEL").arg(JOBS).query(&mut con).expect("DEL");
+    let _w = Proc::worker(dir.path(), &server, "fresh", &[]);
+    let url = server.url();
+    let out_dir = dir.path().join("resumed").display().to_string();
+    let (code, out) = Proc::spawn(
+        dir.path(),
+        "resumed",
+        &[
+            "learn", "--resume", &cp, "--queue", &url, "-q", "--out", &out_dir,
+        ],
+    )
+    .finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(answer_of(&out), expected);
+}

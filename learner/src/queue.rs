@@ -101,7 +101,8 @@ pub fn redacted(url: &str) -> String {
 }
 
 /// A connection to the queue at `url`, checked with a `PING` (which also
-/// checks the password), and the consumer group created if missing.
+/// checks the password), and the consumer group created if missing. A
+/// refused connection is tried again for 3 s (a server still starting).
 pub fn connect(url: &str) -> Result<redis::Connection, QueueError> {
     let shown = redacted(url);
     let client = redis::Client::open(url).map_err(|cause| QueueError::Url {
@@ -112,9 +113,17 @@ pub fn connect(url: &str) -> Result<redis::Connection, QueueError> {
         let url = shown.clone();
         move |cause| QueueError::Redis { url, what, cause }
     };
-    let mut con = client
-        .get_connection_with_timeout(Duration::from_secs(5))
-        .map_err(redis_err("connecting"))?;
+    // A server started a moment ago (`--daemonize yes` returns before it
+    // listens) refuses connections for a little while: try for 3 s.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let mut con = loop {
+        match client.get_connection_with_timeout(Duration::from_secs(5)) {
+            Err(e) if e.is_connection_refusal() && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => break other.map_err(redis_err("connecting"))?,
+        }
+    };
     con.set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(redis_err("setting a read timeout"))?;
     con.set_write_timeout(Some(Duration::from_secs(30)))
