@@ -75,8 +75,10 @@ pub struct Args {
     /// is missing, for the check of the protocol found for every N.
     #[arg(long)]
     fetch_z3: bool,
-    /// Send the exhaustive search's judgements to `distgen worker`s on this
-    /// Redis queue: redis://HOST:PORT/ or redis://:PASSWORD@HOST:PORT/.
+    /// Send the exhaustive search's judgements (or Q-learning's, one at a
+    /// time) to `distgen worker`s on this Redis queue: redis://HOST:PORT/
+    /// or redis://:PASSWORD@HOST:PORT/. With --resume, a search stopped on
+    /// the queue goes on there.
     #[arg(long, value_name = "URL")]
     queue: Option<String>,
     /// Candidates per job on the queue.
@@ -153,17 +155,23 @@ fn one_line(ir: &ProtocolIr) -> String {
     parts.join(" | ").replace("(m)", "")
 }
 
+/// An error if options other than the checkpoint's are given with `--resume`.
+fn options_of_checkpoint(args: &Args) -> Result<()> {
+    if args.faults.is_some()
+        || args.config.is_some()
+        || !args.set.is_empty()
+        || !args.requires.is_empty()
+    {
+        bail!("--resume goes on with the checkpoint's options; drop --faults, --config, --requires and --set");
+    }
+    Ok(())
+}
+
 /// The learner of a fresh run or of a checkpoint.
 fn learner_of(args: &Args) -> Result<Learner<CheckerOracle>> {
     Ok(match &args.resume {
         Some(path) => {
-            if args.faults.is_some()
-                || args.config.is_some()
-                || !args.set.is_empty()
-                || !args.requires.is_empty()
-            {
-                bail!("--resume goes on with the checkpoint's options; drop --faults, --config, --requires and --set");
-            }
+            options_of_checkpoint(args)?;
             let cp = Checkpoint::load(path)?;
             if cp.queue.is_some() {
                 bail!("{} is a search stopped on a work queue: resume it with --queue URL (its verdicts are there)", path.display());
@@ -190,13 +198,7 @@ fn queued_learner(args: &Args, url: &str) -> Result<Learner<QueueOracle>> {
     };
     let (mut learner, warning) = match &args.resume {
         Some(path) => {
-            if args.faults.is_some()
-                || args.config.is_some()
-                || !args.set.is_empty()
-                || !args.requires.is_empty()
-            {
-                bail!("--resume goes on with the checkpoint's options; drop --faults, --config, --requires and --set");
-            }
+            options_of_checkpoint(args)?;
             let mut cp = Checkpoint::load(path)?;
             let local = CheckerOracle::new(&cp.config)?;
             match cp.queue.take() {
