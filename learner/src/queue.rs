@@ -21,6 +21,10 @@
 //! its own order, so the answer and the counts are those of the in-process
 //! search.
 //!
+//! A coordinator stopped mid-search leaves its run on the queue, and its
+//! checkpoint names what it relies on there; resumed, it goes on with the
+//! same run and reuses the verdicts written meanwhile ([`resume`]).
+//!
 //! [`XCLAIM`]: https://redis.io/docs/latest/commands/xclaim/
 //! [`XAUTOCLAIM`]: https://redis.io/docs/latest/commands/xautoclaim/
 
