@@ -3,7 +3,9 @@
 #  A. the queue's overhead per judgement, on tiny judgements (the crash
 #     space, ~0.3 ms each): in-process vs one worker, jobs of 1, 8, 32;
 #  B. scaling: the first $JUDGED judgements of the Byzantine space (~10 ms
-#     each) in-process and with 1, 2 and 4 workers (one checker thread each).
+#     each) in-process and with 1, 2 and 4 workers (one checker thread each);
+#  C. Q-learning (one judgement at a time, each episode waits for its
+#     verdict): crash, seed 1, in-process and with 1 and 2 workers.
 # Every run must print the same search line and answer as the in-process one
 # (the script stops otherwise). The load average is recorded before and
 # after each run: on a shared machine the numbers move with it.
@@ -71,6 +73,9 @@ run() {
   for p in "${pids[@]}"; do kill -INT "$p"; wait "$p" || true; done
   local judged secs
   judged=$(sed -n 's/.*, \([0-9]*\) protocols judged.*/\1/p' "$OUT/$label.txt")
+  # Q-learning: the calls that were not cache hits.
+  [ -n "$judged" ] || judged=$(sed -n 's/.*oracle calls \([0-9]*\), cache hits \([0-9]*\).*/\1 - \2/p' \
+    "$OUT/$label.txt" | bc)
   secs=$(echo "$t1 - $t0" | bc -l)
   printf '| %s | %s | %s | %s | %.2f | %.0f | %s / %s |\n' "$label" "$workers" \
     "${batch:--}" "$judged" "$secs" "$(echo "$judged / $secs" | bc -l)" "$before" "$after"
@@ -102,6 +107,15 @@ echo '|---|---|---|---|---|---|---|'
 BYZ=(--faults byzantine --search exhaustive --set "search_max_judged=$JUDGED" --set oracle.threads=1)
 run byz-local 0 "" "${BYZ[@]}"
 for w in 1 2 4; do run "byz-q$w" "$w" 8 "${BYZ[@]}"; done
+rm -f "$OUT/reference.txt"
+echo
+echo "C. Q-learning: crash, seed 1 (judged: oracle calls less cache hits)"
+echo
+echo '| run | workers | batch | judged | seconds | judgements/s | cores busy before / after |'
+echo '|---|---|---|---|---|---|---|'
+QL=(--faults crash --seed 1 --set oracle.threads=1)
+run ql-local 0 "" "${QL[@]}"
+for w in 1 2; do run "ql-q$w" "$w" 1 "${QL[@]}"; done
 rm -rf "$OUT/gen"
 echo
 echo "outputs in $OUT"

@@ -48,24 +48,35 @@ fn redis_server_is_found_or_fetched() {
 /// A `redis-server` of the test's own, stopped on drop.
 struct Server {
     child: Child,
+    host: String,
     port: u16,
 }
 
 impl Server {
+    /// On a free loopback port.
     fn start() -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
+        Server::start_on("127.0.0.1")
+    }
+
+    /// Bound to `host` only.
+    fn start_on(host: &str) -> Server {
+        let port = TcpListener::bind(format!("{host}:0"))
             .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
+            .expect("a free port")
             .port();
         let binary = redis_server();
         let child = Command::new(&binary)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--port", &port.to_string(), "--bind", host])
             .args(["--save", "", "--appendonly", "no"])
             .args(["--requirepass", PASSWORD])
             .stdout(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {} ({e})", binary.display()));
-        let server = Server { child, port };
+        let server = Server {
+            child,
+            host: host.to_string(),
+            port,
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let ping = redis::Client::open(server.url())
@@ -83,7 +94,7 @@ impl Server {
     }
 
     fn url(&self) -> String {
-        format!("redis://:{PASSWORD}@127.0.0.1:{}/", self.port)
+        format!("redis://:{PASSWORD}@{}:{}/", self.host, self.port)
     }
 
     fn con(&self) -> redis::Connection {
@@ -480,4 +491,366 @@ fn connection_errors_are_one_line_and_status_2() {
             assert!(!err.contains("wrong"), "the password is shown: {err}");
         }
     }
+}
+
+/// Sends SIGINT (Ctrl-C) to `p`.
+fn interrupt(p: &Proc) {
+    let status = Command::new("kill")
+        .args(["-INT", &p.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Stops a worker with Ctrl-C; its closing line's `duplicates skipped`
+/// and its log.
+fn duplicates_of(worker: Proc) -> (u64, String) {
+    interrupt(&worker);
+    let stderr = worker.stderr.clone();
+    let (code, _) = worker.finish();
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(code, 0, "{err}");
+    let n = err
+        .lines()
+        .find_map(|l| {
+            let (_, tail) = l.split_once(" judged, ")?;
+            tail.split(' ').next()?.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no closing line: {err}"));
+    (n, err)
+}
+
+/// The number of entries of the only run's results stream (0 before any).
+fn answers_so_far(con: &mut redis::Connection) -> usize {
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("distgen:run:*:results")
+        .query(con)
+        .expect("KEYS");
+    keys.first()
+        .map_or(0, |k| redis::cmd("XLEN").arg(k).query(con).expect("XLEN"))
+}
+
+#[test]
+fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    // Slow workers (5 ms a judgement): the search takes a few seconds.
+    let w1 = Proc::worker(dir.path(), &server, "w1", &["--pause-ms", "5"]);
+    let w2 = Proc::worker(dir.path(), &server, "w2", &["--pause-ms", "5"]);
+    let checkpoint = dir.path().join("stopped.json");
+    let cp = checkpoint.display().to_string();
+    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let mut con = server.con();
+    wait_until("200 verdicts", || answers_so_far(&mut con) >= 200);
+    interrupt(&first);
+    let stderr = first.stderr.clone();
+    let (code, out) = first.finish();
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(code, 130, "{out}\n{err}");
+    assert!(err.contains("checkpoint saved to"), "{err}");
+
+    // The checkpoint names the queue state it relies on.
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&checkpoint).expect("a checkpoint"))
+            .expect("JSON");
+    let queue = &saved["queue"];
+    assert_eq!(queue["version"], version().as_str());
+    assert_eq!(queue["jobs"], JOBS);
+    assert_eq!(queue["group"], learner::queue::GROUP);
+    let run = queue["run"].as_str().expect("a run id").to_string();
+    let position = queue["position"].as_u64().expect("a position");
+    assert!((1..1496).contains(&position), "{queue}");
+    assert_eq!(
+        queue["verdicts"].as_array().map(Vec::len),
+        queue["stats"]["verdicts"].as_u64().map(|n| n as usize)
+    );
+
+    // The workers go on with the run's queued jobs while it is stopped.
+    wait_until("the queued jobs judged", || stream_len(&mut con) == 0);
+    let held: usize = redis::cmd("HLEN")
+        .arg(verdicts_key(&run))
+        .query(&mut con)
+        .expect("HLEN");
+    assert!(held as u64 >= position, "{held} < {position}");
+
+    let url = server.url();
+    let out_dir = dir.path().join("resumed").display().to_string();
+    let resumed = Proc::spawn(
+        dir.path(),
+        "resumed",
+        &[
+            "learn", "--resume", &cp, "--queue", &url, "-q", "--out", &out_dir,
+        ],
+    );
+    let (code, out) = resumed.finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(answer_of(&out), expected);
+    // Every verdict written while it was stopped was reused: no candidate
+    // was sent twice.
+    let ((d1, log1), (d2, log2)) = (duplicates_of(w1), duplicates_of(w2));
+    assert_eq!(d1 + d2, 0, "{log1}\n{log2}");
+    // The run is over: its verdicts are gone.
+    let held: usize = redis::cmd("HLEN")
+        .arg(verdicts_key(&run))
+        .query(&mut con)
+        .expect("HLEN");
+    assert_eq!(held, 0);
+}
+
+#[test]
+fn a_checkpoint_of_another_queue_run_is_refused_in_one_line() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let w = Proc::worker(dir.path(), &server, "w", &["--pause-ms", "5"]);
+    let checkpoint = dir.path().join("stopped.json");
+    let cp = checkpoint.display().to_string();
+    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let mut con = server.con();
+    wait_until("50 verdicts", || answers_so_far(&mut con) >= 50);
+    interrupt(&first);
+    assert_eq!(first.finish().0, 130);
+    drop(w);
+    // Another version of distgen wrote it.
+    let text = std::fs::read_to_string(&checkpoint).expect("a checkpoint");
+    let mut saved: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    saved["queue"]["version"] = "distgen 0.0.1 job-format 0".into();
+    std::fs::write(&checkpoint, saved.to_string()).expect("written");
+    let url = server.url();
+    let out_dir = dir.path().display().to_string();
+    let p = Proc::spawn(
+        dir.path(),
+        "resumed",
+        &["learn", "--resume", &cp, "--queue", &url, "--out", &out_dir],
+    );
+    let stderr = p.stderr.clone();
+    assert_eq!(p.finish().0, 2);
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("queued by `distgen 0.0.1"), "{err}");
+    // Without --queue, a stopped queued search says where its verdicts are.
+    let p = Proc::spawn(
+        dir.path(),
+        "local",
+        &["learn", "--resume", &cp, "--out", &out_dir],
+    );
+    let stderr = p.stderr.clone();
+    assert_eq!(p.finish().0, 2);
+    let err = std::fs::read_to_string(stderr).unwrap_or_default();
+    assert!(err.contains("resume it with --queue URL"), "{err}");
+}
+
+/// The first `sh` block after the heading `## {heading}` of
+/// docs/distributed.md.
+fn doc_block(heading: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/distributed.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/distributed.md");
+    let (_, section) = doc
+        .split_once(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("no section `{heading}`"));
+    let (_, block) = section.split_once("```sh\n").expect("an sh block");
+    block.split_once("```").expect("its end").0.to_string()
+}
+
+/// This host's address on its way out (not loopback), as another machine
+/// would reach it.
+fn outward_address() -> String {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").expect("a UDP socket");
+    // No packet is sent: connecting a UDP socket only picks the route.
+    let ip = socket
+        .connect("192.0.2.255:9")
+        .or_else(|_| socket.connect("8.8.8.8:53"))
+        .and_then(|()| socket.local_addr())
+        .map(|a| a.ip());
+    match ip {
+        Ok(ip) if !ip.is_loopback() && !ip.is_unspecified() => ip.to_string(),
+        other => panic!("this host has no non-loopback address ({other:?}): the several-machine set-up cannot be tried"),
+    }
+}
+
+/// Runs a block of docs/distributed.md with `sh`, its port 6379 replaced
+/// by a free one, `distgen` and `redis-server` on the PATH, in `dir`; then
+/// stops the workers it started and the server. Its status, standard output
+/// and standard error.
+fn run_doc_block(
+    dir: &Path,
+    heading: &str,
+    env: &[(&str, &str)],
+    shutdown: &str,
+) -> (i32, String, String) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let block = doc_block(heading);
+    assert!(block.contains("6379"), "{block}");
+    let script = format!(
+        // (`jobs -p` in `$(...)` would run in a subshell, which has no jobs.)
+        "{}\nstatus=$?\njobs -p > workers.pids\nkill $(cat workers.pids) 2>/dev/null\nwait\nexit $status\n",
+        block.replace("6379", &port)
+    );
+    let bin = |p: &Path| p.parent().expect("a folder").display().to_string();
+    let path = format!(
+        "{}:{}:{}",
+        bin(Path::new(env!("CARGO_BIN_EXE_distgen"))),
+        bin(&redis_server()),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir)
+        .env("PATH", path)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("sh runs");
+    let url = shutdown.replace("6379", &port);
+    if let Ok(mut con) = redis::Client::open(url.as_str()).and_then(|c| c.get_connection()) {
+        let _: redis::RedisResult<()> = redis::cmd("SHUTDOWN").arg("NOSAVE").query(&mut con);
+    }
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// The README's and docs/distributed.md's set-ups, run as written: one
+/// machine (loopback), and "several machines" simulated on this one: the
+/// server bound to this host's outward address only, with a password, the
+/// workers and the coordinator connecting to that address. Both give the
+/// same answer; the second refuses loopback and a wrong password.
+#[test]
+fn the_documented_set_ups_run_as_written() {
+    let dir = temp_dir();
+    let one = dir.path().join("one");
+    std::fs::create_dir_all(&one).expect("a folder");
+    let (code, single, err) = run_doc_block(&one, "One machine", &[], "redis://127.0.0.1:6379/");
+    assert_eq!(code, 0, "{single}\n{err}");
+    assert!(queue_count(&single, "workers seen") >= 1, "{single}");
+
+    let ip = outward_address();
+    let secret = "docs-secret";
+    let several = dir.path().join("several");
+    std::fs::create_dir_all(&several).expect("a folder");
+    let (code, spread, err) = run_doc_block(
+        &several,
+        "Several machines",
+        &[("QUEUE_IP", &ip), ("SECRET", secret)],
+        &format!("redis://:{secret}@{ip}:6379/"),
+    );
+    assert_eq!(code, 0, "{spread}\n{err}");
+    assert!(queue_count(&spread, "workers seen") >= 1, "{spread}");
+    assert_eq!(answer_of(&single), answer_of(&spread));
+    assert!(
+        !spread.contains(secret) && !err.contains(secret),
+        "the password is shown: {spread}
+{err}"
+    );
+}
+
+/// A queue bound to this host's outward address, as the several-machine
+/// set-up has it: a worker reaches it there with the password, and neither
+/// on loopback nor with a wrong password.
+#[test]
+fn a_queue_on_an_outward_address_takes_its_password_and_nothing_else() {
+    let dir = temp_dir();
+    let ip = outward_address();
+    let server = Server::start_on(&ip);
+    let port = server.port;
+    for (url, says) in [
+        (
+            format!("redis://:{PASSWORD}@127.0.0.1:{port}/"),
+            "connecting",
+        ),
+        (format!("redis://:wrong@{ip}:{port}/"), "connecting"),
+        (format!("redis://{ip}:{port}/"), "PING"),
+    ] {
+        let p = Proc::spawn(dir.path(), "refused", &["worker", "--queue", &url]);
+        let stderr = p.stderr.clone();
+        let (code, _) = p.finish();
+        let err = std::fs::read_to_string(stderr).unwrap_or_default();
+        assert_eq!(code, 2, "{url}: {err}");
+        assert!(err.contains(says), "{url}: {err}");
+    }
+    // With the password, at the address: it judges a job.
+    let mut con = server.con();
+    add_job(&mut con, &serde_json::to_string(&job("far")).expect("JSON"));
+    let _w = Proc::worker(dir.path(), &server, "far-worker", &[]);
+    wait_until("the job judged", || stream_len(&mut con) == 0);
+    assert_eq!(answers(&mut con, "far").len(), 2);
+}
+
+/// Q-learning on the queue, one judgement at a time: the in-process
+/// answer, the episodes' verdicts from the worker.
+#[test]
+fn q_learning_on_the_queue_gives_the_in_process_answer() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let args = |out: &str| -> Vec<String> {
+        [
+            "learn",
+            "--faults",
+            "crash",
+            "--episodes",
+            "600",
+            "-q",
+            "--out",
+            out,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let local_out = dir.path().join("local").display().to_string();
+    let local: Vec<String> = args(&local_out);
+    let local: Vec<&str> = local.iter().map(String::as_str).collect();
+    let (code, expected) = Proc::spawn(dir.path(), "local", &local).finish();
+    assert!(code == 0 || code == 1, "{expected}");
+    let _w = Proc::worker(dir.path(), &server, "w", &[]);
+    let url = server.url();
+    let queued_out = dir.path().join("queued").display().to_string();
+    let mut queued = args(&queued_out);
+    queued.extend(["--queue".to_string(), url]);
+    let queued: Vec<&str> = queued.iter().map(String::as_str).collect();
+    let (code2, out) = Proc::spawn(dir.path(), "queued", &queued).finish();
+    assert_eq!(code2, code, "{out}");
+    assert_eq!(answer_of(&out), answer_of(&expected));
+    // The worker judged the episodes' protocols.
+    assert_eq!(queue_count(&out, "workers seen"), 1, "{out}");
+    assert!(!out.contains(" 0 judgements ("), "{out}");
+}
+
+/// A resumed coordinator whose jobs were lost while it was stopped (the
+/// stream cleared) sends those candidates again instead of waiting for them.
+#[test]
+fn a_resumed_coordinator_sends_again_what_the_queue_lost() {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    let slow = Proc::worker(dir.path(), &server, "slow", &["--pause-ms", "20"]);
+    let checkpoint = dir.path().join("stopped.json");
+    let cp = checkpoint.display().to_string();
+    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let mut con = server.con();
+    wait_until("20 verdicts", || answers_so_far(&mut con) >= 20);
+    interrupt(&first);
+    assert_eq!(first.finish().0, 130);
+    drop(slow);
+    let _: () = redis::cmd("DEL").arg(JOBS).query(&mut con).expect("DEL");
+    let _w = Proc::worker(dir.path(), &server, "fresh", &[]);
+    let url = server.url();
+    let out_dir = dir.path().join("resumed").display().to_string();
+    let (code, out) = Proc::spawn(
+        dir.path(),
+        "resumed",
+        &[
+            "learn", "--resume", &cp, "--queue", &url, "-q", "--out", &out_dir,
+        ],
+    )
+    .finish();
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(answer_of(&out), expected);
 }

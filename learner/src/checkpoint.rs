@@ -2,23 +2,30 @@
 //! position, the learning curve, what was found and the oracle's cache, as
 //! one JSON file.
 //!
-//! The Q-table is stored compactly: per state, the draft in a short text form
-//! and only the actions tried (the others still have their initial value);
-//! the actions of a state are recomputed from the configuration on resume. A
-//! resumed run goes on exactly as the uninterrupted run would have.
+//! The Q-table is stored compactly: per state, the draft (serde's form of
+//! [`Draft`]) and only the actions tried (the others still have their
+//! initial value); the actions of a state are recomputed from the
+//! configuration on resume. A resumed run goes on exactly as the
+//! uninterrupted run would have.
+//!
+//! An exhaustive search stopped on a work queue saves its options and the
+//! queue's state instead ([`Checkpoint::queue`], [`crate::queue::resume`]).
+//!
+//! Format 3 (drafts as serde objects) replaced format 2 (drafts as short
+//! text); a checkpoint of another format is refused with its number.
 
 use crate::agent::QEntry;
 use crate::config::{ConfigError, LearnConfig};
 use crate::heuristics::Pruned;
 use crate::oracle::{Judgement, Oracle, OracleStats};
+use crate::queue::resume::QueueState;
 use crate::train::{Found, Learner};
-use crate::vocab::{Draft, DraftRule, Eff, RuleGuard};
-use dsl_core::ir::Dest;
+use crate::vocab::Draft;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Version of the checkpoint format.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// A checkpoint that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +41,14 @@ pub enum CheckpointError {
     /// The file is not a checkpoint of this format.
     #[error("not a distgen checkpoint (format {FORMAT}): {0}")]
     Format(String),
+    /// A checkpoint of another format (another version of distgen).
+    #[error("{path} is a checkpoint of format {found}, written by another version of distgen; this one reads format {FORMAT}: start the run afresh, or resume it with the distgen that wrote it")]
+    Version {
+        /// The file.
+        path: String,
+        /// Its format.
+        found: u64,
+    },
     /// Its configuration is not usable.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -45,8 +60,8 @@ pub enum CheckpointError {
 /// One state of the Q-table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedNode {
-    /// The draft, see [`encode_draft`].
-    pub draft: String,
+    /// The draft.
+    pub draft: Draft,
     /// Times visited.
     pub visits: u64,
     /// `(action index, Q-value, times taken)` of the actions tried.
@@ -78,6 +93,10 @@ pub struct Checkpoint {
     pub oracle: OracleStats,
     /// The oracle's cache, sorted by key.
     pub cache: Vec<(String, Judgement)>,
+    /// The queue's state, when this is an exhaustive search stopped on a
+    /// work queue (then the fields above are those of a fresh learner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueState>,
 }
 
 impl Checkpoint {
@@ -88,7 +107,7 @@ impl Checkpoint {
             .table
             .iter()
             .map(|(draft, node)| SavedNode {
-                draft: encode_draft(draft),
+                draft: draft.clone(),
                 visits: node.visits,
                 tried: (0..node.moves.len())
                     .filter(|&i| node.n[i] > 0)
@@ -116,6 +135,26 @@ impl Checkpoint {
             dead_ends: learner.dead_ends,
             oracle: learner.oracle.stats,
             cache,
+            queue: None,
+        }
+    }
+
+    /// The checkpoint of an exhaustive search stopped on a work queue:
+    /// its options and what it relies on of the queue.
+    pub fn of_queued_search(config: &LearnConfig, queue: QueueState) -> Checkpoint {
+        Checkpoint {
+            format: FORMAT,
+            config: config.clone(),
+            episode: 0,
+            rng_word_pos: "0".into(),
+            table: Vec::new(),
+            pruned: Pruned::default(),
+            curve: Vec::new(),
+            found: Vec::new(),
+            dead_ends: 0,
+            oracle: OracleStats::default(),
+            cache: Vec::new(),
+            queue: Some(queue),
         }
     }
 
@@ -133,12 +172,18 @@ impl Checkpoint {
             path: path.display().to_string(),
             source,
         })?;
-        let c: Checkpoint =
+        let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| CheckpointError::Format(e.to_string()))?;
-        if c.format != FORMAT {
-            return Err(CheckpointError::Format(format!("format {}", c.format)));
+        match value.get("format").and_then(serde_json::Value::as_u64) {
+            Some(found) if found != u64::from(FORMAT) => {
+                return Err(CheckpointError::Version {
+                    path: path.display().to_string(),
+                    found,
+                })
+            }
+            _ => {}
         }
-        Ok(c)
+        serde_json::from_value(value).map_err(|e| CheckpointError::Format(e.to_string()))
     }
 
     /// A learner that goes on from this checkpoint with `oracle`, to
@@ -160,8 +205,7 @@ impl Checkpoint {
         learner.agent.rng.set_word_pos(pos);
         let mut scratch = Pruned::default();
         for saved in self.table {
-            let draft = decode_draft(&saved.draft)
-                .ok_or_else(|| CheckpointError::Format(format!("bad draft `{}`", saved.draft)))?;
+            let draft = saved.draft;
             let moves = learner.pruner.offered(&learner.env, &draft, &mut scratch);
             let k = moves.len();
             let mut node = QEntry {
@@ -174,8 +218,7 @@ impl Checkpoint {
                 let i = i as usize;
                 if i >= k {
                     return Err(CheckpointError::Format(format!(
-                        "action {i} of `{}` does not exist under these options",
-                        saved.draft
+                        "action {i} of the state {draft:?} does not exist under these options"
                     )));
                 }
                 node.q[i] = q;
@@ -196,153 +239,6 @@ impl Checkpoint {
         learner.oracle.stats = self.oracle;
         learner.oracle.cache = self.cache.into_iter().collect();
         Ok(learner)
-    }
-}
-
-fn encode_eff(e: Eff) -> String {
-    match e {
-        Eff::Send { msg, to } => {
-            let d = match to {
-                Dest::All => 'a',
-                Dest::Others => 'o',
-                Dest::Myself => 's',
-            };
-            format!("s{msg}{d}")
-        }
-        Eff::Deliver => "d".into(),
-    }
-}
-
-fn decode_eff(s: &str) -> Option<Eff> {
-    if s == "d" {
-        return Some(Eff::Deliver);
-    }
-    let body = s.strip_prefix('s')?;
-    let (msg, d) = body.split_at(body.len().checked_sub(1)?);
-    let to = match d {
-        "a" => Dest::All,
-        "o" => Dest::Others,
-        "s" => Dest::Myself,
-        _ => return None,
-    };
-    Some(Eff::Send {
-        msg: msg.parse().ok()?,
-        to,
-    })
-}
-
-fn encode_effs(es: &[Eff]) -> String {
-    es.iter()
-        .map(|&e| encode_eff(e))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn decode_effs(s: &str) -> Option<Vec<Eff>> {
-    if s.is_empty() {
-        return Some(vec![]);
-    }
-    s.split(',').map(decode_eff).collect()
-}
-
-/// A draft as short text: `s0a|0.7.1:s1a;1.3.-:d` (broadcast effects, then
-/// rules `trigger.quorum.not_sent:effects`).
-pub fn encode_draft(d: &Draft) -> String {
-    let rules: Vec<String> = d
-        .rules
-        .iter()
-        .map(|r| {
-            let ns = r.guard.not_sent.map_or("-".to_string(), |t| t.to_string());
-            format!(
-                "{}.{}.{ns}:{}",
-                r.guard.trigger,
-                r.guard.quorum,
-                encode_effs(&r.effects)
-            )
-        })
-        .collect();
-    format!("{}|{}", encode_effs(&d.broadcast), rules.join(";"))
-}
-
-/// The inverse of [`encode_draft`].
-pub fn decode_draft(s: &str) -> Option<Draft> {
-    let (b, r) = s.split_once('|')?;
-    let mut rules = Vec::new();
-    if !r.is_empty() {
-        for part in r.split(';') {
-            let (g, es) = part.split_once(':')?;
-            let mut g = g.split('.');
-            let trigger = g.next()?.parse().ok()?;
-            let quorum = g.next()?.parse().ok()?;
-            let not_sent = match g.next()? {
-                "-" => None,
-                t => Some(t.parse().ok()?),
-            };
-            rules.push(DraftRule {
-                guard: RuleGuard {
-                    trigger,
-                    quorum,
-                    not_sent,
-                },
-                effects: decode_effs(es)?,
-            });
-        }
-    }
-    Some(Draft {
-        broadcast: decode_effs(b)?,
-        rules,
-        ..Draft::default()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn drafts_round_trip() {
-        let d = Draft {
-            broadcast: vec![
-                Eff::Send {
-                    msg: 0,
-                    to: Dest::All,
-                },
-                Eff::Deliver,
-            ],
-            rules: vec![
-                DraftRule {
-                    guard: RuleGuard {
-                        trigger: 0,
-                        quorum: 7,
-                        not_sent: Some(1),
-                    },
-                    effects: vec![Eff::Send {
-                        msg: 1,
-                        to: Dest::Others,
-                    }],
-                },
-                DraftRule {
-                    guard: RuleGuard {
-                        trigger: 1,
-                        quorum: 3,
-                        not_sent: None,
-                    },
-                    effects: vec![
-                        Eff::Send {
-                            msg: 12,
-                            to: Dest::Myself,
-                        },
-                        Eff::Deliver,
-                    ],
-                },
-            ],
-            ..Draft::default()
-        };
-        let s = encode_draft(&d);
-        assert_eq!(s, "s0a,d|0.7.1:s1o;1.3.-:s12s,d");
-        assert_eq!(decode_draft(&s), Some(d));
-        assert_eq!(decode_draft("|"), Some(Draft::default()));
-        assert_eq!(decode_draft("x|"), None);
     }
 }
 
@@ -380,5 +276,36 @@ mod resume_tests {
             Checkpoint::of(&resumed).table,
             Checkpoint::of(&straight).table
         );
+    }
+
+    #[test]
+    fn a_checkpoint_of_another_format_is_refused_with_its_number() {
+        let dir = std::env::temp_dir().join(format!("distgen-ckpt-old-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.json");
+        // Format 2 wrote drafts as text (`s0a|0.1.-:d`).
+        std::fs::write(&path, r#"{"format":2,"table":[{"draft":"s0a|0.1.-:d"}]}"#).unwrap();
+        let e = Checkpoint::load(&path).expect_err("refused");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            matches!(e, CheckpointError::Version { found: 2, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("format 2"), "{e}");
+        assert!(e.to_string().contains("reads format 3"), "{e}");
+    }
+
+    #[test]
+    fn drafts_are_saved_as_serde_objects() {
+        let mut config = LearnConfig::defaults(FaultModel::None);
+        config.episodes = 5;
+        let mut l = Learner::new(config, SyncRunOracle).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        let saved = Checkpoint::of(&l);
+        let text = serde_json::to_string(&saved).unwrap();
+        assert!(text.contains(r#""draft":{"broadcast":"#), "{text}");
+        let back: Checkpoint = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, saved);
+        assert!(back.table.iter().any(|n| !n.draft.rules.is_empty()));
     }
 }

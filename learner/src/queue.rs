@@ -21,11 +21,16 @@
 //! its own order, so the answer and the counts are those of the in-process
 //! search.
 //!
+//! A coordinator stopped mid-search leaves its run on the queue, and its
+//! checkpoint names what it relies on there; resumed, it goes on with the
+//! same run and reuses the verdicts written meanwhile ([`resume`]).
+//!
 //! [`XCLAIM`]: https://redis.io/docs/latest/commands/xclaim/
 //! [`XAUTOCLAIM`]: https://redis.io/docs/latest/commands/xautoclaim/
 
 pub mod coordinator;
 pub mod job;
+pub mod resume;
 pub mod worker;
 
 use std::time::Duration;
@@ -45,6 +50,12 @@ pub fn verdicts_key(run: &str) -> String {
 /// The results stream of a run (JSON [`job::Answer`]s).
 pub fn results_key(run: &str) -> String {
     format!("distgen:run:{run}:results")
+}
+
+/// What a run is: the version of distgen and the settings it judges with
+/// (JSON), so that a resumed coordinator finds its own run.
+pub fn meta_key(run: &str) -> String {
+    format!("distgen:run:{run}:meta")
 }
 
 /// Set when a run is over: its jobs left on the stream are dropped.
@@ -94,7 +105,8 @@ pub fn redacted(url: &str) -> String {
 }
 
 /// A connection to the queue at `url`, checked with a `PING` (which also
-/// checks the password), and the consumer group created if missing.
+/// checks the password), and the consumer group created if missing. A
+/// refused connection is tried again for 3 s (a server still starting).
 pub fn connect(url: &str) -> Result<redis::Connection, QueueError> {
     let shown = redacted(url);
     let client = redis::Client::open(url).map_err(|cause| QueueError::Url {
@@ -105,9 +117,17 @@ pub fn connect(url: &str) -> Result<redis::Connection, QueueError> {
         let url = shown.clone();
         move |cause| QueueError::Redis { url, what, cause }
     };
-    let mut con = client
-        .get_connection_with_timeout(Duration::from_secs(5))
-        .map_err(redis_err("connecting"))?;
+    // A server started a moment ago (`--daemonize yes` returns before it
+    // listens) refuses connections for a little while: try for 3 s.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    let mut con = loop {
+        match client.get_connection_with_timeout(Duration::from_secs(5)) {
+            Err(e) if e.is_connection_refusal() && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => break other.map_err(redis_err("connecting"))?,
+        }
+    };
     con.set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(redis_err("setting a read timeout"))?;
     con.set_write_timeout(Some(Duration::from_secs(30)))

@@ -80,8 +80,10 @@ pub struct Args {
     /// is missing, for the check of the protocol found for every N.
     #[arg(long)]
     fetch_z3: bool,
-    /// Send the exhaustive search's judgements to `distgen worker`s on this
-    /// Redis queue: redis://HOST:PORT/ or redis://:PASSWORD@HOST:PORT/.
+    /// Send the exhaustive search's judgements (or Q-learning's, one at a
+    /// time) to `distgen worker`s on this Redis queue: redis://HOST:PORT/
+    /// or redis://:PASSWORD@HOST:PORT/. With --resume, a search stopped on
+    /// the queue goes on there.
     #[arg(long, value_name = "URL")]
     queue: Option<String>,
     /// Candidates per job on the queue.
@@ -178,19 +180,28 @@ fn one_line(ir: &ProtocolIr) -> String {
     parts.join(" | ").replace("(m)", "")
 }
 
+/// An error if options other than the checkpoint's are given with `--resume`.
+fn options_of_checkpoint(args: &Args) -> Result<()> {
+    if args.faults.is_some()
+        || args.problem.is_some()
+        || args.config.is_some()
+        || !args.set.is_empty()
+        || !args.requires.is_empty()
+    {
+        bail!("--resume goes on with the checkpoint's options; drop --faults, --problem, --config, --requires and --set");
+    }
+    Ok(())
+}
+
 /// The learner of a fresh run or of a checkpoint.
 fn learner_of(args: &Args) -> Result<Learner<CheckerOracle>> {
     Ok(match &args.resume {
         Some(path) => {
-            if args.faults.is_some()
-                || args.problem.is_some()
-                || args.config.is_some()
-                || !args.set.is_empty()
-                || !args.requires.is_empty()
-            {
-                bail!("--resume goes on with the checkpoint's options; drop --faults, --problem, --config, --requires and --set");
-            }
+            options_of_checkpoint(args)?;
             let cp = Checkpoint::load(path)?;
+            if cp.queue.is_some() {
+                bail!("{} is a search stopped on a work queue: resume it with --queue URL (its verdicts are there)", path.display());
+            }
             let oracle = CheckerOracle::new(&cp.config)?;
             cp.resume(oracle, args.episodes)?
         }
@@ -202,22 +213,42 @@ fn learner_of(args: &Args) -> Result<Learner<CheckerOracle>> {
     })
 }
 
-/// The learner of a run on the queue: a fresh exhaustive search.
+/// The learner of a run on the queue: a fresh one, or one resumed from a
+/// checkpoint (an exhaustive search stopped on a queue goes on with its run
+/// there; a training run starts a new run on the queue).
 fn queued_learner(args: &Args, url: &str) -> Result<Learner<QueueOracle>> {
-    if args.resume.is_some() {
-        bail!("--queue cannot --resume a checkpoint yet; start the search afresh");
-    }
-    let config = LearnConfig::load(args.faults, args.config.as_deref(), overrides(args)?)?;
-    if config.search != SearchMode::Exhaustive {
-        bail!("--queue serves the exhaustive search only; add --search exhaustive");
-    }
-    let local = CheckerOracle::new(&config)?;
     let opts = QueueOptions {
         batch: args.queue_batch,
         window: args.queue_window,
         ..QueueOptions::default()
     };
-    let mut oracle = QueueOracle::connect(url, local, opts)?;
+    let (mut learner, warning) = match &args.resume {
+        Some(path) => {
+            options_of_checkpoint(args)?;
+            let mut cp = Checkpoint::load(path)?;
+            let local = CheckerOracle::new(&cp.config)?;
+            match cp.queue.take() {
+                Some(state) => {
+                    let (oracle, warning) = QueueOracle::resume(url, local, opts, state)?;
+                    (Learner::new(cp.config, oracle)?, warning)
+                }
+                None => {
+                    let oracle = QueueOracle::connect(url, local, opts)?;
+                    (cp.resume(oracle, args.episodes)?, None)
+                }
+            }
+        }
+        None => {
+            let config = LearnConfig::load(args.faults, args.config.as_deref(), overrides(args)?)?;
+            let local = CheckerOracle::new(&config)?;
+            let oracle = QueueOracle::connect(url, local, opts)?;
+            (Learner::new(config, oracle)?, None)
+        }
+    };
+    if let Some(w) = warning {
+        eprintln!("{w}");
+    }
+    let oracle = &mut learner.oracle.inner;
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {
@@ -237,7 +268,7 @@ fn queued_learner(args: &Args, url: &str) -> Result<Learner<QueueOracle>> {
             bar.suspend(|| eprintln!("dead letter: {key}: {reason} (counted as unknown)"))
         }
     });
-    Ok(Learner::new(config, oracle)?)
+    Ok(learner)
 }
 
 /// Runs `distgen learn`.
@@ -267,6 +298,8 @@ fn finish<O: Oracle + Queued>(mut learner: Learner<O>, args: &Args) -> Result<Ex
         // A second handler cannot be installed; then Ctrl-C just kills us.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
+    let resumable = learner.config.search == SearchMode::Exhaustive;
+    learner.oracle.inner.watch(stop.clone(), resumable);
     let Some(outcome) = run(&mut learner, args, &stop)? else {
         return Ok(ExitCode::from(130));
     };
@@ -304,16 +337,35 @@ fn solver_or_hint(fetch: bool) -> Result<()> {
 
 /// The search or the training and its end; `None` when training was
 /// interrupted (a checkpoint is then saved).
-fn run<O: Oracle>(
+fn run<O: Oracle + Queued>(
     learner: &mut Learner<O>,
     args: &Args,
     stop: &AtomicBool,
 ) -> Result<Option<Outcome>> {
     if learner.config.search == SearchMode::Exhaustive {
         let max = learner.config.search_max_judged;
-        return Ok(Some(learner.search(stop, max).map_err(anyhow::Error::msg)?));
+        let outcome = learner.search(stop, max).map_err(anyhow::Error::msg)?;
+        if stop.load(Ordering::SeqCst) && outcome.best.is_none() {
+            if let Some(state) = learner.oracle.inner.suspend() {
+                let judged = state.position;
+                let path = checkpoint_path(learner, args);
+                Checkpoint::of_queued_search(&learner.config, state).save(&path)?;
+                eprintln!(
+                    "interrupted after {judged} judgements; checkpoint saved to {} (go on with --resume {} --queue URL; the run's verdicts stay on the queue)",
+                    path.display(),
+                    path.display()
+                );
+                return Ok(None);
+            }
+        }
+        return Ok(Some(outcome));
     }
-    if train(learner, stop, args.quiet) {
+    let done = train(learner, stop, args.quiet);
+    if let Some(e) = learner.oracle.inner.failure() {
+        // The episode that met the failure got no verdict: no checkpoint.
+        bail!("{e}");
+    }
+    if done {
         return Ok(Some(learner.finish()));
     }
     let path = save_checkpoint(learner, args)?;
@@ -328,13 +380,17 @@ fn run<O: Oracle>(
 /// Saves a checkpoint to `--checkpoint`, else `OUT/<name>.checkpoint.json`;
 /// returns where.
 fn save_checkpoint<O: Oracle>(learner: &Learner<O>, args: &Args) -> Result<PathBuf> {
-    let stem = learner.config.file_stem();
-    let path = args
-        .checkpoint
-        .clone()
-        .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")));
+    let path = checkpoint_path(learner, args);
     Checkpoint::of(learner).save(&path)?;
     Ok(path)
+}
+
+/// `--checkpoint`, else `OUT/<name>.checkpoint.json`.
+fn checkpoint_path<O>(learner: &Learner<O>, args: &Args) -> PathBuf {
+    let stem = learner.config.file_stem();
+    args.checkpoint
+        .clone()
+        .unwrap_or_else(|| args.out.join(format!("{stem}.checkpoint.json")))
 }
 
 /// The training episodes with a progress bar; whether all were done.
@@ -508,6 +564,15 @@ trait Queued {
 
     /// Ends the run on the queue.
     fn end(&mut self) {}
+
+    /// Watches the stop flag (see [`QueueOracle::watch`]).
+    fn watch(&mut self, _stop: Arc<AtomicBool>, _interrupt: bool) {}
+
+    /// Leaves the run on the queue for a resume; what the checkpoint
+    /// needs of it (`None`: not on a queue).
+    fn suspend(&mut self) -> Option<learner::queue::resume::QueueState> {
+        None
+    }
 }
 
 impl Queued for CheckerOracle {}
@@ -519,5 +584,13 @@ impl Queued for QueueOracle {
 
     fn end(&mut self) {
         self.finish();
+    }
+
+    fn watch(&mut self, stop: Arc<AtomicBool>, interrupt: bool) {
+        QueueOracle::watch(self, stop, interrupt);
+    }
+
+    fn suspend(&mut self) -> Option<learner::queue::resume::QueueState> {
+        Some(QueueOracle::suspend(self))
     }
 }

@@ -313,7 +313,8 @@ impl Worker {
     /// Stores each verdict under its key and announces it on the run's
     /// results stream, both at once (a Lua script: a worker that dies
     /// cannot leave a verdict stored but not announced), unless the key has
-    /// a verdict already (then nothing: it was announced).
+    /// a verdict already (then nothing: it was announced) or the run ended
+    /// meanwhile (then nothing: its keys stay deleted).
     fn publish(
         &mut self,
         run: &str,
@@ -321,7 +322,8 @@ impl Worker {
         log: &mut dyn FnMut(&str),
     ) -> Result<(), QueueError> {
         const STORE_AND_ANNOUNCE: &str =
-            "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then \
+            "if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end \
+             if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then \
              redis.call('XADD', KEYS[2], '*', 'answer', ARGV[3]) return 1 end return 0";
         if answers.is_empty() {
             return Ok(());
@@ -335,18 +337,19 @@ impl Worker {
             let text = self.json(answer)?;
             pipe.cmd("EVAL")
                 .arg(STORE_AND_ANNOUNCE)
-                .arg(2)
+                .arg(3)
                 .arg(verdicts_key(run))
                 .arg(results_key(run))
+                .arg(done_key(run))
                 .arg(key)
                 .arg(verdict)
                 .arg(text);
         }
-        let firsts: Vec<bool> = pipe
+        let firsts: Vec<i64> = pipe
             .query(&mut self.con)
             .map_err(self.err("writing verdicts"))?;
         for (answer, first) in answers.iter().zip(firsts) {
-            if first {
+            if first != 0 {
                 self.stats.judged += 1;
             } else if let Answer::Verdict { key, .. } = answer {
                 self.stats.duplicates += 1;
