@@ -522,6 +522,12 @@ fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) ->
             outcome.rejected_by_revalidation
         );
     }
+    let beyond = learner.beyond.values().filter(|&&holds| !holds).count();
+    if beyond > 0 {
+        println!(
+            "{beyond} protocols verified at training's sizes failed beyond them (on every configuration, or for every N) and earned no reward"
+        );
+    }
     let Some(best) = &outcome.best else {
         println!("no verified protocol found");
         return ExitCode::from(1);
