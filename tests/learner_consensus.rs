@@ -44,6 +44,15 @@ fn learn(name: &str, args: &[&str]) -> (i32, String, String, Option<ProtocolIr>)
     (code, stdout, stderr, ir)
 }
 
+/// The protocol's `one_step` claim, printed.
+fn claim(ir: &ProtocolIr) -> Vec<String> {
+    ir.consensus
+        .one_step
+        .iter()
+        .map(dsl_core::print::cond)
+        .collect()
+}
+
 /// The `upon` block of examples/bosco.rs.
 fn bosco_block() -> Upon {
     let text = std::fs::read_to_string(
@@ -68,13 +77,7 @@ fn both_searches_learn_bosco_under_byzantine_faults() {
         assert_eq!(code, 0, "{mode}: {stdout}{stderr}");
         let ir = ir.expect("a protocol file");
         assert_eq!(ir.consensus.upon, vec![bosco_block()], "{mode}: {stdout}");
-        let claim: Vec<String> = ir
-            .consensus
-            .one_step
-            .iter()
-            .map(dsl_core::print::cond)
-            .collect();
-        assert_eq!(claim, ["N > 7 * F"], "{mode}: {stdout}");
+        assert_eq!(claim(&ir), ["N > 7 * F"], "{mode}: {stdout}");
         assert!(
             stdout.contains("every N allowed by `requires`: proven:")
                 && stdout.contains("one-step"),
@@ -95,13 +98,7 @@ fn crash_faults_learn_a_protocol_one_step_for_every_n_above_3f() {
     );
     assert_eq!(code, 0, "{stdout}{stderr}");
     let ir = ir.expect("a protocol file");
-    let claim: Vec<String> = ir
-        .consensus
-        .one_step
-        .iter()
-        .map(dsl_core::print::cond)
-        .collect();
-    assert_eq!(claim, ["N > 3 * F"], "{stdout}");
+    assert_eq!(claim(&ir), ["N > 3 * F"], "{stdout}");
     // It decides on N - F votes of one value, as c1cs and cf1s do.
     let block = &ir.consensus.upon[0];
     assert_eq!(dsl_core::print::threshold(&block.threshold), ">= N - F");

@@ -208,18 +208,7 @@ impl CheckerOracle {
         let configs: Vec<Config> = config
             .sizes()?
             .into_iter()
-            .flat_map(|(n, f)| {
-                config
-                    .problem
-                    .scenarios(config.faults)
-                    .iter()
-                    .map(move |&scenario| Config {
-                        faults: config.faults,
-                        n,
-                        f,
-                        scenario,
-                    })
-            })
+            .flat_map(|(n, f)| Config::all(config.problem, config.faults, n, f))
             .collect();
         let mut training: Vec<Config> = configs
             .iter()

@@ -271,3 +271,43 @@ pub fn json<O: Oracle>(
     text.push('\n');
     Ok(text)
 }
+
+/// A protocol on one line, for the progress bar.
+pub fn one_line(ir: &ProtocolIr) -> String {
+    let effects = |es: &[dsl_core::ir::Effect]| {
+        es.iter()
+            .map(|e| dsl_core::print::effect(ir, "m", e))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut parts = Vec::new();
+    for u in &ir.consensus.upon {
+        parts.push(format!(
+            "upon {} {}",
+            ir.messages[u.msg],
+            dsl_core::print::threshold(&u.threshold)
+        ));
+        for a in &u.arms {
+            parts.push(format!(
+                "{}: {}",
+                dsl_core::print::arm_head(ir, a).trim_start_matches("when "),
+                effects(&a.effects)
+            ));
+        }
+        if let Some(o) = &u.otherwise {
+            parts.push(format!("otherwise: {}", effects(o)));
+        }
+    }
+    if let Some(b) = &ir.broadcast {
+        parts.push(format!("bcast: {}", effects(&b.effects)));
+    }
+    for r in &ir.rules {
+        let head = dsl_core::print::rule_head(ir, r);
+        parts.push(format!(
+            "{}: {}",
+            head.trim_start_matches("when "),
+            effects(&r.effects)
+        ));
+    }
+    parts.join(" | ").replace("(m)", "")
+}

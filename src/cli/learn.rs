@@ -3,7 +3,7 @@
 //! report and the learning curve.
 
 use anyhow::{bail, Context, Result};
-use dsl_core::ir::{FaultModel, ProtocolIr};
+use dsl_core::ir::FaultModel;
 use indicatif::{ProgressBar, ProgressStyle};
 use learner::checkpoint::Checkpoint;
 use learner::config::{LearnConfig, SearchMode};
@@ -138,46 +138,6 @@ fn overrides(args: &Args) -> Result<Value> {
         *slot = value;
     }
     Ok(v)
-}
-
-/// A protocol on one line, for the progress bar.
-fn one_line(ir: &ProtocolIr) -> String {
-    let effects = |es: &[dsl_core::ir::Effect]| {
-        es.iter()
-            .map(|e| dsl_core::print::effect(ir, "m", e))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let mut parts = Vec::new();
-    for u in &ir.consensus.upon {
-        parts.push(format!(
-            "upon {} {}",
-            ir.messages[u.msg],
-            dsl_core::print::threshold(&u.threshold)
-        ));
-        for a in &u.arms {
-            parts.push(format!(
-                "{}: {}",
-                dsl_core::print::arm_head(ir, a).trim_start_matches("when "),
-                effects(&a.effects)
-            ));
-        }
-        if let Some(o) = &u.otherwise {
-            parts.push(format!("otherwise: {}", effects(o)));
-        }
-    }
-    if let Some(b) = &ir.broadcast {
-        parts.push(format!("bcast: {}", effects(&b.effects)));
-    }
-    for r in &ir.rules {
-        let head = dsl_core::print::rule_head(ir, r);
-        parts.push(format!(
-            "{}: {}",
-            head.trim_start_matches("when "),
-            effects(&r.effects)
-        ));
-    }
-    parts.join(" | ").replace("(m)", "")
 }
 
 /// An error if options other than the checkpoint's are given with `--resume`.
@@ -410,7 +370,7 @@ fn train<O: Oracle>(learner: &mut Learner<O>, stop: &AtomicBool, quiet: bool) ->
     let done = learner.train(stop, &mut |p: &Progress| {
         if p.episode.is_multiple_of(20) || p.episode == p.episodes {
             let best = p.best.map_or("none yet".to_string(), |b| {
-                format!("{} {}", b.cost, one_line(&b.ir))
+                format!("{} {}", b.cost, learner::report::one_line(&b.ir))
             });
             if best != last_best {
                 bar.println(format!("episode {}: best {best}", p.episode));
@@ -505,7 +465,7 @@ fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) ->
         match &outcome.greedy {
             Some(ir) => println!(
                 "greedy episode: {} ({}), cost {}",
-                one_line(ir),
+                learner::report::one_line(ir),
                 if outcome.greedy_verified {
                     "verified"
                 } else {

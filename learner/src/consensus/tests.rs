@@ -10,39 +10,26 @@ fn byzantine() -> LearnConfig {
 
 #[test]
 fn sizes_separate_the_one_step_conditions() {
-    let r = [dsl_core::syntax::parse_cond("N > 3 * F").unwrap()];
-    assert_eq!(
-        sizes(&r, FaultModel::Byzantine),
-        vec![
-            (1, 0),
-            (2, 0),
-            (3, 0),
-            (4, 1),
-            (5, 1),
-            (6, 1),
-            (7, 1),
-            (8, 1),
-            (9, 1),
-            (7, 2),
-            (11, 2),
-            (15, 2)
-        ]
-    );
-    let r = [dsl_core::syntax::parse_cond("N > 5 * F").unwrap()];
-    assert_eq!(
-        sizes(&r, FaultModel::Byzantine),
-        vec![
-            (1, 0),
-            (2, 0),
-            (3, 0),
-            (6, 1),
-            (7, 1),
-            (8, 1),
-            (9, 1),
-            (11, 2),
-            (15, 2)
-        ]
-    );
+    let byzantine = |r: &str| {
+        sizes(
+            &[dsl_core::syntax::parse_cond(r).unwrap()],
+            FaultModel::Byzantine,
+        )
+    };
+    let f0 = [(1, 0), (2, 0), (3, 0)];
+    let f1 = |from: usize| (from..=9).map(|n| (n, 1));
+    let expected: Vec<_> = f0
+        .into_iter()
+        .chain(f1(4))
+        .chain([(7, 2), (11, 2), (15, 2)])
+        .collect();
+    assert_eq!(byzantine("N > 3 * F"), expected);
+    let expected: Vec<_> = f0
+        .into_iter()
+        .chain(f1(6))
+        .chain([(11, 2), (15, 2)])
+        .collect();
+    assert_eq!(byzantine("N > 5 * F"), expected);
 }
 
 #[test]
