@@ -42,14 +42,7 @@ pub fn key(ir: &ProtocolIr) -> String {
 /// The handlers of `ir` with type `t` renamed `perm[t]`, rules and guards
 /// sorted.
 fn encode(ir: &ProtocolIr, perm: &[usize]) -> String {
-    let effect = |e: &Effect| match e {
-        Effect::Send { msg, to } => format!("s{}{}", perm[*msg], to.keyword()),
-        Effect::Deliver => "d".into(),
-        Effect::Decide => "D".into(),
-        Effect::Handover(dsl_core::ir::Estimate::Value) => "h".into(),
-        Effect::Handover(dsl_core::ir::Estimate::Proposal) => "hp".into(),
-    };
-    let effects = |es: &[Effect]| es.iter().map(effect).collect::<Vec<_>>().join(",");
+    let effects = |es: &[Effect]| effects(es, perm);
     let guard = |g: &Guard| match g {
         Guard::Received {
             msg,
@@ -82,6 +75,20 @@ fn encode(ir: &ProtocolIr, perm: &[usize]) -> String {
     format!("{broadcast}{}{}", rules.join(""), consensus(ir, perm))
 }
 
+/// A handler's effects in order, type `t` renamed `perm[t]`.
+fn effects(es: &[Effect], perm: &[usize]) -> String {
+    es.iter()
+        .map(|e| match e {
+            Effect::Send { msg, to } => format!("s{}{}", perm[*msg], to.keyword()),
+            Effect::Deliver => "d".into(),
+            Effect::Decide => "D".into(),
+            Effect::Handover(dsl_core::ir::Estimate::Value) => "h".into(),
+            Effect::Handover(dsl_core::ir::Estimate::Proposal) => "hp".into(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The consensus parts of `ir` with type `t` renamed `perm[t]`: the
 /// propose handler, each `upon` block with its arms in order (their order
 /// is their meaning), `otherwise`, and the `one_step` claim; empty for a
@@ -90,15 +97,7 @@ fn consensus(ir: &ProtocolIr, perm: &[usize]) -> String {
     if ir.problem == dsl_core::ir::Problem::Broadcast {
         return String::new();
     }
-    let effects = |es: &[Effect]| {
-        es.iter()
-            .map(|e| match e {
-                Effect::Send { msg, to } => format!("s{}{}", perm[*msg], to.keyword()),
-                other => dsl_core::print::effect(ir, "v", other),
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-    };
+    let effects = |es: &[Effect]| effects(es, perm);
     let threshold = |t: &dsl_core::ir::Threshold| dsl_core::print::threshold(t);
     let mut out = String::from("C");
     if let Some(p) = &ir.consensus.propose {

@@ -315,6 +315,15 @@ pub fn bonus(space: &Space, measures: &[OneStepAt]) -> f64 {
     space.one_step * share(strong) + space.weak_one_step * share(weak)
 }
 
+/// `ir` with the `one_step:` claim its measures support ([`claim`]), if
+/// they support one; `None` otherwise.
+pub fn claimed(ir: &ProtocolIr, measures: &[OneStepAt]) -> Option<ProtocolIr> {
+    let claim = claim(measures, &ir.requires)?;
+    let mut ir = ir.clone();
+    ir.consensus.one_step = claim;
+    Some(ir)
+}
+
 /// The `one_step:` claim the measures support: `requires` itself when the
 /// protocol is strongly one-step at every measured size (and `requires` is
 /// not empty), else `N > k * F` for the least k in 1..=15 such that it is

@@ -112,10 +112,10 @@ impl<O: Oracle> Learner<O> {
         if !revalidation.verified || self.env.consensus.is_none() {
             return (c, revalidation);
         }
-        let Some(claim) = crate::consensus::claim(&revalidation.one_step, &c.ir.requires) else {
+        let Some(claimed) = crate::consensus::claimed(&c.ir, &revalidation.one_step) else {
             return (c, revalidation);
         };
-        c.ir.consensus.one_step = claim;
+        c.ir = claimed;
         let with_claim = self.oracle.inner.judge(&c.ir, true);
         (c, with_claim)
     }

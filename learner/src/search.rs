@@ -114,11 +114,11 @@ impl<O: Oracle> Learner<O> {
             return None;
         }
         if self.max_bonus() > 0.0 {
-            let mut claimed = ir.clone();
-            if let Some(c) = crate::consensus::claim(&j.one_step, &ir.requires) {
-                claimed.consensus.one_step = c;
-            }
-            if matches!(self.check_all_n(&claimed), AllN::Refuted(_)) {
+            let claimed = crate::consensus::claimed(ir, &j.one_step);
+            if matches!(
+                self.check_all_n(claimed.as_ref().unwrap_or(ir)),
+                AllN::Refuted(_)
+            ) {
                 *screened_out += 1;
                 return None;
             }
