@@ -23,6 +23,10 @@
 //! other processes. The other rules are the slow path (good case 2 steps,
 //! bad case 4).
 //!
+//! `requires` adds `N >= 2` to the paper's `N >= 4 * F`: at N = 1 the
+//! broadcaster is alone, every count leaves it out, and it never delivers
+//! (the all-N check finds that violation of validity at N = 1, F = 0).
+//!
 //! `cargo run --release --example arx_4f` prints it with its metrics and
 //! check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
@@ -32,7 +36,7 @@ protocol! {
     /// The (4f)-BRB of Abraham, Ren and Xiang (OPODIS 2021), N >= 4F: 2 steps.
     pub Arx4f {
         faults: byzantine;
-        requires: N >= 4 * F;
+        requires: N >= 4 * F and N >= 2;
         messages: Propose, Echo0, Echo1, Echo2;
 
         on broadcast(m) {

@@ -14,6 +14,10 @@
 //!   several values);
 //! - on N - F - 1 ECHO(v), it delivers v.
 //!
+//! `requires` adds `N >= 2` to the paper's `N >= 5 * F - 1`: at N = 1 the
+//! broadcaster is alone, every count leaves it out, and it never delivers
+//! (the all-N check finds that violation of validity at N = 1, F = 0).
+//!
 //! `cargo run --release --example arx_5f_minus_1` prints it with its metrics
 //! and check results; `-- --run` also runs it as UDP actors on 127.0.0.1.
 
@@ -23,7 +27,7 @@ protocol! {
     /// The (5f-1)-BRB of Abraham, Ren and Xiang (OPODIS 2021), N >= 5F - 1: 2 steps.
     pub Arx5fMinus1 {
         faults: byzantine;
-        requires: N >= 5 * F - 1;
+        requires: N >= 5 * F - 1 and N >= 2;
         messages: Propose, Echo;
 
         on broadcast(m) {

@@ -42,6 +42,10 @@
 //!     correct broadcaster (every Byzantine process is a non-broadcaster),
 //!     F - 1 with a Byzantine one (the broadcaster is one of the F), 0
 //!     without Byzantine faults;
+//!   - `x >= max(1, k)` is written as two atoms, `x >= 1` and `x >= k`,
+//!     each left out where it holds at every allowed (N, F): `x >= 1` when
+//!     `k >= 1` there, decided over the scenario's F and the protocol's
+//!     `requires` by [`region::Region`];
 //!   - `received T(v) from broadcaster`: `bT<v> >= 1` at a non-broadcaster
 //!     when the broadcaster is correct; at the correct broadcaster itself,
 //!     whether it sent T(v) to all or self (no guard: a rule that cannot
@@ -177,6 +181,7 @@ pub mod consensus;
 pub mod linear;
 mod local;
 mod parts;
+pub mod region;
 
 use crate::ir::{FaultModel, ProtocolIr};
 use crate::problem::{Property, Scenario};

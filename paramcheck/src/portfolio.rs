@@ -75,13 +75,15 @@ fn quiet_member_panics() {
     });
 }
 
-/// The allowed instances of `scenario` from N = 3 (the smallest default
-/// instance), by N and, for each N, the largest F first (the most faults a
-/// size allows). F = 0 too, as in the automaton, except with a Byzantine
-/// broadcaster, which needs a faulty process.
+/// The allowed instances of `scenario` from N = 1, by N and, for each N,
+/// the largest F first (the most faults a size allows). F = 0 too, as in
+/// the automaton, except with a Byzantine broadcaster, which needs a faulty
+/// process. N = 1 and 2 are in the automaton too: a protocol whose counts
+/// exclude the broadcaster cannot deliver at N = 1, and the sweep's reach
+/// ("live at every N <= k") must not skip it.
 fn instances(ir: &ProtocolIr, scenario: Scenario) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for n in 3..=checker::layout::MAX_N {
+    for n in 1..=checker::layout::MAX_N {
         for f in (0..n).rev() {
             if ir.allows(n, f) && (f > 0 || scenario != Scenario::ByzantineBroadcaster) {
                 out.push((n, f));

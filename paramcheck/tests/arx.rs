@@ -18,11 +18,12 @@ fn load(src: &str) -> ProtocolIr {
         .remove(0)
 }
 
-/// `src` with its `requires` replaced by `N > 3 * F` (Bracha's bound).
+/// `src` with its `requires` replaced by `N > 3 * F and N >= 2` (Bracha's
+/// bound).
 fn below_bound(src: &str, requires: &str) -> ProtocolIr {
     let from = format!("requires: {requires};");
     assert!(src.contains(&from), "the example has `{from}`");
-    load(&src.replacen(&from, "requires: N > 3 * F;", 1))
+    load(&src.replacen(&from, "requires: N > 3 * F and N >= 2;", 1))
 }
 
 /// Verified for all N in both Byzantine scenarios, safety proven for all N;
@@ -70,28 +71,19 @@ fn assert_proven(ir: &ProtocolIr) -> Vec<(Scenario, Vec<String>)> {
     live
 }
 
-#[test]
-fn arx_4f_is_safe_for_every_n_at_least_4f() {
-    let live = assert_proven(&load(ARX_4F));
-    // Liveness of the (4f)-BRB stays at the instances: the stuck
-    // configurations of its automaton are too many disjuncts for TACO
-    // (ta::MAX_STUCK_DISJUNCTS).
+/// Liveness too, for every N: validity with a correct broadcaster, totality
+/// with a Byzantine one. (Proven since the automaton's clamps `x >= 1` are
+/// dropped where `requires` implies them, `ta::region`: before, each guard
+/// had two atoms and the stuck configurations were too many disjuncts for
+/// TACO, `ta::MAX_STUCK_DISJUNCTS`.)
+fn assert_live(ir: &ProtocolIr) {
     assert_eq!(
-        live,
+        assert_proven(ir),
         [
-            (Scenario::CorrectBroadcaster, vec![]),
-            (Scenario::ByzantineBroadcaster, vec![]),
-        ]
-    );
-}
-
-#[test]
-fn arx_5f_minus_1_is_safe_and_total_for_every_n_at_least_5f_minus_1() {
-    let live = assert_proven(&load(ARX_5F_MINUS_1));
-    assert_eq!(
-        live,
-        [
-            (Scenario::CorrectBroadcaster, vec![]),
+            (
+                Scenario::CorrectBroadcaster,
+                vec!["validity".to_string(), "agreement (totality)".to_string()]
+            ),
             (
                 Scenario::ByzantineBroadcaster,
                 vec!["agreement (totality)".to_string()]
@@ -101,10 +93,48 @@ fn arx_5f_minus_1_is_safe_and_total_for_every_n_at_least_5f_minus_1() {
 }
 
 #[test]
+fn arx_4f_is_safe_and_live_for_every_n_at_least_4f() {
+    assert_live(&load(ARX_4F));
+}
+
+#[test]
+fn arx_5f_minus_1_is_safe_and_live_for_every_n_at_least_5f_minus_1() {
+    assert_live(&load(ARX_5F_MINUS_1));
+}
+
+/// At N = 1 (F = 0), which `N >= 4 * F` alone allows, the broadcaster is
+/// alone and every count excludes it: it never delivers. The examples
+/// require `N >= 2`; without it the portfolio (what `distgen check --all-n`
+/// runs) refutes validity there: its sweep starts at N = 1.
+#[test]
+fn without_n_at_least_2_validity_fails_at_n_1() {
+    let src = ARX_4F.replacen(
+        "requires: N >= 4 * F and N >= 2;",
+        "requires: N >= 4 * F;",
+        1,
+    );
+    assert_ne!(src, ARX_4F);
+    let ir = load(&src);
+    let portfolio = Options {
+        portfolio: true,
+        ..Options::default()
+    };
+    let r = check_all_n(&ir, FaultModel::Byzantine, &portfolio)
+        .into_iter()
+        .find(|r| r.scenario == Scenario::CorrectBroadcaster)
+        .expect("the correct-broadcaster row");
+    let Verdict::Violated(v) = &r.verdict else {
+        panic!("{:?}", r.verdict)
+    };
+    assert_eq!(v.property, dsl_core::problem::Property::Validity);
+    assert_eq!(r.counterexample_at, Some((1, 0)));
+}
+
+#[test]
 fn below_their_bound_both_are_refuted_with_confirmed_counterexamples() {
     for (src, requires, bound) in [
-        (ARX_4F, "N >= 4 * F", 0),
-        (ARX_5F_MINUS_1, "N >= 5 * F - 1", 1),
+        (ARX_4F, "N >= 4 * F and N >= 2", 0),
+        (ARX_5F_MINUS_1, "N >= 5 * F - 1 and N >= 2", 1),
     ] {
         let ir = below_bound(src, requires);
         let violated: Vec<_> = check_all_n(&ir, FaultModel::Byzantine, &Options::default())

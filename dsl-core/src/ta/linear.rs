@@ -64,25 +64,6 @@ impl ParamLin {
     pub fn eval(&self, n: i64, f: i64) -> i64 {
         self.n * n + self.f * f + self.c
     }
-
-    /// Bounds of the value over every N > F >= `f_min` (F = 0 if `f_fixed`):
-    /// `Some(lowest)` when the value never decreases as N or F grows, with
-    /// its value at the smallest such (N, F).
-    fn least(&self, f_min: i64, f_fixed: bool) -> Option<i64> {
-        // N = F + 1 + m, m >= 0; F = f_min + g, g >= 0 (g = 0 if fixed).
-        let (per_m, per_g) = (self.n, self.n + self.f);
-        (per_m >= 0 && (f_fixed || per_g >= 0)).then(|| self.eval(f_min + 1, f_min))
-    }
-
-    /// Whether the value is >= 1 at every N > F >= `f_min` (F = 0 if `f_fixed`).
-    pub fn always_positive(&self, f_min: i64, f_fixed: bool) -> bool {
-        self.least(f_min, f_fixed).is_some_and(|v| v >= 1)
-    }
-
-    /// Whether the value is <= 0 at every N > F >= `f_min` (F = 0 if `f_fixed`).
-    pub fn never_positive(&self, f_min: i64, f_fixed: bool) -> bool {
-        self.scale(-1).least(f_min, f_fixed).is_some_and(|v| v >= 0)
-    }
 }
 
 impl std::fmt::Display for ParamLin {
@@ -308,13 +289,9 @@ mod tests {
     }
 
     #[test]
-    fn printing_and_bounds() {
+    fn printing() {
         let p = ParamLin { n: 1, f: -3, c: 1 };
         assert_eq!(p.to_string(), "N - 3 * F + 1");
         assert_eq!(ParamLin { n: 0, f: -1, c: 0 }.to_string(), "-F");
-        assert!(ParamLin { n: 0, f: 1, c: 1 }.always_positive(0, false));
-        assert!(!ParamLin { n: 0, f: -1, c: 1 }.always_positive(0, false));
-        assert!(ParamLin { n: 0, f: -1, c: 1 }.never_positive(1, false));
-        assert!(!ParamLin { n: 0, f: -1, c: 1 }.never_positive(0, false));
     }
 }

@@ -5,6 +5,7 @@ mod quotient;
 
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
+use super::region::Region;
 use super::{Atom, Counter, Shared, TaError, ThresholdAutomaton, VALUES};
 use crate::checker::Scenario;
 use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
@@ -58,9 +59,8 @@ struct Ctx<'a> {
     scenario: Scenario,
     /// F in every count bound (Byzantine faults).
     byzantine: bool,
-    /// Smallest F allowed, and whether F is fixed at 0.
-    f_min: i64,
-    f_fixed: bool,
+    /// The allowed (N, F): `requires` and the scenario's bounds on F.
+    region: Region,
     /// Per guard (rule, index): its threshold as `d * x >= rhs` with the
     /// count bound's F term already moved right, or None for other guards.
     thresholds: Bounds,
@@ -185,14 +185,14 @@ impl Ctx<'_> {
         let atoms = |b: ParamLin| -> Vec<Atom> {
             // x + b >= max(1, k): x >= 1 - b, and d x >= rhs - d b.
             // The clamp is implied when k >= 1 always, i.e. rhs >= 1.
-            let clamp = !rhs.always_positive(self.f_min, self.f_fixed);
+            let clamp = !self.region.always_positive(rhs);
             let atoms = [
                 (clamp, 1, ParamLin::constant(1).plus(b.scale(-1))),
                 (true, d, rhs.plus(b.scale(-d))),
             ];
             atoms
                 .into_iter()
-                .filter(|a| a.0 && !a.2.never_positive(self.f_min, self.f_fixed))
+                .filter(|a| a.0 && !self.region.never_positive(a.2))
                 .map(|(_, coef, rhs)| Atom { var, coef, rhs })
                 .collect()
         };
@@ -283,8 +283,11 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         ir,
         scenario,
         byzantine: faults == FaultModel::Byzantine,
-        f_min: i64::from(scenario == Scenario::ByzantineBroadcaster),
-        f_fixed: faults == FaultModel::None,
+        region: Region::new(
+            &ir.requires,
+            i64::from(scenario == Scenario::ByzantineBroadcaster),
+            faults == FaultModel::None,
+        ),
         thresholds: thresholds(ir)?,
         shared: Vec::new(),
         index: BTreeMap::new(),
@@ -522,7 +525,7 @@ fn explore(
                     };
                     let possible = guard
                         .iter()
-                        .all(|a| positive[a.var] || !a.rhs.always_positive(ctx.f_min, ctx.f_fixed));
+                        .all(|a| positive[a.var] || !ctx.region.always_positive(a.rhs));
                     if !possible {
                         continue;
                     }
