@@ -46,6 +46,7 @@ pub mod revalidate;
 pub mod rewards;
 pub mod search;
 pub mod sizes;
+pub mod space;
 pub mod thresholds;
 pub mod train;
 pub mod vocab;
