@@ -14,6 +14,13 @@
 #   (issue 23: the portfolio (smt, acs, zcs and the explicit sweep at once,
 #   what `distgen check --all-n` runs) against SMT alone, on the reference
 #   protocols, the mutations and the F = 3 Bracha variant; default 60 s)
+#   bash bench/ta.sh random [TIMEOUT_SECONDS] [BYZANTINE] [CRASH] [ALONE]
+#   (issue 23's random protocols, paramcheck/examples/portfolio_random:
+#   BYZANTINE Byzantine ones (two or three message types, rules with two
+#   `received` guards, N > 3 * F; seed 23), each scenario by the portfolio and
+#   by each TACO checker of ALONE alone; CRASH crash ones (N > 2 * F; seed
+#   24) by the portfolio and by the explicit checker at every allowed N <= 8;
+#   defaults 10 s, 200, 150, smt,acs,zcs)
 #
 # Needs z3 (found or fetched: `distgen check --all-n --fetch-z3`). Writes
 # Markdown to stdout; bench/RESULTS-ta.md records a run.
@@ -23,7 +30,9 @@ targets=false
 portfolio=false
 if [ "${1:-}" = targets ]; then targets=true; shift; fi
 if [ "${1:-}" = portfolio ]; then portfolio=true; shift; fi
-timeout_s="${1:-60}"
+random=false
+if [ "${1:-}" = random ]; then random=true; shift; fi
+if $random; then timeout_s="${1:-10}"; else timeout_s="${1:-60}"; fi
 count="${2:-60}"
 max_n="${3:-8}"
 cargo build --release --quiet -p distgen-paramcheck --example taco_bench
@@ -33,6 +42,15 @@ z3_version=$( (command -v z3 >/dev/null && z3 --version) || "${DISTGEN_Z3:-$HOME
 echo "Machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{printf "%.0f GiB", $2/1048576}'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $z3_version"
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
+if $random; then
+  cargo build --release --quiet -p distgen-paramcheck --example portfolio_random
+  echo "Command: bash bench/ta.sh random $timeout_s ${2:-200} ${3:-150} ${4:-smt,acs,zcs}"
+  echo
+  target/release/examples/portfolio_random "$timeout_s" "${2:-200}" "${3:-150}" "${4:-smt,acs,zcs}" 8
+  echo
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 echo "| protocol | scenario | TACO checker | locations | rules | verdict | TACO seconds | total seconds (with the explicit checker) | detail |"
 echo "|---|---|---|---|---|---|---|---|---|"
 run() { # file scenario [backends]

@@ -204,6 +204,56 @@ fn turn_guards(rng: &mut impl Rng, ir: &mut ProtocolIr) -> usize {
     turned
 }
 
+/// Gives about half of the rules of `ir` a second `received` guard (issue
+/// 23's shape: rules with two `received` guards): on another message type
+/// where `ir` has one, `>= k` with k from [`thresholds`] or, a quarter of
+/// the time, `from broadcaster`. A guard is kept only where the protocol
+/// still passes validation (no two rules with the same guards, a reachable
+/// threshold). Returns how many rules got one. Deterministic in `rng`.
+pub fn second_received_guards(rng: &mut impl Rng, ir: &mut ProtocolIr) -> usize {
+    let thresholds = thresholds();
+    let mut added = 0;
+    for i in 0..ir.rules.len() {
+        if !rng.random_ratio(1, 2) {
+            continue;
+        }
+        let first = ir.rules[i].guards.iter().find_map(|g| match g {
+            Guard::Received { msg, .. } => Some(*msg),
+            Guard::NotSent { .. } => None,
+        });
+        let others: Vec<MsgId> = (0..ir.messages.len())
+            .filter(|&m| Some(m) != first || ir.messages.len() == 1)
+            .collect();
+        let msg = others[rng.random_range(0..others.len())];
+        let quorum = if rng.random_ratio(1, 4) {
+            Quorum::FromBroadcaster
+        } else {
+            Quorum::AtLeast(thresholds[rng.random_range(0..thresholds.len())].clone())
+        };
+        let guard = Guard::Received { msg, quorum };
+        if ir.rules[i].guards.contains(&guard) {
+            continue;
+        }
+        let before = ir.rules[i].guards.clone();
+        // After the rule's `received` guards, before its `not sent` ones.
+        let at = before
+            .iter()
+            .position(|g| matches!(g, Guard::NotSent { .. }))
+            .unwrap_or(before.len());
+        ir.rules[i].guards.insert(at, guard);
+        if crate::syntax::parse_str(&crate::print::body(ir, ""))
+            .ok()
+            .as_ref()
+            == Some(&*ir)
+        {
+            added += 1;
+        } else {
+            ir.rules[i].guards = before;
+        }
+    }
+    added
+}
+
 /// The thresholds of random consensus arms, all linear in N and F: N - F,
 /// N - 2F, (N + 3F) / 2, (N - F) / 2, (N + F) / 2, F + 1, 2F + 1.
 pub fn consensus_thresholds() -> Vec<Expr> {
@@ -315,4 +365,41 @@ fn consensus_candidate(rng: &mut impl Rng, faults: FaultModel, name: &str) -> Pr
         Upon::votes(block, arms, otherwise),
         one_step,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Issue 23's shape: random protocols whose rules have two `received`
+    /// guards, still valid (they print and parse back to themselves).
+    #[test]
+    fn second_received_guards_keep_protocols_valid() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(23);
+        let (mut added, mut two) = (0, 0);
+        for i in 0..40 {
+            let shape = Shape {
+                messages: 2 + i % 2,
+                ..Shape::default()
+            };
+            let mut ir = protocol(&mut rng, &shape, "Two");
+            added += second_received_guards(&mut rng, &mut ir);
+            let back = crate::syntax::parse_str(&crate::print::body(&ir, ""));
+            assert_eq!(back.as_ref(), Ok(&ir), "{}", crate::print::invocation(&ir));
+            two += ir
+                .rules
+                .iter()
+                .filter(|r| {
+                    r.guards
+                        .iter()
+                        .filter(|g| matches!(g, Guard::Received { .. }))
+                        .count()
+                        == 2
+                })
+                .count();
+        }
+        assert!(added > 10, "{added}");
+        assert_eq!(added, two);
+    }
 }

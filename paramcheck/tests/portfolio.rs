@@ -12,6 +12,10 @@ use dsl_core::ProtocolIr;
 use paramcheck::{check_all_n, check_scenario, Backend, Options};
 use std::time::{Duration, Instant};
 
+/// The code of `bash bench/ta.sh random` (issue 23's random protocols).
+#[path = "../examples/portfolio_random/bench.rs"]
+mod bench;
+
 fn load(src: &str) -> ProtocolIr {
     dsl_core::source::protocols_in_source(src)
         .expect("protocol parses")
@@ -123,6 +127,54 @@ fn a_timeout_answers_unknown_and_stops_every_solver() {
     assert_eq!(children_left(Duration::from_secs(30)), Vec::<u32>::new());
 }
 
+/// `bash bench/ta.sh random`'s code path on a few protocols, so that it
+/// does not rot: every row answers within the timeout, no crash row reads
+/// more than the explicit checker allows, and the summaries count them.
+fn the_random_bench_runs_on_a_few_protocols() {
+    let bench = bench::Bench {
+        timeout_secs: 30,
+        alone: vec![Backend::Smt],
+        max_n: 5,
+        limits: dsl_core::checker::Limits {
+            max_states: 200_000,
+            timeout_secs: 30,
+        },
+    };
+    let protocols = bench::byzantine_protocols(23, 2);
+    assert!(protocols
+        .iter()
+        .all(|ir| ir.messages.len() >= 2 && ir.allows(4, 1) && !ir.allows(3, 1)));
+    let rows: Vec<_> = protocols
+        .iter()
+        .flat_map(|ir| bench::byzantine_rows(ir, &bench))
+        .collect();
+    assert_eq!(rows.len(), 4, "two scenarios each");
+    for r in &rows {
+        assert_ne!(r.portfolio.word, "unknown", "{r:?}");
+        assert_eq!(r.alone.len(), 1);
+    }
+    let summary = bench::byzantine_summary(&rows, 30);
+    assert!(summary.contains("| portfolio | 4 |"), "{summary}");
+    assert!(summary.contains("Contradictions (verified for all N by one, violated by another): 0."));
+    assert!(bench::byzantine_table(&rows).lines().count() == 6);
+    let crash: Vec<_> = bench::crash_protocols(24, 2)
+        .iter()
+        .map(|ir| bench::crash_row(ir, &bench))
+        .collect();
+    for r in &crash {
+        assert!(r.instances.0 > 0 && r.wrong.is_empty(), "{r:?}");
+    }
+    let summary = bench::crash_summary(&crash, 5);
+    assert!(
+        summary.contains("Rows whose claim an instance refutes: 0"),
+        "{summary}"
+    );
+    assert!(bench::crash_table(&crash).lines().count() == 4);
+    assert!(bench::byzantine_notable(&rows, 30.0).is_empty());
+    #[cfg(target_os = "linux")]
+    assert_eq!(children_left(Duration::from_secs(30)), Vec::<u32>::new());
+}
+
 fn main() {
     paramcheck::solver::init();
     if std::env::args().nth(1).as_deref() == Some("--version") {
@@ -131,7 +183,7 @@ fn main() {
         return;
     }
     paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
-    let tests: [(&str, fn()); 4] = [
+    let tests: [(&str, fn()); 5] = [
         (
             "bracha_f3_variant_is_refuted_by_the_sweep_at_f_3",
             bracha_f3_variant_is_refuted_by_the_sweep_at_f_3,
@@ -147,6 +199,10 @@ fn main() {
         (
             "a_timeout_answers_unknown_and_stops_every_solver",
             a_timeout_answers_unknown_and_stops_every_solver,
+        ),
+        (
+            "the_random_bench_runs_on_a_few_protocols",
+            the_random_bench_runs_on_a_few_protocols,
         ),
     ];
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
