@@ -275,10 +275,7 @@ impl QueueOracle {
                 settings: self.settings.clone(),
                 candidates,
             };
-            let text = serde_json::to_string(&job).map_err(|e| QueueError::Protocol {
-                url: redacted(&self.url),
-                what: format!("writing a job: {e}"),
-            })?;
+            let text = super::to_json(&self.url, "a job", &job)?;
             redis::cmd("XADD")
                 .arg(JOBS)
                 .arg("*")
