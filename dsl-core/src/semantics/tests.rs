@@ -189,7 +189,7 @@ fn an_arm_holding_for_both_values_is_picked() {
 #[test]
 fn a_threshold_of_one_runs_the_block_at_the_proposal() {
     let ir = decides_at(1, ge(Expr::Int(1)));
-    let (m, mut s, mut out) = proposed(&ir, (3, 1), 1, 1);
+    let (_, _, out) = proposed(&ir, (3, 1), 1, 1);
     assert_eq!(out.last(), Some(&Output::Decide(1)));
     assert_eq!(evaluations(&out)[0].snapshot, [0, 1]);
 }
