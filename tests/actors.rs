@@ -4,26 +4,16 @@
 
 mod common;
 
-use common::{data_datagram, distgen};
+use common::{data_datagram, distgen, example};
 use dsl_core::actors::report::{Role, RunEnd};
 use dsl_core::actors::wire::Instance;
 use dsl_core::actors::{run, RunConfig};
-use dsl_core::ir::ProtocolIr;
 use std::net::UdpSocket;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-fn protocol(src: &str) -> ProtocolIr {
-    dsl_core::source::protocols_in_source(src).expect("example parses")[0].clone()
-}
-
-fn bracha() -> ProtocolIr {
-    protocol(include_str!("../examples/bracha.rs"))
-}
-
-fn best_effort() -> ProtocolIr {
-    protocol(include_str!("../examples/best_effort.rs"))
-}
+const BRACHA: &str = include_str!("../examples/bracha.rs");
+const BEST_EFFORT: &str = include_str!("../examples/best_effort.rs");
 
 /// N = 4, F = 1 on the ports from `base_port`: every process broadcasts in
 /// turn, `broadcasts` in all, for at most `timeout_s` seconds.
@@ -40,7 +30,7 @@ fn all_broadcast(base_port: u16, broadcasts: usize, timeout_s: u64) -> RunConfig
 fn bracha_with_an_equivocating_byzantine_process_agrees_on_20_broadcasts() {
     let mut config = all_broadcast(24100, 20, 30);
     config.byzantine = vec![3];
-    let report = run(&bracha(), &config).expect("run starts");
+    let report = run(&example(BRACHA), &config).expect("run starts");
 
     assert_eq!(report.instances.len(), 20);
     assert_eq!(report.outcome, RunEnd::Complete, "{report}");
@@ -77,7 +67,7 @@ fn best_effort_with_a_broadcaster_crashed_mid_send_misses_deliveries() {
     config.base_port = 24200;
     config.crash.insert(0, 1);
     config.timeout = Duration::from_secs(20);
-    let report = run(&best_effort(), &config).expect("run starts");
+    let report = run(&example(BEST_EFFORT), &config).expect("run starts");
 
     assert_eq!(report.processes[0].role, Role::Crashed);
     assert_eq!(report.processes[0].steps, 1);
@@ -94,7 +84,7 @@ fn best_effort_with_a_broadcaster_crashed_mid_send_misses_deliveries() {
 
 #[test]
 fn eager_reliable_broadcast_survives_the_same_crash() {
-    let ir = protocol(include_str!("../examples/eager_reliable.rs"));
+    let ir = example(include_str!("../examples/eager_reliable.rs"));
     let mut config = RunConfig::new(4, 1);
     config.base_port = 24300;
     config.crash.insert(0, 1);
@@ -145,7 +135,7 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
             sent
         });
         std::thread::sleep(Duration::from_millis(20));
-        let report = run(&bracha(), &config);
+        let report = run(&example(BRACHA), &config);
         done.store(true, Ordering::Relaxed);
         (report, flood.join().unwrap())
     });
@@ -169,7 +159,7 @@ fn a_flood_of_malformed_datagrams_leaves_the_processes_running() {
 /// the test allows up to 8 runs.
 #[test]
 fn paper_fig3_breaks_under_an_equivocating_byzantine_process() {
-    let ir = protocol(include_str!("../examples/paper_fig3.rs"));
+    let ir = example(include_str!("../examples/paper_fig3.rs"));
     let mut config = all_broadcast(24700, 20, 20);
     config.byzantine = vec![3];
     let mut runs = 0;
@@ -198,7 +188,7 @@ fn retransmission_recovers_datagrams_lost_to_a_full_buffer() {
     // 20 broadcasts overflows it.
     config.recv_buffer = 16 << 10;
     config.resend_every = Duration::from_millis(2);
-    let report = run(&bracha(), &config).expect("run starts");
+    let report = run(&example(BRACHA), &config).expect("run starts");
     let sent: u64 = report
         .processes
         .iter()

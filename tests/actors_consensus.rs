@@ -3,25 +3,15 @@
 
 mod common;
 
-use common::distgen;
+use common::{distgen, example};
 use dsl_core::actors::consensus::{self, Ending};
 use dsl_core::actors::report::Role;
 use dsl_core::actors::RunConfig;
-use dsl_core::ir::ProtocolIr;
 use dsl_core::problem::Property;
 use std::time::Duration;
 
-fn protocol(src: &str) -> ProtocolIr {
-    dsl_core::source::protocols_in_source(src).expect("example parses")[0].clone()
-}
-
-fn bosco() -> ProtocolIr {
-    protocol(include_str!("../examples/bosco.rs"))
-}
-
-fn c1cs() -> ProtocolIr {
-    protocol(include_str!("../examples/c1cs.rs"))
-}
+const BOSCO: &str = include_str!("../examples/bosco.rs");
+const C1CS: &str = include_str!("../examples/c1cs.rs");
 
 fn config(n: usize, f: usize, inputs: &[u64]) -> RunConfig {
     let mut config = RunConfig::new(n, f);
@@ -37,19 +27,19 @@ fn endings(report: &consensus::ConsensusReport) -> Vec<Ending> {
 #[test]
 fn bosco_with_unanimous_inputs_decides_at_n6_and_hands_over_at_n4() {
     // N = 6 > 5F: weakly one-step, every process decides 0 at once.
-    let report = consensus::run(&bosco(), &config(6, 1, &[0; 6])).expect("run starts");
+    let report = consensus::run(&example(BOSCO), &config(6, 1, &[0; 6])).expect("run starts");
     assert_eq!(endings(&report), [Ending::Decided(0); 6], "{report}");
     assert!(report.holds(), "{report}");
     // N = 4, F = 1: 3 votes never exceed (N + 3F) / 2, so no decision; every
     // process hands its input 0 over.
-    let report = consensus::run(&bosco(), &config(4, 1, &[0; 4])).expect("run starts");
+    let report = consensus::run(&example(BOSCO), &config(4, 1, &[0; 4])).expect("run starts");
     assert_eq!(endings(&report), [Ending::HandedOver(0); 4], "{report}");
     assert!(report.holds(), "{report}");
 }
 
 #[test]
 fn c1cs_with_mixed_inputs_keeps_safety() {
-    let report = consensus::run(&c1cs(), &config(4, 1, &[0, 1, 1, 0])).expect("run starts");
+    let report = consensus::run(&example(C1CS), &config(4, 1, &[0, 1, 1, 0])).expect("run starts");
     for property in [
         Property::Agreement,
         Property::HandoverConsistency,
@@ -70,7 +60,7 @@ fn a_byzantine_process_votes_both_values() {
     // 1 to p1, p2; whatever the order, the correct processes end.
     let mut config = config(4, 1, &[0, 0, 0, 0]);
     config.byzantine = vec![3];
-    let report = consensus::run(&c1cs(), &config).expect("run starts");
+    let report = consensus::run(&example(C1CS), &config).expect("run starts");
     assert_eq!(report.processes[3].role, Role::Byzantine);
     assert_eq!(report.processes[3].ending, Ending::Nothing);
     assert_eq!(report.run.totals.messages, 3 * 3 + 3, "{report}");
@@ -84,7 +74,7 @@ fn a_byzantine_process_votes_both_values() {
 fn a_crashed_process_does_not_stop_the_others() {
     let mut config = config(4, 1, &[1, 1, 1, 1]);
     config.crash.insert(0, 0);
-    let report = consensus::run(&c1cs(), &config).expect("run starts");
+    let report = consensus::run(&example(C1CS), &config).expect("run starts");
     assert_eq!(report.processes[0].role, Role::Crashed);
     assert_eq!(report.processes[0].ending, Ending::Nothing);
     assert!(

@@ -9,11 +9,9 @@ use distgen::checker::{self, Config, Limits, Property, Scenario, Verdict, Violat
 use distgen::ir::{Effect, FaultModel, Problem, Quorum};
 use distgen::ProtocolIr;
 
-fn example(src: &str) -> ProtocolIr {
-    distgen::source::protocols_in_source(src)
-        .expect("example parses")
-        .remove(0)
-}
+mod common;
+
+use common::example;
 
 fn bracha() -> ProtocolIr {
     example(include_str!("../examples/bracha.rs"))

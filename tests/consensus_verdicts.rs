@@ -7,11 +7,9 @@ use distgen::checker::{self, Config, Limits, Property, Scenario, Verdict};
 use distgen::consensus;
 use distgen::ir::{Problem, ProtocolIr};
 
-fn example(src: &str) -> ProtocolIr {
-    distgen::source::protocols_in_source(src)
-        .expect("example parses")
-        .remove(0)
-}
+mod common;
+
+use common::example;
 
 fn defaults(ir: &ProtocolIr) -> Vec<Config> {
     checker::default_configs_for(Problem::Consensus, &ir.requires, ir.faults)

@@ -256,6 +256,14 @@ fn two_workers_give_the_in_process_answer_and_counts() {
     assert!(queue_count(&out, "workers seen") >= 1);
 }
 
+/// A coordinator queueing jobs of 4 candidates, one of them held by a worker
+/// killed mid-judgement ([`kill_a_worker_holding_a_job`]).
+fn batches_of_4_with_a_worker_killed(dir: &Path, server: &Server) -> Proc {
+    let coordinator = coordinator(dir, server, &["--queue-batch", "4"]);
+    kill_a_worker_holding_a_job(dir, server);
+    coordinator
+}
+
 /// Starts a worker that takes its first job and never answers it, waits
 /// until it holds that job, and kills it with SIGKILL.
 fn kill_a_worker_holding_a_job(dir: &Path, server: &Server) {
@@ -279,8 +287,7 @@ fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
     let dir = temp_dir();
     let server = Server::start();
     let expected = in_process(dir.path());
-    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
-    kill_a_worker_holding_a_job(dir.path(), &server);
+    let coordinator = batches_of_4_with_a_worker_killed(dir.path(), &server);
     let _rescuer = Proc::worker(dir.path(), &server, "rescuer", &["--claim-after", "1"]);
     let (code, out) = coordinator.finish();
     assert_eq!(code, 0, "{out}");
@@ -295,8 +302,7 @@ fn a_job_that_outlives_its_workers_is_dead_lettered_and_reported() {
     let dir = temp_dir();
     let server = Server::start();
     let expected = in_process(dir.path());
-    let coordinator = coordinator(dir.path(), &server, &["--queue-batch", "4"]);
-    kill_a_worker_holding_a_job(dir.path(), &server);
+    let coordinator = batches_of_4_with_a_worker_killed(dir.path(), &server);
     // Delivered twice, once too many for this worker.
     let _next = Proc::worker(
         dir.path(),
@@ -493,6 +499,29 @@ fn connection_errors_are_one_line_and_status_2() {
     }
 }
 
+/// A coordinator checkpointing to `cp`, stopped with Ctrl-C once the run's
+/// results stream holds `verdicts` answers (it saves its checkpoint on the
+/// way out).
+fn stopped_coordinator(dir: &Path, server: &Server, cp: &str, verdicts: usize) -> Proc {
+    let first = coordinator(dir, server, &["--checkpoint", cp]);
+    let mut con = server.con();
+    wait_until(&format!("{verdicts} verdicts"), || {
+        answers_so_far(&mut con) >= verdicts
+    });
+    interrupt(&first);
+    first
+}
+
+/// `learn --resume cp --queue url -q`, writing to `dir/resumed`: its exit
+/// code and output.
+fn resume(dir: &Path, cp: &str, url: &str) -> (i32, String) {
+    let out_dir = dir.join("resumed").display().to_string();
+    let args = [
+        "learn", "--resume", cp, "--queue", url, "-q", "--out", &out_dir,
+    ];
+    Proc::spawn(dir, "resumed", &args).finish()
+}
+
 /// Sends SIGINT (Ctrl-C) to `p`.
 fn interrupt(p: &Proc) {
     let status = Command::new("kill")
@@ -540,10 +569,8 @@ fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
     let w2 = Proc::worker(dir.path(), &server, "w2", &["--pause-ms", "5"]);
     let checkpoint = dir.path().join("stopped.json");
     let cp = checkpoint.display().to_string();
-    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let first = stopped_coordinator(dir.path(), &server, &cp, 200);
     let mut con = server.con();
-    wait_until("200 verdicts", || answers_so_far(&mut con) >= 200);
-    interrupt(&first);
     let stderr = first.stderr.clone();
     let (code, out) = first.finish();
     let err = std::fs::read_to_string(stderr).unwrap_or_default();
@@ -575,15 +602,7 @@ fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
     assert!(held as u64 >= position, "{held} < {position}");
 
     let url = server.url();
-    let out_dir = dir.path().join("resumed").display().to_string();
-    let resumed = Proc::spawn(
-        dir.path(),
-        "resumed",
-        &[
-            "learn", "--resume", &cp, "--queue", &url, "-q", "--out", &out_dir,
-        ],
-    );
-    let (code, out) = resumed.finish();
+    let (code, out) = resume(dir.path(), &cp, &url);
     assert_eq!(code, 0, "{out}");
     assert_eq!(answer_of(&out), expected);
     // Every verdict written while it was stopped was reused: no candidate
@@ -605,10 +624,7 @@ fn a_checkpoint_of_another_queue_run_is_refused_in_one_line() {
     let w = Proc::worker(dir.path(), &server, "w", &["--pause-ms", "5"]);
     let checkpoint = dir.path().join("stopped.json");
     let cp = checkpoint.display().to_string();
-    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
-    let mut con = server.con();
-    wait_until("50 verdicts", || answers_so_far(&mut con) >= 50);
-    interrupt(&first);
+    let first = stopped_coordinator(dir.path(), &server, &cp, 50);
     assert_eq!(first.finish().0, 130);
     drop(w);
     // Another version of distgen wrote it.
@@ -833,24 +849,14 @@ fn a_resumed_coordinator_sends_again_what_the_queue_lost() {
     let slow = Proc::worker(dir.path(), &server, "slow", &["--pause-ms", "20"]);
     let checkpoint = dir.path().join("stopped.json");
     let cp = checkpoint.display().to_string();
-    let first = coordinator(dir.path(), &server, &["--checkpoint", &cp]);
+    let first = stopped_coordinator(dir.path(), &server, &cp, 20);
     let mut con = server.con();
-    wait_until("20 verdicts", || answers_so_far(&mut con) >= 20);
-    interrupt(&first);
     assert_eq!(first.finish().0, 130);
     drop(slow);
     let _: () = redis::cmd("DEL").arg(JOBS).query(&mut con).expect("DEL");
     let _w = Proc::worker(dir.path(), &server, "fresh", &[]);
     let url = server.url();
-    let out_dir = dir.path().join("resumed").display().to_string();
-    let (code, out) = Proc::spawn(
-        dir.path(),
-        "resumed",
-        &[
-            "learn", "--resume", &cp, "--queue", &url, "-q", "--out", &out_dir,
-        ],
-    )
-    .finish();
+    let (code, out) = resume(dir.path(), &cp, &url);
     assert_eq!(code, 0, "{out}");
     assert_eq!(answer_of(&out), expected);
 }

@@ -69,6 +69,21 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// The messages a [`Action::Receive`] takes, in the order it takes them,
+    /// as (message type, sender): those of `before`, then the one it is named
+    /// for. None for another action.
+    pub fn receipts(self) -> impl Iterator<Item = (usize, usize)> {
+        let (before, last) = match self {
+            Action::Receive {
+                from, msg, before, ..
+            } => (before, Some((msg as usize, from as usize))),
+            _ => (Senders::default(), None),
+        };
+        before.iter().chain(last)
+    }
+}
+
 /// One configuration to check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Config {

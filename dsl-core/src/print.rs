@@ -114,23 +114,6 @@ fn block(
     let _ = writeln!(out, "{indent}}}");
 }
 
-/// An arm of an `upon` block: on one line with one effect, as papers write
-/// them.
-fn arm(
-    out: &mut String,
-    indent: &str,
-    head: &str,
-    ir: &ProtocolIr,
-    value: &str,
-    effects: &[Effect],
-) {
-    if let [e] = effects {
-        let _ = writeln!(out, "{indent}{head} {{ {} }}", effect(ir, value, e));
-    } else {
-        block(out, indent, head, ir, value, effects);
-    }
-}
-
 /// `>= e` or `> e`.
 pub fn threshold(t: &Threshold) -> String {
     format!("{} {}", t.symbol(), expr(&t.expr))
@@ -161,13 +144,21 @@ fn upon(out: &mut String, indent: &str, ir: &ProtocolIr, u: &Upon) {
         threshold(&u.threshold)
     );
     let inner = format!("{indent}    ");
+    // An arm: on one line with one effect, as papers write them.
+    let arm = |out: &mut String, head: &str, value: &str, effects: &[Effect]| {
+        if let [e] = effects {
+            let _ = writeln!(out, "{inner}{head} {{ {} }}", effect(ir, value, e));
+        } else {
+            block(out, &inner, head, ir, value, effects);
+        }
+    };
     for a in &u.arms {
-        arm(out, &inner, &arm_head(ir, a), ir, &a.value, &a.effects);
+        arm(out, &arm_head(ir, a), &a.value, &a.effects);
     }
     if let Some(effects) = &u.otherwise {
         // Nothing is bound in `otherwise`: an effect on the value at hand
         // (only in an invalid IR) prints with `_`, which does not parse.
-        arm(out, &inner, "otherwise", ir, "_", effects);
+        arm(out, "otherwise", "_", effects);
     }
     let _ = writeln!(out, "{indent}}}");
 }
@@ -204,35 +195,28 @@ pub fn body(ir: &ProtocolIr, indent: &str) -> String {
     if ir.broadcast.is_some() || !ir.rules.is_empty() || c.propose.is_some() || !c.upon.is_empty() {
         out.push('\n');
     }
+    // A handler or rule: its head, then its effects one a line.
+    let handler = |out: &mut String, head: &str, value: &str, effects: &[Effect]| {
+        block(out, &inner, head, ir, value, effects)
+    };
     if let Some(b) = &ir.broadcast {
-        block(
+        handler(
             &mut out,
-            &inner,
             &format!("on broadcast({})", b.value),
-            ir,
             &b.value,
             &b.effects,
         );
     }
     if let Some(p) = &c.propose {
-        block(
+        handler(
             &mut out,
-            &inner,
             &format!("on propose({})", p.value),
-            ir,
             &p.value,
             &p.effects,
         );
     }
     for rule in &ir.rules {
-        block(
-            &mut out,
-            &inner,
-            &rule_head(ir, rule),
-            ir,
-            &rule.value,
-            &rule.effects,
-        );
+        handler(&mut out, &rule_head(ir, rule), &rule.value, &rule.effects);
     }
     for u in &c.upon {
         upon(&mut out, &inner, ir, u);

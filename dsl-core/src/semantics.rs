@@ -236,6 +236,21 @@ pub struct Machine {
 }
 
 impl Machine {
+    /// The most senders of type `t` that a rule's guard needs (its
+    /// [`CompiledGuard::saturation`]): past it, counting more changes no
+    /// guard. 0 if no rule counts `t`.
+    pub fn saturation(&self, t: MsgId) -> usize {
+        self.rules
+            .iter()
+            .flat_map(|r| &r.guards)
+            .filter_map(|g| match g.saturation() {
+                Some((u, k)) if u == t => Some(k as usize),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Instantiates `ir` at (N, F), checking that `requires` allows it.
     pub fn new(ir: &ProtocolIr, n: usize, f: usize) -> Result<Machine, InstanceError> {
         if n > MAX_PROCESSES {

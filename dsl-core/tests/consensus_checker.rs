@@ -6,27 +6,20 @@ use dsl_core::checker::{self, Config, Limits, Verdict};
 use dsl_core::consensus;
 use dsl_core::ir::*;
 use dsl_core::problem::Property;
+use dsl_core::syntax::{parse_cond, parse_expr};
 
 fn th(strict: bool, expr: Expr) -> Threshold {
     Threshold { strict, expr }
 }
 
-fn nf(k: i64) -> Expr {
-    // N - k * F
-    Expr::bin(
-        BinOp::Sub,
-        Expr::N,
-        Expr::bin(BinOp::Mul, Expr::Int(k), Expr::F),
-    )
+/// An expression over N and F, written as in a protocol.
+fn expr(src: &str) -> Expr {
+    parse_expr(src).unwrap()
 }
 
-/// `(N op k * F) / 2`.
-fn half(op: BinOp, k: i64) -> Expr {
-    Expr::bin(
-        BinOp::Div,
-        Expr::bin(op, Expr::N, Expr::bin(BinOp::Mul, Expr::Int(k), Expr::F)),
-        Expr::Int(2),
-    )
+/// `N - k * F`.
+fn nf(k: i64) -> Expr {
+    expr(&format!("N - {k} * F"))
 }
 
 fn arm(t: Threshold, e: Effect) -> Arm {
@@ -45,12 +38,9 @@ fn protocol(
     ProtocolIr::one_step(name, faults, vec![requires], upon, one_step)
 }
 
+/// `N > k * F`.
 fn n_gt(k: i64) -> Cond {
-    Cond {
-        lhs: Expr::N,
-        op: CmpOp::Gt,
-        rhs: Expr::bin(BinOp::Mul, Expr::Int(k), Expr::F),
-    }
+    parse_cond(&format!("N > {k} * F")).unwrap()
 }
 
 /// Bosco with its decision threshold `(N + k F) / 2`.
@@ -60,9 +50,12 @@ fn bosco_with(k: i64) -> ProtocolIr {
         FaultModel::Byzantine,
         n_gt(3),
         vec![
-            arm(th(true, half(BinOp::Add, k)), Effect::Decide),
             arm(
-                th(true, half(BinOp::Sub, 1)),
+                th(true, expr(&format!("(N + {k} * F) / 2"))),
+                Effect::Decide,
+            ),
+            arm(
+                th(true, expr("(N - F) / 2")),
                 Effect::Handover(Estimate::Value),
             ),
         ],
@@ -108,6 +101,16 @@ fn limits() -> Limits {
     }
 }
 
+/// The checker's answer on Bosco with decision threshold `(N + k F) / 2`,
+/// Byzantine faults.
+fn check_bosco(k: i64, n: usize, f: usize) -> checker::CheckResult {
+    checker::check(
+        &bosco_with(k),
+        config(FaultModel::Byzantine, n, f),
+        limits(),
+    )
+}
+
 fn violated(ir: &ProtocolIr, c: Config) -> checker::Violation {
     match checker::check(ir, c, limits()).verdict {
         Verdict::Violated(v) => v,
@@ -117,11 +120,7 @@ fn violated(ir: &ProtocolIr, c: Config) -> checker::Violation {
 
 #[test]
 fn bosco_is_safe_and_terminates_at_n4_f1() {
-    let r = checker::check(
-        &bosco_with(3),
-        config(FaultModel::Byzantine, 4, 1),
-        limits(),
-    );
+    let r = check_bosco(3, 4, 1);
     assert_eq!(r.verdict, Verdict::Verified, "{r:?}");
     assert!(r.states > 10);
 }
@@ -150,11 +149,7 @@ fn bosco_one_step_measures() {
 #[test]
 fn bosco_is_safe_at_n8_f1_and_n15_f2() {
     for (n, f) in [(8, 1), (15, 2)] {
-        let r = checker::check(
-            &bosco_with(3),
-            config(FaultModel::Byzantine, n, f),
-            limits(),
-        );
+        let r = check_bosco(3, n, f);
         eprintln!(
             "Bosco N = {n}, F = {f}, byzantine, all inputs: {:?}, {} states, {:.3} s",
             r.verdict, r.states, r.seconds
@@ -166,11 +161,7 @@ fn bosco_is_safe_at_n8_f1_and_n15_f2() {
 #[test]
 fn lowered_bosco_decision_threshold_is_refuted() {
     // At N = 4 (N + 2F) / 2 = (N + 3F) / 2: the first N where they differ is 5.
-    let r = checker::check(
-        &bosco_with(2),
-        config(FaultModel::Byzantine, 4, 1),
-        limits(),
-    );
+    let r = check_bosco(2, 4, 1);
     assert_eq!(r.verdict, Verdict::Verified);
     let v = violated(&bosco_with(2), config(FaultModel::Byzantine, 5, 1));
     eprintln!("{}\n{}", v.detail, v.trace.join("\n"));

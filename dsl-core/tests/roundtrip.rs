@@ -7,6 +7,8 @@ use dsl_core::ir::*;
 use dsl_core::print;
 use dsl_core::syntax::{parse_str, validate::allowed_configs};
 use proptest::prelude::*;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -24,6 +26,21 @@ fn examples() -> Vec<(String, ProtocolIr)> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// The protocol of the examples named `name`.
+fn example(name: &str) -> ProtocolIr {
+    let found = examples().into_iter().find(|(_, ir)| ir.name == name);
+    found
+        .unwrap_or_else(|| panic!("no example protocol {name}"))
+        .1
+}
+
+/// The `protocol! { ... }` invocation of an example file, exactly as written.
+fn invocation_in(file: &str) -> &str {
+    let start = file.find("protocol! {").expect("a protocol!");
+    let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
+    &file[start..start + len]
 }
 
 #[test]
@@ -48,18 +65,10 @@ fn every_example_round_trips() {
 
 #[test]
 fn bracha_prints_as_a_person_writes_it() {
-    let (_, bracha) = examples()
-        .into_iter()
-        .find(|(_, ir)| ir.name == "Bracha")
-        .unwrap();
+    let bracha = example("Bracha");
     // The invocation exactly as examples/bracha.rs writes it.
     let file = include_str!("../../examples/bracha.rs");
-    let start = file
-        .find("protocol! {")
-        .expect("examples/bracha.rs has a protocol!");
-    let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
-    let expected = &file[start..start + len];
-    assert_eq!(print::invocation(&bracha), expected);
+    assert_eq!(print::invocation(&bracha), invocation_in(file));
 }
 
 #[test]
@@ -71,14 +80,9 @@ fn excluded_counts_print_as_a_person_writes_them() {
             include_str!("../../examples/arx_5f_minus_1.rs"),
         ),
     ] {
-        let (_, ir) = examples()
-            .into_iter()
-            .find(|(_, ir)| ir.name == name)
-            .unwrap();
+        let ir = example(name);
         assert!(ir.excludes_broadcaster(), "{name}");
-        let start = file.find("protocol! {").expect("a protocol!");
-        let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
-        assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
+        assert_eq!(print::invocation(&ir), invocation_in(file), "{name}");
     }
 }
 
@@ -89,24 +93,16 @@ fn consensus_protocols_print_as_a_person_writes_them() {
         ("C1cs", include_str!("../../examples/c1cs.rs")),
         ("Cf1s", include_str!("../../examples/cf1s.rs")),
     ] {
-        let (_, ir) = examples()
-            .into_iter()
-            .find(|(_, ir)| ir.name == name)
-            .unwrap();
+        let ir = example(name);
         assert_eq!(ir.problem, Problem::Consensus, "{name}");
         assert_eq!(ir.consensus.upon.len(), 1, "{name}");
-        let start = file.find("protocol! {").expect("a protocol!");
-        let len = file[start..].find("\n}\n").expect("and its closing brace") + 3;
-        assert_eq!(print::invocation(&ir), &file[start..start + len], "{name}");
+        assert_eq!(print::invocation(&ir), invocation_in(file), "{name}");
     }
 }
 
 #[test]
 fn bosco_lowers_to_its_thresholds() {
-    let (_, bosco) = examples()
-        .into_iter()
-        .find(|(_, ir)| ir.name == "Bosco")
-        .unwrap();
+    let bosco = example("Bosco");
     let c = &bosco.consensus;
     assert_eq!(
         c.propose.as_ref().unwrap().effects,
@@ -355,64 +351,82 @@ fn invalid(ir: &ProtocolIr) -> Option<&'static str> {
     None
 }
 
+/// The random protocol the learner and the differential tests draw from
+/// `seed` (fault model `FaultModel::ALL[faults]`, `messages` types), and the
+/// generator after it.
+fn generated(seed: u64, faults: usize, messages: usize) -> (StdRng, ProtocolIr) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let shape = dsl_core::random::Shape {
+        faults: FaultModel::ALL[faults],
+        messages,
+        ..Default::default()
+    };
+    let ir = dsl_core::random::protocol(&mut rng, &shape, "Generated");
+    (rng, ir)
+}
+
+/// A valid IR (`why` is `None`) prints to a body that parses back to it and
+/// prints the same again; an invalid one prints to a body the parser
+/// rejects.
+fn round_trips_if_valid(ir: &ProtocolIr, why: Option<&str>) -> Result<(), TestCaseError> {
+    let text = print::body(ir, "    ");
+    match why {
+        None => {
+            let back = parse_str(&text);
+            prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), text);
+            let back = back.unwrap();
+            prop_assert_eq!(&back, ir);
+            prop_assert_eq!(print::body(&back, "    "), text);
+        }
+        Some(why) => {
+            prop_assert!(
+                parse_str(&text).is_err(),
+                "accepted although {}:\n{}",
+                why,
+                text
+            );
+        }
+    }
+    Ok(())
+}
+
+/// An IR printed as a whole `protocol!` invocation is read back from source
+/// as itself.
+fn invocation_round_trips(ir: ProtocolIr) -> Result<(), TestCaseError> {
+    let text = print::invocation(&ir);
+    let back = dsl_core::source::protocols_in_source(&text);
+    prop_assert_eq!(back, Ok(vec![ir]));
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     /// Valid IRs round-trip and print stably; invalid ones are rejected.
     #[test]
     fn random_protocols_round_trip(ir in protocol()) {
-        let text = print::body(&ir, "    ");
-        match invalid(&ir) {
-            None => {
-                let back = parse_str(&text);
-                prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), text);
-                let back = back.unwrap();
-                prop_assert_eq!(&back, &ir);
-                prop_assert_eq!(print::body(&back, "    "), text);
-            }
-            Some(why) => {
-                prop_assert!(parse_str(&text).is_err(), "accepted although {}:\n{}", why, text);
-            }
-        }
+        round_trips_if_valid(&ir, invalid(&ir))?;
     }
 
     /// The protocols the learner and the differential tests draw are valid
     /// and round-trip.
     #[test]
     fn generated_protocols_round_trip(seed in any::<u64>(), faults in 0usize..3, messages in 1usize..4) {
-        use rand::SeedableRng;
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let shape = dsl_core::random::Shape {
-            faults: FaultModel::ALL[faults],
-            messages,
-            ..Default::default()
-        };
-        let ir = dsl_core::random::protocol(&mut rng, &shape, "Generated");
+        let (_, ir) = generated(seed, faults, messages);
         prop_assert_eq!(invalid(&ir), None);
-        let text = print::invocation(&ir);
-        let back = dsl_core::source::protocols_in_source(&text);
-        prop_assert_eq!(back, Ok(vec![ir]));
+        invocation_round_trips(ir)?;
     }
 
     /// The random protocols with counts `excluding broadcaster` (the
     /// differential tests') are valid and round-trip.
     #[test]
     fn generated_protocols_with_excluded_counts_round_trip(seed in any::<u64>(), faults in 0usize..3, messages in 1usize..4) {
-        use rand::SeedableRng;
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let shape = dsl_core::random::Shape {
-            faults: FaultModel::ALL[faults],
-            messages,
-            ..Default::default()
-        };
-        let mut ir = dsl_core::random::protocol(&mut rng, &shape, "Generated");
+        let (mut rng, mut ir) = generated(seed, faults, messages);
         let turned = dsl_core::random::exclude_broadcaster(&mut rng, &mut ir);
         prop_assert_eq!(turned > 0, ir.excludes_broadcaster());
         prop_assert_eq!(invalid(&ir), None);
-        let text = print::invocation(&ir);
-        prop_assert!(turned == 0 || text.contains("excluding broadcaster"));
-        let back = dsl_core::source::protocols_in_source(&text);
-        prop_assert_eq!(back, Ok(vec![ir]));
+        prop_assert!(turned == 0 || print::invocation(&ir).contains("excluding broadcaster"));
+        invocation_round_trips(ir)?;
     }
 
     /// Expressions print with the fewest parentheses that keep their tree.
@@ -430,6 +444,25 @@ proptest! {
             // Only an expression undefined everywhere makes `e == e` false.
             prop_assert!((1..=64).all(|n| (0..n).all(|f| e.eval(n, f).is_none())), "{}", text);
         }
+    }
+
+    /// Valid consensus IRs round-trip and print stably; invalid ones are
+    /// rejected.
+    #[test]
+    fn random_consensus_protocols_round_trip(ir in consensus_protocol()) {
+        round_trips_if_valid(&ir, invalid_consensus(&ir))?;
+    }
+
+    /// The consensus protocols the differential tests draw are valid and
+    /// round-trip.
+    #[test]
+    fn generated_consensus_protocols_round_trip(seed in any::<u64>(), faults in 0usize..3) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let ir = dsl_core::random::consensus(&mut rng, FaultModel::ALL[faults], "Generated");
+        prop_assert_eq!(invalid_consensus(&ir), None);
+        prop_assert_eq!(ir.consensus.upon.len(), 1);
+        prop_assert!((1..=3).contains(&ir.consensus.upon[0].arms.len()));
+        invocation_round_trips(ir)?;
     }
 }
 
@@ -672,42 +705,4 @@ fn invalid_consensus(ir: &ProtocolIr) -> Option<&'static str> {
         }
     }
     None
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-
-    /// Valid consensus IRs round-trip and print stably; invalid ones are
-    /// rejected.
-    #[test]
-    fn random_consensus_protocols_round_trip(ir in consensus_protocol()) {
-        let text = print::body(&ir, "    ");
-        match invalid_consensus(&ir) {
-            None => {
-                let back = parse_str(&text);
-                prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), text);
-                let back = back.unwrap();
-                prop_assert_eq!(&back, &ir);
-                prop_assert_eq!(print::body(&back, "    "), text);
-            }
-            Some(why) => {
-                prop_assert!(parse_str(&text).is_err(), "accepted although {}:\n{}", why, text);
-            }
-        }
-    }
-
-    /// The consensus protocols the differential tests draw are valid and
-    /// round-trip.
-    #[test]
-    fn generated_consensus_protocols_round_trip(seed in any::<u64>(), faults in 0usize..3) {
-        use rand::SeedableRng;
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let ir = dsl_core::random::consensus(&mut rng, FaultModel::ALL[faults], "Generated");
-        prop_assert_eq!(invalid_consensus(&ir), None);
-        prop_assert_eq!(ir.consensus.upon.len(), 1);
-        prop_assert!((1..=3).contains(&ir.consensus.upon[0].arms.len()));
-        let text = print::invocation(&ir);
-        let back = dsl_core::source::protocols_in_source(&text);
-        prop_assert_eq!(back, Ok(vec![ir]));
-    }
 }

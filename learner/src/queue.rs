@@ -104,6 +104,19 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
+/// `value` as JSON for the queue at `url`; the error says what was being
+/// written (`what`).
+pub fn to_json<T: serde::Serialize>(
+    url: &str,
+    what: &str,
+    value: &T,
+) -> Result<String, QueueError> {
+    serde_json::to_string(value).map_err(|e| QueueError::Protocol {
+        url: redacted(url),
+        what: format!("writing {what}: {e}"),
+    })
+}
+
 /// A connection to the queue at `url`, checked with a `PING` (which also
 /// checks the password), and the consumer group created if missing. A
 /// refused connection is tried again for 3 s (a server still starting).

@@ -8,24 +8,12 @@ use dsl_core::ir::FaultModel;
 use dsl_core::ProtocolIr;
 use paramcheck::{check_all_n, check_scenario, Options};
 
-fn load(src: &str) -> ProtocolIr {
-    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
-    dsl_core::source::protocols_in_source(src)
-        .expect("protocol parses")
-        .remove(0)
-}
+mod common;
+
+use common::{load, verified_for_all_n};
 
 fn assert_verified(ir: &ProtocolIr, faults: FaultModel) {
-    let results = check_all_n(ir, faults, &Options::default());
-    assert_eq!(results.len(), Scenario::of(faults).len());
-    for r in results {
-        assert!(
-            r.verdict.is_verified(),
-            "{} {:?}: {:?}",
-            ir.name,
-            r.scenario,
-            r.verdict
-        );
+    for r in verified_for_all_n(ir, faults) {
         assert!(r
             .properties_proven
             .contains(&"agreement (consistency)".to_string()));

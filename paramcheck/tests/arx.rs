@@ -8,15 +8,12 @@ use dsl_core::ir::FaultModel;
 use dsl_core::ProtocolIr;
 use paramcheck::{check_all_n, Options};
 
+mod common;
+
+use common::{load, verified_for_all_n};
+
 const ARX_4F: &str = include_str!("../../examples/arx_4f.rs");
 const ARX_5F_MINUS_1: &str = include_str!("../../examples/arx_5f_minus_1.rs");
-
-fn load(src: &str) -> ProtocolIr {
-    paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
-    dsl_core::source::protocols_in_source(src)
-        .expect("protocol parses")
-        .remove(0)
-}
 
 /// `src` with its `requires` replaced by `N > 3 * F and N >= 2` (Bracha's
 /// bound).
@@ -29,17 +26,8 @@ fn below_bound(src: &str, requires: &str) -> ProtocolIr {
 /// Verified for all N in both Byzantine scenarios, safety proven for all N;
 /// returns, per scenario, the liveness properties proven for all N.
 fn assert_proven(ir: &ProtocolIr) -> Vec<(Scenario, Vec<String>)> {
-    let results = check_all_n(ir, FaultModel::Byzantine, &Options::default());
-    assert_eq!(results.len(), 2);
     let mut live = Vec::new();
-    for r in results {
-        assert!(
-            r.verdict.is_verified(),
-            "{} {:?}: {:?}",
-            ir.name,
-            r.scenario,
-            r.verdict
-        );
+    for r in verified_for_all_n(ir, FaultModel::Byzantine) {
         let proven = |p: &str| r.properties_proven.iter().any(|q| q == p);
         assert!(
             proven("agreement (consistency)"),

@@ -2,31 +2,19 @@
 //! TACO on the automaton of `dsl_core::ta::consensus`, one property at a
 //! time. TACO needs z3, found or fetched.
 
-use dsl_core::ir::{
-    Arm, BinOp, CmpOp, Cond, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon,
-};
+use dsl_core::ir::{Arm, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon};
 use dsl_core::problem::{Property, Scenario};
+use dsl_core::syntax::{parse_cond, parse_expr};
 use paramcheck::{check_all_n, Options};
 
-fn lin(n: i64, f: i64, c: i64) -> Expr {
-    let term = |k: i64, e: Expr| Expr::bin(BinOp::Mul, Expr::Int(k), e);
-    Expr::bin(
-        BinOp::Add,
-        Expr::bin(BinOp::Add, term(n, Expr::N), term(f, Expr::F)),
-        Expr::Int(c),
-    )
+/// An expression over N and F, written as in a protocol.
+fn expr(src: &str) -> Expr {
+    parse_expr(src).unwrap()
 }
 
-fn half(e: Expr) -> Expr {
-    Expr::bin(BinOp::Div, e, Expr::Int(2))
-}
-
-fn n_gt(f: i64) -> Cond {
-    Cond {
-        lhs: Expr::N,
-        op: CmpOp::Gt,
-        rhs: lin(0, f, 0),
-    }
+/// `N > k * F`.
+fn n_gt(k: i64) -> dsl_core::ir::Cond {
+    parse_cond(&format!("N > {k} * F")).unwrap()
 }
 
 fn arm(strict: bool, expr: Expr, effect: Effect) -> Arm {
@@ -45,7 +33,7 @@ fn protocol(
     paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
     let block = Threshold {
         strict: false,
-        expr: lin(1, -1, 0),
+        expr: expr("N - F"),
     };
     let otherwise = Some(vec![Effect::Handover(Estimate::Proposal)]);
     ProtocolIr::one_step(
@@ -64,7 +52,7 @@ fn bosco(decide: Expr, one_step: i64) -> ProtocolIr {
         3,
         vec![
             arm(true, decide, Effect::Decide),
-            arm(true, half(lin(1, -1, 0)), Effect::Handover(Estimate::Value)),
+            arm(true, expr("(N - F) / 2"), Effect::Handover(Estimate::Value)),
         ],
         Some(one_step),
     )
@@ -76,8 +64,8 @@ fn c1cs() -> ProtocolIr {
         FaultModel::Crash,
         3,
         vec![
-            arm(false, lin(1, -1, 0), Effect::Decide),
-            arm(false, lin(1, -2, 0), Effect::Handover(Estimate::Value)),
+            arm(false, expr("N - F"), Effect::Decide),
+            arm(false, expr("N - 2 * F"), Effect::Handover(Estimate::Value)),
         ],
         Some(3),
     )
@@ -88,7 +76,7 @@ fn cf1s() -> ProtocolIr {
         "Cf1s",
         FaultModel::Crash,
         3,
-        vec![arm(false, lin(1, -1, 0), Effect::Decide)],
+        vec![arm(false, expr("N - F"), Effect::Decide)],
         Some(3),
     )
 }
@@ -121,7 +109,7 @@ const SAFETY: [Property; 3] = [
 
 #[test]
 fn bosco_is_safe_and_one_step_for_every_n_above_7f() {
-    let results = proven(&bosco(half(lin(1, 3, 0)), 7));
+    let results = proven(&bosco(expr("(N + 3 * F) / 2"), 7));
     let mut all = SAFETY.to_vec();
     all.push(Property::OneStep);
     assert_eq!(results, vec![(Scenario::Byzantine, names(&all), None)]);
@@ -129,7 +117,7 @@ fn bosco_is_safe_and_one_step_for_every_n_above_7f() {
 
 #[test]
 fn bosco_is_not_one_step_with_f_byzantine_above_5f() {
-    let results = proven(&bosco(half(lin(1, 3, 0)), 5));
+    let results = proven(&bosco(expr("(N + 3 * F) / 2"), 5));
     let (scenario, proven, at) = &results[0];
     assert_eq!(*scenario, Scenario::Byzantine);
     assert_eq!(*proven, names(&SAFETY));
@@ -139,7 +127,7 @@ fn bosco_is_not_one_step_with_f_byzantine_above_5f() {
 
 #[test]
 fn bosco_with_a_lower_decide_threshold_is_refuted() {
-    let results = proven(&bosco(half(lin(1, 2, 0)), 7));
+    let results = proven(&bosco(expr("(N + 2 * F) / 2"), 7));
     let (_, proven, at) = &results[0];
     assert!(
         !proven.contains(&Property::Agreement.name().to_string())

@@ -5,11 +5,11 @@
 //! safety violation, the parameterized check does not say verified. Small by default (CI); `bench/ta.sh` runs it bigger with
 //! `DISTGEN_TA_DIFF_COUNT` and `DISTGEN_TA_DIFF_MAX_N`.
 
-use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
-use dsl_core::ir::FaultModel;
+use dsl_core::checker::{self, Config, Limits, Scenario, Verdict, Violation};
+use dsl_core::ir::{FaultModel, ProtocolIr};
 use dsl_core::problem::Kind;
 use dsl_core::random::{self, Shape};
-use paramcheck::{check_scenario, Options};
+use paramcheck::{check_scenario, AllNResult, Options};
 use rand::SeedableRng;
 
 fn env(name: &str, default: usize) -> usize {
@@ -20,13 +20,43 @@ fn env(name: &str, default: usize) -> usize {
 }
 
 /// The name of the property a violation breaks, as in `properties_proven`.
-fn part(v: &dsl_core::checker::Violation) -> &'static str {
+fn part(v: &Violation) -> &'static str {
     v.property.name()
 }
 
 /// Whether a violation found by the explicit checker is of a safety property.
-fn is_safety(v: &dsl_core::checker::Violation) -> bool {
+fn is_safety(v: &Violation) -> bool {
     v.property.kind() == Kind::Safety
+}
+
+/// The limits of one explicit check.
+const LIMITS: Limits = Limits {
+    max_states: 2_000_000,
+    timeout_secs: 60,
+};
+
+/// The all-N check of `ir` in `scenario`; a violation it reports is at an
+/// (N, F) that `requires` allows, with a trace.
+fn all_n(ir: &ProtocolIr, scenario: Scenario) -> AllNResult {
+    let all_n = check_scenario(ir, scenario, &Options::default());
+    if let Verdict::Violated(v) = &all_n.verdict {
+        let (n, f) = all_n.counterexample_at.expect("(N, F)");
+        assert!(ir.allows(n, f), "{}", dsl_core::print::invocation(ir));
+        assert!(!v.trace.is_empty());
+    }
+    all_n
+}
+
+/// The property `v` breaks at (N, F) is not among those `all_n` proves for
+/// every N.
+fn assert_not_proven(ir: &ProtocolIr, all_n: &AllNResult, v: &Violation, (n, f): (usize, usize)) {
+    assert!(
+        !all_n.properties_proven.iter().any(|p| p == part(v)),
+        "{} proven for all N but violated at N = {n}, F = {f}:\n{}\n{:?}",
+        part(v),
+        dsl_core::print::invocation(ir),
+        v.trace
+    );
 }
 
 #[test]
@@ -52,10 +82,6 @@ fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
     let max_n = env("DISTGEN_TA_DIFF_MAX_N", 5);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut excluded = 0;
-    let limits = Limits {
-        max_states: 2_000_000,
-        timeout_secs: 60,
-    };
     let (mut compared, mut verified, mut unknown, mut instances) = (0, 0, 0, 0);
     for i in 0..count {
         let faults = [FaultModel::Byzantine, FaultModel::Crash][i % 2];
@@ -71,15 +97,11 @@ fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
         }
         for &scenario in Scenario::of(faults) {
             compared += 1;
-            let all_n = check_scenario(&ir, scenario, &Options::default());
+            let all_n = all_n(&ir, scenario);
             match &all_n.verdict {
                 Verdict::Verified => verified += 1,
                 Verdict::Unknown { .. } => unknown += 1,
-                Verdict::Violated(v) => {
-                    let (n, f) = all_n.counterexample_at.expect("(N, F)");
-                    assert!(ir.allows(n, f), "{}", dsl_core::print::invocation(&ir));
-                    assert!(!v.trace.is_empty());
-                }
+                Verdict::Violated(_) => {}
             }
             for n in 1..=max_n {
                 for f in 0..n {
@@ -87,7 +109,7 @@ fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
                         continue;
                     }
                     let config = Config::of(scenario, n, f);
-                    let r = checker::check(&ir, config, limits);
+                    let r = checker::check(&ir, config, LIMITS);
                     instances += 1;
                     if let Verdict::Violated(v) = &r.verdict {
                         assert!(
@@ -97,13 +119,7 @@ fn compare_random_protocols(seed: u64, exclude: bool) -> usize {
                             dsl_core::print::invocation(&ir),
                             v.trace
                         );
-                        assert!(
-                            !all_n.properties_proven.iter().any(|p| p == part(v)),
-                            "{} proven for all N but violated at N = {n}, F = {f}:\n{}\n{:?}",
-                            part(v),
-                            dsl_core::print::invocation(&ir),
-                            v.trace
-                        );
+                        assert_not_proven(&ir, &all_n, v, (n, f));
                     }
                 }
             }
@@ -128,23 +144,14 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_consensus_protocols(
     let count = env("DISTGEN_TA_DIFF_COUNT", 12);
     let max_n = env("DISTGEN_TA_DIFF_CONSENSUS_MAX_N", 8);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20);
-    let limits = Limits {
-        max_states: 2_000_000,
-        timeout_secs: 60,
-    };
     let (mut compared, mut proven, mut instances, mut violations) = (0, 0, 0, 0);
     for i in 0..count {
         let faults = [FaultModel::Byzantine, FaultModel::Crash][i % 2];
         let ir = random::consensus(&mut rng, faults, &format!("C{i}"));
         for &scenario in dsl_core::ir::Problem::Consensus.scenarios(faults) {
             compared += 1;
-            let all_n = check_scenario(&ir, scenario, &Options::default());
+            let all_n = all_n(&ir, scenario);
             proven += all_n.properties_proven.len();
-            if let Verdict::Violated(v) = &all_n.verdict {
-                let (n, f) = all_n.counterexample_at.expect("(N, F)");
-                assert!(ir.allows(n, f), "{}", dsl_core::print::invocation(&ir));
-                assert!(!v.trace.is_empty());
-            }
             for n in 1..=max_n {
                 for f in 1..n {
                     if !ir.allows(n, f) {
@@ -152,15 +159,9 @@ fn all_n_verdicts_agree_with_the_explicit_checker_on_random_consensus_protocols(
                     }
                     let config = Config::of(scenario, n, f);
                     instances += 1;
-                    if let Verdict::Violated(v) = &checker::check(&ir, config, limits).verdict {
+                    if let Verdict::Violated(v) = &checker::check(&ir, config, LIMITS).verdict {
                         violations += 1;
-                        assert!(
-                            !all_n.properties_proven.iter().any(|p| p == part(v)),
-                            "{} proven for all N but violated at N = {n}, F = {f}:\n{}\n{:?}",
-                            part(v),
-                            dsl_core::print::invocation(&ir),
-                            v.trace
-                        );
+                        assert_not_proven(&ir, &all_n, v, (n, f));
                     }
                 }
             }

@@ -43,21 +43,27 @@ pub fn parse_scenario(s: &str) -> Result<Scenario, String> {
         })
 }
 
+/// The scenario `--scenario` names (`named`), which must be one of
+/// `scenarios` (the scenarios of `of`, as the error says); without it, the
+/// first of them.
+fn chosen(named: Option<Scenario>, scenarios: &[Scenario], of: &str) -> Result<Scenario> {
+    match named {
+        Some(s) if !scenarios.contains(&s) => bail!("scenario {} is not one of {of}", s.name()),
+        Some(s) => Ok(s),
+        None => Ok(scenarios[0]),
+    }
+}
+
 /// Runs `distgen ta`.
 pub fn main(args: Args) -> Result<ExitCode> {
     let ir = &args.protocol.load_one()?;
     let faults = args.faults.or_claimed(ir);
     let scenarios = Scenario::of(faults);
-    let scenario = match args.scenario {
-        Some(s) if !scenarios.contains(&s) => {
-            bail!(
-                "scenario {} is not one of the {faults} fault model",
-                s.name()
-            )
-        }
-        Some(s) => s,
-        None => scenarios[0],
-    };
+    let scenario = chosen(
+        args.scenario,
+        scenarios,
+        &format!("the {faults} fault model"),
+    )?;
     if ir.problem == distgen::ir::Problem::Consensus {
         return consensus(ir, faults, &args);
     }
@@ -89,16 +95,8 @@ pub fn main(args: Args) -> Result<ExitCode> {
 /// the specification; standard error names them).
 fn consensus(ir: &ProtocolIr, faults: FaultModel, args: &Args) -> Result<ExitCode> {
     let scenarios = ir.problem.scenarios(faults);
-    let scenario = match args.scenario {
-        Some(s) if !scenarios.contains(&s) => {
-            bail!(
-                "scenario {} is not one of consensus under {faults} faults",
-                s.name()
-            )
-        }
-        Some(s) => s,
-        None => scenarios[0],
-    };
+    let of = format!("consensus under {faults} faults");
+    let scenario = chosen(args.scenario, scenarios, &of)?;
     let ta = match dsl_core::ta::consensus::translate(ir, scenario) {
         Ok(ta) => ta,
         Err(e) => {

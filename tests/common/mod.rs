@@ -7,6 +7,13 @@ use distgen::actors::wire::{self, Instance, Packet, Payload};
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The first protocol of an example file's source (its `include_str!`).
+pub fn example(src: &str) -> distgen::ProtocolIr {
+    distgen::source::protocols_in_source(src)
+        .expect("example parses")
+        .remove(0)
+}
+
 /// Runs the `distgen` binary from the repository root; returns its exit
 /// status, standard output and standard error.
 pub fn distgen(args: &[&str]) -> (i32, String, String) {

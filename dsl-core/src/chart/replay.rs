@@ -86,22 +86,12 @@ impl Replay<'_> {
 
     fn step(&mut self, action: Action, step: usize) -> Result<(), ChartError> {
         match action {
-            Action::Receive {
-                from,
-                to,
-                msg,
-                value,
-                before,
-            } => {
-                let receipts = before
-                    .iter()
-                    .map(|(m, b)| (b as u8, m as u8))
-                    .chain(std::iter::once((from, msg)));
-                for (i, (b, m)) in receipts.enumerate() {
+            Action::Receive { to, value, .. } => {
+                for (i, (m, b)) in action.receipts().enumerate() {
                     if i > 0 {
                         self.row += 1;
                     }
-                    self.receive((b, to, m, value), step)?;
+                    self.receive((b as u8, to, m as u8, value), step)?;
                 }
             }
             Action::Crash(p) => {

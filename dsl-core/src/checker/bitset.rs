@@ -170,23 +170,14 @@ impl BitsetModel {
     pub fn apply(&self, s: &mut [u16], action: Action, out: &mut Vec<Output>) -> Option<()> {
         let l = self.layout;
         match action {
-            Action::Receive {
-                from,
-                to,
-                msg,
-                value,
-                before,
-            } => {
+            Action::Receive { to, value, .. } => {
                 let to = to as usize;
                 if !self.is_correct(s, to) || value as usize >= VALUES {
                     return None;
                 }
                 let row = l.proc(to);
                 let start = out.len();
-                for (t, b) in before
-                    .iter()
-                    .chain(std::iter::once((msg as usize, from as usize)))
-                {
+                for (t, b) in action.receipts() {
                     if t >= self.machine.messages || b >= l.n || !self.take(s, b, to, t, value) {
                         return None;
                     }

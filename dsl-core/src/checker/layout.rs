@@ -116,8 +116,8 @@ impl Senders {
     }
 
     /// The (type, sender) pairs, by type then sender.
-    pub fn iter(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.0.iter().enumerate().flat_map(|(t, &set)| {
+    pub fn iter(self) -> impl Iterator<Item = (usize, usize)> {
+        self.0.into_iter().enumerate().flat_map(|(t, set)| {
             (0..16)
                 .filter(move |b| set & (1 << b) != 0)
                 .map(move |b| (t, b))

@@ -125,15 +125,7 @@ fn rooms(model: &BitsetModel, s: &[u16], to: ProcId, v: Value) -> Vec<NamedRoom>
         // `CompiledGuard::saturation`.)
         let needed = model
             .machine
-            .rules
-            .iter()
-            .flat_map(|r| &r.guards)
-            .filter_map(|g| match g.saturation() {
-                Some((t, k)) if t == msg => Some(k as usize),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0)
+            .saturation(msg)
             .saturating_sub(counted.count_ones() as usize);
         let in_flight =
             (1..l.n).filter(|&q| s[l.flight(q, to)] & bit != 0 && !model.faulty.is_byzantine(q));

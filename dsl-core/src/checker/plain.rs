@@ -29,6 +29,39 @@ pub struct PlainState {
     pub crashed: ProcSet,
 }
 
+impl PlainState {
+    /// The state of `n` processes before any step: nothing done, nothing in
+    /// flight, none crashed.
+    pub fn start(n: usize) -> PlainState {
+        PlainState {
+            procs: vec![ProcessState::default(); n],
+            in_flight: BTreeSet::new(),
+            crashed: 0,
+        }
+    }
+
+    /// Whether `p` is correct in this state under `faulty` (not Byzantine,
+    /// not crashed).
+    pub fn is_correct(&self, faulty: &Faulty, p: ProcId) -> bool {
+        !faulty.is_byzantine(p) && self.crashed & (1 << p) == 0
+    }
+
+    /// Puts in flight the messages of `out` (the outputs of a step of
+    /// `from`), one per correct recipient.
+    pub fn send(&mut self, machine: &Machine, faulty: &Faulty, from: ProcId, out: &[Output]) {
+        for o in out {
+            if let Output::Send { msg, value, to } = *o {
+                for r in machine.recipients(from, to) {
+                    if self.is_correct(faulty, r) {
+                        self.in_flight
+                            .insert((from as u8, r as u8, msg as u8, value));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The plain model of one protocol in one configuration.
 #[derive(Clone, Debug)]
 pub struct PlainModel {
@@ -55,29 +88,16 @@ impl PlainModel {
 
     /// Whether `p` is correct in `s`.
     pub fn is_correct(&self, s: &PlainState, p: ProcId) -> bool {
-        !self.faulty.is_byzantine(p) && s.crashed & (1 << p) == 0
+        s.is_correct(&self.faulty, p)
     }
 
     fn emit(&self, s: &mut PlainState, from: ProcId, out: &[Output]) {
-        for o in out {
-            if let Output::Send { msg, value, to } = *o {
-                for r in self.machine.recipients(from, to) {
-                    if self.is_correct(s, r) {
-                        s.in_flight.insert((from as u8, r as u8, msg as u8, value));
-                    }
-                }
-            }
-        }
+        s.send(&self.machine, &self.faulty, from, out);
     }
 
     /// The initial state: the correct broadcaster has run `on broadcast(0)`.
     pub fn initial(&self) -> PlainState {
-        let n = self.machine.n;
-        let mut s = PlainState {
-            procs: vec![ProcessState::default(); n],
-            in_flight: BTreeSet::new(),
-            crashed: 0,
-        };
+        let mut s = PlainState::start(self.machine.n);
         if self.faulty.broadcaster_correct {
             let mut out = Vec::new();
             self.machine.broadcast(0, &mut s.procs[0], 0, &mut out);
@@ -89,22 +109,13 @@ impl PlainModel {
     /// Applies `action`; `None` if it is not enabled. Outputs go to `out`.
     pub fn apply(&self, s: &mut PlainState, action: Action, out: &mut Vec<Output>) -> Option<()> {
         match action {
-            Action::Receive {
-                from,
-                to,
-                msg,
-                value,
-                before,
-            } => {
+            Action::Receive { to, value, .. } => {
                 let t = to as usize;
                 if !self.is_correct(s, t) || value as usize >= VALUES {
                     return None;
                 }
                 let start = out.len();
-                for (m, b) in before
-                    .iter()
-                    .chain(std::iter::once((msg as usize, from as usize)))
-                {
+                for (m, b) in action.receipts() {
                     if m >= self.machine.messages || b >= self.machine.n {
                         return None;
                     }

@@ -64,18 +64,7 @@ impl Rules {
             })
             .collect();
         let needed = (0..machine.messages)
-            .map(|t| {
-                machine
-                    .rules
-                    .iter()
-                    .flat_map(|r| &r.guards)
-                    .filter_map(|g| match g.saturation() {
-                        Some((u, k)) if u == t => Some(k as usize),
-                        _ => None,
-                    })
-                    .max()
-                    .unwrap_or(0)
-            })
+            .map(|t| machine.saturation(t))
             .collect();
         let mut rules = Rules {
             infos,

@@ -13,21 +13,9 @@
 use crate::checker::faults::Faulty;
 use crate::checker::Config;
 use crate::ir::ProtocolIr;
-use crate::semantics::{
-    InstanceError, Local, Machine, Output, Pick, ProcId, ProcSet, ProcessState, Value,
-};
-use std::collections::BTreeSet;
+use crate::semantics::{InstanceError, Local, Machine, Output, Pick, ProcId, Value};
 
-/// A global state.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PlainState {
-    /// Every process's local state (Byzantine ones stay empty).
-    pub procs: Vec<ProcessState>,
-    /// Messages in flight: (from, to, type, value).
-    pub in_flight: BTreeSet<(u8, u8, u8, Value)>,
-    /// Crashed processes.
-    pub crashed: ProcSet,
-}
+pub use crate::checker::plain::PlainState;
 
 /// One step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -95,7 +83,7 @@ impl PlainModel {
 
     /// Whether `p` is correct in `s` (not Byzantine, not crashed).
     pub fn is_correct(&self, s: &PlainState, p: ProcId) -> bool {
-        !self.faulty.is_byzantine(p) && s.crashed & (1 << p) == 0
+        s.is_correct(&self.faulty, p)
     }
 
     /// The correct processes of `s`.
@@ -104,15 +92,7 @@ impl PlainModel {
     }
 
     fn emit(&self, s: &mut PlainState, from: ProcId, out: &[Output]) {
-        for o in out {
-            if let Output::Send { msg, value, to } = *o {
-                for r in self.machine.recipients(from, to) {
-                    if self.is_correct(s, r) {
-                        s.in_flight.insert((from as u8, r as u8, msg as u8, value));
-                    }
-                }
-            }
-        }
+        s.send(&self.machine, &self.faulty, from, out);
     }
 
     /// The inputs of the initial states: the number of correct processes
@@ -120,11 +100,7 @@ impl PlainModel {
     /// proposal (`pick`).
     pub fn initial_with(&self, ones: usize, pick: Value, out: &mut Vec<Vec<Output>>) -> PlainState {
         let n = self.machine.n;
-        let mut s = PlainState {
-            procs: vec![ProcessState::default(); n],
-            in_flight: BTreeSet::new(),
-            crashed: 0,
-        };
+        let mut s = PlainState::start(n);
         let proposers: Vec<ProcId> = (0..n).filter(|&p| !self.faulty.is_byzantine(p)).collect();
         for (i, &p) in proposers.iter().enumerate() {
             let mut o = Vec::new();

@@ -84,31 +84,27 @@ fn write_rule(
 
 /// A guard of process `p` for value `v`; a threshold shows how it was written.
 fn guard(written: &Guard, compiled: &CompiledGuard, names: &[String]) -> String {
+    // The threshold as written (compiled to `k` senders).
+    let as_written = |k: u32| match written {
+        Guard::Received {
+            quorum: Quorum::AtLeast(e) | Quorum::AtLeastExcluding(e),
+            ..
+        } => print::expr(e),
+        _ => k.to_string(),
+    };
     match *compiled {
         CompiledGuard::FromBroadcaster(t) => {
             format!("HAS(proc[p].heard0, TV({}, v))", names[t])
         }
         CompiledGuard::AtLeast(t, k) => {
-            let written = match written {
-                Guard::Received {
-                    quorum: Quorum::AtLeast(e),
-                    ..
-                } => print::expr(e),
-                _ => k.to_string(),
-            };
+            let written = as_written(k);
             format!(
                 "(proc[p].heard[TV({}, v)] >= {k}) /* {written} */",
                 names[t]
             )
         }
         CompiledGuard::AtLeastExcluding(t, k) => {
-            let written = match written {
-                Guard::Received {
-                    quorum: Quorum::AtLeastExcluding(e),
-                    ..
-                } => print::expr(e),
-                _ => k.to_string(),
-            };
+            let written = as_written(k);
             let tv = format!("TV({}, v)", names[t]);
             format!(
                 "(proc[p].heard[{tv}] - HAS(proc[p].heard0, {tv}) >= {k}) /* {written} excluding broadcaster */"

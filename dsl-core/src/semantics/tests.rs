@@ -1,9 +1,7 @@
 //! The consensus part of the step function on hand-built protocols.
 
 use super::*;
-use crate::ir::{
-    Arm, BinOp, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon, VOTE,
-};
+use crate::ir::{Arm, Effect, Estimate, Expr, FaultModel, ProtocolIr, Threshold, Upon, VOTE};
 
 fn gt(expr: Expr) -> Threshold {
     Threshold { strict: true, expr }
@@ -16,13 +14,9 @@ fn ge(expr: Expr) -> Threshold {
     }
 }
 
-/// `(N op k * F) / 2`.
-fn half(op: BinOp, k: i64) -> Expr {
-    Expr::bin(
-        BinOp::Div,
-        Expr::bin(op, Expr::N, Expr::bin(BinOp::Mul, Expr::Int(k), Expr::F)),
-        Expr::Int(2),
-    )
+/// An expression over N and F, written as in a protocol.
+fn expr(src: &str) -> Expr {
+    crate::syntax::parse_expr(src).unwrap()
 }
 
 /// A one-type consensus protocol: `on propose(v) { send Vote(v) to all; }`
@@ -43,13 +37,36 @@ fn protocol(
 /// Bosco (Song and van Renesse 2008).
 fn bosco() -> ProtocolIr {
     protocol(
-        ge(Expr::bin(BinOp::Sub, Expr::N, Expr::F)),
+        ge(expr("N - F")),
         vec![
-            (gt(half(BinOp::Add, 3)), Effect::Decide),
-            (gt(half(BinOp::Sub, 1)), Effect::Handover(Estimate::Value)),
+            (gt(expr("(N + 3 * F) / 2")), Effect::Decide),
+            (
+                gt(expr("(N - 1 * F) / 2")),
+                Effect::Handover(Estimate::Value),
+            ),
         ],
         Some(Effect::Handover(Estimate::Proposal)),
     )
+}
+
+/// `upon received Vote >= block { when Vote(v) <arm> { decide(v); } }`.
+fn decides_at(block: i64, arm: Threshold) -> ProtocolIr {
+    protocol(ge(Expr::Int(block)), vec![(arm, Effect::Decide)], None)
+}
+
+/// Process `me` of `ir` at (N, F) after proposing `input`: the step
+/// function, the process's state and what it output.
+fn proposed(
+    ir: &ProtocolIr,
+    (n, f): (usize, usize),
+    me: ProcId,
+    input: Value,
+) -> (Machine, ProcessState, Vec<Output>) {
+    let m = Machine::new(ir, n, f).unwrap();
+    let mut s = ProcessState::default();
+    let mut out = Vec::new();
+    m.propose(me, &mut s, input, &mut out);
+    (m, s, out)
 }
 
 fn evaluations(out: &[Output]) -> Vec<Evaluation> {
@@ -63,10 +80,7 @@ fn evaluations(out: &[Output]) -> Vec<Evaluation> {
 
 #[test]
 fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
-    let m = Machine::new(&bosco(), 8, 1).unwrap();
-    let mut s = ProcessState::default();
-    let mut out = Vec::new();
-    m.propose(0, &mut s, 0, &mut out);
+    let (m, mut s, mut out) = proposed(&bosco(), (8, 1), 0, 0);
     assert_eq!(
         out,
         vec![Output::Send {
@@ -108,10 +122,7 @@ fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
 
 #[test]
 fn bosco_hands_over_the_value_with_a_majority_of_the_snapshot() {
-    let m = Machine::new(&bosco(), 8, 1).unwrap();
-    let mut s = ProcessState::default();
-    let mut out = Vec::new();
-    m.propose(0, &mut s, 0, &mut out);
+    let (m, mut s, mut out) = proposed(&bosco(), (8, 1), 0, 0);
     for (p, v) in [(1, 1), (2, 1), (3, 1), (4, 0), (5, 0), (6, 1)] {
         m.receive(0, &mut s, p, VOTE, v, &mut out);
     }
@@ -129,10 +140,7 @@ fn otherwise_hands_over_the_input() {
         vec![(gt(Expr::Int(2)), Effect::Decide)],
         Some(Effect::Handover(Estimate::Proposal)),
     );
-    let m = Machine::new(&ir, 4, 1).unwrap();
-    let mut s = ProcessState::default();
-    let mut out = Vec::new();
-    m.propose(2, &mut s, 1, &mut out);
+    let (m, mut s, mut out) = proposed(&ir, (4, 1), 2, 1);
     m.receive(2, &mut s, 0, VOTE, 0, &mut out);
     m.receive(2, &mut s, 1, VOTE, 0, &mut out);
     let e = evaluations(&out);
@@ -142,15 +150,8 @@ fn otherwise_hands_over_the_input() {
 
 #[test]
 fn no_arm_and_no_otherwise_leaves_the_process_undecided_for_good() {
-    let ir = protocol(
-        ge(Expr::Int(2)),
-        vec![(gt(Expr::Int(1)), Effect::Decide)],
-        None,
-    );
-    let m = Machine::new(&ir, 4, 1).unwrap();
-    let mut s = ProcessState::default();
-    let mut out = Vec::new();
-    m.propose(0, &mut s, 0, &mut out);
+    let ir = decides_at(2, gt(Expr::Int(1)));
+    let (m, mut s, mut out) = proposed(&ir, (4, 1), 0, 0);
     m.receive(0, &mut s, 1, VOTE, 1, &mut out);
     let e = evaluations(&out);
     assert_eq!((e[0].snapshot, e[0].ran), ([1, 1], false));
@@ -163,11 +164,7 @@ fn no_arm_and_no_otherwise_leaves_the_process_undecided_for_good() {
 #[test]
 fn an_arm_holding_for_both_values_is_picked() {
     // upon Vote >= 3 { when Vote(v) >= 1 { decide(v); } }: (1, 2) holds for both.
-    let ir = protocol(
-        ge(Expr::Int(3)),
-        vec![(ge(Expr::Int(1)), Effect::Decide)],
-        None,
-    );
+    let ir = decides_at(3, ge(Expr::Int(1)));
     let m = Machine::new(&ir, 4, 1).unwrap();
     let run = |pick: Pick| {
         let mut s = ProcessState::default();
@@ -183,30 +180,16 @@ fn an_arm_holding_for_both_values_is_picked() {
     assert_eq!(run(Pick::Value(1)).1, Some(Conclusion::Decided(1)));
     assert_eq!(run(Pick::Majority).1, Some(Conclusion::Decided(1)));
     // A tie takes the smaller value.
-    let ir = protocol(
-        ge(Expr::Int(2)),
-        vec![(ge(Expr::Int(1)), Effect::Decide)],
-        None,
-    );
-    let m = Machine::new(&ir, 4, 1).unwrap();
-    let mut s = ProcessState::default();
-    let mut out = Vec::new();
-    m.propose(3, &mut s, 1, &mut out);
+    let ir = decides_at(2, ge(Expr::Int(1)));
+    let (m, mut s, mut out) = proposed(&ir, (4, 1), 3, 1);
     m.receive(3, &mut s, 0, VOTE, 0, &mut out);
     assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
 }
 
 #[test]
 fn a_threshold_of_one_runs_the_block_at_the_proposal() {
-    let ir = protocol(
-        ge(Expr::Int(1)),
-        vec![(ge(Expr::Int(1)), Effect::Decide)],
-        None,
-    );
-    let m = Machine::new(&ir, 3, 1).unwrap();
-    let mut s = ProcessState::default();
-    let mut out = Vec::new();
-    m.propose(1, &mut s, 1, &mut out);
+    let ir = decides_at(1, ge(Expr::Int(1)));
+    let (_, _, out) = proposed(&ir, (3, 1), 1, 1);
     assert_eq!(out.last(), Some(&Output::Decide(1)));
     assert_eq!(evaluations(&out)[0].snapshot, [0, 1]);
 }

@@ -43,17 +43,28 @@ pub fn validate(
 
 /// One `problem` header; a duplicate is reported where it stands.
 fn check_one_problem(def: &ProtocolDef, errors: &mut Errors) {
+    let duplicate = "duplicate `problem` header; a protocol solves one problem";
+    at_most_one(def, errors, duplicate, |item| match item {
+        Item::Problem { span, .. } => Some(*span),
+        _ => None,
+    });
+}
+
+/// At most one of the items that `span_of` picks out: each after the first
+/// is reported where it stands, with `duplicate`. Whether there is one.
+fn at_most_one(
+    def: &ProtocolDef,
+    errors: &mut Errors,
+    duplicate: &str,
+    span_of: impl Fn(&Item) -> Option<Span>,
+) -> bool {
     let mut seen = false;
-    for item in &def.items {
-        if let Item::Problem { span, .. } = item {
-            if std::mem::replace(&mut seen, true) {
-                errors.at(
-                    *span,
-                    "duplicate `problem` header; a protocol solves one problem",
-                );
-            }
+    for span in def.items.iter().filter_map(span_of) {
+        if std::mem::replace(&mut seen, true) {
+            errors.at(span, duplicate);
         }
     }
+    seen
 }
 
 /// Every effect of the protocol's blocks, with the kind of block it is in.
@@ -166,17 +177,11 @@ fn check_no_broadcast_construct(def: &ProtocolDef, errors: &mut Errors) {
 
 /// A consensus protocol has one `on propose` handler.
 fn check_propose(def: &ProtocolDef, errors: &mut Errors) {
-    let mut seen = false;
-    for item in &def.items {
-        if let Item::OnPropose { span, .. } = item {
-            if std::mem::replace(&mut seen, true) {
-                errors.at(
-                    *span,
-                    "duplicate `on propose` handler; merge its effects into the first one",
-                );
-            }
-        }
-    }
+    let duplicate = "duplicate `on propose` handler; merge its effects into the first one";
+    let seen = at_most_one(def, errors, duplicate, |item| match item {
+        Item::OnPropose { span, .. } => Some(*span),
+        _ => None,
+    });
     if !seen {
         errors.spanned(
             &def.name,

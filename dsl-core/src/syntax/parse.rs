@@ -104,60 +104,75 @@ fn doc_line(attr: &Attribute) -> syn::Result<String> {
     ))
 }
 
+/// The rest of a `keyword: value;` item after its keyword, the value read
+/// by `value`.
+fn setting<T>(
+    input: ParseStream,
+    value: impl FnOnce(ParseStream) -> syn::Result<T>,
+) -> syn::Result<T> {
+    input.parse::<Token![:]>()?;
+    let value = value(input)?;
+    input.parse::<Token![;]>()?;
+    Ok(value)
+}
+
+/// The value of a `requires` or `one_step` item: `cond and cond ...`.
+fn conjunction(input: ParseStream) -> syn::Result<Vec<CondSyn>> {
+    let mut conds = vec![input.parse::<CondSyn>()?];
+    while input.peek(kw::and) {
+        input.parse::<kw::and>()?;
+        conds.push(input.parse()?);
+    }
+    Ok(conds)
+}
+
+/// The value of a `messages` item: `Name, Name, ...` (a trailing comma
+/// allowed).
+fn message_names(input: ParseStream) -> syn::Result<Vec<Ident>> {
+    let mut names = vec![message_name(input)?];
+    while input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+        if input.peek(Token![;]) {
+            break;
+        }
+        names.push(message_name(input)?);
+    }
+    Ok(names)
+}
+
 impl Parse for Item {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let look = input.lookahead1();
         if look.peek(kw::faults) {
             let span = input.parse::<kw::faults>()?.span;
-            input.parse::<Token![:]>()?;
-            let model = one_of!(input,
-                [kw::none] => FaultModel::None,
-                [kw::crash] => FaultModel::Crash,
-                [kw::byzantine] => FaultModel::Byzantine,
-            )?;
-            input.parse::<Token![;]>()?;
+            let model = setting(input, |input| {
+                one_of!(input,
+                    [kw::none] => FaultModel::None,
+                    [kw::crash] => FaultModel::Crash,
+                    [kw::byzantine] => FaultModel::Byzantine,
+                )
+            })?;
             Ok(Item::Faults { span, model })
         } else if look.peek(kw::requires) {
             let span = input.parse::<kw::requires>()?.span;
-            input.parse::<Token![:]>()?;
-            let mut conds = vec![input.parse::<CondSyn>()?];
-            while input.peek(kw::and) {
-                input.parse::<kw::and>()?;
-                conds.push(input.parse()?);
-            }
-            input.parse::<Token![;]>()?;
+            let conds = setting(input, conjunction)?;
             Ok(Item::Requires { span, conds })
         } else if look.peek(kw::messages) {
             let span = input.parse::<kw::messages>()?.span;
-            input.parse::<Token![:]>()?;
-            let mut names = vec![message_name(input)?];
-            while input.peek(Token![,]) {
-                input.parse::<Token![,]>()?;
-                if input.peek(Token![;]) {
-                    break;
-                }
-                names.push(message_name(input)?);
-            }
-            input.parse::<Token![;]>()?;
+            let names = setting(input, message_names)?;
             Ok(Item::Messages { span, names })
         } else if look.peek(kw::problem) {
             let span = input.parse::<kw::problem>()?.span;
-            input.parse::<Token![:]>()?;
-            let problem = one_of!(input,
-                [kw::broadcast] => Problem::Broadcast,
-                [kw::consensus] => Problem::Consensus,
-            )?;
-            input.parse::<Token![;]>()?;
+            let problem = setting(input, |input| {
+                one_of!(input,
+                    [kw::broadcast] => Problem::Broadcast,
+                    [kw::consensus] => Problem::Consensus,
+                )
+            })?;
             Ok(Item::Problem { span, problem })
         } else if look.peek(kw::one_step) {
             let span = input.parse::<kw::one_step>()?.span;
-            input.parse::<Token![:]>()?;
-            let mut conds = vec![input.parse::<CondSyn>()?];
-            while input.peek(kw::and) {
-                input.parse::<kw::and>()?;
-                conds.push(input.parse()?);
-            }
-            input.parse::<Token![;]>()?;
+            let conds = setting(input, conjunction)?;
             Ok(Item::OneStep { span, conds })
         } else if look.peek(kw::on) {
             let span = input.parse::<kw::on>()?.span;

@@ -1,17 +1,15 @@
 use super::*;
-use crate::ir::{Arm, BinOp, CmpOp, Cond, Expr, Threshold};
+use crate::ir::{Arm, Cond, Expr, Threshold};
+use crate::syntax::{parse_cond, parse_expr};
 
-fn lin(n: i64, f: i64, c: i64) -> Expr {
-    let term = |k: i64, e: Expr| Expr::bin(BinOp::Mul, Expr::Int(k), e);
-    Expr::bin(
-        BinOp::Add,
-        Expr::bin(BinOp::Add, term(n, Expr::N), term(f, Expr::F)),
-        Expr::Int(c),
-    )
+/// An expression over N and F, written as in a protocol.
+fn expr(src: &str) -> Expr {
+    parse_expr(src).unwrap()
 }
 
-fn half(e: Expr) -> Expr {
-    Expr::bin(BinOp::Div, e, Expr::Int(2))
+/// A `requires` condition, written as in a protocol.
+fn cond(src: &str) -> Cond {
+    parse_cond(src).unwrap()
 }
 
 fn gt(expr: Expr) -> Threshold {
@@ -21,35 +19,30 @@ fn gt(expr: Expr) -> Threshold {
 /// Bosco: after N - F votes, > (N + 3F) / 2 for v decides v, > (N - F) / 2
 /// hands v over, otherwise the proposal.
 pub(crate) fn bosco(decide: Expr) -> ProtocolIr {
-    let n_gt = |k: i64| Cond {
-        lhs: Expr::N,
-        op: CmpOp::Gt,
-        rhs: lin(0, k, 0),
-    };
     let arms = vec![
         Arm::vote(gt(decide), vec![Effect::Decide]),
         Arm::vote(
-            gt(half(lin(1, -1, 0))),
+            gt(expr("(N - F) / 2")),
             vec![Effect::Handover(Estimate::Value)],
         ),
     ];
     let block = Threshold {
         strict: false,
-        expr: lin(1, -1, 0),
+        expr: expr("N - F"),
     };
     let otherwise = Some(vec![Effect::Handover(Estimate::Proposal)]);
     ProtocolIr::one_step(
         "Bosco",
         FaultModel::Byzantine,
-        vec![n_gt(3)],
+        vec![cond("N > 3 * F")],
         Upon::votes(block, arms, otherwise),
-        vec![n_gt(7)],
+        vec![cond("N > 7 * F")],
     )
 }
 
 #[test]
 fn bosco_guards_are_rising_and_exact() {
-    let ta = translate(&bosco(half(lin(1, 3, 0))), Scenario::Byzantine).unwrap();
+    let ta = translate(&bosco(expr("(N + 3 * F) / 2")), Scenario::Byzantine).unwrap();
     assert!(ta.rising());
     // 4 input/propose rules, and per input 2 decide, 2 handover(v), 1 otherwise.
     assert_eq!(ta.rules.len(), 4 + 2 * 5);
@@ -85,7 +78,7 @@ fn bosco_guards_are_rising_and_exact() {
 
 #[test]
 fn when_rules_are_refused() {
-    let mut ir = bosco(half(lin(1, 3, 0)));
+    let mut ir = bosco(expr("(N + 3 * F) / 2"));
     ir.rules.push(crate::ir::Rule {
         value: "v".into(),
         guards: vec![],
@@ -93,5 +86,9 @@ fn when_rules_are_refused() {
     });
     let e = translate(&ir, Scenario::Byzantine).unwrap_err();
     assert!(e.to_string().contains("on propose + upon blocks"), "{e}");
-    assert!(translate(&bosco(half(lin(1, 3, 0))), Scenario::CorrectBroadcaster).is_err());
+    assert!(translate(
+        &bosco(expr("(N + 3 * F) / 2")),
+        Scenario::CorrectBroadcaster
+    )
+    .is_err());
 }

@@ -18,6 +18,7 @@ use crate::oracle::{CheckerOracle, ConfigOutcome, ConfigVerdict, Judgement, Orac
 use dsl_core::ir::ProtocolIr;
 use redis::streams::StreamReadReply;
 use redis::Connection;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -44,11 +45,10 @@ impl Default for QueueOptions {
     }
 }
 
-/// What the queue did for a run.
-#[derive(Clone, Debug, Default)]
-pub struct QueueStats {
-    /// Workers that answered.
-    pub workers: BTreeSet<String>,
+/// What went through the queue for a run: the counters a checkpoint keeps
+/// (in [`super::resume::SavedStats`]) and a resumed run goes on from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
     /// Jobs sent.
     pub jobs: u64,
     /// Candidates sent.
@@ -59,6 +59,15 @@ pub struct QueueStats {
     pub redeliveries: u64,
     /// Candidates dead-lettered: their key and why.
     pub dead_letters: Vec<(String, String)>,
+}
+
+/// What the queue did for a run.
+#[derive(Clone, Debug, Default)]
+pub struct QueueStats {
+    /// Workers that answered.
+    pub workers: BTreeSet<String>,
+    /// Jobs, candidates and verdicts.
+    pub counts: QueueCounts,
     /// Time spent waiting for verdicts.
     pub waiting: Duration,
     /// Time spent judging on the coordinator (at the smallest size,
@@ -75,7 +84,7 @@ impl QueueStats {
     pub fn per_second(&self) -> f64 {
         let secs = self.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
         if secs > 0.0 {
-            self.verdicts as f64 / secs
+            self.counts.verdicts as f64 / secs
         } else {
             0.0
         }
@@ -87,10 +96,10 @@ impl QueueStats {
         format!(
             "{} workers seen, {} judgements ({:.0}/s), {} redeliveries, {} dead letters, {:.1} s judging on the coordinator ({:.1} s re-validating)",
             self.workers.len(),
-            self.verdicts,
+            self.counts.verdicts,
             self.per_second(),
-            self.redeliveries,
-            self.dead_letters.len(),
+            self.counts.redeliveries,
+            self.counts.dead_letters.len(),
             self.local.as_secs_f64(),
             self.revalidating.as_secs_f64()
         )
@@ -259,17 +268,14 @@ impl QueueOracle {
         while !self.pending.is_empty() {
             let take = self.pending.len().min(self.opts.batch);
             let candidates: Vec<Candidate> = self.pending.drain(..take).collect();
-            self.stats.candidates += candidates.len() as u64;
+            self.stats.counts.candidates += candidates.len() as u64;
             let job = Job {
                 version: version(),
                 run: self.run.clone(),
                 settings: self.settings.clone(),
                 candidates,
             };
-            let text = serde_json::to_string(&job).map_err(|e| QueueError::Protocol {
-                url: redacted(&self.url),
-                what: format!("writing a job: {e}"),
-            })?;
+            let text = super::to_json(&self.url, "a job", &job)?;
             redis::cmd("XADD")
                 .arg(JOBS)
                 .arg("*")
@@ -277,7 +283,7 @@ impl QueueOracle {
                 .arg(text)
                 .query::<String>(&mut self.con)
                 .map_err(self.err("sending a job"))?;
-            self.stats.jobs += 1;
+            self.stats.counts.jobs += 1;
             self.stats.started.get_or_insert_with(Instant::now);
         }
         Ok(())
@@ -404,9 +410,9 @@ impl QueueOracle {
                 if self.verdicts.contains_key(&key) {
                     return;
                 }
-                self.stats.verdicts += 1;
+                self.stats.counts.verdicts += 1;
                 if redelivered {
-                    self.stats.redeliveries += 1;
+                    self.stats.counts.redeliveries += 1;
                 }
                 self.verdicts.insert(key, judgement);
             }
@@ -432,7 +438,7 @@ impl QueueOracle {
                     .into_iter()
                     .collect();
                 let judgement = Judgement::from_outcomes(self.settings.training.len(), outcomes);
-                self.stats.dead_letters.push((key.clone(), reason));
+                self.stats.counts.dead_letters.push((key.clone(), reason));
                 self.verdicts.insert(key, judgement);
             }
         }

@@ -19,7 +19,7 @@
 //! position (the same protocol at the same count), else it stops with an
 //! error: the checkpoint does not belong to this search.
 
-use super::coordinator::{QueueOptions, QueueOracle, QueueStats};
+use super::coordinator::{QueueCounts, QueueOptions, QueueOracle, QueueStats};
 use super::job::{version, RunOnly};
 use super::{done_key, meta_key, redacted, results_key, verdicts_key, QueueError, GROUP, JOBS};
 use crate::oracle::{CheckerOracle, Judgement};
@@ -61,16 +61,10 @@ pub struct QueueState {
 pub struct SavedStats {
     /// Workers that answered.
     pub workers: Vec<String>,
-    /// Jobs sent.
-    pub jobs: u64,
-    /// Candidates sent.
-    pub candidates: u64,
-    /// Verdicts received.
-    pub verdicts: u64,
-    /// Verdicts of jobs delivered more than once.
-    pub redeliveries: u64,
-    /// Candidates dead-lettered: their key and why.
-    pub dead_letters: Vec<(String, String)>,
+    /// Jobs, candidates and verdicts (flattened: the checkpoint's fields
+    /// stand beside `workers`).
+    #[serde(flatten)]
+    pub counts: QueueCounts,
 }
 
 impl QueueOracle {
@@ -126,11 +120,7 @@ impl QueueOracle {
             in_flight,
             stats: SavedStats {
                 workers: s.workers.iter().cloned().collect(),
-                jobs: s.jobs,
-                candidates: s.candidates,
-                verdicts: s.verdicts,
-                redeliveries: s.redeliveries,
-                dead_letters: s.dead_letters.clone(),
+                counts: s.counts.clone(),
             },
         }
     }
@@ -224,11 +214,7 @@ impl QueueOracle {
         let saved = state.stats;
         oracle.stats = QueueStats {
             workers: saved.workers.into_iter().collect(),
-            jobs: saved.jobs,
-            candidates: saved.candidates,
-            verdicts: saved.verdicts,
-            redeliveries: saved.redeliveries,
-            dead_letters: saved.dead_letters,
+            counts: saved.counts,
             ..QueueStats::default()
         };
         oracle.verdicts = state.verdicts.into_iter().collect();

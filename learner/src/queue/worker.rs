@@ -360,10 +360,7 @@ impl Worker {
     }
 
     fn json<T: serde::Serialize>(&self, value: &T) -> Result<String, QueueError> {
-        serde_json::to_string(value).map_err(|e| QueueError::Protocol {
-            url: redacted(&self.url),
-            what: format!("writing JSON: {e}"),
-        })
+        super::to_json(&self.url, "JSON", value)
     }
 
     fn announce(&mut self, run: &str, answer: &Answer) -> Result<(), QueueError> {
@@ -410,10 +407,7 @@ impl Worker {
             worker: self.opts.name.clone(),
             job: raw.to_string(),
         };
-        let text = serde_json::to_string(&letter).map_err(|e| QueueError::Protocol {
-            url: redacted(&self.url),
-            what: format!("writing a dead letter: {e}"),
-        })?;
+        let text = super::to_json(&self.url, "a dead letter", &letter)?;
         redis::cmd("RPUSH")
             .arg(DEAD)
             .arg(text)

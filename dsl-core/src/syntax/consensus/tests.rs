@@ -25,6 +25,13 @@ fn errors(src: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// [`one_error`] on Bosco's `on propose` and the block
+/// `upon received Vote >= N - F { arms }`.
+fn block_error(arms: &str, message: &str, at: &str) {
+    let upon = format!("upon received Vote >= N - F {{ {arms} }}");
+    one_error(&bosco("", &format!("{PROPOSE} {upon}")), message, at);
+}
+
 fn one_error(src: &str, message: &str, at: &str) {
     let errs = errors(src);
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -92,13 +99,8 @@ fn consensus_constructs_are_errors_in_broadcast() {
 
 #[test]
 fn upon_block_rules() {
-    one_error(
-        &bosco(
-            "",
-            &format!(
-                "{PROPOSE} upon received Vote >= N - F {{ otherwise {{ handover(proposal); }} }}"
-            ),
-        ),
+    block_error(
+        "otherwise { handover(proposal); }",
         "needs a `when` arm",
         "upon",
     );
@@ -107,23 +109,18 @@ fn upon_block_rules() {
         "a second `upon` block on `Vote`",
         "upon",
     );
-    one_error(
-        &bosco(
-            "",
-            &format!(
-                "{PROPOSE} upon received Vote >= N - F {{ when Echo(v) >= 1 {{ decide(v); }} }}"
-            ),
-        ),
+    block_error(
+        "when Echo(v) >= 1 { decide(v); }",
         "this block counts `Vote`",
         "Echo",
     );
-    one_error(
-        &bosco("", &format!("{PROPOSE} upon received Vote >= N - F {{ otherwise {{ handover(proposal); }} when Vote(v) >= 1 {{ decide(v); }} }}")),
+    block_error(
+        "otherwise { handover(proposal); } when Vote(v) >= 1 { decide(v); }",
         "`otherwise` must be the last arm",
         "otherwise",
     );
-    one_error(
-        &bosco("", &format!("{PROPOSE} upon received Vote >= N - F {{ when Vote(v) >= 1 {{ decide(v); }} otherwise {{}} otherwise {{}} }}")),
+    block_error(
+        "when Vote(v) >= 1 { decide(v); } otherwise {} otherwise {}",
         "a second `otherwise`",
         "otherwise",
     );
@@ -131,23 +128,14 @@ fn upon_block_rules() {
 
 #[test]
 fn values_must_be_bound() {
-    one_error(
-        &bosco(
-            "",
-            &format!(
-                "{PROPOSE} upon received Vote >= N - F {{ when Vote(v) >= 1 {{ decide(x); }} }}"
-            ),
-        ),
-        "unbound value `x`",
-        "x",
-    );
-    one_error(
-        &bosco("", &format!("{PROPOSE} upon received Vote >= N - F {{ when Vote(v) >= 1 {{ decide(v); }} otherwise {{ handover(v); }} }}")),
+    block_error("when Vote(v) >= 1 { decide(x); }", "unbound value `x`", "x");
+    block_error(
+        "when Vote(v) >= 1 { decide(v); } otherwise { handover(v); }",
         "`otherwise` binds no value",
         "v",
     );
-    one_error(
-        &bosco("", &format!("{PROPOSE} upon received Vote >= N - F {{ when Vote(v) >= 1 and Vote(w) >= 2 {{ decide(v); }} }}")),
+    block_error(
+        "when Vote(v) >= 1 and Vote(w) >= 2 { decide(v); }",
         "every count of an arm binds the same value",
         "w",
     );
@@ -176,13 +164,8 @@ fn the_counted_type_is_sent_only_in_propose() {
 #[test]
 fn a_consensus_protocol_proposes_and_decides() {
     one_error(&bosco("", UPON), "needs `on propose(v)", "Bosco");
-    one_error(
-        &bosco(
-            "",
-            &format!(
-                "{PROPOSE} upon received Vote >= N - F {{ when Vote(v) >= 1 {{ handover(v); }} }}"
-            ),
-        ),
+    block_error(
+        "when Vote(v) >= 1 { handover(v); }",
         "no `decide` anywhere",
         "Bosco",
     );
@@ -214,13 +197,8 @@ fn upon_thresholds_must_be_defined_and_reachable() {
         "threshold can never be met",
         "N + 1",
     );
-    one_error(
-        &bosco(
-            "",
-            &format!(
-                "{PROPOSE} upon received Vote >= N - F {{ when Vote(v) > N - F {{ decide(v); }} }}"
-            ),
-        ),
+    block_error(
+        "when Vote(v) > N - F { decide(v); }",
         "count can never be met",
         "N - F",
     );
