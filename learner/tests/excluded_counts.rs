@@ -160,7 +160,10 @@ fn the_space_size_estimate_agrees_with_the_exact_count() {
         ("drafts", exact.drafts, guess.drafts),
         ("protocols", exact.protocols, guess.protocols),
     ] {
-        assert!((g - e).abs() <= 0.05 * e, "{what}: exact {e}, estimated {g}");
+        assert!(
+            (g - e).abs() <= 0.05 * e,
+            "{what}: exact {e}, estimated {g}"
+        );
     }
 }
 
@@ -194,8 +197,7 @@ fn the_size_of_the_space_that_holds_the_4f_brb() {
         20_000,
         &mut rng,
     );
-    let cheaper =
-        learner::space::estimate(&env, &pruner, &config.rewards, cost, 20_000, &mut rng);
+    let cheaper = learner::space::estimate(&env, &pruner, &config.rewards, cost, 20_000, &mut rng);
     println!(
         "(4f)-BRB: {} moves, cost {cost}; space: {:.3e} protocols ({:.3e} drafts); \
          at least as cheap as the (4f)-BRB: {:.3e} protocols ({:.3e} drafts); {} probes each",

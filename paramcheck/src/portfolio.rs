@@ -178,6 +178,22 @@ fn sweep_member(
     ))
 }
 
+/// ACS and ZCS give way to SMT and the sweep. On two cores, four members
+/// sharing them evenly left SMT, which answers most proofs and alone
+/// proves liveness, a third of its time: the (4f)-BRB's Byzantine-broadcaster
+/// row took 15 s in the portfolio and 4.2 s with SMT alone. On Linux the
+/// nice value is the calling thread's, and the solvers it starts inherit it;
+/// this one goes to 10 (its share against a thread at 0: about a tenth).
+/// Elsewhere nothing changes.
+fn yield_to_smt() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on this thread's id; no memory is touched.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
 /// A member still running or done.
 struct Member {
     name: Name,
@@ -211,9 +227,13 @@ pub(crate) fn run(
         stops.push(Arc::clone(&stop));
         let (ir, automaton, halt, tx) = (ir.clone(), automaton.clone(), halt.clone(), tx.clone());
         let limits = options.replay;
+        let behind = options.portfolio && backend != Backend::Smt;
         let spawned = std::thread::Builder::new()
             .name(format!("distgen-member-{}", backend.name()))
             .spawn(move || {
+                if behind {
+                    yield_to_smt();
+                }
                 let event = taco_member(ir, scenario, automaton, backend, limits, stop, halt);
                 let _ = tx.send((backend.name(), event));
             });
