@@ -35,15 +35,21 @@ pub struct SpaceSize {
     pub probes: u64,
 }
 
-/// The tree of drafts: offered moves, cut below `min_cost`.
-struct Tree<'a> {
-    env: &'a Env,
-    pruner: &'a Pruner,
-    rewards: &'a Rewards,
-    min_cost: f64,
+/// An action space as the search walks it: the drafts of `env`, the moves
+/// `pruner` offers, each draft's cost by `rewards`, cut below `min_cost`
+/// (`f64::NEG_INFINITY`: the whole space).
+pub struct Space<'a> {
+    /// The environment (moves, quorums).
+    pub env: &'a Env,
+    /// The heuristics that prune moves.
+    pub pruner: &'a Pruner,
+    /// The cost of each move.
+    pub rewards: &'a Rewards,
+    /// The least cost kept.
+    pub min_cost: f64,
 }
 
-impl Tree<'_> {
+impl Space<'_> {
     /// The children of `draft` (of cost `cost`): each move with the cost
     /// after it, cheap enough.
     fn children(&self, draft: &Draft, cost: f64) -> Vec<(Move, f64)> {
@@ -58,72 +64,53 @@ impl Tree<'_> {
             .filter(|&(_, c)| c >= self.min_cost - 1e-9)
             .collect()
     }
-}
 
-/// Counts every draft and protocol of the space (of cost >= `min_cost`):
-/// for small spaces, and to test [`estimate`].
-pub fn exact(env: &Env, pruner: &Pruner, rewards: &Rewards, min_cost: f64) -> SpaceSize {
-    let tree = Tree {
-        env,
-        pruner,
-        rewards,
-        min_cost,
-    };
-    let mut out = SpaceSize::default();
-    let mut stack = vec![(Draft::default(), 0.0)];
-    while let Some((draft, cost)) = stack.pop() {
-        out.drafts += 1.0;
-        for (mv, c) in tree.children(&draft, cost) {
-            if mv == Move::End {
-                out.protocols += 1.0;
-            } else {
-                stack.push((draft.apply(&mv), c));
+    /// Counts every draft and protocol of the space: for small spaces,
+    /// and to test [`Space::estimate`].
+    pub fn exact(&self) -> SpaceSize {
+        let mut out = SpaceSize::default();
+        let mut stack = vec![(Draft::default(), 0.0)];
+        while let Some((draft, cost)) = stack.pop() {
+            out.drafts += 1.0;
+            for (mv, c) in self.children(&draft, cost) {
+                if mv == Move::End {
+                    out.protocols += 1.0;
+                } else {
+                    stack.push((draft.apply(&mv), c));
+                }
             }
         }
+        out
     }
-    out
-}
 
-/// Knuth's estimate of [`exact`] from `probes` random walks.
-pub fn estimate(
-    env: &Env,
-    pruner: &Pruner,
-    rewards: &Rewards,
-    min_cost: f64,
-    probes: u64,
-    rng: &mut impl Rng,
-) -> SpaceSize {
-    let tree = Tree {
-        env,
-        pruner,
-        rewards,
-        min_cost,
-    };
-    let mut sum = SpaceSize::default();
-    for _ in 0..probes {
-        let (mut draft, mut cost, mut weight) = (Draft::default(), 0.0, 1.0);
-        loop {
-            sum.drafts += weight;
-            let children = tree.children(&draft, cost);
-            // The finished protocols among the children, exactly; the walk
-            // goes on among the others, each standing for all of them.
-            let ends = children.iter().filter(|(mv, _)| *mv == Move::End).count();
-            sum.protocols += weight * ends as f64;
-            let drafts: Vec<&(Move, f64)> =
-                children.iter().filter(|(mv, _)| *mv != Move::End).collect();
-            if drafts.is_empty() {
-                break;
+    /// Knuth's estimate of [`Space::exact`] from `probes` random walks.
+    pub fn estimate(&self, probes: u64, rng: &mut impl Rng) -> SpaceSize {
+        let mut sum = SpaceSize::default();
+        for _ in 0..probes {
+            let (mut draft, mut cost, mut weight) = (Draft::default(), 0.0, 1.0);
+            loop {
+                sum.drafts += weight;
+                let children = self.children(&draft, cost);
+                // The finished protocols among the children, exactly; the
+                // walk goes on among the others, each standing for all.
+                let ends = children.iter().filter(|(mv, _)| *mv == Move::End).count();
+                sum.protocols += weight * ends as f64;
+                let drafts: Vec<&(Move, f64)> =
+                    children.iter().filter(|(mv, _)| *mv != Move::End).collect();
+                if drafts.is_empty() {
+                    break;
+                }
+                weight *= drafts.len() as f64;
+                let (mv, c) = drafts[rng.random_range(0..drafts.len())];
+                draft = draft.apply(mv);
+                cost = *c;
             }
-            weight *= drafts.len() as f64;
-            let (mv, c) = drafts[rng.random_range(0..drafts.len())];
-            draft = draft.apply(mv);
-            cost = *c;
         }
-    }
-    let n = probes.max(1) as f64;
-    SpaceSize {
-        drafts: sum.drafts / n,
-        protocols: sum.protocols / n,
-        probes,
+        let n = probes.max(1) as f64;
+        SpaceSize {
+            drafts: sum.drafts / n,
+            protocols: sum.protocols / n,
+            probes,
+        }
     }
 }

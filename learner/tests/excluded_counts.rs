@@ -8,6 +8,7 @@ use learner::canonical;
 use learner::config::{LearnConfig, ThresholdSpec, Thresholds, CLASSIC};
 use learner::env::Env;
 use learner::heuristics::Pruner;
+use learner::space::Space;
 use learner::vocab::{Draft, Eff, Move, RuleGuard};
 
 fn arx_4f() -> ProtocolIr {
@@ -145,17 +146,16 @@ fn the_space_size_estimate_agrees_with_the_exact_count() {
     small.max_actions = 4;
     let env = Env::new(&small).expect("environment");
     let pruner = Pruner::new(&env, &small.heuristics);
-    let exact = learner::space::exact(&env, &pruner, &small.rewards, f64::NEG_INFINITY);
+    let space = Space {
+        env: &env,
+        pruner: &pruner,
+        rewards: &small.rewards,
+        min_cost: f64::NEG_INFINITY,
+    };
+    let exact = space.exact();
     assert!(exact.protocols > 100.0, "{exact:?}");
     let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(7);
-    let guess = learner::space::estimate(
-        &env,
-        &pruner,
-        &small.rewards,
-        f64::NEG_INFINITY,
-        20_000,
-        &mut rng,
-    );
+    let guess = space.estimate(20_000, &mut rng);
     for (what, e, g) in [
         ("drafts", exact.drafts, guess.drafts),
         ("protocols", exact.protocols, guess.protocols),
@@ -189,15 +189,15 @@ fn the_size_of_the_space_that_holds_the_4f_brb() {
         draft = draft.apply(mv);
     }
     let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(19);
-    let all = learner::space::estimate(
-        &env,
-        &pruner,
-        &config.rewards,
-        f64::NEG_INFINITY,
-        20_000,
-        &mut rng,
-    );
-    let cheaper = learner::space::estimate(&env, &pruner, &config.rewards, cost, 20_000, &mut rng);
+    let mut space = Space {
+        env: &env,
+        pruner: &pruner,
+        rewards: &config.rewards,
+        min_cost: f64::NEG_INFINITY,
+    };
+    let all = space.estimate(20_000, &mut rng);
+    space.min_cost = cost;
+    let cheaper = space.estimate(20_000, &mut rng);
     println!(
         "(4f)-BRB: {} moves, cost {cost}; space: {:.3e} protocols ({:.3e} drafts); \
          at least as cheap as the (4f)-BRB: {:.3e} protocols ({:.3e} drafts); {} probes each",
