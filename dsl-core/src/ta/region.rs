@@ -100,9 +100,6 @@ impl Region {
             self.f_min.max(0) + EXACT_F
         };
         for f in self.f_min.max(0)..=last {
-            if self.f_fixed && f != 0 {
-                break;
-            }
             let Some((lo, hi)) = self.n_range(f) else {
                 continue;
             };
@@ -117,7 +114,7 @@ impl Region {
                 return false;
             }
         }
-        if self.f_fixed || self.f_min > 0 && self.f_min > last {
+        if self.f_fixed {
             return true;
         }
         self.tail_at_least(v, bound, last)
