@@ -166,6 +166,12 @@
 //! Parts: a process is quiescent when each of its copies is stuck, and it
 //! has not delivered when its copy in the delivery's part has not.
 //!
+//! With a Byzantine broadcaster the automaton is symmetric in the values
+//! (checked as built, `local/symmetry.rs`): swapping 0 and 1 maps it onto
+//! itself, so a totality violation that delivered 1 mirrors one that
+//! delivered 0, and the specification asks about `d0` only
+//! ([`ThresholdAutomaton::value_symmetric`]).
+//!
 //! TACO turns the negated specification into a disjunction of target
 //! configurations, which grows as a product over the locations; past
 //! [`MAX_STUCK_DISJUNCTS`] the liveness specifications are left out and
@@ -326,6 +332,10 @@ pub struct ThresholdAutomaton {
     pub specs: Vec<Property>,
     /// Local states before merging.
     pub local_states: usize,
+    /// Swapping the values 0 and 1 maps the automaton onto itself (a
+    /// Byzantine broadcaster; see the module docs of `local/symmetry.rs`):
+    /// totality then need only ask about `d0`.
+    pub value_symmetric: bool,
 }
 
 impl ThresholdAutomaton {
@@ -349,9 +359,12 @@ impl ThresholdAutomaton {
     /// specifications (their disjunctive normal form): per location, 1
     /// (empty) plus the product over its rules of their sure guards' atoms;
     /// the product over locations, times the undelivered locations, times 2
-    /// (`d0` or `d1` for totality).
+    /// (`d0` or `d1` for totality; 1, `d0`, when the automaton is
+    /// [`value_symmetric`](Self::value_symmetric)).
     pub fn stuck_disjuncts(&self) -> u128 {
-        let mut out: u128 = 2 * self.locations.iter().filter(|l| l.undelivered).count() as u128;
+        let delivered = if self.value_symmetric { 1 } else { 2 };
+        let undelivered = self.locations.iter().filter(|l| l.undelivered).count() as u128;
+        let mut out: u128 = delivered * undelivered;
         for i in 0..self.locations.len() {
             let guards: Vec<u128> = self
                 .rules

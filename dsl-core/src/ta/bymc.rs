@@ -72,7 +72,12 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
     rules(&mut out, ta);
     let _ = writeln!(out, "  specifications ({}) {{", ta.specs.len());
     for s in &ta.specs {
-        let _ = writeln!(out, "    // {}", s.name());
+        let why = if *s == Property::Totality && ta.value_symmetric {
+            " (d0 only: the automaton is symmetric in the values, so a violation that delivered 1 mirrors one that delivered 0)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "    // {}{why}", s.name());
         let _ = writeln!(out, "    {}: {};", s.ident(), formula(ta, *s));
     }
     let _ = writeln!(out, "  }}");
@@ -128,6 +133,11 @@ pub fn formula(ta: &ThresholdAutomaton, p: Property) -> String {
         Property::Consistency => "[](d0 == 0 || d1 == 0)".into(),
         Property::Integrity => "[](d1 == 0)".into(),
         Property::Validity => format!("[]({} || {})", moving(ta), missing(ta)),
+        // With the values symmetric, a violation that delivered 1 is the
+        // image of one that delivered 0 (`local/symmetry.rs`).
+        Property::Totality if ta.value_symmetric => {
+            format!("[]({} || d0 == 0 || {})", moving(ta), missing(ta))
+        }
         Property::Totality => format!(
             "[]({} || (d0 == 0 && d1 == 0) || {})",
             moving(ta),

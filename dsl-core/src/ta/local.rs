@@ -2,6 +2,7 @@
 //! their rules, and the quotient by bisimulation (see the parent module).
 
 mod quotient;
+mod symmetry;
 
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
@@ -278,16 +279,19 @@ impl Ctx<'_> {
 /// Builds the automaton of `ir` in `scenario`.
 pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
     let faults = scenario.faults();
-    let (assumptions, assumption) = resilience(ir, scenario)?;
+    // The scenario's bounds on F, written once: in the region the
+    // translation reasons in, and in the printed assumptions.
+    let region = Region::new(
+        &ir.requires,
+        i64::from(scenario == Scenario::ByzantineBroadcaster),
+        faults == FaultModel::None,
+    );
+    let (assumptions, assumption) = resilience(ir, &region)?;
     let mut ctx = Ctx {
         ir,
         scenario,
         byzantine: faults == FaultModel::Byzantine,
-        region: Region::new(
-            &ir.requires,
-            i64::from(scenario == Scenario::ByzantineBroadcaster),
-            faults == FaultModel::None,
-        ),
+        region,
         thresholds: thresholds(ir)?,
         shared: Vec::new(),
         index: BTreeMap::new(),
@@ -303,6 +307,7 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         .map(|s| usize::from(ctx.undelivered(s)))
         .collect();
     let blocks = quotient::bisimulation(start, &edges);
+    let symmetric = symmetry::symmetric(&ctx, &states, &initial, &edges);
     Ok(quotient::quotient(
         ctx,
         scenario,
@@ -312,6 +317,7 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         &initial,
         &edges,
         &blocks,
+        symmetric,
     ))
 }
 
@@ -366,8 +372,9 @@ fn initial_states(ctx: &mut Ctx) -> Vec<(LocalState, ParamLin)> {
     out
 }
 
-/// The resilience condition as printed constraints, and in words.
-fn resilience(ir: &ProtocolIr, scenario: Scenario) -> Result<(Vec<String>, String), TaError> {
+/// The resilience condition as printed constraints (`requires` and the
+/// bounds on F of `region`), and in words.
+fn resilience(ir: &ProtocolIr, region: &Region) -> Result<(Vec<String>, String), TaError> {
     let mut out = Vec::new();
     let mut words = Vec::new();
     for c in &ir.requires {
@@ -392,10 +399,10 @@ fn resilience(ir: &ProtocolIr, scenario: Scenario) -> Result<(Vec<String>, Strin
     }
     out.push("F >= 0".into());
     out.push("N > F".into());
-    match scenario {
-        Scenario::FailureFree => out.push("F == 0".into()),
-        Scenario::ByzantineBroadcaster => out.push("F >= 1".into()),
-        _ => {}
+    if region.f_fixed {
+        out.push("F == 0".into());
+    } else if region.f_min > 0 {
+        out.push(format!("F >= {}", region.f_min));
     }
     let assumption = if words.is_empty() {
         "0 <= F < N (no `requires`)".to_string()

@@ -25,8 +25,11 @@ fn bracha_merges_the_values_it_no_longer_needs() {
     assert_eq!(ta.specs, vec![Property::Consistency, Property::Totality]);
     assert!(ta.instance_only().is_empty());
     // Not stuck: the ready part (4 rules of one atom) or the delivery part
-    // (2 rules); an undelivered location occupied; d0 or d1.
-    assert_eq!(ta.stuck_disjuncts(), 2 * 2 * 2);
+    // (2 rules); an undelivered location occupied; d0 only, since the
+    // automaton is the same with the values swapped.
+    assert!(ta.value_symmetric);
+    assert_eq!(ta.stuck_disjuncts(), 2 * 2);
+    assert!(bymc::print(&ta).contains("|| d0 == 0 ||"));
     let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
@@ -113,4 +116,21 @@ fn a_threshold_not_linear_in_n_and_f_is_refused() {
         err.to_string(),
         "threshold `F * F` is not linear in N and F"
     );
+}
+
+#[test]
+fn only_a_byzantine_broadcaster_leaves_the_values_symmetric() {
+    // A correct broadcaster broadcasts 0: swapping the values moves its
+    // first send and the counters it starts, so no symmetry is claimed and
+    // totality asks about d0 and d1.
+    let arx = example(include_str!("../../../examples/arx_4f.rs"));
+    for ir in [bracha(), arx] {
+        let byzantine = translate(&ir, Scenario::ByzantineBroadcaster).expect("linear");
+        assert!(byzantine.value_symmetric, "{}", ir.name);
+        let correct = translate(&ir, Scenario::CorrectBroadcaster).expect("linear");
+        assert!(!correct.value_symmetric, "{}", ir.name);
+        let mut claimed = correct.clone();
+        claimed.specs = vec![Property::Totality];
+        assert!(bymc::print(&claimed).contains("(d0 == 0 && d1 == 0)"));
+    }
 }

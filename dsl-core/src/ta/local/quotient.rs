@@ -48,6 +48,7 @@ pub(super) fn quotient(
     initial: &[(LocalState, ParamLin)],
     edges: &[Edge],
     blocks: &[usize],
+    value_symmetric: bool,
 ) -> ThresholdAutomaton {
     // Number blocks in order of first appearance (initial states first).
     let mut order: HashMap<usize, usize> = HashMap::new();
@@ -105,6 +106,7 @@ pub(super) fn quotient(
         rules,
         specs,
         local_states: states.len(),
+        value_symmetric,
     };
     if ta.stuck_disjuncts() > crate::ta::MAX_STUCK_DISJUNCTS {
         ta.safety_only();
