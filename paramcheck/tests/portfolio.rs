@@ -139,6 +139,8 @@ fn the_random_bench_runs_on_a_few_protocols() {
             max_states: 200_000,
             timeout_secs: 30,
         },
+        row_budget_secs: 120,
+        skip_refuted: false,
     };
     let protocols = bench::byzantine_protocols(23, 2);
     assert!(protocols
@@ -164,7 +166,7 @@ fn the_random_bench_runs_on_a_few_protocols() {
     for r in &crash {
         assert!(r.instances.0 > 0 && r.wrong.is_empty(), "{r:?}");
     }
-    let summary = bench::crash_summary(&crash, 5);
+    let summary = bench::crash_summary(&crash, 5, 30);
     assert!(
         summary.contains("Rows whose claim an instance refutes: 0"),
         "{summary}"
