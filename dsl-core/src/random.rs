@@ -281,11 +281,12 @@ pub fn crash_thresholds() -> Vec<Expr> {
 ///   broadcaster also delivers at once);
 /// - a relay `when received T0(m) from broadcaster { send T1(m) to all; }`
 ///   (or `received T0(m) >= 1`; half the time the rule also forwards `T0`
-///   to all, with `and not sent T0`);
+///   to all, with `and not sent T1`);
 /// - a deliver `when received T1(m) >= k { deliver(m); }`, k from
 ///   [`crash_thresholds`], reachable at some allowed (N, F);
-/// - half the time an amplification `when received T1(m) >= j and not
-///   sent T1 { send T1(m) to all; }`, j in {1, F + 1};
+/// - three times in four an amplification `when received T1(m) >= j and
+///   not sent T1 { send T1(m) to all; }`, j = 1 (two times in three) or
+///   F + 1;
 /// - with three messages, either (half the time) a second stage (`T1 >=
 ///   k'` sends `T2` to all, and the deliver counts `T2`), or the weak
 ///   evidence of issue 23's example: `when received T0(m) from broadcaster
@@ -364,16 +365,20 @@ fn live_crash_candidate(rng: &mut impl Rng, name: &str) -> ProtocolIr {
         Quorum::AtLeast(Expr::Int(1))
     };
     if rng.random_ratio(1, 2) {
+        // `not sent T1`, not `not sent T0`: the broadcaster has sent T0
+        // already and must still relay (a `not sent T0` here fails
+        // validity at N = 1).
         rules.push(rule(
-            vec![received(0, relay_quorum), Guard::NotSent { msg: 0 }],
+            vec![received(0, relay_quorum), Guard::NotSent { msg: 1 }],
             vec![send(0), send(1)],
         ));
     } else {
         rules.push(rule(vec![received(0, relay_quorum)], vec![send(1)]));
     }
-    // Amplification of T1.
-    if rng.random_ratio(1, 2) {
-        let j = if rng.random_ratio(1, 2) {
+    // Amplification of T1 (what keeps totality when the broadcaster
+    // crashes mid-send).
+    if rng.random_ratio(3, 4) {
+        let j = if rng.random_ratio(2, 3) {
             Expr::Int(1)
         } else {
             Expr::bin(BinOp::Add, Expr::F, Expr::Int(1))
