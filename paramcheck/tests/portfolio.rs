@@ -172,6 +172,10 @@ fn the_random_bench_runs_on_a_few_protocols() {
         "{summary}"
     );
     assert!(bench::crash_table(&crash).lines().count() == 4);
+    // A protocol of the generator tilted toward live ones: compared at
+    // every allowed N <= 5, nothing it claims is refuted.
+    let live = bench::crash_row(&bench::live_crash_protocols(25, 1)[0], &bench);
+    assert!(live.instances.0 > 0 && live.wrong.is_empty(), "{live:?}");
     assert!(bench::byzantine_notable(&rows, 30.0).is_empty());
     #[cfg(target_os = "linux")]
     assert_eq!(children_left(Duration::from_secs(30)), Vec::<u32>::new());

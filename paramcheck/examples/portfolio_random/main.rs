@@ -154,7 +154,7 @@ fn main() -> Result<(), String> {
         println!("{}", bench::byzantine_table(&notable));
         for r in &notable {
             if let Some(ir) = byzantine_irs.iter().find(|ir| ir.name == r.protocol) {
-                println!("```rust\n{}```\n", dsl_core::print::invocation(&ir));
+                println!("```rust\n{}```\n", dsl_core::print::invocation(ir));
             }
         }
     }
