@@ -18,9 +18,11 @@
 #   (issue 23's random protocols, paramcheck/examples/portfolio_random:
 #   BYZANTINE Byzantine ones (two or three message types, rules with two
 #   `received` guards, N > 3 * F; seed 23), each scenario by the portfolio and
-#   by each TACO checker of ALONE alone; CRASH crash ones (N > 2 * F; seed
-#   24) by the portfolio and by the explicit checker at every allowed N <= 8;
-#   defaults 10 s, 200, 150, smt,acs,zcs)
+#   by each TACO checker of ALONE alone; CRASH crash ones (N > 2 * F: half
+#   random, seed 24, half tilted toward live ones, dsl_core::random::live_crash,
+#   seed 25) by the portfolio and by the explicit checker at every allowed
+#   N <= 8 (5 s and 300,000 states per instance, 15 s per protocol; stopped
+#   instances reported as unknown); defaults 10 s, 200, 150, smt,acs,zcs)
 #
 # Needs z3 (found or fetched: `distgen check --all-n --fetch-z3`). Writes
 # Markdown to stdout; bench/RESULTS-ta.md records a run.

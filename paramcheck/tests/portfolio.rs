@@ -139,6 +139,8 @@ fn the_random_bench_runs_on_a_few_protocols() {
             max_states: 200_000,
             timeout_secs: 30,
         },
+        row_budget_secs: 120,
+        skip_refuted: false,
     };
     let protocols = bench::byzantine_protocols(23, 2);
     assert!(protocols
@@ -164,12 +166,16 @@ fn the_random_bench_runs_on_a_few_protocols() {
     for r in &crash {
         assert!(r.instances.0 > 0 && r.wrong.is_empty(), "{r:?}");
     }
-    let summary = bench::crash_summary(&crash, 5);
+    let summary = bench::crash_summary(&crash, 5, 30);
     assert!(
         summary.contains("Rows whose claim an instance refutes: 0"),
         "{summary}"
     );
     assert!(bench::crash_table(&crash).lines().count() == 4);
+    // A protocol of the generator tilted toward live ones: compared at
+    // every allowed N <= 5, nothing it claims is refuted.
+    let live = bench::crash_row(&bench::live_crash_protocols(25, 1)[0], &bench);
+    assert!(live.instances.0 > 0 && live.wrong.is_empty(), "{live:?}");
     assert!(bench::byzantine_notable(&rows, 30.0).is_empty());
     #[cfg(target_os = "linux")]
     assert_eq!(children_left(Duration::from_secs(30)), Vec::<u32>::new());

@@ -6,10 +6,13 @@
 //!   message types, rules with two `received` guards where the generator
 //!   can, `requires: N > 3 * F`; each scenario checked by the portfolio and
 //!   by each TACO checker alone, all under the same timeout.
-//! - Crash ([`crash_protocols`], [`crash_row`]): the same shape with
-//!   `requires: N > 2 * F`; each checked by the portfolio and by the
-//!   explicit checker at every allowed instance with N <= `max_n`, to find
-//!   rows that read more than was shown.
+//! - Crash ([`crash_protocols`], [`live_crash_protocols`], [`crash_row`]):
+//!   the same shape with `requires: N > 2 * F`, and protocols tilted
+//!   toward live ones ([`dsl_core::random::live_crash`]: a relay skeleton,
+//!   some delivering on weak evidence); each checked by the portfolio and
+//!   by the explicit checker at every allowed instance with N <= `max_n`
+//!   (each instance bounded by [`Bench::limits`]), to find rows that read
+//!   more than was shown.
 
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
 use dsl_core::ir::{FaultModel, ProtocolIr};
@@ -28,8 +31,18 @@ pub struct Bench {
     pub alone: Vec<Backend>,
     /// The explicit checker's largest N for the crash protocols.
     pub max_n: usize,
-    /// The explicit checker's limits at each instance.
+    /// The explicit checker's limits at each instance of the crash
+    /// comparison: an instance stopped at them is "unknown at N=.., F=..",
+    /// neither clean nor a violation.
     pub limits: Limits,
+    /// The crash comparison's budget per protocol, in seconds: once spent,
+    /// the instances left are not run (counted as such, neither clean nor
+    /// a violation).
+    pub row_budget_secs: u64,
+    /// Skip the crash comparison of a protocol the portfolio reads
+    /// "violated" with no property proven for all N (nothing an instance
+    /// could contradict).
+    pub skip_refuted: bool,
 }
 
 /// `count` random Byzantine protocols of issue 23's shape, from `seed`.
@@ -40,6 +53,15 @@ pub fn byzantine_protocols(seed: u64, count: usize) -> Vec<ProtocolIr> {
 /// `count` random crash protocols (`requires: N > 2 * F`), from `seed`.
 pub fn crash_protocols(seed: u64, count: usize) -> Vec<ProtocolIr> {
     protocols(seed, count, FaultModel::Crash, "C")
+}
+
+/// `count` random crash protocols tilted toward live ones
+/// ([`random::live_crash`]), named `L0`, `L1`, ..., from `seed`.
+pub fn live_crash_protocols(seed: u64, count: usize) -> Vec<ProtocolIr> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|i| random::live_crash(&mut rng, &format!("L{i}")))
+        .collect()
 }
 
 fn protocols(seed: u64, count: usize, faults: FaultModel, prefix: &str) -> Vec<ProtocolIr> {
@@ -115,7 +137,10 @@ impl Answer {
         };
         let detail = match self.word {
             "violated" => format!(" {}", self.detail),
-            "unknown" if self.at_timeout => " (timeout)".into(),
+            "unknown" if self.at_timeout => match self.detail.split_once("; ") {
+                Some((_, reach)) => format!(" (timeout; {reach})"),
+                None => " (timeout)".into(),
+            },
             "unknown" => format!(" ({})", short(&self.detail)),
             _ => String::new(),
         };
@@ -244,6 +269,16 @@ pub struct CrashRow {
     pub found: Vec<Found>,
     /// Instances checked, and those the explicit checker left unknown.
     pub instances: (usize, usize),
+    /// The instances the explicit checker stopped at its limits
+    /// ([`Bench::limits`]) before an answer: (N, F, seconds).
+    pub unknown_at: Vec<(usize, usize, f64)>,
+    /// Seconds the explicit checker took over all instances.
+    pub explicit_seconds: f64,
+    /// Allowed instances with N <= [`Bench::max_n`] not run: the row's
+    /// budget ([`Bench::row_budget_secs`]) was spent, or the row reads
+    /// "violated" with no property proven for all N (nothing an instance
+    /// could contradict).
+    pub not_run: usize,
     /// What the row claims that an instance refutes (empty: nothing).
     pub wrong: Vec<String>,
 }
@@ -259,18 +294,29 @@ pub fn crash_row(ir: &ProtocolIr, bench: &Bench) -> CrashRow {
         (Verdict::Violated(_), _, _) => Reads::Violated,
         (Verdict::Unknown { .. }, _, _) => Reads::Unknown,
     };
-    let (mut found, mut instances, mut unknown) = (Vec::new(), 0, 0);
+    let (mut found, mut instances, mut unknown_at) = (Vec::new(), 0, Vec::new());
+    let explicit = std::time::Instant::now();
+    let mut not_run = 0;
+    let nothing_to_contradict =
+        bench.skip_refuted && reads == Reads::Violated && r.properties_proven.is_empty();
     for n in 1..=bench.max_n {
         for f in (0..n).filter(|&f| ir.allows(n, f)) {
+            if nothing_to_contradict
+                || explicit.elapsed().as_secs_f64() >= bench.row_budget_secs as f64
+            {
+                not_run += 1;
+                continue;
+            }
             instances += 1;
-            match checker::check(ir, Config::of(scenario, n, f), bench.limits).verdict {
+            let c = checker::check(ir, Config::of(scenario, n, f), bench.limits);
+            match c.verdict {
                 Verdict::Violated(v) => found.push(Found {
                     n,
                     f,
                     property: v.property.name().to_string(),
                     safety: v.property.kind() == Kind::Safety,
                 }),
-                Verdict::Unknown { .. } => unknown += 1,
+                Verdict::Unknown { .. } => unknown_at.push((n, f, c.seconds)),
                 Verdict::Verified => {}
             }
         }
@@ -297,7 +343,10 @@ pub fn crash_row(ir: &ProtocolIr, bench: &Bench) -> CrashRow {
         portfolio: Answer::of(&r),
         proven: r.properties_proven,
         found,
-        instances: (instances, unknown),
+        instances: (instances, unknown_at.len()),
+        unknown_at,
+        explicit_seconds: explicit.elapsed().as_secs_f64(),
+        not_run,
         wrong,
     }
 }
@@ -466,10 +515,10 @@ pub fn byzantine_notable(rows: &[ByzantineRow], slow: f64) -> Vec<&ByzantineRow>
 /// The crash rows, one line each, as a Markdown table.
 pub fn crash_table(rows: &[CrashRow]) -> String {
     let mut out = String::from(
-        "| protocol | reads | portfolio: verdict, seconds (member) | explicit checker, N <= max | wrong |\n|---|---|---|---|---|\n",
+        "| protocol | reads | portfolio: verdict, seconds (member) | explicit checker, N <= max | explicit s | wrong |\n|---|---|---|---|---|---|\n",
     );
     for r in rows {
-        let found = match r.found.first() {
+        let mut found = match r.found.first() {
             Some(v) => format!(
                 "{} violations, first {} at N={}, F={}",
                 r.found.len(),
@@ -477,18 +526,49 @@ pub fn crash_table(rows: &[CrashRow]) -> String {
                 v.n,
                 v.f
             ),
+            None if r.instances.0 == 0 => {
+                "not compared (violated, nothing proven for all N)".into()
+            }
             None => format!("clean at {} instances", r.instances.0 - r.instances.1),
         };
+        if !r.unknown_at.is_empty() {
+            let _ = write!(found, "; {}", unknown_at(r));
+        }
+        if r.not_run > 0 && r.instances.0 > 0 {
+            let _ = write!(found, "; {} not run", r.not_run);
+        }
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {found} | {} |",
+            "| {} | {} | {} | {found} | {:.1} | {} |",
             r.protocol,
             reads_name(r.reads),
             r.portfolio.cell(),
+            r.explicit_seconds,
             r.wrong.join("; ")
         );
     }
     out
+}
+
+/// `unknown at N=8, F=3 (20 s), ...`: the instances the explicit checker
+/// stopped at its limits.
+fn unknown_at(r: &CrashRow) -> String {
+    let at: Vec<String> = r
+        .unknown_at
+        .iter()
+        .map(|(n, f, s)| format!("N={n}, F={f} ({s:.0} s)"))
+        .collect();
+    format!("unknown at {}", at.join(", "))
+}
+
+/// Which generator drew a crash protocol: `live-tilted` (`L..`,
+/// [`live_crash_protocols`]) or `random` (`C..`, [`crash_protocols`]).
+fn generator(r: &CrashRow) -> &'static str {
+    if r.protocol.starts_with('L') {
+        "live-tilted"
+    } else {
+        "random"
+    }
 }
 
 fn reads_name(r: Reads) -> String {
@@ -501,16 +581,21 @@ fn reads_name(r: Reads) -> String {
     }
 }
 
-/// The crash summary: rows by what they read, against the explicit
-/// checker at every allowed N <= `max_n`.
-pub fn crash_summary(rows: &[CrashRow], max_n: usize) -> String {
+/// The crash summary: rows by generator and by what they read, against
+/// the explicit checker at every allowed N <= `max_n` (clean, a
+/// violation, or neither: an instance stopped at the checker's limits);
+/// the portfolio's answers and times.
+pub fn crash_summary(rows: &[CrashRow], max_n: usize, timeout: u64) -> String {
     let mut out = format!(
-        "| the row reads | rows | explicit checker finds a violation at N <= {max_n} | of which at an N the row covers (wrong) |\n|---|---|---|---|\n"
+        "| generator | the row reads | rows | explicit checker finds a violation at N <= {max_n} | of which at an N the row covers (wrong) | no violation, clean at every instance | no violation, an instance unknown or not run |\n|---|---|---|---|---|---|---|\n"
     );
-    let mut kinds: Vec<String> = Vec::new();
-    let kind = |r: &CrashRow| match r.reads {
-        Reads::LiveUpTo(_) => "safe for all N; live at every N <= k".to_string(),
-        other => reads_name(other),
+    let mut kinds: Vec<(&str, String)> = Vec::new();
+    let kind = |r: &CrashRow| {
+        let reads = match r.reads {
+            Reads::LiveUpTo(_) => "safe for all N; live at every N <= k".to_string(),
+            other => reads_name(other),
+        };
+        (generator(r), reads)
     };
     for r in rows {
         if !kinds.contains(&kind(r)) {
@@ -522,12 +607,36 @@ pub fn crash_summary(rows: &[CrashRow], max_n: usize) -> String {
         let these: Vec<&CrashRow> = rows.iter().filter(|r| kind(r) == *k).collect();
         let _ = writeln!(
             out,
-            "| {k} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            k.0,
+            k.1,
             these.len(),
             count(&these, |r| !r.found.is_empty()),
-            count(&these, |r| !r.wrong.is_empty())
+            count(&these, |r| !r.wrong.is_empty()),
+            count(&these, |r| r.found.is_empty()
+                && r.unknown_at.is_empty()
+                && r.not_run == 0),
+            count(&these, |r| r.found.is_empty()
+                && (!r.unknown_at.is_empty() || r.not_run > 0)),
         );
     }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "| portfolio on | rows | verified | violated | unknown at the timeout | unknown before it | median s | max s | answers at >= {timeout} s |\n|---|---|---|---|---|---|---|---|---|"
+    );
+    for g in ["random", "live-tilted"] {
+        let a: Vec<&Answer> = rows
+            .iter()
+            .filter(|r| generator(r) == g)
+            .map(|r| &r.portfolio)
+            .collect();
+        if !a.is_empty() {
+            let _ = writeln!(out, "{}", answers_line(g, &a, timeout));
+        }
+    }
+    let all: Vec<&Answer> = rows.iter().map(|r| &r.portfolio).collect();
+    let _ = writeln!(out, "{}", answers_line("all", &all, timeout));
     let reaches: Vec<f64> = rows
         .iter()
         .filter_map(|r| match r.reads {
@@ -537,11 +646,27 @@ pub fn crash_summary(rows: &[CrashRow], max_n: usize) -> String {
         .collect();
     let (median_k, max_k) = median_max(&reaches);
     let min_k = reaches.iter().copied().fold(f64::INFINITY, f64::min);
-    let times: Vec<f64> = rows.iter().map(|r| r.portfolio.seconds).collect();
-    let (median, max) = median_max(&times);
     let instances: usize = rows.iter().map(|r| r.instances.0).sum();
     let unknown: usize = rows.iter().map(|r| r.instances.1).sum();
+    let explicit: Vec<f64> = rows.iter().map(|r| r.explicit_seconds).collect();
+    let (explicit_median, explicit_max) = median_max(&explicit);
     let _ = writeln!(out);
+    let by = |m: &str| count(rows, |r| r.portfolio.answered_by == m);
+    let _ = writeln!(
+        out,
+        "- Answered by: smt {}, acs {}, zcs {}, sweep {}, none {}.",
+        by("smt"),
+        by("acs"),
+        by("zcs"),
+        by("sweep"),
+        by("")
+    );
+    let _ = writeln!(
+        out,
+        "- Portfolio unknown at the timeout: {} ({} of them with the sweep's reach).",
+        count(rows, |r| r.portfolio.at_timeout),
+        count(rows, |r| r.portfolio.at_timeout && r.portfolio.with_reach)
+    );
     if !reaches.is_empty() {
         let _ = writeln!(
             out,
@@ -550,7 +675,20 @@ pub fn crash_summary(rows: &[CrashRow], max_n: usize) -> String {
     }
     let _ = writeln!(
         out,
-        "- Portfolio seconds: median {median:.2}, max {max:.2}; explicit checker: {instances} instances, {unknown} unknown (at its limits)."
+        "- Explicit checker: {instances} instances run, {unknown} of them unknown (stopped at its limits) in {} rows; {} instances not run (budget spent in {} rows; {} rows read violated with nothing proven for all N, not compared); seconds per row: median {explicit_median:.1}, max {explicit_max:.1}.",
+        count(rows, |r| !r.unknown_at.is_empty()),
+        rows.iter().map(|r| r.not_run).sum::<usize>(),
+        count(rows, |r| r.not_run > 0 && r.instances.0 > 0),
+        count(rows, |r| r.not_run > 0 && r.instances.0 == 0),
+    );
+    let claims = |r: &CrashRow| matches!(r.reads, Reads::Verified | Reads::VerifiedInstancesOnly);
+    let _ = writeln!(
+        out,
+        "- Rows that read \"verified\" (with or without \"live at every N <= k\"): {}; the explicit checker finds a violation at N <= {max_n} in {} of them; {} of them have an instance it left unknown or did not run.",
+        count(rows, |r| claims(r) || matches!(r.reads, Reads::LiveUpTo(_))),
+        count(rows, |r| (claims(r) || matches!(r.reads, Reads::LiveUpTo(_))) && !r.found.is_empty()),
+        count(rows, |r| (claims(r) || matches!(r.reads, Reads::LiveUpTo(_)))
+            && (!r.unknown_at.is_empty() || r.not_run > 0)),
     );
     let safety = count(rows, |r| {
         r.found
