@@ -57,16 +57,43 @@ pub enum Action {
     /// The process crashes (crash-stop).
     Crash(u8),
     /// A message from a crashed process is lost.
-    Lose {
-        /// Crashed sender.
-        from: u8,
-        /// Receiver.
-        to: u8,
-        /// Message type.
-        msg: u8,
-        /// Value.
-        value: Value,
-    },
+    Lose(Lost),
+}
+
+/// A message in flight as the plain models hold it: (sender, receiver,
+/// message type, value).
+pub type Flight = (u8, u8, u8, Value);
+
+/// A message from a crashed sender that is lost, in both problems' models
+/// (`Action::Lose`, `ConsensusAction::Lose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Lost {
+    /// Crashed sender.
+    pub from: u8,
+    /// Receiver.
+    pub to: u8,
+    /// Message type.
+    pub msg: u8,
+    /// Value.
+    pub value: Value,
+}
+
+impl Lost {
+    /// The lost message as the plain models hold it.
+    pub fn flight(self) -> Flight {
+        (self.from, self.to, self.msg, self.value)
+    }
+}
+
+impl From<Flight> for Lost {
+    fn from((from, to, msg, value): Flight) -> Lost {
+        Lost {
+            from,
+            to,
+            msg,
+            value,
+        }
+    }
 }
 
 impl Action {

@@ -2,13 +2,12 @@
 
 use super::{Arrow, Chart, ChartError, Event, Lane, LaneKind};
 use crate::checker::plain::{PlainModel, PlainState};
-use crate::checker::{Action, Config, Senders};
+use crate::checker::{Action, Config, Flight, Senders};
 use crate::ir::ProtocolIr;
 use crate::semantics::Value;
 use std::collections::{BTreeMap, VecDeque};
 
 /// A message in flight in the plain model: (from, to, type, value).
-type Flight = (u8, u8, u8, Value);
 
 /// The state of a replay: the model, its state, and when each message in
 /// flight was sent.
@@ -101,13 +100,8 @@ impl Replay<'_> {
                 });
                 self.apply(action, step)?;
             }
-            Action::Lose {
-                from,
-                to,
-                msg,
-                value,
-            } => {
-                self.arrow((from, to, msg, value), None);
+            Action::Lose(lost) => {
+                self.arrow(lost.flight(), None);
                 self.apply(action, step)?;
             }
         }

@@ -116,12 +116,12 @@ fn a_crash_is_marked_and_its_lane_is_crashed() {
 fn an_action_that_is_not_enabled_is_an_error() {
     let ir = fig3();
     let config = checker::default_configs(&ir.requires, ir.faults)[0];
-    let bogus = Action::Lose {
+    let bogus = Action::Lose(checker::Lost {
         from: 1,
         to: 2,
         msg: 0,
         value: 0,
-    };
+    });
     assert_eq!(
         Chart::replay(&ir, &config, &[bogus]),
         Err(ChartError::NotEnabled {

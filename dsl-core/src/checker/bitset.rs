@@ -208,14 +208,9 @@ impl BitsetModel {
                     s[l.flight(q, p)] = 0;
                 }
             }
-            Action::Lose {
-                from,
-                to,
-                msg,
-                value,
-            } => {
-                let (from, to) = (from as usize, to as usize);
-                let bit = 1 << pair(msg as usize, value);
+            Action::Lose(lost) => {
+                let (from, to) = (lost.from as usize, lost.to as usize);
+                let bit = 1 << pair(lost.msg as usize, lost.value);
                 if s[l.crashed()] & (1 << from) == 0 || s[l.flight(from, to)] & bit == 0 {
                     return None;
                 }

@@ -101,15 +101,11 @@ pub fn describe(faulty: &Faulty, names: &[String], action: &Action) -> Vec<Strin
             .map(|(m, from)| format!("{} -> p{to}: {}", who(faulty, from), msg(m, value)))
             .collect(),
         Action::Crash(p) => vec![format!("p{p} crashes")],
-        Action::Lose {
-            from,
-            to,
-            msg: m,
-            value,
-        } => {
+        Action::Lose(lost) => {
+            let (from, to) = (lost.from, lost.to);
             vec![format!(
                 "p{from} -> p{to}: {} is lost (p{from} crashed)",
-                msg(m as usize, value)
+                msg(lost.msg as usize, lost.value)
             )]
         }
     }

@@ -141,13 +141,8 @@ impl PlainModel {
                 s.crashed |= 1 << p;
                 s.in_flight.retain(|m| m.1 as usize != p);
             }
-            Action::Lose {
-                from,
-                to,
-                msg,
-                value,
-            } => {
-                if s.crashed & (1 << from) == 0 || !s.in_flight.remove(&(from, to, msg, value)) {
+            Action::Lose(lost) => {
+                if s.crashed & (1 << lost.from) == 0 || !s.in_flight.remove(&lost.flight()) {
                     return None;
                 }
             }
@@ -157,7 +152,8 @@ impl PlainModel {
 
     /// The enabled actions.
     pub fn enabled(&self, s: &PlainState, actions: &mut Vec<Action>) {
-        for &(from, to, msg, value) in &s.in_flight {
+        for &flight in &s.in_flight {
+            let (from, to, msg, value) = flight;
             actions.push(Action::Receive {
                 from,
                 to,
@@ -166,12 +162,7 @@ impl PlainModel {
                 before: Senders::default(),
             });
             if s.crashed & (1 << from) != 0 {
-                actions.push(Action::Lose {
-                    from,
-                    to,
-                    msg,
-                    value,
-                });
+                actions.push(Action::Lose(flight.into()));
             }
         }
         let n = self.machine.n;

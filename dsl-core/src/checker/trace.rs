@@ -15,7 +15,7 @@ use super::properties::{first_violation, Observe};
 use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
 use super::sets;
 use super::steps::RowReceipt;
-use super::{Action, Explained};
+use super::{Action, Explained, Lost};
 use crate::semantics::{ProcId, Value};
 use stateright::Path;
 
@@ -94,17 +94,11 @@ fn relabel(action: Action, to: &[ProcId]) -> Action {
             }
         }
         Action::Crash(p) => Action::Crash(r(p)),
-        Action::Lose {
-            from,
-            to: dest,
-            msg,
-            value,
-        } => Action::Lose {
-            from: r(from),
-            to: r(dest),
-            msg,
-            value,
-        },
+        Action::Lose(lost) => Action::Lose(Lost {
+            from: r(lost.from),
+            to: r(lost.to),
+            ..lost
+        }),
     }
 }
 

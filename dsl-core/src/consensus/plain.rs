@@ -11,7 +11,7 @@
 //! is every assignment up to the symmetry of correct processes.
 
 use crate::checker::faults::Faulty;
-use crate::checker::Config;
+use crate::checker::{Config, Lost};
 use crate::ir::ProtocolIr;
 use crate::semantics::{InstanceError, Local, Machine, Output, Pick, ProcId, Value};
 
@@ -39,16 +39,7 @@ pub enum ConsensusAction {
     /// The process crashes.
     Crash(u8),
     /// A message in flight from a crashed process is lost.
-    Lose {
-        /// Crashed sender.
-        from: u8,
-        /// Receiver.
-        to: u8,
-        /// Message type.
-        msg: u8,
-        /// Value.
-        value: Value,
-    },
+    Lose(Lost),
 }
 
 /// The model of one protocol in one configuration.
@@ -174,13 +165,8 @@ impl PlainModel {
                 s.crashed |= 1 << p;
                 s.in_flight.retain(|&(_, to, _, _)| to != p);
             }
-            ConsensusAction::Lose {
-                from,
-                to,
-                msg,
-                value,
-            } => {
-                if !s.in_flight.remove(&(from, to, msg, value)) {
+            ConsensusAction::Lose(lost) => {
+                if !s.in_flight.remove(&lost.flight()) {
                     return None;
                 }
             }
@@ -191,15 +177,11 @@ impl PlainModel {
     /// The steps possible in `s`.
     pub fn steps(&self, s: &PlainState, steps: &mut Vec<ConsensusAction>) {
         let n = self.machine.n;
-        for &(from, to, msg, value) in &s.in_flight {
+        for &flight in &s.in_flight {
+            let (from, to, msg, value) = flight;
             let live = s.procs[to as usize].outcome.is_none();
             if s.crashed & (1 << from) != 0 {
-                steps.push(ConsensusAction::Lose {
-                    from,
-                    to,
-                    msg,
-                    value,
-                });
+                steps.push(ConsensusAction::Lose(flight.into()));
             }
             for pick in [0, 1] {
                 if live || pick == 0 {

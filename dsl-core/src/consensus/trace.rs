@@ -65,14 +65,9 @@ pub fn explain(
             crate::consensus::plain::ConsensusAction::Crash(p) => {
                 lines.push(format!("p{p} crashes"))
             }
-            crate::consensus::plain::ConsensusAction::Lose {
-                from,
-                to,
-                msg,
-                value,
-            } => lines.push(format!(
-                "p{from}'s {}({value}) to p{to} is lost",
-                m.messages[msg as usize]
+            crate::consensus::plain::ConsensusAction::Lose(lost) => lines.push(format!(
+                "p{}'s {}({}) to p{} is lost",
+                lost.from, m.messages[lost.msg as usize], lost.value, lost.to
             )),
         }
     }

@@ -40,12 +40,7 @@ impl BitsetModel {
                     let k = bits.trailing_zeros() as usize;
                     bits &= bits - 1;
                     let (msg, value) = ((k / VALUES) as u8, (k % VALUES) as Value);
-                    actions.push(Action::Lose {
-                        from: from as u8,
-                        to: to as u8,
-                        msg,
-                        value,
-                    });
+                    actions.push(Action::Lose((from as u8, to as u8, msg, value).into()));
                 }
             }
         }
