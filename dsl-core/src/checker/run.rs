@@ -62,8 +62,8 @@ enum Stopped {
 }
 
 /// A model whose exploration can be cut from outside: once `stop` is set,
-/// no new state is within the boundary, and stateright drains what is
-/// queued and ends. stateright counts generated states only (its
+/// no state has actions and none is within the boundary, and stateright
+/// drains what is queued (checking the properties of each) and ends. stateright counts generated states only (its
 /// `target_state_count`); the run below watches the distinct ones and
 /// the clock, and sets `stop` (stateright's own timeout leaves a sleeping
 /// thread behind per run).
@@ -84,8 +84,15 @@ where
         self.inner.init_states()
     }
 
+    /// No actions once stopped: stateright still pops every queued state,
+    /// and generating each one's successors only to reject them at the
+    /// boundary made a run of 3 s take 11 (the (4f)-BRB at N = 12, F = 3).
+    /// Only `always` properties are checked (see `properties`), so a state
+    /// left without actions is not taken for a terminal one.
     fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>) {
-        self.inner.actions(state, actions)
+        if self.stop.load(Ordering::Relaxed) == Stopped::No as u8 {
+            self.inner.actions(state, actions)
+        }
     }
 
     fn next_state(&self, last: &Self::State, action: Self::Action) -> Option<Self::State> {
@@ -307,4 +314,47 @@ fn ended(
         Stopped::Halted => format!("stopped from outside after {counts}"),
     };
     unknown(ir, config, reason, states, start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checker::plain::PlainModel;
+    use crate::checker::{Config, Scenario};
+    use crate::ir::FaultModel;
+
+    /// Once stopped, a state has no successors, so stateright's drain of
+    /// its queue only checks properties: a stopped run ends soon after its
+    /// limit instead of expanding every queued state.
+    #[test]
+    fn a_stopped_model_offers_no_actions() {
+        let ir = crate::syntax::parse_str(
+            "pub Flood {
+                faults: crash;
+                requires: N > 2 * F;
+                messages: T;
+                on broadcast(m) { send T(m) to all; }
+                when received T(m) >= 1 { send T(m) to all; deliver(m); }
+            }",
+        )
+        .unwrap();
+        let config = Config {
+            faults: FaultModel::Crash,
+            n: 3,
+            f: 1,
+            scenario: Scenario::Crashes,
+        };
+        let model = Capped {
+            inner: PlainModel::new(&ir, &config).unwrap(),
+            stop: Arc::new(AtomicU8::new(Stopped::No as u8)),
+        };
+        let init = model.init_states().remove(0);
+        let mut actions = Vec::new();
+        model.actions(&init, &mut actions);
+        assert!(!actions.is_empty(), "the initial state has steps");
+        model.stop.store(Stopped::Time as u8, Ordering::Relaxed);
+        actions.clear();
+        model.actions(&init, &mut actions);
+        assert!(actions.is_empty(), "a stopped model still offers {actions:?}");
+    }
 }
