@@ -7,8 +7,6 @@ use crate::ir::ProtocolIr;
 use crate::semantics::Value;
 use std::collections::{BTreeMap, VecDeque};
 
-/// A message in flight in the plain model: (from, to, type, value).
-
 /// The state of a replay: the model, its state, and when each message in
 /// flight was sent.
 struct Replay<'a> {

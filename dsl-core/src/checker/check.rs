@@ -6,10 +6,12 @@
 use super::bitset::BitsetModel;
 use super::counting::CountingModel;
 use super::plain::PlainModel;
-use super::run::{explore, unknown};
+use super::properties;
+use super::run::{explore, unknown, Explained};
 use super::trace;
 use super::{CheckResult, Config, Limits, Scenario};
 use crate::ir::ProtocolIr;
+use stateright::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -86,24 +88,44 @@ fn check_engine(
             })
         }
         Engine::Auto | Engine::Bitset => {
-            let model = match BitsetModel::new(ir, &config) {
-                Ok(model) => model,
-                Err(e) => return fail(e.to_string()),
-            };
-            let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |_, path| {
-                trace::compact(&trace_model, path)
-            })
+            let model = BitsetModel::new(ir, &config);
+            explore_traced(ir, config, limits, halt, start, model, trace::compact)
         }
         Engine::Plain => {
-            let model = match PlainModel::new(ir, &config) {
-                Ok(model) => model,
-                Err(e) => return fail(e.to_string()),
-            };
-            let trace_model = model.clone();
-            explore(ir, config, limits, halt, model, start, move |_, path| {
-                trace::plain(&trace_model, path)
-            })
+            let model = PlainModel::new(ir, &config);
+            explore_traced(ir, config, limits, halt, start, model, trace::plain)
         }
     }
+}
+
+/// What explains a violation of a model `M` from the path to it.
+type Tracer<M> = fn(
+    &M,
+    &Path<<M as stateright::Model>::State, <M as stateright::Model>::Action>,
+) -> Option<Explained>;
+
+/// Explores `model` (unknown if it could not be built), explaining a
+/// violation with `trace` on a copy of it.
+fn explore_traced<M>(
+    ir: &ProtocolIr,
+    config: Config,
+    limits: Limits,
+    halt: &AtomicBool,
+    start: Instant,
+    model: Result<M, impl std::fmt::Display>,
+    trace: Tracer<M>,
+) -> CheckResult
+where
+    M: properties::Checked + Clone + Send + Sync + 'static,
+    M::State: Clone + std::fmt::Debug + std::hash::Hash + PartialEq + Send + Sync + 'static,
+    M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
+{
+    let model = match model {
+        Ok(model) => model,
+        Err(e) => return unknown(ir, config, e.to_string(), 0, start),
+    };
+    let trace_model = model.clone();
+    explore(ir, config, limits, halt, model, start, move |_, path| {
+        trace(&trace_model, path)
+    })
 }

@@ -355,6 +355,9 @@ mod tests {
         model.stop.store(Stopped::Time as u8, Ordering::Relaxed);
         actions.clear();
         model.actions(&init, &mut actions);
-        assert!(actions.is_empty(), "a stopped model still offers {actions:?}");
+        assert!(
+            actions.is_empty(),
+            "a stopped model still offers {actions:?}"
+        );
     }
 }
