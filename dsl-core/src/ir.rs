@@ -49,15 +49,28 @@ impl fmt::Display for FaultModel {
 impl std::str::FromStr for FaultModel {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "none" => Ok(FaultModel::None),
-            "crash" => Ok(FaultModel::Crash),
-            "byzantine" => Ok(FaultModel::Byzantine),
-            other => Err(format!(
-                "unknown fault model `{other}`; expected none, crash or byzantine"
-            )),
-        }
+        named(s, &FaultModel::ALL, |m| m.keyword(), "fault model")
     }
+}
+
+/// The member of `all` that `name` names, or an error that lists them all
+/// (`unknown fault model `x`; expected none, crash or byzantine`): the
+/// parser of every closed set of names, from the one list that names them.
+pub fn named<T: Copy>(
+    s: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    what: &str,
+) -> Result<T, String> {
+    if let Some(&found) = all.iter().find(|&&t| name(t) == s) {
+        return Ok(found);
+    }
+    let names: Vec<&str> = all.iter().map(|&t| name(t)).collect();
+    let expected = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    Err(format!("unknown {what} `{s}`; expected {expected}"))
 }
 
 /// The problem a protocol solves (`problem: ...;`, `broadcast` when absent).
@@ -100,13 +113,7 @@ impl fmt::Display for Problem {
 impl std::str::FromStr for Problem {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "broadcast" => Ok(Problem::Broadcast),
-            "consensus" => Ok(Problem::Consensus),
-            other => Err(format!(
-                "unknown problem `{other}`; expected broadcast or consensus"
-            )),
-        }
+        named(s, &Problem::ALL, |p| p.keyword(), "problem")
     }
 }
 

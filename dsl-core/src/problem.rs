@@ -336,6 +336,24 @@ mod tests {
     }
 
     #[test]
+    fn fault_models_and_problems_parse_by_their_keywords() {
+        for m in FaultModel::ALL {
+            assert_eq!(m.keyword().parse(), Ok(m));
+        }
+        for p in Problem::ALL {
+            assert_eq!(p.keyword().parse(), Ok(p));
+        }
+        assert_eq!(
+            "crashes".parse::<FaultModel>(),
+            Err("unknown fault model `crashes`; expected none, crash or byzantine".to_string())
+        );
+        assert_eq!(
+            "agreement".parse::<Problem>(),
+            Err("unknown problem `agreement`; expected broadcast or consensus".to_string())
+        );
+    }
+
+    #[test]
     fn serde_uses_kebab_case_and_kinds_split() {
         let json = serde_json::to_string(&Property::HandoverConsistency).unwrap();
         assert_eq!(json, "\"handover-consistency\"");

@@ -51,14 +51,7 @@ impl Backend {
 impl std::str::FromStr for Backend {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "smt" => Ok(Backend::Smt),
-            "acs" => Ok(Backend::Acs),
-            "zcs" => Ok(Backend::Zcs),
-            _ => Err(format!(
-                "unknown TACO checker `{s}`; expected smt, acs or zcs"
-            )),
-        }
+        dsl_core::ir::named(s, &Backend::ALL, |b| b.name(), "TACO checker")
     }
 }
 

@@ -34,13 +34,11 @@ pub struct Args {
 
 /// Parses a scenario name.
 pub fn parse_scenario(s: &str) -> Result<Scenario, String> {
-    FaultModel::ALL
+    let all: Vec<Scenario> = FaultModel::ALL
         .iter()
         .flat_map(|&f| Scenario::of(f).iter().copied())
-        .find(|sc| sc.name() == s)
-        .ok_or_else(|| {
-            format!("unknown scenario `{s}`; expected failure-free, crashes, correct-broadcaster or byzantine-broadcaster")
-        })
+        .collect();
+    dsl_core::ir::named(s, &all, |sc| sc.name(), "scenario")
 }
 
 /// The scenario `--scenario` names (`named`), which must be one of
