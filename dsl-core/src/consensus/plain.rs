@@ -1,7 +1,7 @@
 //! The plain consensus model: docs/DESIGN.md section 4 read literally.
 //!
 //! Every correct process keeps a [`ProcessState`] and is stepped by the
-//! shared [`Machine`]; every message in flight is a `(from, to, type,
+//! shared [`Machine`](crate::semantics::Machine); every message in flight is a `(from, to, type,
 //! value)`; a Byzantine process may make any correct process receive any
 //! (type, value) from it at any time; under crashes, up to F processes
 //! crash between any two steps and their messages in flight may each be
@@ -10,10 +10,9 @@
 //! are every number k of correct processes proposing 1 (the first k), which
 //! is every assignment up to the symmetry of correct processes.
 
-use crate::checker::faults::Faulty;
 use crate::checker::{Config, Lost};
 use crate::ir::ProtocolIr;
-use crate::semantics::{InstanceError, Local, Machine, Output, Pick, ProcId, Value};
+use crate::semantics::{InstanceError, Local, Output, Pick, ProcId, Value};
 
 pub use crate::checker::plain::PlainState;
 
@@ -42,62 +41,62 @@ pub enum ConsensusAction {
     Lose(Lost),
 }
 
-/// The model of one protocol in one configuration.
+/// The model of one protocol in one configuration: the broadcast problem's
+/// plain model (the same machine, faulty set, names and state) with the
+/// one-step claim.
 #[derive(Clone, Debug)]
 pub struct PlainModel {
-    /// The step function.
-    pub machine: Machine,
-    /// Who is faulty.
-    pub faulty: Faulty,
-    /// Message type names, for traces.
-    pub messages: Vec<String>,
+    /// The step function, who is faulty, the names, the first violations.
+    pub plain: crate::checker::plain::PlainModel,
     /// Check one-step (claimed here, or measured).
     pub one_step: bool,
     /// Only unanimous inputs (measuring one-step), and only one-step checked.
     pub measure: bool,
-    /// The first violating state of each property in one run.
-    pub firsts: crate::checker::properties::Firsts<PlainState>,
 }
 
 impl PlainModel {
     /// The model of `ir` in `config`.
     pub fn new(ir: &ProtocolIr, config: &Config) -> Result<PlainModel, InstanceError> {
         Ok(PlainModel {
-            machine: Machine::new_unchecked(ir, config.n, config.f)?,
-            faulty: Faulty::of(config),
-            messages: ir.messages.clone(),
+            plain: crate::checker::plain::PlainModel::new(ir, config)?,
             one_step: ir.claims_one_step(config.n, config.f),
             measure: false,
-            firsts: Default::default(),
         })
     }
 
     /// Whether `p` is correct in `s` (not Byzantine, not crashed).
     pub fn is_correct(&self, s: &PlainState, p: ProcId) -> bool {
-        s.is_correct(&self.faulty, p)
+        self.plain.is_correct(s, p)
     }
 
     /// The correct processes of `s`.
     pub fn correct<'a>(&'a self, s: &'a PlainState) -> impl Iterator<Item = ProcId> + 'a {
-        (0..self.machine.n).filter(move |&p| self.is_correct(s, p))
+        (0..self.plain.machine.n).filter(move |&p| self.is_correct(s, p))
     }
 
     fn emit(&self, s: &mut PlainState, from: ProcId, out: &[Output]) {
-        s.send(&self.machine, &self.faulty, from, out);
+        s.send(&self.plain.machine, &self.plain.faulty, from, out);
     }
 
     /// The inputs of the initial states: the number of correct processes
     /// proposing 1, each with the branch taken by blocks that run at the
     /// proposal (`pick`).
     pub fn initial_with(&self, ones: usize, pick: Value, out: &mut Vec<Vec<Output>>) -> PlainState {
-        let n = self.machine.n;
+        let n = self.plain.machine.n;
         let mut s = PlainState::start(n);
-        let proposers: Vec<ProcId> = (0..n).filter(|&p| !self.faulty.is_byzantine(p)).collect();
+        let proposers: Vec<ProcId> = (0..n)
+            .filter(|&p| !self.plain.faulty.is_byzantine(p))
+            .collect();
         for (i, &p) in proposers.iter().enumerate() {
             let mut o = Vec::new();
             let input = (i < ones) as Value;
-            self.machine
-                .propose_picking(p, &mut s.procs[p], input, Pick::Value(pick), &mut o);
+            self.plain.machine.propose_picking(
+                p,
+                &mut s.procs[p],
+                input,
+                Pick::Value(pick),
+                &mut o,
+            );
             self.emit(&mut s, p, &o);
             out.push(o);
         }
@@ -106,8 +105,8 @@ impl PlainModel {
 
     /// The initial states.
     pub fn initial(&self) -> Vec<PlainState> {
-        let correct = (0..self.machine.n)
-            .filter(|&p| !self.faulty.is_byzantine(p))
+        let correct = (0..self.plain.machine.n)
+            .filter(|&p| !self.plain.faulty.is_byzantine(p))
             .count();
         let mut states = Vec::new();
         for ones in 0..=correct {
@@ -141,10 +140,12 @@ impl PlainModel {
                 pick,
             } => {
                 let (f, t) = (from as usize, to as usize);
-                if !self.faulty.is_byzantine(f) && !s.in_flight.remove(&(from, to, msg, value)) {
+                if !self.plain.faulty.is_byzantine(f)
+                    && !s.in_flight.remove(&(from, to, msg, value))
+                {
                     return None;
                 }
-                self.machine.receive_picking(
+                self.plain.machine.receive_picking(
                     t,
                     &mut s.procs[t],
                     f,
@@ -176,7 +177,7 @@ impl PlainModel {
 
     /// The steps possible in `s`.
     pub fn steps(&self, s: &PlainState, steps: &mut Vec<ConsensusAction>) {
-        let n = self.machine.n;
+        let n = self.plain.machine.n;
         for &flight in &s.in_flight {
             let (from, to, msg, value) = flight;
             let live = s.procs[to as usize].outcome.is_none();
@@ -195,13 +196,13 @@ impl PlainModel {
                 }
             }
         }
-        for b in (0..n).filter(|&b| self.faulty.is_byzantine(b)) {
+        for b in (0..n).filter(|&b| self.plain.faulty.is_byzantine(b)) {
             for to in self.correct(s) {
                 let p = &s.procs[to];
                 if p.outcome.is_some() {
                     continue;
                 }
-                for msg in 0..self.machine.messages {
+                for msg in 0..self.plain.machine.messages {
                     for value in [0, 1] {
                         if p.senders(msg, value) & (1 << b) == 0 {
                             for pick in [0, 1] {
@@ -218,7 +219,7 @@ impl PlainModel {
                 }
             }
         }
-        if (s.crashed.count_ones() as usize) < self.faulty.crashes {
+        if (s.crashed.count_ones() as usize) < self.plain.faulty.crashes {
             for p in self.correct(s) {
                 steps.push(ConsensusAction::Crash(p as u8));
             }
@@ -290,8 +291,8 @@ impl super::properties::View for PlainView<'_> {
         self.model.one_step
     }
     fn unanimous(&self) -> Option<Value> {
-        let mut inputs = (0..self.model.machine.n)
-            .filter(|&p| !self.model.faulty.is_byzantine(p))
+        let mut inputs = (0..self.model.plain.machine.n)
+            .filter(|&p| !self.model.plain.faulty.is_byzantine(p))
             .map(|p| self.state.procs[p].input.unwrap_or(0));
         let first = inputs.next()?;
         inputs.all(|v| v == first).then_some(first)
@@ -309,6 +310,6 @@ impl super::properties::Viewed for PlainModel {
         self.measure
     }
     fn first_violations(&self) -> &crate::checker::properties::Firsts<PlainState> {
-        &self.firsts
+        &self.plain.firsts
     }
 }

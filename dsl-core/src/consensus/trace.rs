@@ -8,7 +8,7 @@ use crate::checker::describe::reactions;
 use crate::semantics::{Conclusion, Local, Value};
 
 fn who(m: &PlainModel, p: usize) -> String {
-    if m.faulty.is_byzantine(p) {
+    if m.plain.faulty.is_byzantine(p) {
         format!("p{p} (Byzantine)")
     } else {
         format!("p{p}")
@@ -38,7 +38,7 @@ pub fn explain(
     for (p, out) in proposers.zip(&outs) {
         let v: Value = first.procs[p].input().unwrap_or(0);
         lines.push(format!("p{p} proposes {v}"));
-        reactions(&m.messages, p, out, &mut lines);
+        reactions(&m.plain.messages, p, out, &mut lines);
     }
     for (_, step) in pairs.iter() {
         let Some(step) = *step else { continue };
@@ -58,16 +58,16 @@ pub fn explain(
                 lines.push(format!(
                     "{} -> p{to}: {}({value})",
                     who(m, from as usize),
-                    m.messages[msg as usize]
+                    m.plain.messages[msg as usize]
                 ));
-                reactions(&m.messages, to as usize, &out, &mut lines);
+                reactions(&m.plain.messages, to as usize, &out, &mut lines);
             }
             crate::consensus::plain::ConsensusAction::Crash(p) => {
                 lines.push(format!("p{p} crashes"))
             }
             crate::consensus::plain::ConsensusAction::Lose(lost) => lines.push(format!(
                 "p{}'s {}({}) to p{} is lost",
-                lost.from, m.messages[lost.msg as usize], lost.value, lost.to
+                lost.from, m.plain.messages[lost.msg as usize], lost.value, lost.to
             )),
         }
     }
