@@ -8,7 +8,7 @@
 //! with unanimous inputs, does every correct process decide at its first
 //! evaluation, with no faults and with the configuration's faults.
 //!
-//! The model ([`model`]) steps processes with the shared step function
+//! The models ([`plain`], [`counting`]) step processes with the shared step function
 //! ([`crate::semantics`]); both models run through the broadcast models'
 //! runner ([`crate::checker::run`]), with the same limits, halting and
 //! messages; a verdict comes only from an exhaustive run, a run stopped by
@@ -32,7 +32,7 @@ pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
     check_engine(ir, config, limits, false, &AtomicBool::new(false))
 }
 
-/// [`check`] with the plain model ([`model`]) even where the counting model
+/// [`check`] with the plain model ([`plain`]) even where the counting model
 /// applies: the reference the counting model is tested against.
 pub fn check_plain(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
     check_engine(ir, config, limits, true, &AtomicBool::new(false))
@@ -110,7 +110,7 @@ pub fn one_step_line(measures: &[OneStepMeasure; 2]) -> String {
 /// Checks the consensus protocol `ir` in `config` with the plain model if
 /// `plain`, else with the counting model where it applies (the plain one
 /// otherwise), stopped as soon as `halt` is set: what
-/// [`crate::checker::check`] runs for consensus.
+/// [`crate::checker::check()`] runs for consensus.
 pub(crate) fn check_engine(
     ir: &ProtocolIr,
     config: Config,

@@ -5,7 +5,7 @@
 //! the automaton means safe at every allowed N), checks its specifications
 //! with TACO's model checkers (run as libraries; the SMT-based ones call the
 //! `z3` binary), and replays every counterexample with the explicit checker
-//! ([`dsl_core::checker::check`]) at the (N, F) TACO names. A result says
+//! ([`dsl_core::checker::check()`]) at the (N, F) TACO names. A result says
 //! which properties hold for all N and which are only checked at instances.
 
 mod consensus;

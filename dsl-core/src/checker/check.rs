@@ -32,7 +32,7 @@ pub enum Engine {
 }
 
 /// Checks `ir` in `config` with the compact models. Only a run that visited
-/// every reachable state answers [`Verdict::Verified`].
+/// every reachable state answers [`super::Verdict::Verified`].
 pub fn check(ir: &ProtocolIr, config: Config, limits: Limits) -> CheckResult {
     check_with(ir, config, limits, Engine::Auto)
 }

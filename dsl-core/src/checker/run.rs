@@ -1,6 +1,6 @@
 //! Running a model exhaustively with stateright's BFS, within limits, and
 //! turning what it found into a [`CheckResult`]: the one runner of every
-//! checker model, broadcast ([`super::check`] chooses which) and consensus
+//! checker model, broadcast ([`super::check()`] chooses which) and consensus
 //! ([`crate::consensus`]).
 
 use super::properties;

@@ -1,6 +1,6 @@
 //! The plain consensus model: docs/DESIGN.md section 4 read literally.
 //!
-//! Every correct process keeps a [`ProcessState`] and is stepped by the
+//! Every correct process keeps a [`ProcessState`](crate::semantics::ProcessState) and is stepped by the
 //! shared [`Machine`](crate::semantics::Machine); every message in flight is a `(from, to, type,
 //! value)`; a Byzantine process may make any correct process receive any
 //! (type, value) from it at any time; under crashes, up to F processes

@@ -1,10 +1,10 @@
-//! Random crash protocols tilted toward live ones ([`live_crash`]), for
+//! Random crash protocols tilted toward live ones ([`live_crash()`]), for
 //! issue 23's bench: its "no false verified" target needs crash protocols
 //! the portfolio calls safe and live.
 
 use super::*;
 
-/// The thresholds [`live_crash`] draws a deliver or relay rule's count
+/// The thresholds [`live_crash()`] draws a deliver or relay rule's count
 /// from: 1, F + 1, N - F, N - 2F, (N + F) / 2 + 1, 2F + 1, (N + 1) / 2.
 /// Under crash faults with N > 2F the first four are always reached by
 /// the correct processes alone; the others only at some (N, F).
