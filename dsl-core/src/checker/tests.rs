@@ -3,20 +3,10 @@
 use super::*;
 use crate::syntax::parse_str;
 
+/// Bracha's protocol as `examples/bracha.rs` writes it.
 fn bracha() -> ProtocolIr {
-    parse_str(
-        "pub Bracha {
-            faults: byzantine;
-            requires: N > 3 * F;
-            messages: Initial, Echo, Ready;
-            on broadcast(m) { send Initial(m) to all; }
-            when received Initial(m) from broadcaster and not sent Echo { send Echo(m) to all; }
-            when received Echo(m) >= (N + F) / 2 + 1 and not sent Ready { send Ready(m) to all; }
-            when received Ready(m) >= F + 1 and not sent Ready { send Ready(m) to all; }
-            when received Ready(m) >= 2 * F + 1 { deliver(m); }
-        }",
-    )
-    .unwrap()
+    let src = include_str!("../../../examples/bracha.rs");
+    crate::source::protocols_in_source(src).expect("parses")[0].clone()
 }
 
 fn show(r: &CheckResult) -> String {
