@@ -112,7 +112,7 @@ fn the_environment_can_build_bracha() {
         .collect();
     assert_eq!(configs.len(), 2);
     for c in configs {
-        let r = dsl_core::checker::check(&ir, c, oracle.limits);
+        let r = dsl_core::checker::check(&ir, c, oracle.settings.limits);
         assert!(r.verdict.is_verified(), "{c:?}: {:?}", r.verdict);
     }
 }
