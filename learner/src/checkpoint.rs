@@ -238,16 +238,19 @@ mod resume_tests {
     use dsl_core::ir::FaultModel;
     use std::sync::atomic::AtomicBool;
 
+    /// A learner of the defaults without faults, trained for `episodes`.
+    fn trained(episodes: usize) -> Learner<SyncRunOracle> {
+        let mut config = LearnConfig::defaults(FaultModel::None);
+        config.episodes = episodes;
+        let mut l = Learner::new(config, SyncRunOracle).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        l
+    }
+
     #[test]
     fn a_resumed_run_goes_on_exactly_as_an_uninterrupted_one() {
-        let mut config = LearnConfig::defaults(FaultModel::None);
-        config.episodes = 120;
-        let mut straight = Learner::new(config.clone(), SyncRunOracle).unwrap();
-        straight.train(&AtomicBool::new(false), &mut |_| {});
-
-        config.episodes = 50;
-        let mut first = Learner::new(config, SyncRunOracle).unwrap();
-        first.train(&AtomicBool::new(false), &mut |_| {});
+        let straight = trained(120);
+        let first = trained(50);
         let dir = std::env::temp_dir().join(format!("distgen-ckpt-{}", std::process::id()));
         let path = dir.join("c.json");
         Checkpoint::of(&first).save(&path).unwrap();
@@ -285,11 +288,7 @@ mod resume_tests {
 
     #[test]
     fn drafts_are_saved_as_serde_objects() {
-        let mut config = LearnConfig::defaults(FaultModel::None);
-        config.episodes = 5;
-        let mut l = Learner::new(config, SyncRunOracle).unwrap();
-        l.train(&AtomicBool::new(false), &mut |_| {});
-        let saved = Checkpoint::of(&l);
+        let saved = Checkpoint::of(&trained(5));
         let text = serde_json::to_string(&saved).unwrap();
         assert!(text.contains(r#""draft":{"broadcast":"#), "{text}");
         let back: Checkpoint = serde_json::from_str(&text).unwrap();
@@ -299,11 +298,7 @@ mod resume_tests {
 
     #[test]
     fn the_history_is_saved_beside_the_other_fields_as_format_3_has_it() {
-        let mut config = LearnConfig::defaults(FaultModel::None);
-        config.episodes = 5;
-        let mut l = Learner::new(config, SyncRunOracle).unwrap();
-        l.train(&AtomicBool::new(false), &mut |_| {});
-        let value = serde_json::to_value(Checkpoint::of(&l)).unwrap();
+        let value = serde_json::to_value(Checkpoint::of(&trained(5))).unwrap();
         assert_eq!(value["episode"], 5);
         assert_eq!(value["curve"].as_array().map(Vec::len), Some(5));
         assert!(value["found"].is_array(), "{value}");
