@@ -19,7 +19,7 @@ use crate::config::{ConfigError, LearnConfig};
 use crate::heuristics::Pruned;
 use crate::oracle::{Judgement, Oracle, OracleStats};
 use crate::queue::resume::QueueState;
-use crate::train::{Found, Learner};
+use crate::train::{History, Learner};
 use crate::vocab::Draft;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -75,20 +75,16 @@ pub struct Checkpoint {
     pub format: u32,
     /// The options of the run.
     pub config: LearnConfig,
-    /// Training episodes done.
-    pub episode: usize,
+    /// What training had done (flattened: its fields stand beside the
+    /// others, as in format 3 before it had a type of its own).
+    #[serde(flatten)]
+    pub history: History,
     /// Position of the random number generator (a `u128` in decimal).
     pub rng_word_pos: String,
     /// The Q-table, sorted by draft.
     pub table: Vec<SavedNode>,
     /// What the heuristics pruned.
     pub pruned: Pruned,
-    /// Return of each episode.
-    pub curve: Vec<f64>,
-    /// Verified protocols found.
-    pub found: Vec<Found>,
-    /// Dead ends.
-    pub dead_ends: u64,
     /// Oracle counters.
     pub oracle: OracleStats,
     /// The oracle's cache, sorted by key.
@@ -126,13 +122,10 @@ impl Checkpoint {
         Checkpoint {
             format: FORMAT,
             config: learner.config.clone(),
-            episode: learner.episode,
+            history: learner.history.clone(),
             rng_word_pos: learner.agent.rng.get_word_pos().to_string(),
             table,
             pruned: learner.agent.pruned.clone(),
-            curve: learner.curve.clone(),
-            found: learner.found.clone(),
-            dead_ends: learner.dead_ends,
             oracle: learner.oracle.stats,
             cache,
             queue: None,
@@ -145,13 +138,10 @@ impl Checkpoint {
         Checkpoint {
             format: FORMAT,
             config: config.clone(),
-            episode: 0,
+            history: History::default(),
             rng_word_pos: "0".into(),
             table: Vec::new(),
             pruned: Pruned::default(),
-            curve: Vec::new(),
-            found: Vec::new(),
-            dead_ends: 0,
             oracle: OracleStats::default(),
             cache: Vec::new(),
             queue: Some(queue),
@@ -227,15 +217,14 @@ impl Checkpoint {
             learner.agent.table.insert(draft, node);
         }
         learner.agent.pruned = self.pruned;
-        learner.episode = self.episode;
-        learner.curve = self.curve;
-        for f in self.found {
-            learner
-                .found_index
-                .insert(f.key.clone(), learner.found.len());
-            learner.found.push(f);
-        }
-        learner.dead_ends = self.dead_ends;
+        learner.found_index = self
+            .history
+            .found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.key.clone(), i))
+            .collect();
+        learner.history = self.history;
         learner.oracle.stats = self.oracle;
         learner.oracle.cache = self.cache.into_iter().collect();
         Ok(learner)
@@ -249,16 +238,19 @@ mod resume_tests {
     use dsl_core::ir::FaultModel;
     use std::sync::atomic::AtomicBool;
 
+    /// A learner of the defaults without faults, trained for `episodes`.
+    fn trained(episodes: usize) -> Learner<SyncRunOracle> {
+        let mut config = LearnConfig::defaults(FaultModel::None);
+        config.episodes = episodes;
+        let mut l = Learner::new(config, SyncRunOracle).unwrap();
+        l.train(&AtomicBool::new(false), &mut |_| {});
+        l
+    }
+
     #[test]
     fn a_resumed_run_goes_on_exactly_as_an_uninterrupted_one() {
-        let mut config = LearnConfig::defaults(FaultModel::None);
-        config.episodes = 120;
-        let mut straight = Learner::new(config.clone(), SyncRunOracle).unwrap();
-        straight.train(&AtomicBool::new(false), &mut |_| {});
-
-        config.episodes = 50;
-        let mut first = Learner::new(config, SyncRunOracle).unwrap();
-        first.train(&AtomicBool::new(false), &mut |_| {});
+        let straight = trained(120);
+        let first = trained(50);
         let dir = std::env::temp_dir().join(format!("distgen-ckpt-{}", std::process::id()));
         let path = dir.join("c.json");
         Checkpoint::of(&first).save(&path).unwrap();
@@ -269,8 +261,7 @@ mod resume_tests {
         resumed.train(&AtomicBool::new(false), &mut |_| {});
         std::fs::remove_dir_all(&dir).unwrap();
 
-        assert_eq!(resumed.curve, straight.curve);
-        assert_eq!(resumed.found, straight.found);
+        assert_eq!(resumed.history, straight.history);
         assert_eq!(resumed.oracle.stats, straight.oracle.stats);
         assert_eq!(
             Checkpoint::of(&resumed).table,
@@ -297,15 +288,21 @@ mod resume_tests {
 
     #[test]
     fn drafts_are_saved_as_serde_objects() {
-        let mut config = LearnConfig::defaults(FaultModel::None);
-        config.episodes = 5;
-        let mut l = Learner::new(config, SyncRunOracle).unwrap();
-        l.train(&AtomicBool::new(false), &mut |_| {});
-        let saved = Checkpoint::of(&l);
+        let saved = Checkpoint::of(&trained(5));
         let text = serde_json::to_string(&saved).unwrap();
         assert!(text.contains(r#""draft":{"broadcast":"#), "{text}");
         let back: Checkpoint = serde_json::from_str(&text).unwrap();
         assert_eq!(back, saved);
         assert!(back.table.iter().any(|n| !n.draft.rules.is_empty()));
+    }
+
+    #[test]
+    fn the_history_is_saved_beside_the_other_fields_as_format_3_has_it() {
+        let value = serde_json::to_value(Checkpoint::of(&trained(5))).unwrap();
+        assert_eq!(value["episode"], 5);
+        assert_eq!(value["curve"].as_array().map(Vec::len), Some(5));
+        assert!(value["found"].is_array(), "{value}");
+        assert!(value["dead_ends"].is_u64(), "{value}");
+        assert!(value.get("history").is_none(), "{value}");
     }
 }

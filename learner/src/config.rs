@@ -8,6 +8,7 @@
 
 use crate::agent::params::AgentParams;
 use crate::consensus::space::Space;
+use crate::env::DraftLimits;
 use crate::heuristics::switches::Heuristics;
 use crate::oracle::params::OracleParams;
 use crate::rewards::params::Rewards;
@@ -47,14 +48,11 @@ pub struct LearnConfig {
     /// [`sizes_for`]).
     #[serde(deserialize_with = "one_or_many")]
     pub requires: Vec<String>,
-    /// Largest number of message types.
-    pub max_types: u8,
-    /// Largest number of `when` rules.
-    pub max_rules: usize,
-    /// Largest number of effects in one handler.
-    pub max_effects: usize,
-    /// Largest number of actions (effects) before `end`.
-    pub max_actions: usize,
+    /// How large a draft may grow (`max_types`, `max_rules`,
+    /// `max_effects`, `max_actions`: flattened, they are options of their
+    /// own at the top level).
+    #[serde(flatten)]
+    pub limits: DraftLimits,
     /// Destinations a send may use: `all`, `others`, `self`.
     pub dests: Vec<String>,
     /// The quorums a rule may use, with their costs (the paper's set is 1,
@@ -133,16 +131,18 @@ impl LearnConfig {
             seed: 1,
             name: name.into(),
             requires,
-            max_types,
-            max_rules,
-            // Byzantine: one effect per handler, sends to all only. With
-            // `to others` and two effects per handler, the cheapest
-            // protocols verified at F = 1 (where several thresholds coincide
-            // and a process's own message makes up a quorum) are all wrong
-            // at F = 2, and training converged to them
-            // (bench/RESULTS-learner.md).
-            max_effects: if byzantine { 1 } else { 2 },
-            max_actions: max_rules + 2,
+            limits: DraftLimits {
+                max_types,
+                max_rules,
+                // Byzantine: one effect per handler, sends to all only. With
+                // `to others` and two effects per handler, the cheapest
+                // protocols verified at F = 1 (where several thresholds
+                // coincide and a process's own message makes up a quorum)
+                // are all wrong at F = 2, and training converged to them
+                // (bench/RESULTS-learner.md).
+                max_effects: if byzantine { 1 } else { 2 },
+                max_actions: max_rules + 2,
+            },
             dests: if byzantine {
                 vec!["all".into()]
             } else {
@@ -238,10 +238,26 @@ impl LearnConfig {
         };
         let mut merged = serde_json::to_value(LearnConfig::defaults_for(problem, faults))
             .map_err(|e| ConfigError::Parse(e.to_string()))?;
+        // The defaults have every option, so a key they lack is misspelt;
+        // named here with the list, which serde leaves out of its message
+        // for a struct with a flattened field (the draft limits).
+        let options: Vec<String> = merged
+            .as_object()
+            .map_or(Vec::new(), |m| m.keys().cloned().collect());
         let episodes_given =
             file_value.get("episodes").is_some() || overrides.get("episodes").is_some();
         merge(&mut merged, file_value);
         merge(&mut merged, overrides);
+        if let Some(k) = merged
+            .as_object()
+            .and_then(|m| m.keys().find(|k| !options.contains(k)))
+        {
+            let list: Vec<String> = options.iter().map(|o| format!("`{o}`")).collect();
+            return Err(ConfigError::Parse(format!(
+                "unknown field `{k}`, expected one of {}",
+                list.join(", ")
+            )));
+        }
         if merged["thresholds"] == "linear" && problem == Problem::Broadcast && !episodes_given {
             // The linear family's action space is many times the classic
             // list's, and a protocol earns the verified reward only once it
@@ -264,9 +280,7 @@ impl LearnConfig {
         if syn::parse_str::<syn::Ident>(&self.name).is_err() {
             return bad(format!("name `{}` is not a Rust identifier", self.name));
         }
-        if self.max_types == 0 || self.max_effects == 0 || self.max_actions == 0 {
-            return bad("max_types, max_effects and max_actions must be at least 1".into());
-        }
+        self.limits.check()?;
         if let Thresholds::List(list) = &self.thresholds {
             if list.is_empty() || list.len() > u8::MAX as usize {
                 return bad("give between 1 and 255 thresholds".into());
@@ -460,6 +474,29 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn the_draft_limits_are_options_at_the_top_level() {
+        let c = LearnConfig::load(
+            None,
+            None,
+            serde_json::json!({"max_types": 3, "max_rules": 5}),
+        )
+        .unwrap();
+        assert_eq!((c.limits.max_types, c.limits.max_rules), (3, 5));
+        let value = serde_json::to_value(&c).unwrap();
+        assert_eq!(value["max_actions"], c.limits.max_actions);
+        assert!(value.get("limits").is_none(), "{value}");
+        let err = LearnConfig::load(None, None, serde_json::json!({"max_type": 3})).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `max_type`"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("`max_types`"), "{err}");
+        assert!(err.to_string().contains("`episodes`"), "{err}");
+        let err = LearnConfig::load(None, None, serde_json::json!({"max_types": 0})).unwrap_err();
+        assert!(err.to_string().contains("at least 1"), "{err}");
     }
 
     #[test]

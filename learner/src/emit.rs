@@ -88,7 +88,7 @@ pub fn write_all<O: Oracle>(
             &best.ir,
             &Header {
                 config: &learner.config,
-                episodes: learner.episode,
+                episodes: learner.history.episode,
                 first_episode: best.first_episode,
                 cost: best.cost,
                 revalidation: &best.revalidation,
@@ -108,7 +108,11 @@ pub fn write_all<O: Oracle>(
         "distgen learn: {} faults, seed {}",
         learner.config.faults, learner.config.seed
     );
-    let svg = crate::plot::curve_svg(&title, &learner.curve, learner.config.moving_average)?;
+    let svg = crate::plot::curve_svg(
+        &title,
+        &learner.history.curve,
+        learner.config.moving_average,
+    )?;
     write_atomic(&written.curve, svg.as_bytes())?;
     Ok(written)
 }

@@ -13,6 +13,34 @@
 use crate::config::{ConfigError, LearnConfig};
 use crate::vocab::{Draft, Eff, Move, RuleGuard};
 use dsl_core::ir::{Broadcast, Cond, Dest, FaultModel, Guard, Problem, ProtocolIr, Quorum, Rule};
+use serde::{Deserialize, Serialize};
+
+/// How large a draft may grow: the options `max_types`, `max_rules`,
+/// `max_effects` and `max_actions` (at the top level of the options:
+/// flattened into [`LearnConfig`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftLimits {
+    /// Largest number of message types.
+    pub max_types: u8,
+    /// Largest number of `when` rules.
+    pub max_rules: usize,
+    /// Largest number of effects in one handler.
+    pub max_effects: usize,
+    /// Largest number of actions (effects in all handlers) before `end`.
+    pub max_actions: usize,
+}
+
+impl DraftLimits {
+    /// Why these limits leave no protocol to build, if they do.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.max_types == 0 || self.max_effects == 0 || self.max_actions == 0 {
+            return Err(ConfigError::Invalid(
+                "max_types, max_effects and max_actions must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// The environment: what the configuration allows, compiled.
 #[derive(Clone, Debug)]
@@ -31,14 +59,8 @@ pub struct Env {
     pub quorum_costs: Vec<f64>,
     /// Destinations a send may use.
     pub dests: Vec<Dest>,
-    /// Largest number of message types.
-    pub max_types: u8,
-    /// Largest number of rules.
-    pub max_rules: usize,
-    /// Largest number of effects in one handler.
-    pub max_effects: usize,
-    /// Largest number of moves before `end` (effects in all handlers).
-    pub max_actions: usize,
+    /// How large a draft may grow.
+    pub limits: DraftLimits,
     /// The (N, F) pairs the oracle checks, smallest first.
     pub sizes: Vec<(usize, usize)>,
     /// The problem the protocols solve.
@@ -61,10 +83,7 @@ impl Env {
             quorums,
             quorum_costs,
             dests: config.dest_list()?,
-            max_types: config.max_types,
-            max_rules: config.max_rules,
-            max_effects: config.max_effects,
-            max_actions: config.max_actions,
+            limits: config.limits,
             problem: config.problem,
             consensus: match config.problem {
                 Problem::Broadcast => None,
@@ -77,7 +96,7 @@ impl Env {
     /// Every effect a move may add, in a fixed order.
     fn all_effects(&self) -> Vec<Eff> {
         let mut out = Vec::new();
-        for msg in 0..self.max_types {
+        for msg in 0..self.limits.max_types {
             for &to in &self.dests {
                 out.push(Eff::Send { msg, to });
             }
@@ -89,9 +108,9 @@ impl Env {
     /// Every guard a new rule may have, in a fixed order.
     fn all_guards(&self) -> Vec<RuleGuard> {
         let mut out = Vec::new();
-        for trigger in 0..self.max_types {
+        for trigger in 0..self.limits.max_types {
             for quorum in 0..self.quorums.len() as u8 {
-                let not_sents = std::iter::once(None).chain((0..self.max_types).map(Some));
+                let not_sents = std::iter::once(None).chain((0..self.limits.max_types).map(Some));
                 for not_sent in not_sents {
                     out.push(RuleGuard {
                         trigger,
@@ -112,9 +131,9 @@ impl Env {
             return crate::consensus::moves(c, draft);
         }
         let mut out = Vec::new();
-        if draft.moves() < self.max_actions {
+        if draft.moves() < self.limits.max_actions {
             let effects = self.all_effects();
-            if draft.broadcast.len() < self.max_effects {
+            if draft.broadcast.len() < self.limits.max_effects {
                 out.extend(
                     effects
                         .iter()
@@ -126,10 +145,11 @@ impl Env {
                 for &effect in &effects {
                     let valid = match draft.rule(&guard) {
                         Some(rule) => {
-                            rule.effects.len() < self.max_effects && !rule.effects.contains(&effect)
+                            rule.effects.len() < self.limits.max_effects
+                                && !rule.effects.contains(&effect)
                         }
                         None => {
-                            draft.rules.len() < self.max_rules
+                            draft.rules.len() < self.limits.max_rules
                                 && (guard.not_sent.is_none() || guard.not_sent == effect.sends())
                         }
                     };

@@ -178,18 +178,42 @@ pub trait Oracle {
     }
 }
 
+/// The oracle's settings for a training judgement: what
+/// [`CheckerOracle::judge`] reads when it is not exhaustive. A job on the
+/// queue carries them ([`crate::queue::job::Job::settings`]), so that a worker
+/// judges as the coordinator's oracle would.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The fault model the adversary follows.
+    pub faults: FaultModel,
+    /// The configurations checked during training, smallest first.
+    pub training: Vec<Config>,
+    /// Limits of one checker run during training.
+    pub limits: Limits,
+}
+
+impl Settings {
+    /// The training settings of a checker oracle (a copy of
+    /// [`CheckerOracle::settings`]).
+    pub fn of(oracle: &CheckerOracle) -> Settings {
+        oracle.settings.clone()
+    }
+
+    /// Judges `ir` as [`CheckerOracle::judge`] does when not exhaustive
+    /// (`threads` runs at once; the answer does not depend on it).
+    pub fn judge(&self, ir: &ProtocolIr, threads: usize) -> Judgement {
+        judge_in_order(ir, &self.training, self.limits, threads, true)
+    }
+}
+
 /// The model checker over the configurations of a run ([`LearnConfig::sizes`]
 /// with every scenario of the fault model).
 #[derive(Clone, Debug)]
 pub struct CheckerOracle {
-    /// The fault model the adversary follows.
-    pub faults: FaultModel,
     /// Every configuration, smallest first.
     pub configs: Vec<Config>,
-    /// The configurations checked during training, smallest first.
-    pub training: Vec<Config>,
-    /// Limits of one run during training.
-    pub limits: Limits,
+    /// The fault model, the configurations and the limits of training.
+    pub settings: Settings,
     /// Limits of one run of the re-validation.
     pub revalidation_limits: Limits,
     /// How many checker runs go on at once.
@@ -221,12 +245,14 @@ impl CheckerOracle {
             training.extend(configs.iter().filter(|c| c.n == configs[0].n));
         }
         Ok(CheckerOracle {
-            faults: config.faults,
             configs,
-            training,
-            limits: Limits {
-                max_states: params.max_states,
-                timeout_secs: params.timeout_secs,
+            settings: Settings {
+                faults: config.faults,
+                training,
+                limits: Limits {
+                    max_states: params.max_states,
+                    timeout_secs: params.timeout_secs,
+                },
             },
             revalidation_limits: Limits {
                 max_states: params.revalidation_max_states,
@@ -323,12 +349,17 @@ fn outcome(r: &checker::CheckResult) -> ConfigOutcome {
 
 impl Oracle for CheckerOracle {
     fn judge(&mut self, ir: &ProtocolIr, exhaustive: bool) -> Judgement {
-        let (configs, limits) = if exhaustive {
-            (&self.configs, self.revalidation_limits)
+        if exhaustive {
+            judge_in_order(
+                ir,
+                &self.configs,
+                self.revalidation_limits,
+                self.threads,
+                false,
+            )
         } else {
-            (&self.training, self.limits)
-        };
-        judge_in_order(ir, configs, limits, self.threads, !exhaustive)
+            self.settings.judge(ir, self.threads)
+        }
     }
 
     /// Every configuration with the re-validation limits, stopping at the
@@ -348,18 +379,18 @@ impl Oracle for CheckerOracle {
     /// limits are smaller than the re-validation's, so what it verifies the
     /// re-validation verifies too.
     fn training_is_final(&self) -> bool {
-        self.training.len() == self.configs.len()
+        self.settings.training.len() == self.configs.len()
     }
 
     fn judge_smallest(&mut self, ir: &ProtocolIr) -> Judgement {
-        let first = (self.training[0].n, self.training[0].f);
-        let smallest: Vec<Config> = self
-            .training
+        let training = &self.settings.training;
+        let first = (training[0].n, training[0].f);
+        let smallest: Vec<Config> = training
             .iter()
             .copied()
             .take_while(|c| (c.n, c.f) == first)
             .collect();
-        let outcomes = check_in_order(ir, &smallest, self.limits, self.threads, true);
+        let outcomes = check_in_order(ir, &smallest, self.settings.limits, self.threads, true);
         Judgement::from_outcomes(smallest.len(), outcomes)
     }
 
@@ -373,7 +404,7 @@ impl Oracle for CheckerOracle {
         if let Some(answer) = self.all_n_seen.get(&key) {
             return answer.clone();
         }
-        let answer = crate::all_n::check(ir, self.faults);
+        let answer = crate::all_n::check(ir, self.settings.faults);
         self.all_n_seen.insert(key, answer.clone());
         answer
     }

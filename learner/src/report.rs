@@ -215,7 +215,7 @@ pub fn json<O: Oracle>(
         protocol: &learner.config.name,
         faults: learner.config.faults.to_string(),
         seed: learner.config.seed,
-        episodes: learner.episode,
+        episodes: learner.history.episode,
         best: outcome.best.as_ref().map(|b| BestReport {
             source: dsl_core::print::body(&b.ir, ""),
             cost: b.cost,
@@ -234,6 +234,7 @@ pub fn json<O: Oracle>(
         rejected_by_revalidation: outcome.rejected_by_revalidation,
         search: outcome.search,
         verified_protocols: learner
+            .history
             .found
             .iter()
             .map(|f| FoundReport {
@@ -263,7 +264,7 @@ pub fn json<O: Oracle>(
                 )
             })
             .collect(),
-        dead_ends: learner.dead_ends,
+        dead_ends: learner.history.dead_ends,
         q_states: learner.agent.table.len(),
         config: &learner.config,
     };

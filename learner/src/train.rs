@@ -134,6 +134,21 @@ pub struct SearchStats {
     pub complete: bool,
 }
 
+/// What training has done so far: its episodes, their returns, the
+/// protocols it verified and its dead ends. A checkpoint saves it as it is
+/// ([`crate::checkpoint::Checkpoint::history`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// Training episodes done.
+    pub episode: usize,
+    /// Return of each training episode.
+    pub curve: Vec<f64>,
+    /// Every verified protocol found, in the order found.
+    pub found: Vec<Found>,
+    /// Episodes that reached a state with no action left.
+    pub dead_ends: u64,
+}
+
 /// The learner: environment, agent, oracle and what was found.
 pub struct Learner<O> {
     /// The options.
@@ -146,16 +161,10 @@ pub struct Learner<O> {
     pub agent: Agent,
     /// The oracle behind its cache.
     pub oracle: Cached<O>,
-    /// Training episodes done.
-    pub episode: usize,
-    /// Return of each training episode.
-    pub curve: Vec<f64>,
-    /// Every verified protocol found, in the order found.
-    pub found: Vec<Found>,
-    /// Index of `found` by canonical key.
+    /// What training has done.
+    pub history: History,
+    /// Index of `history.found` by canonical key.
     pub found_index: HashMap<String, usize>,
-    /// Episodes that reached a state with no action left.
-    pub dead_ends: u64,
     /// Whether a protocol verified in training holds beyond it (every
     /// configuration, every N), by canonical key, as far as it was asked
     /// ([`Learner::holds_beyond_training`]).
@@ -176,11 +185,8 @@ impl<O: Oracle> Learner<O> {
             pruner,
             agent,
             oracle,
-            episode: 0,
-            curve: Vec::new(),
-            found: Vec::new(),
+            history: History::default(),
             found_index: HashMap::new(),
-            dead_ends: 0,
             beyond: HashMap::new(),
         })
     }
@@ -190,7 +196,7 @@ impl<O: Oracle> Learner<O> {
     /// among equals).
     pub fn best_found(&self) -> Option<&Found> {
         let mut best: Option<&Found> = None;
-        for f in &self.found {
+        for f in &self.history.found {
             if best.is_none_or(|b| f.value() > b.value()) {
                 best = Some(f);
             }
@@ -201,13 +207,13 @@ impl<O: Oracle> Learner<O> {
     /// Runs training episodes until `config.episodes` are done or `stop` is
     /// set; calls `progress` after each. Returns whether all were done.
     pub fn train(&mut self, stop: &AtomicBool, progress: &mut dyn FnMut(&Progress)) -> bool {
-        while self.episode < self.config.episodes {
+        while self.history.episode < self.config.episodes {
             if stop.load(Ordering::SeqCst) {
                 return false;
             }
             let ep = self.run_episode(false);
-            self.episode += 1;
-            self.curve.push(ep.reward);
+            self.history.episode += 1;
+            self.history.curve.push(ep.reward);
             if let (Some(ir), Some(j), false) = (&ep.ir, &ep.judgement, ep.bounded) {
                 if j.verified {
                     let bonus = self.bonus(j);
@@ -215,7 +221,7 @@ impl<O: Oracle> Learner<O> {
                 }
             }
             progress(&Progress {
-                episode: self.episode,
+                episode: self.history.episode,
                 episodes: self.config.episodes,
                 reward: ep.reward,
                 best: self.best_found(),
@@ -247,14 +253,15 @@ impl<O: Oracle> Learner<O> {
     fn record(&mut self, ir: &ProtocolIr, cost: f64, bonus: f64) {
         let key = crate::canonical::key(ir);
         match self.found_index.get(&key) {
-            Some(&i) => self.found[i].times += 1,
+            Some(&i) => self.history.found[i].times += 1,
             None => {
-                self.found_index.insert(key.clone(), self.found.len());
-                self.found.push(Found {
+                let found = &mut self.history.found;
+                self.found_index.insert(key.clone(), found.len());
+                found.push(Found {
                     key,
                     ir: ir.clone(),
                     cost,
-                    first_episode: self.episode,
+                    first_episode: self.history.episode,
                     times: 1,
                     bonus,
                 });
@@ -348,7 +355,7 @@ impl<O: Oracle> Learner<O> {
     fn dead_end(&mut self, steps: &mut [Step], greedy: bool) -> f64 {
         let failed = self.config.rewards.failed;
         if !greedy {
-            self.dead_ends += 1;
+            self.history.dead_ends += 1;
         }
         if let Some(last) = steps.last_mut() {
             last.reward += self.agent.params.discount * failed;
@@ -452,6 +459,7 @@ impl<O: Oracle> Learner<O> {
         let greedy = self.run_episode(true);
         let greedy_verified = greedy.judgement.as_ref().is_some_and(|j| j.verified);
         let mut candidates: Vec<Candidate> = self
+            .history
             .found
             .iter()
             .map(|f| Candidate {

@@ -22,9 +22,9 @@ fn arx_4f() -> ProtocolIr {
 fn config(excluded_counts: bool) -> LearnConfig {
     let mut config = LearnConfig::defaults(FaultModel::Byzantine);
     config.requires = vec!["N >= 4 * F".into(), "N >= 2".into()];
-    config.max_types = 4;
-    config.max_rules = 7;
-    config.max_actions = 8;
+    config.limits.max_types = 4;
+    config.limits.max_rules = 7;
+    config.limits.max_actions = 8;
     let mut list: Vec<ThresholdSpec> = CLASSIC
         .iter()
         .map(|&(expr, cost)| ThresholdSpec {
@@ -143,7 +143,7 @@ fn without_the_option_no_quorum_excludes_the_broadcaster() {
 #[test]
 fn the_space_size_estimate_agrees_with_the_exact_count() {
     let mut small = config(true);
-    small.max_actions = 4;
+    small.limits.max_actions = 4;
     let env = Env::new(&small).expect("environment");
     let pruner = Pruner::new(&env, &small.heuristics);
     let space = Space {

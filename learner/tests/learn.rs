@@ -27,7 +27,7 @@ fn a_short_run_without_failures_finds_a_verified_protocol() {
     let best = outcome.best.expect("a verified protocol");
     assert!(best.revalidation.verified, "{:?}", best.revalidation);
     assert_eq!(best.revalidation.outcomes.len(), 2);
-    assert!(!learner.found.is_empty());
+    assert!(!learner.history.found.is_empty());
     // The cheapest: send to all, deliver on one message.
     assert_eq!(best.cost, -8.0, "{}", dsl_core::print::body(&best.ir, ""));
 }
@@ -112,7 +112,7 @@ fn the_environment_can_build_bracha() {
         .collect();
     assert_eq!(configs.len(), 2);
     for c in configs {
-        let r = dsl_core::checker::check(&ir, c, oracle.limits);
+        let r = dsl_core::checker::check(&ir, c, oracle.settings.limits);
         assert!(r.verdict.is_verified(), "{c:?}: {:?}", r.verdict);
     }
 }

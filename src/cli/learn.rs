@@ -331,7 +331,7 @@ fn run<O: Oracle + Queued>(
     let path = save_checkpoint(learner, args)?;
     eprintln!(
         "interrupted after {} episodes; checkpoint saved to {} (go on with --resume)",
-        learner.episode,
+        learner.history.episode,
         path.display()
     );
     Ok(None)
@@ -365,7 +365,7 @@ fn train<O: Oracle>(learner: &mut Learner<O>, stop: &AtomicBool, quiet: bool) ->
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_position(learner.episode as u64);
+    bar.set_position(learner.history.episode as u64);
     let mut last_best = String::new();
     let done = learner.train(stop, &mut |p: &Progress| {
         if p.episode.is_multiple_of(20) || p.episode == p.episodes {
@@ -442,11 +442,11 @@ fn print_outcome<O: Oracle + Queued>(learner: &Learner<O>, outcome: &Outcome) ->
         ),
         None => println!(
             "{} episodes, {}{} faults, seed {}: {} verified protocols found; oracle calls {}, cache hits {} ({:.1}%)",
-            learner.episode,
+            learner.history.episode,
             problem_word(learner),
             learner.config.faults,
             learner.config.seed,
-            learner.found.len(),
+            learner.history.found.len(),
             stats.calls,
             stats.cache_hits,
             100.0 * stats.hit_rate()

@@ -75,7 +75,7 @@ fn the_answer_does_not_depend_on_the_threads() {
              when received R(m) >= F + 1 { send R(m) to others; deliver(m); } }",
     )
     .unwrap();
-    let limits = oracle.limits;
+    let limits = oracle.settings.limits;
     for stop in [true, false] {
         let one = check_in_order(&ir, &oracle.configs, limits, 1, stop);
         let two = check_in_order(&ir, &oracle.configs, limits, 2, stop);

@@ -12,7 +12,7 @@
 //! stopped mid-search and resumed ([`super::resume`]): it then leaves its
 //! run on the queue, where workers go on judging its jobs.
 
-use super::job::{version, Answer, Candidate, Job, Settings};
+use super::job::{version, Answer, Candidate, Job};
 use super::{connect, done_key, meta_key, redacted, results_key, verdicts_key, QueueError, JOBS};
 use crate::oracle::{CheckerOracle, ConfigOutcome, ConfigVerdict, Judgement, Oracle};
 use dsl_core::ir::ProtocolIr;
@@ -129,7 +129,6 @@ pub struct QueueOracle {
     pub(super) url: String,
     pub(super) con: Connection,
     pub(super) run: String,
-    pub(super) settings: Settings,
     opts: QueueOptions,
     pending: Vec<Candidate>,
     pub(super) submitted: HashSet<String>,
@@ -169,7 +168,7 @@ impl QueueOracle {
             .map_or(0, |d| d.as_nanos());
         let run = format!("{nanos:x}-{}", std::process::id());
         let mut oracle = QueueOracle::attach(url, local, opts, run)?;
-        let meta = serde_json::json!({ "version": version(), "settings": oracle.settings });
+        let meta = serde_json::json!({ "version": version(), "settings": oracle.local.settings });
         redis::cmd("SET")
             .arg(meta_key(&oracle.run))
             .arg(meta.to_string())
@@ -187,7 +186,6 @@ impl QueueOracle {
     ) -> Result<QueueOracle, QueueError> {
         let con = connect(url)?;
         Ok(QueueOracle {
-            settings: Settings::of(&local),
             local,
             url: url.to_string(),
             con,
@@ -272,7 +270,7 @@ impl QueueOracle {
             let job = Job {
                 version: version(),
                 run: self.run.clone(),
-                settings: self.settings.clone(),
+                settings: self.local.settings.clone(),
                 candidates,
             };
             let text = super::to_json(&self.url, "a job", &job)?;
@@ -424,7 +422,7 @@ impl QueueOracle {
                     key: &key,
                     reason: &reason,
                 });
-                let first = self.settings.training.first();
+                let first = self.local.settings.training.first();
                 let outcomes = first
                     .map(|c| ConfigOutcome {
                         n: c.n,
@@ -437,7 +435,8 @@ impl QueueOracle {
                     })
                     .into_iter()
                     .collect();
-                let judgement = Judgement::from_outcomes(self.settings.training.len(), outcomes);
+                let judgement =
+                    Judgement::from_outcomes(self.local.settings.training.len(), outcomes);
                 self.stats.counts.dead_letters.push((key.clone(), reason));
                 self.verdicts.insert(key, judgement);
             }
@@ -468,7 +467,7 @@ impl QueueOracle {
 
     pub(super) fn unknown(&self, reason: &str) -> Judgement {
         Judgement::from_outcomes(
-            self.settings.training.len(),
+            self.local.settings.training.len(),
             vec![ConfigOutcome {
                 n: 0,
                 f: 0,

@@ -6,44 +6,15 @@
 //! worker cannot judge with other ones, and the version of distgen that
 //! wrote it: a worker of another version dead-letters it instead of guessing.
 
-use crate::oracle::{CheckerOracle, Judgement};
-use dsl_core::checker::{Config, Limits};
-use dsl_core::ir::{FaultModel, ProtocolIr};
+use crate::oracle::Judgement;
+pub use crate::oracle::Settings;
+use dsl_core::ir::ProtocolIr;
 use serde::{Deserialize, Serialize};
 
 /// The version a job is written with and a worker accepts: distgen's
 /// version and the format of the job.
 pub fn version() -> String {
     format!("distgen {} job-format 1", env!("CARGO_PKG_VERSION"))
-}
-
-/// The oracle's settings for a training judgement: what
-/// [`CheckerOracle::judge`] reads when it is not exhaustive.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settings {
-    /// The fault model.
-    pub faults: FaultModel,
-    /// The configurations checked, smallest first.
-    pub training: Vec<Config>,
-    /// Limits of one checker run.
-    pub limits: Limits,
-}
-
-impl Settings {
-    /// The training settings of a checker oracle.
-    pub fn of(oracle: &CheckerOracle) -> Settings {
-        Settings {
-            faults: oracle.faults,
-            training: oracle.training.clone(),
-            limits: oracle.limits,
-        }
-    }
-
-    /// Judges `ir` as [`CheckerOracle::judge`] does when not exhaustive
-    /// (`threads` runs at once; the answer does not depend on it).
-    pub fn judge(&self, ir: &ProtocolIr, threads: usize) -> Judgement {
-        crate::oracle::judge_in_order(ir, &self.training, self.limits, threads, true)
-    }
 }
 
 /// One protocol to judge.
@@ -130,6 +101,8 @@ pub struct DeadLetter {
 mod tests {
     use super::*;
     use crate::config::LearnConfig;
+    use crate::oracle::CheckerOracle;
+    use dsl_core::ir::FaultModel;
 
     #[test]
     fn a_job_round_trips_and_judges_like_the_oracle() {

@@ -170,7 +170,7 @@ impl QueueOracle {
             )));
         }
         let mut oracle = QueueOracle::attach(url, local, opts, state.run.clone())?;
-        let ours = serde_json::json!({ "version": version(), "settings": oracle.settings });
+        let ours = serde_json::json!({ "version": version(), "settings": oracle.local.settings });
         let (meta, done): (Option<String>, bool) = redis::pipe()
             .cmd("GET")
             .arg(meta_key(&state.run))

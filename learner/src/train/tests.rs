@@ -51,7 +51,7 @@ fn finds_the_cheapest_protocol_against_a_fake_oracle() {
     // send T0 to all (-6), when received T0 >= 1 (-1) deliver (-1).
     assert_eq!(best.cost, -8.0, "{}", dsl_core::print::body(&best.ir, ""));
     assert!(best.revalidation.verified);
-    assert_eq!(l.curve.len(), 400);
+    assert_eq!(l.history.curve.len(), 400);
     assert!(l.oracle.stats.cache_hits > 0);
 }
 
@@ -74,7 +74,7 @@ fn protocols_costlier_than_one_verified_are_not_recorded() {
     l.train(&AtomicBool::new(false), &mut |_| {});
     assert!(l.oracle.stats.bounded > 0);
     let mut best = f64::NEG_INFINITY;
-    for f in &l.found {
+    for f in &l.history.found {
         assert!(f.cost >= best, "{} found after {best}", f.cost);
         best = best.max(f.cost);
     }
@@ -100,7 +100,7 @@ fn a_stop_request_ends_training_early() {
         }
     });
     assert!(!done);
-    assert_eq!((seen, l.episode), (10, 10));
+    assert_eq!((seen, l.history.episode), (10, 10));
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn a_protocol_that_fails_beyond_training_earns_no_verified_reward() {
         .map(|(k, _)| k)
         .collect();
     assert!(!failed.is_empty(), "the cheapest protocol has one rule");
-    for f in &l.found {
+    for f in &l.history.found {
         assert!(!failed.contains(&&f.key), "recorded: {}", f.key);
     }
     let best = l.best_found().expect("a protocol with two rules");
