@@ -18,10 +18,11 @@
 //!   1, as in the explicit checker. Only the local states reachable from the
 //!   initial ones are built, and bisimilar ones are merged (below).
 //! - *Shared variables*: `n<T><v>` counts the correct processes that sent
-//!   T(v) over the network (to all or others), for each type a `received
-//!   >=` guard reads; `e<T><v>` the same without the broadcaster, for each
-//!   type a `>= k excluding broadcaster` guard reads; `b<T><v>` is 1 once a correct broadcaster sent T(v)
-//!   over the network, for each type a `from broadcaster` guard reads;
+//!   T(v) over the network (to all or others), for each type a
+//!   `received >=` guard reads; `e<T><v>` the same without the broadcaster,
+//!   for each type a `>= k excluding broadcaster` guard reads; `b<T><v>` is
+//!   1 once a correct broadcaster sent T(v) over the network, for each type
+//!   a `from broadcaster` guard reads;
 //!   `d<v>` counts the correct processes that delivered v.
 //! - *Rules*: one per (DSL rule, value, location) where the rule's `not sent`
 //!   guards hold and some effect is still to be done; it carries out all of

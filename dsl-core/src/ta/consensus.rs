@@ -26,9 +26,9 @@
 //! correct senders of T(v) (at most `n<v>`: each correct process sends T once,
 //! and only the ones counted in `n<v>` sent it) and b_v Byzantine ones, b0 +
 //! b1 <= F (only each sender's first T counts). Projected on (a0, a1), the
-//! snapshots possible are exactly those with 0 <= a_v <= n<v> + B and a0 + a1
+//! snapshots possible are exactly those with 0 <= a_v <= `n<v>` + B and a0 + a1
 //! <= n0 + n1 + B (B = F under Byzantine faults, 0 otherwise): given such a
-//! snapshot take c_v = min(a_v, n<v>). The chosen arm holds for v (a lower
+//! snapshot take c_v = min(a_v, `n<v>`). The chosen arm holds for v (a lower
 //! bound on a_v for each count) and every earlier arm fails for both values
 //! (for one count of it, an upper bound). With a1 = K - a0, every condition
 //! is a bound on a0 alone; the rule's guard says a0 exists: every lower bound
