@@ -8,7 +8,6 @@
 
 use crate::agent::params::AgentParams;
 use crate::consensus::space::Space;
-use crate::env::DraftLimits;
 use crate::heuristics::switches::Heuristics;
 use crate::oracle::params::OracleParams;
 use crate::rewards::params::Rewards;
@@ -30,6 +29,33 @@ pub use error::ConfigError;
 
 /// Training episodes by default with `thresholds = "linear"` (broadcast).
 pub const LINEAR_EPISODES: usize = 60_000;
+
+/// How large a draft may grow: the options `max_types`, `max_rules`,
+/// `max_effects` and `max_actions` (at the top level of the options:
+/// flattened into [`LearnConfig`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftLimits {
+    /// Largest number of message types.
+    pub max_types: u8,
+    /// Largest number of `when` rules.
+    pub max_rules: usize,
+    /// Largest number of effects in one handler.
+    pub max_effects: usize,
+    /// Largest number of actions (effects in all handlers) before `end`.
+    pub max_actions: usize,
+}
+
+impl DraftLimits {
+    /// Why these limits leave no protocol to build, if they do.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.max_types == 0 || self.max_effects == 0 || self.max_actions == 0 {
+            return Err(ConfigError::Invalid(
+                "max_types, max_effects and max_actions must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// All options of `distgen learn`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -10,37 +10,9 @@
 //! named, switchable pruning rules of [`crate::heuristics`]. A finished draft
 //! becomes a [`ProtocolIr`] with [`Env::to_ir`].
 
-use crate::config::{ConfigError, LearnConfig};
+use crate::config::{ConfigError, DraftLimits, LearnConfig};
 use crate::vocab::{Draft, Eff, Move, RuleGuard};
 use dsl_core::ir::{Broadcast, Cond, Dest, FaultModel, Guard, Problem, ProtocolIr, Quorum, Rule};
-use serde::{Deserialize, Serialize};
-
-/// How large a draft may grow: the options `max_types`, `max_rules`,
-/// `max_effects` and `max_actions` (at the top level of the options:
-/// flattened into [`LearnConfig`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DraftLimits {
-    /// Largest number of message types.
-    pub max_types: u8,
-    /// Largest number of `when` rules.
-    pub max_rules: usize,
-    /// Largest number of effects in one handler.
-    pub max_effects: usize,
-    /// Largest number of actions (effects in all handlers) before `end`.
-    pub max_actions: usize,
-}
-
-impl DraftLimits {
-    /// Why these limits leave no protocol to build, if they do.
-    pub fn check(&self) -> Result<(), ConfigError> {
-        if self.max_types == 0 || self.max_effects == 0 || self.max_actions == 0 {
-            return Err(ConfigError::Invalid(
-                "max_types, max_effects and max_actions must be at least 1".into(),
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// The environment: what the configuration allows, compiled.
 #[derive(Clone, Debug)]
