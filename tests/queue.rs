@@ -10,7 +10,7 @@
 use dsl_core::ir::FaultModel;
 use learner::config::LearnConfig;
 use learner::oracle::CheckerOracle;
-use learner::queue::job::{version, Answer, Candidate, DeadLetter, Job, Settings};
+use learner::queue::job::{version, Answer, Candidate, DeadLetter, Job};
 use learner::queue::{results_key, verdicts_key, DEAD, JOBS};
 use std::fs::File;
 use std::net::TcpListener;
@@ -349,7 +349,7 @@ fn job(run: &str) -> Job {
     Job {
         version: version(),
         run: run.into(),
-        settings: Settings::of(&oracle),
+        settings: oracle.settings.clone(),
         candidates,
     }
 }

@@ -193,12 +193,6 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The training settings of a checker oracle (a copy of
-    /// [`CheckerOracle::settings`]).
-    pub fn of(oracle: &CheckerOracle) -> Settings {
-        oracle.settings.clone()
-    }
-
     /// Judges `ir` as [`CheckerOracle::judge`] does when not exhaustive
     /// (`threads` runs at once; the answer does not depend on it).
     pub fn judge(&self, ir: &ProtocolIr, threads: usize) -> Judgement {

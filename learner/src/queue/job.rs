@@ -118,7 +118,7 @@ mod tests {
         let job = Job {
             version: version(),
             run: "r".into(),
-            settings: Settings::of(&oracle),
+            settings: oracle.settings.clone(),
             candidates: vec![Candidate {
                 key: crate::canonical::key(&ir),
                 ir: ir.clone(),
