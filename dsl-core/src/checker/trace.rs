@@ -11,12 +11,12 @@ use super::describe::{describe, reactions, receiver};
 use super::layout::{pair, Row, Senders, State};
 use super::lazy;
 use super::plain::{PlainModel, PlainState};
-use super::properties::{first_violation, Observe};
+use super::properties::first_violation;
 use super::rows::{CountState, BCAST, BCAST_FLIGHT, BYZ_SHIFT, FLIGHT_SHIFT};
 use super::sets;
 use super::steps::RowReceipt;
 use super::{Action, Explained, Lost};
-use crate::semantics::{ProcId, Value};
+use crate::semantics::ProcId;
 use stateright::Path;
 
 /// Explains a path of the compact model.
@@ -118,32 +118,6 @@ pub fn plain(model: &PlainModel, path: &Path<PlainState, Action>) -> Option<Expl
     }
     let (_, detail) = first_violation(&model.observe(&s))?;
     Some((lines, actions, detail))
-}
-
-/// A replayed bitset state as the properties see it, quiescent when its
-/// counting state is (lazy receipts, also without Byzantine processes).
-struct Replayed<'a> {
-    bits: &'a BitsetModel,
-    s: &'a [u16],
-    quiescent: bool,
-}
-
-impl Observe for Replayed<'_> {
-    fn n(&self) -> usize {
-        self.bits.layout.n
-    }
-    fn is_correct(&self, p: ProcId) -> bool {
-        self.bits.is_correct(self.s, p)
-    }
-    fn delivered(&self, p: ProcId) -> Option<Value> {
-        self.bits.observe(self.s).delivered(p)
-    }
-    fn quiescent(&self) -> bool {
-        self.quiescent
-    }
-    fn broadcaster_correct(&self) -> bool {
-        self.bits.faulty.broadcaster_correct
-    }
 }
 
 /// The counting state of a bitset state `s` (canonical), which process each
@@ -273,11 +247,11 @@ pub fn counting(
         actions.push(action);
     }
     let (last, _, _) = counted(model, bits, &concrete);
-    let view = Replayed {
-        bits,
-        s: &concrete,
-        quiescent: sets::quiescent(&model.core, &last),
-    };
+    // Quiescent when its counting state is (lazy receipts, also without
+    // Byzantine processes).
+    let view = bits
+        .observe(&concrete)
+        .quiescent_when(sets::quiescent(&model.core, &last));
     let (_, detail) = first_violation(&view)?;
     Some((lines, actions, detail))
 }

@@ -89,7 +89,11 @@ impl BitsetModel {
 
     /// A view of `s` for the properties.
     pub fn observe<'a>(&'a self, s: &'a [u16]) -> CompactView<'a> {
-        CompactView { model: self, s }
+        CompactView {
+            model: self,
+            s,
+            quiescent: None,
+        }
     }
 }
 
@@ -97,6 +101,19 @@ impl BitsetModel {
 pub struct CompactView<'a> {
     model: &'a BitsetModel,
     s: &'a [u16],
+    /// Quiescence as decided elsewhere (a replayed counting state's, see
+    /// `trace.rs`); `None`: this model's own [`BitsetModel::quiescent`].
+    quiescent: Option<bool>,
+}
+
+impl CompactView<'_> {
+    /// The same view, quiescent exactly when `quiescent` says.
+    pub fn quiescent_when(self, quiescent: bool) -> Self {
+        CompactView {
+            quiescent: Some(quiescent),
+            ..self
+        }
+    }
 }
 
 impl Observe for CompactView<'_> {
@@ -112,7 +129,8 @@ impl Observe for CompactView<'_> {
             .map(|v| v as Value)
     }
     fn quiescent(&self) -> bool {
-        self.model.quiescent(self.s)
+        self.quiescent
+            .unwrap_or_else(|| self.model.quiescent(self.s))
     }
     fn broadcaster_correct(&self) -> bool {
         self.model.faulty.broadcaster_correct
