@@ -199,21 +199,13 @@ pub fn body(ir: &ProtocolIr, indent: &str) -> String {
     let handler = |out: &mut String, head: &str, value: &str, effects: &[Effect]| {
         block(out, &inner, head, ir, value, effects)
     };
-    if let Some(b) = &ir.broadcast {
-        handler(
-            &mut out,
-            &format!("on broadcast({})", b.value),
-            &b.value,
-            &b.effects,
-        );
-    }
-    if let Some(p) = &c.propose {
-        handler(
-            &mut out,
-            &format!("on propose({})", p.value),
-            &p.value,
-            &p.effects,
-        );
+    let handlers = [("broadcast", &ir.broadcast), ("propose", &c.propose)];
+    for (event, h) in handlers
+        .into_iter()
+        .filter_map(|(e, h)| Some((e, h.as_ref()?)))
+    {
+        let head = format!("on {event}({})", h.value);
+        handler(&mut out, &head, &h.value, &h.effects);
     }
     for rule in &ir.rules {
         handler(&mut out, &rule_head(ir, rule), &rule.value, &rule.effects);
