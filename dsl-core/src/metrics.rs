@@ -7,7 +7,7 @@
 //! causal depth. It uses the same step function as the checker and actors.
 
 use crate::ir::ProtocolIr;
-use crate::semantics::{CompiledGuard, InstanceError, Machine, Output, ProcessState};
+use crate::semantics::{CompiledGuard, InstanceError, Machine, Output, Pick, ProcessState};
 use serde::{Deserialize, Serialize};
 
 /// Metrics of the failure-free run at one (N, F).
@@ -72,7 +72,15 @@ pub fn measure(ir: &ProtocolIr, n: usize, f: usize) -> Result<Metrics, InstanceE
     while !pending.is_empty() {
         round += 1;
         for (from, to, msg, value) in std::mem::take(&mut pending) {
-            machine.receive(to, &mut states[to], from, msg, value, &mut outs);
+            machine.receive(
+                to,
+                &mut states[to],
+                from,
+                msg,
+                value,
+                Pick::Majority,
+                &mut outs,
+            );
             emit(
                 to,
                 &mut outs,

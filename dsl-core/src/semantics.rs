@@ -365,23 +365,6 @@ impl Machine {
         self.settle(me, local, v, out);
     }
 
-    /// Process `me` receives T(v) from `from`: records the sender, then
-    /// settles (and, under consensus, runs an `upon` block that became due,
-    /// taking the majority value where an arm holds for both). A repeated
-    /// receipt changes nothing, nor does any receipt after a decision or
-    /// handover.
-    pub fn receive<L: Local>(
-        &self,
-        me: ProcId,
-        local: &mut L,
-        from: ProcId,
-        msg: MsgId,
-        v: Value,
-        out: &mut Vec<Output>,
-    ) {
-        self.receive_picking(me, local, from, msg, v, Pick::Majority, out)
-    }
-
     /// Whether all guards of `rule` hold for `v`.
     pub fn enabled<L: Local>(&self, local: &L, rule: &CompiledRule, v: Value) -> bool {
         rule.guards

@@ -23,7 +23,7 @@ use super::intern::Interner;
 use super::link::Link;
 use super::wire::{Instance, Packet, Payload};
 use crate::ir::MsgId;
-use crate::semantics::{Machine, Output, ProcId, ProcessState};
+use crate::semantics::{Machine, Output, Pick, ProcId, ProcessState};
 use serde::{Deserialize, Serialize};
 use stateright::actor::{Actor, Id, Out};
 use std::borrow::Cow;
@@ -327,7 +327,7 @@ impl ProcessActor {
         );
         let mut outs = Vec::new();
         self.machine
-            .receive(me, &mut slot.local, from, msg, v, &mut outs);
+            .receive(me, &mut slot.local, from, msg, v, Pick::Majority, &mut outs);
         self.emit(node, instance, &mut outs, o);
     }
 
@@ -387,7 +387,8 @@ impl ProcessActor {
                     return;
                 };
                 let mut outs = Vec::new();
-                self.machine.propose(self.me, &mut slot.local, v, &mut outs);
+                self.machine
+                    .propose(self.me, &mut slot.local, v, Pick::Majority, &mut outs);
                 self.emit(node, CONSENSUS, &mut outs, o);
             }
             Behaviour::Byzantine => self.equivocate(node, CONSENSUS, [0, 1], o),

@@ -41,7 +41,7 @@ use super::properties;
 use super::rules::Rules;
 use super::{Action, Config};
 use crate::ir::ProtocolIr;
-use crate::semantics::{InstanceError, Machine, Output, ProcId, Value};
+use crate::semantics::{InstanceError, Machine, Output, Pick, ProcId, Value};
 
 /// The compact model of one protocol in one configuration.
 #[derive(Clone, Debug)]
@@ -187,6 +187,7 @@ impl BitsetModel {
                         b,
                         t,
                         value,
+                        Pick::Majority,
                         out,
                     );
                 }

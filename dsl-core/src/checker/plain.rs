@@ -13,7 +13,7 @@ use super::properties::{self, Observe};
 use super::{Action, Config, Senders};
 use crate::ir::ProtocolIr;
 use crate::semantics::{
-    InstanceError, Local, Machine, Output, ProcId, ProcSet, ProcessState, Value,
+    InstanceError, Local, Machine, Output, Pick, ProcId, ProcSet, ProcessState, Value,
 };
 use stateright::{Model, Property};
 use std::collections::BTreeSet;
@@ -127,7 +127,8 @@ impl PlainModel {
                     if !available {
                         return None;
                     }
-                    self.machine.receive(t, &mut s.procs[t], b, m, value, out);
+                    self.machine
+                        .receive(t, &mut s.procs[t], b, m, value, Pick::Majority, out);
                 }
                 let outputs = out[start..].to_vec();
                 self.emit(s, t, &outputs);

@@ -90,13 +90,9 @@ impl PlainModel {
         for (i, &p) in proposers.iter().enumerate() {
             let mut o = Vec::new();
             let input = (i < ones) as Value;
-            self.plain.machine.propose_picking(
-                p,
-                &mut s.procs[p],
-                input,
-                Pick::Value(pick),
-                &mut o,
-            );
+            self.plain
+                .machine
+                .propose(p, &mut s.procs[p], input, Pick::Value(pick), &mut o);
             self.emit(&mut s, p, &o);
             out.push(o);
         }
@@ -145,7 +141,7 @@ impl PlainModel {
                 {
                     return None;
                 }
-                self.plain.machine.receive_picking(
+                self.plain.machine.receive(
                     t,
                     &mut s.procs[t],
                     f,

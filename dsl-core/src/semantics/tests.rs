@@ -65,7 +65,7 @@ fn proposed(
     let m = Machine::new(ir, n, f).unwrap();
     let mut s = ProcessState::default();
     let mut out = Vec::new();
-    m.propose(me, &mut s, input, &mut out);
+    m.propose(me, &mut s, input, Pick::Majority, &mut out);
     (m, s, out)
 }
 
@@ -92,15 +92,15 @@ fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
     assert_eq!(s.first_senders(VOTE, 0), 1);
     out.clear();
     // p7 (Byzantine) votes 1 then 0: only its first vote counts.
-    m.receive(0, &mut s, 7, VOTE, 1, &mut out);
-    m.receive(0, &mut s, 7, VOTE, 0, &mut out);
+    m.receive(0, &mut s, 7, VOTE, 1, Pick::Majority, &mut out);
+    m.receive(0, &mut s, 7, VOTE, 0, Pick::Majority, &mut out);
     assert_eq!(s.first_senders(VOTE, 1), 1 << 7);
     assert_eq!(s.senders(VOTE, 0), 1 | 1 << 7);
     for p in 1..=4 {
-        m.receive(0, &mut s, p, VOTE, 0, &mut out);
+        m.receive(0, &mut s, p, VOTE, 0, Pick::Majority, &mut out);
     }
     assert!(out.is_empty(), "6 first votes do not reach N - F = 7");
-    m.receive(0, &mut s, 5, VOTE, 0, &mut out);
+    m.receive(0, &mut s, 5, VOTE, 0, Pick::Majority, &mut out);
     let e = evaluations(&out);
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].snapshot, [6, 1]);
@@ -111,7 +111,7 @@ fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
     assert_eq!(out.last(), Some(&Output::Decide(0)));
     assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
     out.clear();
-    m.receive(0, &mut s, 6, VOTE, 1, &mut out);
+    m.receive(0, &mut s, 6, VOTE, 1, Pick::Majority, &mut out);
     assert!(out.is_empty());
     assert_eq!(
         s.senders(VOTE, 1),
@@ -124,7 +124,7 @@ fn bosco_decides_at_the_snapshot_and_then_ignores_everything() {
 fn bosco_hands_over_the_value_with_a_majority_of_the_snapshot() {
     let (m, mut s, mut out) = proposed(&bosco(), (8, 1), 0, 0);
     for (p, v) in [(1, 1), (2, 1), (3, 1), (4, 0), (5, 0), (6, 1)] {
-        m.receive(0, &mut s, p, VOTE, v, &mut out);
+        m.receive(0, &mut s, p, VOTE, v, Pick::Majority, &mut out);
     }
     let e = evaluations(&out);
     assert_eq!(e[0].snapshot, [3, 4]);
@@ -141,8 +141,8 @@ fn otherwise_hands_over_the_input() {
         Some(Effect::Handover(Estimate::Proposal)),
     );
     let (m, mut s, mut out) = proposed(&ir, (4, 1), 2, 1);
-    m.receive(2, &mut s, 0, VOTE, 0, &mut out);
-    m.receive(2, &mut s, 1, VOTE, 0, &mut out);
+    m.receive(2, &mut s, 0, VOTE, 0, Pick::Majority, &mut out);
+    m.receive(2, &mut s, 1, VOTE, 0, Pick::Majority, &mut out);
     let e = evaluations(&out);
     assert_eq!((e[0].snapshot, e[0].arm, e[0].value), ([2, 1], None, 1));
     assert_eq!(out.last(), Some(&Output::Handover(1)));
@@ -152,11 +152,11 @@ fn otherwise_hands_over_the_input() {
 fn no_arm_and_no_otherwise_leaves_the_process_undecided_for_good() {
     let ir = decides_at(2, gt(Expr::Int(1)));
     let (m, mut s, mut out) = proposed(&ir, (4, 1), 0, 0);
-    m.receive(0, &mut s, 1, VOTE, 1, &mut out);
+    m.receive(0, &mut s, 1, VOTE, 1, Pick::Majority, &mut out);
     let e = evaluations(&out);
     assert_eq!((e[0].snapshot, e[0].ran), ([1, 1], false));
     out.clear();
-    m.receive(0, &mut s, 2, VOTE, 0, &mut out);
+    m.receive(0, &mut s, 2, VOTE, 0, Pick::Majority, &mut out);
     assert!(evaluations(&out).is_empty(), "the block runs once");
     assert_eq!(s.outcome, None);
 }
@@ -169,9 +169,9 @@ fn an_arm_holding_for_both_values_is_picked() {
     let run = |pick: Pick| {
         let mut s = ProcessState::default();
         let mut out = Vec::new();
-        m.propose_picking(0, &mut s, 0, pick, &mut out);
-        m.receive_picking(0, &mut s, 1, VOTE, 1, pick, &mut out);
-        m.receive_picking(0, &mut s, 2, VOTE, 1, pick, &mut out);
+        m.propose(0, &mut s, 0, pick, &mut out);
+        m.receive(0, &mut s, 1, VOTE, 1, pick, &mut out);
+        m.receive(0, &mut s, 2, VOTE, 1, pick, &mut out);
         (evaluations(&out)[0], s.outcome)
     };
     let (e, o) = run(Pick::Value(0));
@@ -182,7 +182,7 @@ fn an_arm_holding_for_both_values_is_picked() {
     // A tie takes the smaller value.
     let ir = decides_at(2, ge(Expr::Int(1)));
     let (m, mut s, mut out) = proposed(&ir, (4, 1), 3, 1);
-    m.receive(3, &mut s, 0, VOTE, 0, &mut out);
+    m.receive(3, &mut s, 0, VOTE, 0, Pick::Majority, &mut out);
     assert_eq!(s.outcome, Some(Conclusion::Decided(0)));
 }
 

@@ -108,11 +108,15 @@ impl CompiledUpon {
 }
 
 impl Machine {
-    /// [`Machine::receive`], with `pick` choosing the value of an `upon` arm
-    /// that holds for both values (an [`Output::Evaluate`] with `both` says
-    /// that the other value was possible too).
+    /// Process `me` receives T(v) from `from`: records the sender, then
+    /// settles and, under consensus, runs an `upon` block that became due,
+    /// with `pick` choosing the value of an arm that holds for both values
+    /// (an [`Output::Evaluate`] with `both` says that the other value was
+    /// possible too; broadcast protocols have no `upon`, and pass
+    /// [`Pick::Majority`]). A repeated receipt changes nothing, nor does any
+    /// receipt after a decision or handover.
     #[allow(clippy::too_many_arguments)]
-    pub fn receive_picking<L: Local>(
+    pub fn receive<L: Local>(
         &self,
         me: ProcId,
         local: &mut L,
@@ -140,20 +144,10 @@ impl Machine {
     }
 
     /// Consensus: process `me` proposes `input`: runs `on propose`, then
-    /// settles and runs an `upon` block that became due (the majority value
-    /// where an arm holds for both).
+    /// settles and runs an `upon` block that became due, with `pick`
+    /// choosing the value of an arm that holds for both (see
+    /// [`Machine::receive`]).
     pub fn propose<L: Local>(
-        &self,
-        me: ProcId,
-        local: &mut L,
-        input: Value,
-        out: &mut Vec<Output>,
-    ) {
-        self.propose_picking(me, local, input, Pick::Majority, out)
-    }
-
-    /// [`Machine::propose`] with `pick` (see [`Machine::receive_picking`]).
-    pub fn propose_picking<L: Local>(
         &self,
         me: ProcId,
         local: &mut L,
