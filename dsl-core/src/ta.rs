@@ -189,10 +189,12 @@ pub mod linear;
 mod local;
 mod parts;
 pub mod region;
+pub mod resilience;
 
 use crate::ir::{FaultModel, ProtocolIr};
 use crate::problem::{Property, Scenario};
 pub use linear::ParamLin;
+pub use resilience::Resilience;
 
 /// The two values, as in the explicit checker (`local` and `parts` read it).
 const VALUES: u8 = 2;
@@ -319,10 +321,8 @@ pub struct ThresholdAutomaton {
     pub scenario: Scenario,
     /// The fault model of the scenario.
     pub faults: FaultModel,
-    /// The resilience condition, as constraints `lhs op rhs` over N, F.
-    pub assumptions: Vec<String>,
-    /// The allowed (N, F) in words (`N > 3 * F`), for reports.
-    pub assumption: String,
+    /// The allowed (N, F): `requires` with the scenario's bounds on F.
+    pub resilience: Resilience,
     /// Locations.
     pub locations: Vec<Location>,
     /// Shared variables.

@@ -75,6 +75,8 @@
 //! stays checked at instances.
 
 use super::linear::{self, ParamLin};
+use super::region::Region;
+use super::resilience::{cond, Resilience};
 use super::TaError;
 use crate::ir::{Effect, Estimate, FaultModel, ProtocolIr, Upon};
 use crate::problem::{Property, Scenario};
@@ -151,12 +153,10 @@ pub struct ConsensusTa {
     pub protocol: String,
     /// The scenario.
     pub scenario: Scenario,
-    /// The resilience condition, ByMC syntax, one per line.
-    pub assumptions: Vec<String>,
+    /// The allowed (N, F): `requires` with the scenario's bounds on F.
+    pub resilience: Resilience,
     /// The extra assumptions of the one-step claim (empty: no claim).
     pub one_step: Vec<String>,
-    /// The allowed (N, F) in words.
-    pub assumption: String,
     /// The rules.
     pub rules: Vec<ConsensusRule>,
 }
@@ -249,53 +249,21 @@ pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ConsensusTa, TaE
     for x in 0..2u8 {
         upon_rules(ir, upon, x, byz, &mut rules)?;
     }
-    let mut assumptions = vec!["N >= 1".to_string(), "F >= 0".into(), "N > F".into()];
-    if faults == FaultModel::None {
-        assumptions.push("F == 0".into());
-    }
-    for c in &ir.requires {
-        assumptions.push(cond(c)?);
-    }
+    let region = Region::new(&ir.requires, 0, faults == FaultModel::None);
+    let resilience = Resilience::new(&ir.requires, &region)?;
     let one_step = ir
         .consensus
         .one_step
         .iter()
         .map(cond)
         .collect::<Result<Vec<_>, _>>()?;
-    let assumption = if ir.requires.is_empty() {
-        "0 <= F < N".to_string()
-    } else {
-        ir.requires
-            .iter()
-            .map(crate::print::cond)
-            .collect::<Vec<_>>()
-            .join(" and ")
-    };
     Ok(ConsensusTa {
         protocol: ir.name.clone(),
         scenario,
-        assumptions,
+        resilience,
         one_step,
-        assumption,
         rules,
     })
-}
-
-/// A `requires` or `one_step` condition in ByMC syntax (no division).
-fn cond(c: &crate::ir::Cond) -> Result<String, TaError> {
-    let text = crate::print::cond(c);
-    let side = |e| match linear::threshold(e) {
-        Ok(t) if t.den == 1 => Ok(t.lin),
-        Ok(_) => Err(unsupported(&text, "a condition with a division")),
-        Err(_) => Err(TaError::NotLinear {
-            threshold: text.clone(),
-        }),
-    };
-    let op = match c.op {
-        crate::ir::CmpOp::Eq => "==",
-        other => other.symbol(),
-    };
-    Ok(format!("{} {op} {}", side(&c.lhs)?, side(&c.rhs)?))
 }
 
 fn rule(from: &str, to: &str, guard: Vec<Lin>, inc: Option<&str>, source: &str) -> ConsensusRule {
@@ -482,10 +450,10 @@ impl ConsensusTa {
             self.scenario.name(),
             property.name()
         );
-        let _ = writeln!(out, "// Allowed: {}.", self.assumption);
+        let _ = writeln!(out, "// Allowed: {}.", self.resilience.words);
         let _ = writeln!(out, "skel {}_{} {{", self.protocol, property.ident());
         let _ = writeln!(out, "  local pc;\n  shared n0, n1, z;\n  parameters N, F;");
-        let mut assumptions = self.assumptions.clone();
+        let mut assumptions = self.resilience.constraints.clone();
         if property == Property::OneStep {
             assumptions.extend(self.one_step.iter().cloned());
         }

@@ -7,9 +7,10 @@ mod symmetry;
 use super::linear::{self, LinearError, ParamLin};
 use super::parts::{self, Parts};
 use super::region::Region;
+use super::resilience::Resilience;
 use super::{Atom, Counter, Shared, TaError, ThresholdAutomaton, VALUES};
 use crate::checker::Scenario;
-use crate::ir::{CmpOp, Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
+use crate::ir::{Dest, Effect, FaultModel, Guard, ProtocolIr, Quorum};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How a process sent a (type, value).
@@ -286,7 +287,7 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         i64::from(scenario == Scenario::ByzantineBroadcaster),
         faults == FaultModel::None,
     );
-    let (assumptions, assumption) = resilience(ir, &region)?;
+    let resilience = Resilience::new(&ir.requires, &region)?;
     let mut ctx = Ctx {
         ir,
         scenario,
@@ -309,15 +310,7 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
     let blocks = quotient::bisimulation(start, &edges);
     let symmetric = symmetry::symmetric(&ctx, &states, &initial, &edges);
     Ok(quotient::quotient(
-        ctx,
-        scenario,
-        assumptions,
-        assumption,
-        &states,
-        &initial,
-        &edges,
-        &blocks,
-        symmetric,
+        ctx, scenario, resilience, &states, &initial, &edges, &blocks, symmetric,
     ))
 }
 
@@ -370,50 +363,6 @@ fn initial_states(ctx: &mut Ctx) -> Vec<(LocalState, ParamLin)> {
         }
     }
     out
-}
-
-/// The resilience condition as printed constraints (`requires` and the
-/// bounds on F of `region`), and in words.
-fn resilience(ir: &ProtocolIr, region: &Region) -> Result<(Vec<String>, String), TaError> {
-    let mut out = Vec::new();
-    let mut words = Vec::new();
-    for c in &ir.requires {
-        let side = |e| {
-            let text = crate::print::cond(c);
-            match linear::threshold(e) {
-                Ok(t) if t.den == 1 => Ok(t.lin),
-                Ok(_) => Err(TaError::Unsupported {
-                    text,
-                    reason: "a condition with a division (not supported in `requires`)".into(),
-                }),
-                Err(LinearError::NotLinear) => Err(TaError::NotLinear { threshold: text }),
-                Err(LinearError::Unsupported(why)) => Err(TaError::Unsupported {
-                    text,
-                    reason: format!("not supported ({why})"),
-                }),
-            }
-        };
-        let (l, r) = (side(&c.lhs)?, side(&c.rhs)?);
-        out.push(format!("{l} {} {r}", cmp(c.op)));
-        words.push(crate::print::cond(c));
-    }
-    out.push("F >= 0".into());
-    out.push("N > F".into());
-    if region.f_fixed {
-        out.push("F == 0".into());
-    } else if region.f_min > 0 {
-        out.push(format!("F >= {}", region.f_min));
-    }
-    let assumption = if words.is_empty() {
-        "0 <= F < N (no `requires`)".to_string()
-    } else {
-        words.join(" and ")
-    };
-    Ok((out, assumption))
-}
-
-fn cmp(op: CmpOp) -> &'static str {
-    op.symbol()
 }
 
 /// Every `received >=` guard as `d * count >= rhs`.

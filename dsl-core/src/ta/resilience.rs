@@ -1,0 +1,67 @@
+//! The resilience condition an automaton is checked under: the protocol's
+//! `requires` with the scenario's bounds on F (its [`Region`]), as ByMC
+//! constraints for TACO and in words for reports. The broadcast and the
+//! consensus automata both carry one, made here.
+
+use super::linear::{self, LinearError};
+use super::region::Region;
+use super::TaError;
+use crate::ir::Cond;
+
+/// The allowed (N, F) of an automaton.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resilience {
+    /// As constraints `lhs op rhs` over N and F, ByMC syntax, one each.
+    pub constraints: Vec<String>,
+    /// In words (`N > 3 * F`), for reports.
+    pub words: String,
+}
+
+impl Resilience {
+    /// `requires` with the bounds on F of `region` (`0 <= F < N`, its least
+    /// F, F = 0 in the failure-free scenario).
+    pub fn new(requires: &[Cond], region: &Region) -> Result<Resilience, TaError> {
+        let mut constraints = requires.iter().map(cond).collect::<Result<Vec<_>, _>>()?;
+        constraints.push("F >= 0".into());
+        constraints.push("N > F".into());
+        if region.f_fixed {
+            constraints.push("F == 0".into());
+        } else if region.f_min > 0 {
+            constraints.push(format!("F >= {}", region.f_min));
+        }
+        let words = if requires.is_empty() {
+            "0 <= F < N (no `requires`)".to_string()
+        } else {
+            let words: Vec<String> = requires.iter().map(crate::print::cond).collect();
+            words.join(" and ")
+        };
+        Ok(Resilience { constraints, words })
+    }
+}
+
+/// A condition on (N, F) (`requires`, `one_step`) in ByMC syntax; its sides
+/// must be linear without a division.
+pub fn cond(c: &Cond) -> Result<String, TaError> {
+    let text = crate::print::cond(c);
+    let side = |e| match linear::threshold(e) {
+        Ok(t) if t.den == 1 => Ok(t.lin),
+        Ok(_) => Err(TaError::Unsupported {
+            text: text.clone(),
+            reason: "a condition with a division (not supported in `requires` or `one_step`)"
+                .into(),
+        }),
+        Err(LinearError::NotLinear) => Err(TaError::NotLinear {
+            threshold: text.clone(),
+        }),
+        Err(LinearError::Unsupported(why)) => Err(TaError::Unsupported {
+            text: text.clone(),
+            reason: format!("not supported ({why})"),
+        }),
+    };
+    Ok(format!(
+        "{} {} {}",
+        side(&c.lhs)?,
+        c.op.symbol(),
+        side(&c.rhs)?
+    ))
+}
