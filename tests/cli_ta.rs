@@ -5,30 +5,63 @@
 
 mod common;
 
-use common::distgen;
+use common::{assert_mentions, distgen};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use tempfile::NamedTempFile;
 
 /// z3, found or fetched ([`paramcheck::solver::fetch`]).
 fn z3() {
     paramcheck::solver::fetch().expect("z3, found or fetched from PyPI");
 }
 
+/// examples/bracha.rs with each `(from, to)` of `edits` replaced once, in a
+/// temporary file `distgen-NAME-….rs`, removed on drop.
+fn bracha_variant(name: &str, edits: &[(&str, &str)]) -> NamedTempFile {
+    let bracha = std::fs::read_to_string("examples/bracha.rs").expect("examples/bracha.rs");
+    let variant = edits.iter().fold(bracha, |text, (from, to)| {
+        assert!(text.contains(from), "no `{from}` in examples/bracha.rs");
+        text.replacen(from, to, 1)
+    });
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("distgen-{name}-"))
+        .suffix(".rs")
+        .tempfile()
+        .expect("temp file");
+    file.write_all(variant.as_bytes()).expect("temp file");
+    file
+}
+
 /// Issue 23's Bracha variant (thresholds too low only at F = 3) in a
 /// temporary file.
-fn bracha_f3_variant(name: &str) -> std::path::PathBuf {
-    let bracha = std::fs::read_to_string("examples/bracha.rs").expect("examples/bracha.rs");
-    let (echo, ready) = (
-        "Echo(m) >= (N + F) / 2 + 1 ",
-        "when received Ready(m) >= 2 * F + 1 {",
-    );
-    assert!(bracha.contains(echo) && bracha.contains(ready));
-    let path = common::fresh_temp_path(name).with_extension("rs");
-    let variant = bracha
-        .replacen(echo, "Echo(m) >= (2 * N - 3 * F + 2) / 2 ", 1)
-        .replacen(ready, "when received Ready(m) >= (3 * F + 4) / 2 {", 1);
-    std::fs::write(&path, variant).expect("temp file");
-    path
+fn bracha_f3_variant(name: &str) -> NamedTempFile {
+    bracha_variant(
+        name,
+        &[
+            (
+                "Echo(m) >= (N + F) / 2 + 1 ",
+                "Echo(m) >= (2 * N - 3 * F + 2) / 2 ",
+            ),
+            (
+                "when received Ready(m) >= 2 * F + 1 {",
+                "when received Ready(m) >= (3 * F + 4) / 2 {",
+            ),
+        ],
+    )
+}
+
+/// The path of `file`, for the command line.
+fn path_of(file: &NamedTempFile) -> &str {
+    file.path().to_str().expect("UTF-8 path")
+}
+
+/// `distgen check FILE --all-n`, then `extra`, z3 found or fetched first.
+fn check_all_n(file: &str, extra: &[&str]) -> (i32, String, String) {
+    z3();
+    let mut args = vec!["check", file, "--all-n"];
+    args.extend_from_slice(extra);
+    distgen(&args)
 }
 
 fn rows(stdout: &str) -> Vec<serde_json::Value> {
@@ -60,8 +93,7 @@ fn ta_writes_the_golden_automaton_of_bracha() {
 
 #[test]
 fn check_all_n_verifies_bracha_with_json_rows_for_every_n() {
-    z3();
-    let (code, stdout, stderr) = distgen(&["check", "examples/bracha.rs", "--all-n", "--json"]);
+    let (code, stdout, stderr) = check_all_n("examples/bracha.rs", &["--json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let rows = rows(&stdout);
     assert_eq!(rows.len(), 2, "both Byzantine scenarios");
@@ -81,24 +113,21 @@ fn check_all_n_verifies_bracha_with_json_rows_for_every_n() {
 
 #[test]
 fn check_all_n_text_says_all_n_and_what_is_instance_only() {
-    z3();
-    let (code, stdout, _) = distgen(&["check", "examples/eager_reliable.rs", "--all-n"]);
+    let (code, stdout, _) = check_all_n("examples/eager_reliable.rs", &[]);
     assert_eq!(code, 0, "{stdout}");
-    assert!(
-        stdout.contains("all N with 0 <= F < N (no `requires`)"),
-        "{stdout}"
+    assert_mentions(
+        &stdout,
+        &[
+            "all N with 0 <= F < N (no `requires`)",
+            "proven for all N: agreement (consistency), integrity",
+            "checked only at instances",
+        ],
     );
-    assert!(
-        stdout.contains("proven for all N: agreement (consistency), integrity"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("checked only at instances"), "{stdout}");
 }
 
 #[test]
 fn check_all_n_confirms_the_violation_of_figure_3() {
-    z3();
-    let (code, stdout, _) = distgen(&["check", "examples/paper_fig3.rs", "--all-n", "--json"]);
+    let (code, stdout, _) = check_all_n("examples/paper_fig3.rs", &["--json"]);
     assert_eq!(code, 1, "{stdout}");
     // Shortest counterexamples: with a correct broadcaster a process delivers
     // a value it never broadcast (integrity, 8 steps); with a Byzantine one
@@ -121,15 +150,13 @@ fn check_all_n_confirms_the_violation_of_figure_3() {
 
 #[test]
 fn a_threshold_not_linear_in_n_and_f_is_unknown_with_exit_3() {
-    z3();
     // examples/bracha.rs delivering on `F * F + 1` READYs.
-    let bracha = std::fs::read_to_string("examples/bracha.rs").expect("examples/bracha.rs");
-    let from = "Ready(m) >= 2 * F + 1 {";
-    assert!(bracha.contains(from));
-    let path = std::env::temp_dir().join(format!("distgen-nonlinear-{}.rs", std::process::id()));
-    std::fs::write(&path, bracha.replacen(from, "Ready(m) >= F * F + 1 {", 1)).expect("temp file");
-    let file = path.to_str().expect("UTF-8 path");
-    let (code, stdout, _) = distgen(&["check", file, "--all-n"]);
+    let variant = bracha_variant(
+        "nonlinear",
+        &[("Ready(m) >= 2 * F + 1 {", "Ready(m) >= F * F + 1 {")],
+    );
+    let file = path_of(&variant);
+    let (code, stdout, _) = check_all_n(file, &[]);
     assert_eq!(code, 3, "{stdout}");
     assert!(
         stdout.contains("unknown: threshold `F * F + 1` is not linear in N and F"),
@@ -138,15 +165,12 @@ fn a_threshold_not_linear_in_n_and_f_is_unknown_with_exit_3() {
     let (code, _, stderr) = distgen(&["ta", file]);
     assert_eq!(code, 3);
     assert!(stderr.contains("is not linear in N and F"), "{stderr}");
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
 fn the_portfolio_refutes_the_f3_variant_with_the_sweeps_instance() {
-    z3();
-    let path = bracha_f3_variant("f3-portfolio");
-    let file = path.to_str().expect("UTF-8 path");
-    let (code, stdout, stderr) = distgen(&["check", file, "--all-n", "--json"]);
+    let variant = bracha_f3_variant("f3-portfolio");
+    let (code, stdout, stderr) = check_all_n(path_of(&variant), &["--json"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let rows = rows(&stdout);
     let row = rows
@@ -164,13 +188,12 @@ fn the_portfolio_refutes_the_f3_variant_with_the_sweeps_instance() {
     for m in members {
         assert!(m["seconds"].as_f64().is_some(), "{m}");
     }
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
 fn without_z3_the_sweep_still_refutes_and_one_line_says_how_to_get_z3() {
-    let path = bracha_f3_variant("f3-no-z3");
-    let file = path.to_str().expect("UTF-8 path");
+    let variant = bracha_f3_variant("f3-no-z3");
+    let file = path_of(&variant);
     let cache = common::fresh_temp_path("no-z3-cache");
     let out = Command::new(env!("CARGO_BIN_EXE_distgen"))
         .args(["check", file, "--all-n", "--timeout", "120"])
@@ -195,26 +218,16 @@ fn without_z3_the_sweep_still_refutes_and_one_line_says_how_to_get_z3() {
         stdout.contains("found by the explicit checker's sweep"),
         "{stdout}"
     );
-    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
 fn a_timeout_of_1_s_answers_unknown() {
-    z3();
     // TACO's SMT checker alone: it does not answer this variant in 1 s.
-    let path = bracha_f3_variant("f3-timeout");
-    let file = path.to_str().expect("UTF-8 path");
-    let (code, stdout, stderr) = distgen(&[
-        "check",
-        file,
-        "--all-n",
-        "--taco",
-        "smt",
-        "--timeout",
-        "1",
-        "--faults",
-        "byzantine",
-    ]);
+    let variant = bracha_f3_variant("f3-timeout");
+    let (code, stdout, stderr) = check_all_n(
+        path_of(&variant),
+        &["--taco", "smt", "--timeout", "1", "--faults", "byzantine"],
+    );
     // The Byzantine-broadcaster scenario is beyond SMT in 1 s: its row is
     // stopped. The correct-broadcaster one is a race: SMT refutes it in
     // 0.8 to 1.2 s on 2 cores (a confirmed violation at N = 2, F = 0), so
@@ -236,7 +249,6 @@ fn a_timeout_of_1_s_answers_unknown() {
         ),
         _ => panic!("exit {code}: {stdout}{stderr}"),
     }
-    let _ = std::fs::remove_file(&path);
 }
 
 #[cfg(target_os = "linux")]
@@ -252,15 +264,9 @@ fn alive(pid: u32) -> bool {
 #[cfg(target_os = "linux")]
 fn kill_9_of_distgen_leaves_no_solver_running() {
     z3();
-    let path = bracha_f3_variant("f3-kill");
+    let variant = bracha_f3_variant("f3-kill");
     let mut child = Command::new(env!("CARGO_BIN_EXE_distgen"))
-        .args([
-            "check",
-            path.to_str().expect("UTF-8 path"),
-            "--all-n",
-            "--taco",
-            "smt",
-        ])
+        .args(["check", path_of(&variant), "--all-n", "--taco", "smt"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -290,5 +296,4 @@ fn kill_9_of_distgen_leaves_no_solver_running() {
     }
     let left: Vec<u32> = solvers.into_iter().filter(|&p| alive(p)).collect();
     assert_eq!(left, Vec::<u32>::new(), "solvers left after kill -9");
-    let _ = std::fs::remove_file(&path);
 }

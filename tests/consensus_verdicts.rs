@@ -25,15 +25,8 @@ fn bosco_and_c1cs_are_verified_at_their_default_configurations() {
         assert_eq!(ir.problem, Problem::Consensus);
         let configs = defaults(&ir);
         assert!(!configs.is_empty());
-        for r in checker::check_all(&ir, &configs, Limits::default(), false) {
-            assert!(
-                r.verdict.is_verified(),
-                "{} at {:?}: {:?}",
-                ir.name,
-                r.config,
-                r.verdict
-            );
-        }
+        let results = checker::check_all(&ir, &configs, Limits::default(), false);
+        common::assert_all_verified(&ir.name, &results);
     }
 }
 

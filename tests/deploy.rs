@@ -5,7 +5,7 @@
 mod common;
 
 use common::nodes::{start_node, wait_for, NodeProcess};
-use common::{data_datagram, distgen};
+use common::{assert_mentions, data_datagram, distgen};
 use deploy::auth::{Links, HEADER, TAG};
 use deploy::cluster::terminate;
 use deploy::keys::Secret;
@@ -83,9 +83,7 @@ fn best_effort_with_a_killed_node_shows_the_missing_deliveries() {
         "60",
     ]);
     assert_eq!(code, 0, "the dead node is not judged: {err}\n{out}");
-    assert!(out.contains("dead: p3"), "{out}");
-    assert!(out.contains("p3 (dead)"), "{out}");
-    assert!(out.contains("quiescent"), "{out}");
+    assert_mentions(&out, &["dead: p3", "p3 (dead)", "quiescent"]);
     // Its own two instances were never broadcast; the others reached all
     // live nodes but not p3.
     let rows: Vec<&str> = out

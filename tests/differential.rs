@@ -14,6 +14,7 @@ use distgen::checker::{self, Config, Engine, Limits, Verdict};
 use distgen::ir::{FaultModel, Guard, Problem, Quorum};
 use distgen::ProtocolIr;
 use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 const PLAIN_LIMITS: Limits = Limits {
     max_states: 1_000_000,
@@ -203,14 +204,38 @@ fn protocol_count() -> usize {
         .unwrap_or(40)
 }
 
+/// Compares [`protocol_count`] random protocols, the `i`th made by `make`
+/// from `i` and a generator seeded with `seed`, and asserts that the
+/// comparisons say something ([`Tally::assert_meaningful`]). `make` also says
+/// whether the protocol has the feature the test is about (`feature` names
+/// it). Returns how many compared protocols have it, and the count.
+fn compare_random_protocols(
+    seed: u64,
+    feature: &str,
+    mut make: impl FnMut(&mut ChaCha8Rng, usize) -> (ProtocolIr, bool),
+) -> (usize, usize) {
+    let count = protocol_count();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut tally = Tally::default();
+    let mut featured = 0;
+    for i in 0..count {
+        let (ir, has_feature) = make(&mut rng, i);
+        let c = tally.compare(&ir);
+        featured += usize::from(has_feature && c > 0);
+    }
+    tally.assert_meaningful(count);
+    println!(
+        "{} comparisons with the plain model over {count} random protocols \
+         ({featured} {feature}), {} violated; {} with the bitset model, {} violated",
+        tally.compared, tally.violated, tally.bitset_compared, tally.bitset_violated
+    );
+    (featured, count)
+}
+
 #[test]
 fn random_protocols_agree() {
-    let count = protocol_count();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2023);
-    let mut tally = Tally::default();
-    let mut two_guards = 0;
-    for i in 0..count {
-        let ir = random_protocol(&mut rng, i);
+    let (two_guards, _) = compare_random_protocols(2023, "with two received guards", |rng, i| {
+        let ir = random_protocol(rng, i);
         let two = ir.rules.iter().any(|r| {
             r.guards
                 .iter()
@@ -218,18 +243,11 @@ fn random_protocols_agree() {
                 .count()
                 == 2
         });
-        let c = tally.compare(&ir);
-        two_guards += usize::from(two && c > 0);
-    }
-    tally.assert_meaningful(count);
+        (ir, two)
+    });
     assert!(
         two_guards > 0,
         "no protocol with two received guards compared"
-    );
-    println!(
-        "{} comparisons with the plain model over {count} random protocols ({two_guards} \
-         with two received guards), {} violated; {} with the bitset model, {} violated",
-        tally.compared, tally.violated, tally.bitset_compared, tally.bitset_violated
     );
 }
 
@@ -239,25 +257,14 @@ fn random_protocols_agree() {
 /// plain model must read them alike.
 #[test]
 fn random_protocols_with_excluded_counts_agree() {
-    let count = protocol_count();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
-    let mut tally = Tally::default();
-    let mut with_excluded = 0;
-    for i in 0..count {
-        let mut ir = random_protocol(&mut rng, i);
-        let turned = distgen::random::exclude_broadcaster(&mut rng, &mut ir);
-        let c = tally.compare(&ir);
-        with_excluded += usize::from(turned > 0 && c > 0);
-    }
-    tally.assert_meaningful(count);
+    let (with_excluded, count) =
+        compare_random_protocols(19, "with a count excluding the broadcaster", |rng, i| {
+            let mut ir = random_protocol(rng, i);
+            let turned = distgen::random::exclude_broadcaster(rng, &mut ir);
+            (ir, turned > 0)
+        });
     assert!(
         with_excluded >= count / 4,
         "only {with_excluded} protocols with an excluded count compared"
-    );
-    println!(
-        "{} comparisons with the plain model over {count} random protocols \
-         ({with_excluded} with a count excluding the broadcaster), {} violated; \
-         {} with the bitset model, {} violated",
-        tally.compared, tally.violated, tally.bitset_compared, tally.bitset_violated
     );
 }

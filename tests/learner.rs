@@ -21,14 +21,7 @@ fn check_generated(file: &str) {
     let ir = &protocols[0];
     let configs = default_configs(&ir.requires, ir.faults);
     assert!(!configs.is_empty(), "{file}: no configuration to check");
-    for r in check_all(ir, &configs, Limits::default(), false) {
-        assert!(
-            r.verdict.is_verified(),
-            "{file}: {:?} {:?}",
-            r.config,
-            r.verdict
-        );
-    }
+    common::assert_all_verified(file, &check_all(ir, &configs, Limits::default(), false));
     // The printed protocol reads back the same.
     let again = dsl_core::syntax::parse_str(&dsl_core::print::body(ir, "")).unwrap();
     assert_eq!(&again, ir);

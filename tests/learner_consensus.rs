@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{distgen, fresh_temp_path};
+use common::{assert_mentions, distgen, fresh_temp_path};
 use dsl_core::ir::{ProtocolIr, Upon};
 
 /// `distgen learn --problem consensus --quiet --fetch-z3 --out DIR ARGS`:
@@ -106,13 +106,12 @@ fn crash_faults_learn_a_protocol_one_step_for_every_n_above_3f() {
         dsl_core::print::threshold(&block.arms[0].counts[0].threshold),
         ">= N - F"
     );
-    assert!(
-        stdout.contains("every N allowed by `requires`: proven:"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("nothing left in the action space can beat the answer"),
-        "{stdout}"
+    assert_mentions(
+        &stdout,
+        &[
+            "every N allowed by `requires`: proven:",
+            "nothing left in the action space can beat the answer",
+        ],
     );
 }
 

@@ -219,6 +219,15 @@ fn in_process(dir: &Path) -> String {
     answer_of(&out)
 }
 
+/// A test's temporary directory, its own redis-server, and the in-process
+/// search's answer ([`in_process`]) to compare the queued one with.
+fn set_up() -> (tempfile::TempDir, Server, String) {
+    let dir = temp_dir();
+    let server = Server::start();
+    let expected = in_process(dir.path());
+    (dir, server, expected)
+}
+
 /// A coordinator on `server` with `extra` options.
 fn coordinator(dir: &Path, server: &Server, extra: &[&str]) -> Proc {
     let url = server.url();
@@ -243,9 +252,7 @@ fn queue_count(out: &str, what: &str) -> u64 {
 
 #[test]
 fn two_workers_give_the_in_process_answer_and_counts() {
-    let dir = temp_dir();
-    let server = Server::start();
-    let expected = in_process(dir.path());
+    let (dir, server, expected) = set_up();
     let _w1 = Proc::worker(dir.path(), &server, "w1", &[]);
     let _w2 = Proc::worker(dir.path(), &server, "w2", &[]);
     let (code, out) = coordinator(dir.path(), &server, &[]).finish();
@@ -284,9 +291,7 @@ fn kill_a_worker_holding_a_job(dir: &Path, server: &Server) {
 
 #[test]
 fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
-    let dir = temp_dir();
-    let server = Server::start();
-    let expected = in_process(dir.path());
+    let (dir, server, expected) = set_up();
     let coordinator = batches_of_4_with_a_worker_killed(dir.path(), &server);
     let _rescuer = Proc::worker(dir.path(), &server, "rescuer", &["--claim-after", "1"]);
     let (code, out) = coordinator.finish();
@@ -299,9 +304,7 @@ fn a_worker_killed_mid_judgement_costs_its_job_redone_once() {
 
 #[test]
 fn a_job_that_outlives_its_workers_is_dead_lettered_and_reported() {
-    let dir = temp_dir();
-    let server = Server::start();
-    let expected = in_process(dir.path());
+    let (dir, server, expected) = set_up();
     let coordinator = batches_of_4_with_a_worker_killed(dir.path(), &server);
     // Delivered twice, once too many for this worker.
     let _next = Proc::worker(
@@ -499,17 +502,18 @@ fn connection_errors_are_one_line_and_status_2() {
     }
 }
 
-/// A coordinator checkpointing to `cp`, stopped with Ctrl-C once the run's
-/// results stream holds `verdicts` answers (it saves its checkpoint on the
-/// way out).
-fn stopped_coordinator(dir: &Path, server: &Server, cp: &str, verdicts: usize) -> Proc {
-    let first = coordinator(dir, server, &["--checkpoint", cp]);
+/// A coordinator checkpointing to `dir/stopped.json`, stopped with Ctrl-C
+/// once the run's results stream holds `verdicts` answers (it saves its
+/// checkpoint on the way out); and the checkpoint's path.
+fn stopped_coordinator(dir: &Path, server: &Server, verdicts: usize) -> (Proc, String) {
+    let cp = dir.join("stopped.json").display().to_string();
+    let first = coordinator(dir, server, &["--checkpoint", &cp]);
     let mut con = server.con();
     wait_until(&format!("{verdicts} verdicts"), || {
         answers_so_far(&mut con) >= verdicts
     });
     interrupt(&first);
-    first
+    (first, cp)
 }
 
 /// `learn --resume cp --queue url -q`, writing to `dir/resumed`: its exit
@@ -561,15 +565,11 @@ fn answers_so_far(con: &mut redis::Connection) -> usize {
 
 #[test]
 fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
-    let dir = temp_dir();
-    let server = Server::start();
-    let expected = in_process(dir.path());
+    let (dir, server, expected) = set_up();
     // Slow workers (5 ms a judgement): the search takes a few seconds.
     let w1 = Proc::worker(dir.path(), &server, "w1", &["--pause-ms", "5"]);
     let w2 = Proc::worker(dir.path(), &server, "w2", &["--pause-ms", "5"]);
-    let checkpoint = dir.path().join("stopped.json");
-    let cp = checkpoint.display().to_string();
-    let first = stopped_coordinator(dir.path(), &server, &cp, 200);
+    let (first, cp) = stopped_coordinator(dir.path(), &server, 200);
     let mut con = server.con();
     let stderr = first.stderr.clone();
     let (code, out) = first.finish();
@@ -579,8 +579,7 @@ fn a_stopped_coordinator_resumes_with_the_uninterrupted_answer_and_counts() {
 
     // The checkpoint names the queue state it relies on.
     let saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&checkpoint).expect("a checkpoint"))
-            .expect("JSON");
+        serde_json::from_str(&std::fs::read_to_string(&cp).expect("a checkpoint")).expect("JSON");
     let queue = &saved["queue"];
     assert_eq!(queue["version"], version().as_str());
     assert_eq!(queue["jobs"], JOBS);
@@ -622,16 +621,14 @@ fn a_checkpoint_of_another_queue_run_is_refused_in_one_line() {
     let dir = temp_dir();
     let server = Server::start();
     let w = Proc::worker(dir.path(), &server, "w", &["--pause-ms", "5"]);
-    let checkpoint = dir.path().join("stopped.json");
-    let cp = checkpoint.display().to_string();
-    let first = stopped_coordinator(dir.path(), &server, &cp, 50);
+    let (first, cp) = stopped_coordinator(dir.path(), &server, 50);
     assert_eq!(first.finish().0, 130);
     drop(w);
     // Another version of distgen wrote it.
-    let text = std::fs::read_to_string(&checkpoint).expect("a checkpoint");
+    let text = std::fs::read_to_string(&cp).expect("a checkpoint");
     let mut saved: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     saved["queue"]["version"] = "distgen 0.0.1 job-format 0".into();
-    std::fs::write(&checkpoint, saved.to_string()).expect("written");
+    std::fs::write(&cp, saved.to_string()).expect("written");
     let url = server.url();
     let out_dir = dir.path().display().to_string();
     let p = Proc::spawn(
@@ -843,13 +840,9 @@ fn q_learning_on_the_queue_gives_the_in_process_answer() {
 /// stream cleared) sends those candidates again instead of waiting for them.
 #[test]
 fn a_resumed_coordinator_sends_again_what_the_queue_lost() {
-    let dir = temp_dir();
-    let server = Server::start();
-    let expected = in_process(dir.path());
+    let (dir, server, expected) = set_up();
     let slow = Proc::worker(dir.path(), &server, "slow", &["--pause-ms", "20"]);
-    let checkpoint = dir.path().join("stopped.json");
-    let cp = checkpoint.display().to_string();
-    let first = stopped_coordinator(dir.path(), &server, &cp, 20);
+    let (first, cp) = stopped_coordinator(dir.path(), &server, 20);
     let mut con = server.con();
     assert_eq!(first.finish().0, 130);
     drop(slow);

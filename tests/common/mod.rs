@@ -37,6 +37,30 @@ pub fn check_at(file: &str, n: usize, f: usize, extra: &[&str]) -> (i32, String,
     distgen(&args)
 }
 
+/// Asserts that `text` contains each of `parts`, with the whole of `text`
+/// in the message.
+#[track_caller]
+pub fn assert_mentions(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no `{part}` in:\n{text}");
+    }
+}
+
+/// Asserts that every result of `results` is verified, naming `what` (a
+/// protocol, a file) and the configuration and verdict of each that is not.
+#[track_caller]
+pub fn assert_all_verified(what: &str, results: &[distgen::checker::CheckResult]) {
+    let unverified: Vec<_> = results
+        .iter()
+        .filter(|r| !r.verdict.is_verified())
+        .map(|r| (r.config, &r.verdict))
+        .collect();
+    assert!(
+        unverified.is_empty(),
+        "{what}, not verified: {unverified:?}"
+    );
+}
+
 /// `distgen-NAME-PID` in the temporary directory, with nothing there yet.
 pub fn fresh_temp_path(name: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("distgen-{name}-{}", std::process::id()));
