@@ -321,8 +321,11 @@ pub struct ThresholdAutomaton {
     pub scenario: Scenario,
     /// The fault model of the scenario.
     pub faults: FaultModel,
-    /// The allowed (N, F): `requires` with the scenario's bounds on F.
-    pub resilience: Resilience,
+    /// The resilience condition, as constraints `lhs op rhs` over N, F
+    /// (see [`Resilience`]).
+    pub assumptions: Vec<String>,
+    /// The allowed (N, F) in words (`N > 3 * F`), for reports.
+    pub assumption: String,
     /// Locations.
     pub locations: Vec<Location>,
     /// Shared variables.

@@ -28,7 +28,7 @@ pub(crate) fn check(ir: &dsl_core::ProtocolIr, options: &crate::Options, result:
             return;
         }
     };
-    result.assumption = automaton.resilience.words.clone();
+    result.assumption = automaton.assumption.clone();
     result.locations = consensus::LOCATIONS.len();
     result.rules = automaton.rules.len();
     result.instance_only = vec![Property::Termination.name().to_string()];
@@ -121,7 +121,7 @@ fn small(
 ) -> Option<(usize, usize)> {
     [5, 8, 16].iter().find_map(|bound| {
         let mut capped = automaton.clone();
-        capped.resilience.constraints.push(format!("N <= {bound}"));
+        capped.assumptions.push(format!("N <= {bound}"));
         match taco::check_consensus(&capped.print(property), options.backend, stop) {
             Answer::Unsafe { n, f, .. } => Some((n, f)),
             _ => None,

@@ -185,7 +185,7 @@ pub fn check_scenario(ir: &ProtocolIr, scenario: Scenario, options: &Options) ->
             return result;
         }
     };
-    result.assumption = automaton.resilience.words.clone();
+    result.assumption = automaton.assumption.clone();
     result.locations = automaton.locations.len();
     result.rules = automaton.rules.len();
     portfolio::run(ir, scenario, automaton, options, start, &mut result);
@@ -206,7 +206,7 @@ fn small_counterexample(
 ) -> Option<(usize, usize)> {
     SMALL_N.iter().find_map(|&bound| {
         let mut capped = automaton.clone();
-        capped.resilience.constraints.push(format!("N <= {bound}"));
+        capped.assumptions.push(format!("N <= {bound}"));
         match taco::check(&capped, backend, stop) {
             taco::Answer::Unsafe { n, f, .. } => Some((n, f)),
             _ => None,

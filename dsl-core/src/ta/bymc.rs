@@ -32,7 +32,7 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
     let _ = writeln!(
         out,
         "// Processes: the correct ones. Parameters: N processes, F faulty; allowed: {}.",
-        ta.resilience.words
+        ta.assumption
     );
     let _ = writeln!(
         out,
@@ -46,9 +46,8 @@ pub fn print(ta: &ThresholdAutomaton) -> String {
     let names: Vec<&str> = ta.shared.iter().map(|s| s.name.as_str()).collect();
     let _ = writeln!(out, "  shared {};", names.join(", "));
     let _ = writeln!(out, "  parameters N, F;");
-    let constraints = &ta.resilience.constraints;
-    let _ = writeln!(out, "  assumptions ({}) {{", constraints.len());
-    for a in constraints {
+    let _ = writeln!(out, "  assumptions ({}) {{", ta.assumptions.len());
+    for a in &ta.assumptions {
         let _ = writeln!(out, "    {a};");
     }
     let _ = writeln!(out, "  }}");

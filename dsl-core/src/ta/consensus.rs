@@ -153,10 +153,13 @@ pub struct ConsensusTa {
     pub protocol: String,
     /// The scenario.
     pub scenario: Scenario,
-    /// The allowed (N, F): `requires` with the scenario's bounds on F.
-    pub resilience: Resilience,
+    /// The resilience condition, ByMC syntax, one per line (see
+    /// [`Resilience`]).
+    pub assumptions: Vec<String>,
     /// The extra assumptions of the one-step claim (empty: no claim).
     pub one_step: Vec<String>,
+    /// The allowed (N, F) in words.
+    pub assumption: String,
     /// The rules.
     pub rules: Vec<ConsensusRule>,
 }
@@ -250,7 +253,10 @@ pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ConsensusTa, TaE
         upon_rules(ir, upon, x, byz, &mut rules)?;
     }
     let region = Region::new(&ir.requires, 0, faults == FaultModel::None);
-    let resilience = Resilience::new(&ir.requires, &region)?;
+    let Resilience {
+        constraints: assumptions,
+        words: assumption,
+    } = Resilience::new(&ir.requires, &region)?;
     let one_step = ir
         .consensus
         .one_step
@@ -260,8 +266,9 @@ pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ConsensusTa, TaE
     Ok(ConsensusTa {
         protocol: ir.name.clone(),
         scenario,
-        resilience,
+        assumptions,
         one_step,
+        assumption,
         rules,
     })
 }
@@ -450,10 +457,10 @@ impl ConsensusTa {
             self.scenario.name(),
             property.name()
         );
-        let _ = writeln!(out, "// Allowed: {}.", self.resilience.words);
+        let _ = writeln!(out, "// Allowed: {}.", self.assumption);
         let _ = writeln!(out, "skel {}_{} {{", self.protocol, property.ident());
         let _ = writeln!(out, "  local pc;\n  shared n0, n1, z;\n  parameters N, F;");
-        let mut assumptions = self.resilience.constraints.clone();
+        let mut assumptions = self.assumptions.clone();
         if property == Property::OneStep {
             assumptions.extend(self.one_step.iter().cloned());
         }

@@ -287,7 +287,10 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         i64::from(scenario == Scenario::ByzantineBroadcaster),
         faults == FaultModel::None,
     );
-    let resilience = Resilience::new(&ir.requires, &region)?;
+    let Resilience {
+        constraints: assumptions,
+        words: assumption,
+    } = Resilience::new(&ir.requires, &region)?;
     let mut ctx = Ctx {
         ir,
         scenario,
@@ -310,7 +313,15 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
     let blocks = quotient::bisimulation(start, &edges);
     let symmetric = symmetry::symmetric(&ctx, &states, &initial, &edges);
     Ok(quotient::quotient(
-        ctx, scenario, resilience, &states, &initial, &edges, &blocks, symmetric,
+        ctx,
+        scenario,
+        assumptions,
+        assumption,
+        &states,
+        &initial,
+        &edges,
+        &blocks,
+        symmetric,
     ))
 }
 

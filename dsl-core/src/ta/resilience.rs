@@ -1,7 +1,8 @@
 //! The resilience condition an automaton is checked under: the protocol's
 //! `requires` with the scenario's bounds on F (its [`Region`]), as ByMC
 //! constraints for TACO and in words for reports. The broadcast and the
-//! consensus automata both carry one, made here.
+//! consensus automata both carry one (as `assumptions` and `assumption`),
+//! made here.
 
 use super::linear::{self, LinearError};
 use super::region::Region;
@@ -64,4 +65,39 @@ pub fn cond(c: &Cond) -> Result<String, TaError> {
         c.op.symbol(),
         side(&c.rhs)?
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse_cond;
+
+    fn requires(conds: &[&str]) -> Vec<Cond> {
+        conds
+            .iter()
+            .map(|c| parse_cond(c).expect("a condition"))
+            .collect()
+    }
+
+    #[test]
+    fn the_scenario_bounds_follow_requires() {
+        let req = requires(&["N > 3 * F"]);
+        let byzantine_broadcaster = Region::new(&req, 1, false);
+        let r = Resilience::new(&req, &byzantine_broadcaster).expect("linear");
+        assert_eq!(r.constraints, ["N > 3 * F", "F >= 0", "N > F", "F >= 1"]);
+        assert_eq!(r.words, "N > 3 * F");
+        let failure_free = Region::new(&[], 0, true);
+        let r = Resilience::new(&[], &failure_free).expect("linear");
+        assert_eq!(r.constraints, ["F >= 0", "N > F", "F == 0"]);
+        assert_eq!(r.words, "0 <= F < N (no `requires`)");
+    }
+
+    #[test]
+    fn a_division_or_a_product_is_refused_with_the_condition() {
+        let err = cond(&requires(&["N > F / 2"])[0]).expect_err("a division");
+        assert!(err.to_string().contains("`N > F / 2`"), "{err}");
+        assert!(err.to_string().contains("division"), "{err}");
+        let err = cond(&requires(&["N > F * F"])[0]).expect_err("not linear");
+        assert!(matches!(err, TaError::NotLinear { .. }), "{err}");
+    }
 }

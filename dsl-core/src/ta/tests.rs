@@ -93,7 +93,7 @@ fn a_correct_broadcaster_has_its_own_locations() {
 fn without_faults_value_1_never_appears() {
     let ta = translate(&bracha(), Scenario::FailureFree).expect("linear");
     assert!(ta.rules.iter().all(|r| !r.source.contains("for value 1")));
-    assert!(ta.resilience.constraints.contains(&"F == 0".to_string()));
+    assert!(ta.assumptions.contains(&"F == 0".to_string()));
     let crash = translate(&bracha(), Scenario::Crashes).expect("linear");
     assert_eq!(crash.instance_only(), LIVENESS.to_vec());
 }

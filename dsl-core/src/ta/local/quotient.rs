@@ -5,7 +5,7 @@
 use super::{Ctx, Edge, LocalState};
 use crate::checker::Scenario;
 use crate::ta::linear::ParamLin;
-use crate::ta::{Atom, Location, Resilience, TaRule, ThresholdAutomaton};
+use crate::ta::{Atom, Location, TaRule, ThresholdAutomaton};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What tells states apart in a refinement round: (guard, increments, target block).
@@ -42,7 +42,8 @@ pub(super) fn bisimulation(start: Vec<usize>, edges: &[Edge]) -> Vec<usize> {
 pub(super) fn quotient(
     ctx: Ctx,
     scenario: Scenario,
-    resilience: Resilience,
+    assumptions: Vec<String>,
+    assumption: String,
     states: &[LocalState],
     initial: &[(LocalState, ParamLin)],
     edges: &[Edge],
@@ -98,7 +99,8 @@ pub(super) fn quotient(
         protocol: ctx.ir.name.clone(),
         scenario,
         faults: scenario.faults(),
-        resilience,
+        assumptions,
+        assumption,
         locations,
         shared: ctx.shared,
         rules,
