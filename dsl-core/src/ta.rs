@@ -112,7 +112,9 @@
 //! Pruning and merging keep the argument: a local state or rule left out is
 //! one that no execution reaches or fires (a counter that nothing can
 //! increment stays 0, and a guard over it that is false at 0 for every
-//! N > F >= 0 never holds), and merged local states are bisimilar: the same
+//! N > F >= 0 never holds; a rule with `not sent S` and a count that must
+//! exceed 1 or 2 is pre-empted when another rule sends S at the first
+//! message counted, see `local/preempted.rs`), and merged local states are bisimilar: the same
 //! rules (guard, increments) lead to merged states, so every run of the
 //! unmerged automaton is a run of the merged one with the same counters.
 //!
@@ -435,6 +437,13 @@ pub enum TaError {
 /// The threshold automaton of `ir` in `scenario` (see the module docs).
 pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
     local::build(ir, scenario)
+}
+
+/// The rules of `ir` (indices into `ir.rules`) that eager settling pre-empts
+/// in every execution at every (N, F) that `requires` allows in `scenario`,
+/// and that [`translate`] therefore leaves out (`local/preempted.rs`).
+pub fn preempted_rules(ir: &ProtocolIr, scenario: Scenario) -> Result<Vec<usize>, TaError> {
+    local::preempted_rules(ir, scenario)
 }
 
 #[cfg(test)]

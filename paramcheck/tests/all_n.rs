@@ -185,3 +185,36 @@ fn bracha_ta_parses_with_taco_and_matches_the_golden_file() {
         "regenerate with `distgen ta examples/bracha.rs --scenario byzantine-broadcaster`"
     );
 }
+
+/// B180 of the random bench (bench/RESULTS-ta.md), whose deliver rule eager
+/// settling pre-empts in every execution (`ta/local/preempted.rs`): with a
+/// Byzantine broadcaster no correct process delivers, so the row holds for
+/// all N; the automaton used to let the rule fire and read "unknown".
+#[test]
+fn a_pre_empted_deliver_rule_is_proven_never_to_fire_for_all_n() {
+    let ir = load(
+        "protocol! { pub B180 {
+            faults: byzantine;
+            requires: N > 3 * F;
+            messages: T0, T1;
+            on broadcast(m) { send T1(m) to self; }
+            when received T1(m) >= 1 { send T1(m) to others; }
+            when received T0(m) from broadcaster and not sent T1 { send T1(m) to others; }
+            when received T0(m) >= N - 2 * F and received T1(m) >= N - 2 * F and not sent T1 {
+                deliver(m);
+                send T1(m) to self;
+            }
+            when received T1(m) from broadcaster and not sent T0 { send T0(m) to all; }
+        } }",
+    );
+    let r = check_scenario(&ir, Scenario::ByzantineBroadcaster, &Options::default());
+    assert!(r.verdict.is_verified(), "{:?}", r.verdict);
+    assert!(r.instance_only.is_empty(), "{:?}", r.instance_only);
+    // With a correct broadcaster nobody delivers either: validity fails.
+    let r = check_scenario(&ir, Scenario::CorrectBroadcaster, &Options::default());
+    assert!(
+        matches!(&r.verdict, Verdict::Violated(v) if v.property == Property::Validity),
+        "{:?}",
+        r.verdict
+    );
+}

@@ -1,6 +1,7 @@
 //! Building the automaton: local states reachable from the initial ones,
 //! their rules, and the quotient by bisimulation (see the parent module).
 
+mod preempted;
 mod quotient;
 mod symmetry;
 
@@ -70,6 +71,9 @@ struct Ctx<'a> {
     index: BTreeMap<Counter, usize>,
     /// The part of each (rule, value).
     parts: Parts,
+    /// Per rule: whether eager settling pre-empts it in every execution
+    /// ([`preempted`]); such a rule has no edge.
+    preempted: Vec<bool>,
 }
 
 impl Ctx<'_> {
@@ -277,16 +281,28 @@ impl Ctx<'_> {
     }
 }
 
+/// The allowed (N, F) of `ir` in `scenario`: `requires`, F >= 1 with a
+/// Byzantine broadcaster, F = 0 without faults.
+fn region(ir: &ProtocolIr, scenario: Scenario) -> Region {
+    Region::new(
+        &ir.requires,
+        i64::from(scenario == Scenario::ByzantineBroadcaster),
+        scenario.faults() == FaultModel::None,
+    )
+}
+
+/// See [`super::preempted_rules`].
+pub(super) fn preempted_rules(ir: &ProtocolIr, scenario: Scenario) -> Result<Vec<usize>, TaError> {
+    let preempted = preempted::preempted(ir, &thresholds(ir)?, &region(ir, scenario));
+    Ok((0..ir.rules.len()).filter(|&r| preempted[r]).collect())
+}
+
 /// Builds the automaton of `ir` in `scenario`.
 pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
     let faults = scenario.faults();
     // The scenario's bounds on F, written once: in the region the
     // translation reasons in, and in the printed assumptions.
-    let region = Region::new(
-        &ir.requires,
-        i64::from(scenario == Scenario::ByzantineBroadcaster),
-        faults == FaultModel::None,
-    );
+    let region = region(ir, scenario);
     let Resilience {
         constraints: assumptions,
         words: assumption,
@@ -300,7 +316,9 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         shared: Vec::new(),
         index: BTreeMap::new(),
         parts: parts::parts(ir, scenario),
+        preempted: Vec::new(),
     };
+    ctx.preempted = preempted::preempted(ir, &ctx.thresholds, &ctx.region);
     declare_counters(&mut ctx);
     let mut states: Vec<LocalState> = Vec::new();
     let initial = initial_states(&mut ctx);
@@ -485,7 +503,7 @@ fn explore(
         let mut changed = false;
         let mut i = 0;
         while i < states.len() {
-            for r in 0..ctx.ir.rules.len() {
+            for r in (0..ctx.ir.rules.len()).filter(|&r| !ctx.preempted[r]) {
                 for v in 0..VALUES {
                     let Some(((guard, sure), t, incs)) = ctx.edge(&states[i], r, v) else {
                         continue;

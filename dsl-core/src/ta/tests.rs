@@ -134,3 +134,71 @@ fn only_a_byzantine_broadcaster_leaves_the_values_symmetric() {
         assert!(bymc::print(&claimed).contains("(d0 == 0 && d1 == 0)"));
     }
 }
+
+/// B180 of the random bench (bench/RESULTS-ta.md): rule 1 sends T1 at the
+/// first T1 received, so rule 3 (`not sent T1`, T1 >= N - 2F) never fires.
+const B180: &str = "B180 { faults: byzantine; requires: N > 3 * F; messages: T0, T1;
+    on broadcast(m) { send T1(m) to self; }
+    when received T1(m) >= 1 { send T1(m) to others; }
+    when received T0(m) from broadcaster and not sent T1 { send T1(m) to others; }
+    when received T0(m) >= N - 2 * F and received T1(m) >= N - 2 * F and not sent T1 { deliver(m); send T1(m) to self; }
+    when received T1(m) from broadcaster and not sent T0 { send T0(m) to all; } }";
+
+/// Whether some rule of `ta` increments a delivery counter (`d0`, `d1`).
+fn delivers(ta: &ThresholdAutomaton) -> bool {
+    ta.rules
+        .iter()
+        .flat_map(|r| &r.increments)
+        .any(|&k| ta.shared[k].name.starts_with('d'))
+}
+
+fn b180_with(from: &str, to: &str) -> ProtocolIr {
+    assert!(B180.contains(from), "{from}");
+    crate::syntax::parse_str(&B180.replace(from, to)).expect("parses")
+}
+
+#[test]
+fn a_rule_that_eager_settling_pre_empts_has_no_edge() {
+    let b180 = crate::syntax::parse_str(B180).expect("parses");
+    let ta = translate(&b180, Scenario::ByzantineBroadcaster).expect("linear");
+    assert!(!delivers(&ta), "{}", bymc::print(&ta));
+    assert!(
+        !bymc::print(&ta).contains("rule 3 "),
+        "{}",
+        bymc::print(&ta)
+    );
+}
+
+#[test]
+fn a_rule_that_may_fire_first_keeps_its_edge() {
+    let kept = [
+        // N = 1, F = 0 is allowed: N - 2F = 1 sender may meet rule 3.
+        (translate(
+            &crate::syntax::parse_str(B180).expect("parses"),
+            Scenario::CorrectBroadcaster,
+        )),
+        // Rule 1 needs two senders: rule 3 may come first.
+        translate(
+            &b180_with("T1(m) >= 1 {", "T1(m) >= 2 {"),
+            Scenario::ByzantineBroadcaster,
+        ),
+        // Rule 1 does not count the broadcaster, the first sender may be it.
+        translate(
+            &b180_with("T1(m) >= 1 {", "T1(m) >= 1 excluding broadcaster {"),
+            Scenario::ByzantineBroadcaster,
+        ),
+        // Rule 2 sends itself T1: with the one received, two senders before
+        // rule 1 may fire, and N - 2F = 2 at N = 4, F = 1.
+        translate(
+            &b180_with(
+                "from broadcaster and not sent T1 { send T1(m) to others; }",
+                "from broadcaster and not sent T1 { send T1(m) to all; }",
+            ),
+            Scenario::ByzantineBroadcaster,
+        ),
+    ];
+    for (i, ta) in kept.into_iter().enumerate() {
+        let ta = ta.expect("linear");
+        assert!(delivers(&ta), "case {i}: {}", bymc::print(&ta));
+    }
+}

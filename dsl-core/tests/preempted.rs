@@ -1,0 +1,148 @@
+//! Pre-empted rules never fire (`ta/local/preempted.rs`), differentially over
+//! random protocols: where the translation leaves a rule out, the protocol
+//! without that rule has the explicit checker's verdict of the protocol with
+//! it, at every allowed N <= 7 and both scenarios. A rule that could fire
+//! would, in some protocol, change a delivery and with it a verdict.
+
+use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
+use dsl_core::ir::{Dest, Effect, Expr, FaultModel, Guard, ProtocolIr, Quorum, Rule};
+use dsl_core::random::{self, Shape};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const LIMITS: Limits = Limits {
+    max_states: 1_000_000,
+    timeout_secs: 60,
+};
+
+/// `ir` with two rules added at random places: A, `received T(m) >= 1 {
+/// send S(m) to ..; }`, and R, `received T(m) >= k and not sent S { deliver
+/// ..}` with k a random threshold, often pre-empted by A (the pattern of
+/// B180); `None` if the result does not pass validation.
+fn with_the_pattern(rng: &mut impl Rng, ir: &ProtocolIr) -> Option<ProtocolIr> {
+    let types = ir.messages.len();
+    let (t, s) = (rng.random_range(0..types), rng.random_range(0..types));
+    let dests = [Dest::All, Dest::Others, Dest::Myself];
+    let thresholds = random::thresholds();
+    let a = Rule {
+        value: "m".into(),
+        guards: vec![Guard::Received {
+            msg: t,
+            quorum: Quorum::AtLeast(Expr::Int(1)),
+        }],
+        effects: vec![Effect::Send {
+            msg: s,
+            to: dests[rng.random_range(0..3)],
+        }],
+    };
+    let mut effects = vec![Effect::Deliver];
+    if rng.random_bool(0.5) {
+        effects.push(Effect::Send {
+            msg: rng.random_range(0..types),
+            to: dests[rng.random_range(0..3)],
+        });
+    }
+    let r = Rule {
+        value: "m".into(),
+        guards: vec![
+            Guard::Received {
+                msg: t,
+                quorum: Quorum::AtLeast(thresholds[rng.random_range(0..thresholds.len())].clone()),
+            },
+            Guard::NotSent { msg: s },
+        ],
+        effects,
+    };
+    let mut out = ir.clone();
+    out.rules
+        .retain(|rule| !rule.effects.contains(&Effect::Deliver));
+    for rule in [a, r] {
+        let at = rng.random_range(0..=out.rules.len());
+        out.rules.insert(at, rule);
+    }
+    dsl_core::syntax::parse_str(&dsl_core::print::body(&out, "")).ok()
+}
+
+/// The verdict as compared: verified, or the property violated.
+fn outcome(ir: &ProtocolIr, config: Config) -> Option<String> {
+    match checker::check(ir, config, LIMITS).verdict {
+        Verdict::Verified => None,
+        Verdict::Violated(v) => Some(v.property.name().to_string()),
+        Verdict::Unknown { reason } => panic!("{}: {reason}", ir.name),
+    }
+}
+
+#[test]
+fn leaving_out_a_pre_empted_rule_changes_no_verdict() {
+    let mut rng = StdRng::seed_from_u64(180);
+    let (mut with_preempted, mut instances) = (0, 0);
+    for i in 0..300 {
+        let faults = [FaultModel::Byzantine, FaultModel::Crash][i % 2];
+        let shape = Shape {
+            faults,
+            ..Shape::default()
+        };
+        let ir = random::protocol(&mut rng, &shape, &format!("P{i}"));
+        let Some(ir) = with_the_pattern(&mut rng, &ir) else {
+            continue;
+        };
+        for &scenario in Scenario::of(faults) {
+            let Ok(left_out) = dsl_core::ta::preempted_rules(&ir, scenario) else {
+                continue;
+            };
+            if left_out.is_empty() {
+                continue;
+            }
+            with_preempted += 1;
+            let mut without = ir.clone();
+            for &r in left_out.iter().rev() {
+                without.rules.remove(r);
+            }
+            for n in 1..=7 {
+                for f in 0..n {
+                    if !ir.allows(n, f) || (scenario == Scenario::ByzantineBroadcaster && f == 0) {
+                        continue;
+                    }
+                    let config = Config::of(scenario, n, f);
+                    instances += 1;
+                    assert_eq!(
+                        outcome(&ir, config),
+                        outcome(&without, config),
+                        "rules {left_out:?} left out at N = {n}, F = {f}, {scenario:?}:\n{}",
+                        dsl_core::print::invocation(&ir)
+                    );
+                }
+            }
+        }
+    }
+    println!(
+        "{with_preempted} (protocol, scenario) pairs with a pre-empted rule, {instances} instances"
+    );
+    assert!(
+        with_preempted >= 10,
+        "only {with_preempted} protocols to compare"
+    );
+}
+
+/// A copy to itself counts: after a receipt of T and a rule that sends
+/// itself T, two senders are counted before the rule that sends S has
+/// fired, so a rule needing two is not pre-empted, and it does fire (it is
+/// the only one that delivers besides the broadcaster, and validity holds).
+#[test]
+fn a_rule_that_a_copy_to_itself_enables_is_kept() {
+    let ir = dsl_core::syntax::parse_str(
+        "Q { faults: crash; requires: N > 2 * F; messages: T, S;
+            on broadcast(m) { send T(m) to others; deliver(m); }
+            when received T(m) from broadcaster { send T(m) to self; }
+            when received T(m) >= 2 and not sent S { deliver(m); }
+            when received T(m) >= 1 { send S(m) to others; } }",
+    )
+    .expect("parses");
+    let kept = dsl_core::ta::preempted_rules(&ir, Scenario::FailureFree).expect("linear");
+    assert_eq!(kept, Vec::<usize>::new());
+    let config = Config::of(Scenario::FailureFree, 3, 0);
+    assert_eq!(outcome(&ir, config), None, "rule 2 delivers");
+    let mut without = ir.clone();
+    without.rules.remove(1);
+    assert_eq!(outcome(&without, config).as_deref(), Some("validity"));
+}
