@@ -235,6 +235,17 @@ pub struct CheckResult {
     pub seconds: f64,
 }
 
+/// The instances of `scenario` that `ir`'s `requires` allows with
+/// N <= `max_n`, by N and, for each N, the largest F first (the most
+/// faults a size allows). F = 0 too, except with a Byzantine broadcaster,
+/// which needs a faulty process.
+pub fn allowed_instances(ir: &ProtocolIr, scenario: Scenario, max_n: usize) -> Vec<(usize, usize)> {
+    (1..=max_n)
+        .flat_map(|n| (0..n).rev().map(move |f| (n, f)))
+        .filter(|&(n, f)| ir.allows(n, f) && (f > 0 || scenario != Scenario::ByzantineBroadcaster))
+        .collect()
+}
+
 /// The configurations checked by default under `faults` (docs/DESIGN.md
 /// section 2.5) for a protocol whose `requires` is `requires` (whatever fault model the
 /// protocol claims), smallest first, each with every scenario of the fault

@@ -9,7 +9,9 @@ use crate::ir::*;
 use rand::Rng;
 
 mod live_crash;
+mod preempting;
 pub use live_crash::{crash_thresholds, live_crash};
+pub use preempting::{preempting, with_preempting_pair};
 
 /// The thresholds the learner and the tests draw from: the paper's set
 /// {1, F+1, ceil((N+F)/2), N-F} and (N+F)/2+1, 2F+1, N-2F.

@@ -5,63 +5,15 @@
 //! would, in some protocol, change a delivery and with it a verdict.
 
 use dsl_core::checker::{self, Config, Limits, Scenario, Verdict};
-use dsl_core::ir::{Dest, Effect, Expr, FaultModel, Guard, ProtocolIr, Quorum, Rule};
-use dsl_core::random::{self, Shape};
+use dsl_core::ir::{FaultModel, ProtocolIr};
+use dsl_core::random;
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
 const LIMITS: Limits = Limits {
     max_states: 1_000_000,
     timeout_secs: 60,
 };
-
-/// `ir` with two rules added at random places: A, `received T(m) >= 1 {
-/// send S(m) to ..; }`, and R, `received T(m) >= k and not sent S { deliver
-/// ..}` with k a random threshold, often pre-empted by A (the pattern of
-/// B180); `None` if the result does not pass validation.
-fn with_the_pattern(rng: &mut impl Rng, ir: &ProtocolIr) -> Option<ProtocolIr> {
-    let types = ir.messages.len();
-    let (t, s) = (rng.random_range(0..types), rng.random_range(0..types));
-    let dests = [Dest::All, Dest::Others, Dest::Myself];
-    let thresholds = random::thresholds();
-    let a = Rule {
-        value: "m".into(),
-        guards: vec![Guard::Received {
-            msg: t,
-            quorum: Quorum::AtLeast(Expr::Int(1)),
-        }],
-        effects: vec![Effect::Send {
-            msg: s,
-            to: dests[rng.random_range(0..3)],
-        }],
-    };
-    let mut effects = vec![Effect::Deliver];
-    if rng.random_bool(0.5) {
-        effects.push(Effect::Send {
-            msg: rng.random_range(0..types),
-            to: dests[rng.random_range(0..3)],
-        });
-    }
-    let r = Rule {
-        value: "m".into(),
-        guards: vec![
-            Guard::Received {
-                msg: t,
-                quorum: Quorum::AtLeast(thresholds[rng.random_range(0..thresholds.len())].clone()),
-            },
-            Guard::NotSent { msg: s },
-        ],
-        effects,
-    };
-    let mut out = ir.clone();
-    out.rules
-        .retain(|rule| !rule.effects.contains(&Effect::Deliver));
-    for rule in [a, r] {
-        let at = rng.random_range(0..=out.rules.len());
-        out.rules.insert(at, rule);
-    }
-    dsl_core::syntax::parse_str(&dsl_core::print::body(&out, "")).ok()
-}
 
 /// The verdict as compared: verified, or the property violated.
 fn outcome(ir: &ProtocolIr, config: Config) -> Option<String> {
@@ -78,12 +30,7 @@ fn leaving_out_a_pre_empted_rule_changes_no_verdict() {
     let (mut with_preempted, mut instances) = (0, 0);
     for i in 0..300 {
         let faults = [FaultModel::Byzantine, FaultModel::Crash][i % 2];
-        let shape = Shape {
-            faults,
-            ..Shape::default()
-        };
-        let ir = random::protocol(&mut rng, &shape, &format!("P{i}"));
-        let Some(ir) = with_the_pattern(&mut rng, &ir) else {
+        let Some(ir) = random::preempting(&mut rng, faults, &format!("P{i}")) else {
             continue;
         };
         for &scenario in Scenario::of(faults) {
@@ -98,20 +45,15 @@ fn leaving_out_a_pre_empted_rule_changes_no_verdict() {
             for &r in left_out.iter().rev() {
                 without.rules.remove(r);
             }
-            for n in 1..=7 {
-                for f in 0..n {
-                    if !ir.allows(n, f) || (scenario == Scenario::ByzantineBroadcaster && f == 0) {
-                        continue;
-                    }
-                    let config = Config::of(scenario, n, f);
-                    instances += 1;
-                    assert_eq!(
-                        outcome(&ir, config),
-                        outcome(&without, config),
-                        "rules {left_out:?} left out at N = {n}, F = {f}, {scenario:?}:\n{}",
-                        dsl_core::print::invocation(&ir)
-                    );
-                }
+            for (n, f) in checker::allowed_instances(&ir, scenario, 7) {
+                let config = Config::of(scenario, n, f);
+                instances += 1;
+                assert_eq!(
+                    outcome(&ir, config),
+                    outcome(&without, config),
+                    "rules {left_out:?} left out at N = {n}, F = {f}, {scenario:?}:\n{}",
+                    dsl_core::print::invocation(&ir)
+                );
             }
         }
     }

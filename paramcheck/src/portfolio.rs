@@ -75,24 +75,6 @@ fn quiet_member_panics() {
     });
 }
 
-/// The allowed instances of `scenario` from N = 1, by N and, for each N,
-/// the largest F first (the most faults a size allows). F = 0 too, as in
-/// the automaton, except with a Byzantine broadcaster, which needs a faulty
-/// process. N = 1 and 2 are in the automaton too: a protocol whose counts
-/// exclude the broadcaster cannot deliver at N = 1, and the sweep's reach
-/// ("live at every N <= k") must not skip it.
-fn instances(ir: &ProtocolIr, scenario: Scenario) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for n in 1..=checker::layout::MAX_N {
-        for f in (0..n).rev() {
-            if ir.allows(n, f) && (f > 0 || scenario != Scenario::ByzantineBroadcaster) {
-                out.push((n, f));
-            }
-        }
-    }
-    out
-}
-
 /// The largest N of the default instances of `scenario`: the sweep must
 /// reach it before properties left to instances count as checked.
 fn needed_reach(ir: &ProtocolIr, scenario: Scenario) -> usize {
@@ -144,7 +126,10 @@ fn sweep_member(
     halt: &AtomicBool,
     tx: &Sender<(Name, Event)>,
 ) -> Event {
-    let all = instances(ir, scenario);
+    // From N = 1: a protocol whose counts exclude the broadcaster cannot
+    // deliver at N = 1, and the sweep's reach ("live at every N <= k") must
+    // not skip it.
+    let all = checker::allowed_instances(ir, scenario, checker::layout::MAX_N);
     let mut reach = None;
     for (i, &(n, f)) in all.iter().enumerate() {
         if halt.load(Ordering::Relaxed) {
