@@ -199,13 +199,11 @@ pub fn body(ir: &ProtocolIr, indent: &str) -> String {
     let handler = |out: &mut String, head: &str, value: &str, effects: &[Effect]| {
         block(out, &inner, head, ir, value, effects)
     };
-    let handlers = [("broadcast", &ir.broadcast), ("propose", &c.propose)];
-    for (event, h) in handlers
-        .into_iter()
-        .filter_map(|(e, h)| Some((e, h.as_ref()?)))
-    {
-        let head = format!("on {event}({})", h.value);
-        handler(&mut out, &head, &h.value, &h.effects);
+    for (event, h) in [("broadcast", &ir.broadcast), ("propose", &c.propose)] {
+        if let Some(h) = h {
+            let head = format!("on {event}({})", h.value);
+            handler(&mut out, &head, &h.value, &h.effects);
+        }
     }
     for rule in &ir.rules {
         handler(&mut out, &rule_head(ir, rule), &rule.value, &rule.effects);

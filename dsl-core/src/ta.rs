@@ -434,6 +434,20 @@ pub enum TaError {
     },
 }
 
+impl TaError {
+    /// Why `text`, an expression or condition, has no linear form: not
+    /// linear in N and F, or `unsupported` (with the form's reason).
+    fn of_linear(e: linear::LinearError, text: String, unsupported: &str) -> TaError {
+        match e {
+            linear::LinearError::NotLinear => TaError::NotLinear { threshold: text },
+            linear::LinearError::Unsupported(why) => TaError::Unsupported {
+                text,
+                reason: format!("{unsupported} ({why})"),
+            },
+        }
+    }
+}
+
 /// The threshold automaton of `ir` in `scenario` (see the module docs).
 pub fn translate(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, TaError> {
     local::build(ir, scenario)

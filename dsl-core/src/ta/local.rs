@@ -5,7 +5,7 @@ mod preempted;
 mod quotient;
 mod symmetry;
 
-use super::linear::{self, LinearError, ParamLin};
+use super::linear::{self, ParamLin};
 use super::parts::{self, Parts};
 use super::region::Region;
 use super::resilience::Resilience;
@@ -307,18 +307,19 @@ pub fn build(ir: &ProtocolIr, scenario: Scenario) -> Result<ThresholdAutomaton, 
         constraints: assumptions,
         words: assumption,
     } = Resilience::new(&ir.requires, &region)?;
+    let thresholds = thresholds(ir)?;
+    let preempted = preempted::preempted(ir, &thresholds, &region);
     let mut ctx = Ctx {
         ir,
         scenario,
         byzantine: faults == FaultModel::Byzantine,
         region,
-        thresholds: thresholds(ir)?,
+        thresholds,
         shared: Vec::new(),
         index: BTreeMap::new(),
         parts: parts::parts(ir, scenario),
-        preempted: Vec::new(),
+        preempted,
     };
-    ctx.preempted = preempted::preempted(ir, &ctx.thresholds, &ctx.region);
     declare_counters(&mut ctx);
     let mut states: Vec<LocalState> = Vec::new();
     let initial = initial_states(&mut ctx);
@@ -404,15 +405,12 @@ fn thresholds(ir: &ProtocolIr) -> Result<Bounds, TaError> {
                 ..
             } = g
             {
-                let text = crate::print::expr(k);
-                let t = linear::threshold(k).map_err(|e| match e {
-                    LinearError::NotLinear => TaError::NotLinear {
-                        threshold: text.clone(),
-                    },
-                    LinearError::Unsupported(why) => TaError::Unsupported {
-                        text: text.clone(),
-                        reason: format!("a threshold of a form not supported ({why})"),
-                    },
+                let t = linear::threshold(k).map_err(|e| {
+                    TaError::of_linear(
+                        e,
+                        crate::print::expr(k),
+                        "a threshold of a form not supported",
+                    )
                 })?;
                 out.insert((r, i), t.as_lower_bound());
             }

@@ -4,7 +4,7 @@
 //! consensus automata both carry one (as `assumptions` and `assumption`),
 //! made here.
 
-use super::linear::{self, LinearError};
+use super::linear;
 use super::region::Region;
 use super::TaError;
 use crate::ir::Cond;
@@ -51,13 +51,7 @@ pub fn cond(c: &Cond) -> Result<String, TaError> {
             reason: "a condition with a division (not supported in `requires` or `one_step`)"
                 .into(),
         }),
-        Err(LinearError::NotLinear) => Err(TaError::NotLinear {
-            threshold: text.clone(),
-        }),
-        Err(LinearError::Unsupported(why)) => Err(TaError::Unsupported {
-            text: text.clone(),
-            reason: format!("not supported ({why})"),
-        }),
+        Err(e) => Err(TaError::of_linear(e, text.clone(), "not supported")),
     };
     Ok(format!(
         "{} {} {}",
